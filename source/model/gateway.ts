@@ -1,0 +1,92 @@
+import type {DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from './types.js';
+
+// The one contract between docknet and a Docker engine. The real implementation lives in
+// source/engine/docker-gateway.ts (the only place that imports dockerode); tests use a
+// fake that keeps its state in memory.
+
+export type EngineErrorKind =
+	/** Nothing listens at the endpoint (ENOENT, ECONNREFUSED, host unreachable). */
+	| 'unreachable'
+	/** The socket exists but this user may not use it (EACCES, EPERM). */
+	| 'permission'
+	/** The engine accepted the request and did not answer in time. */
+	| 'timeout'
+	/** 404: the network or container named is gone. */
+	| 'not-found'
+	/** 409: e.g. a name already in use, a network with active endpoints. */
+	| 'conflict'
+	/** 403: e.g. removing a predefined network, joining host/none. */
+	| 'forbidden'
+	/** 400: the engine refused the request's arguments. */
+	| 'bad-request'
+	/** 5xx and anything else the engine says. */
+	| 'engine'
+	/** The call was aborted by docknet itself (shutdown, superseded). */
+	| 'aborted';
+
+export class EngineError extends Error {
+	readonly kind: EngineErrorKind;
+	readonly statusCode?: number;
+
+	constructor(kind: EngineErrorKind, message: string, statusCode?: number, options?: {cause?: unknown}) {
+		super(message, options);
+		this.name = 'EngineError';
+		this.kind = kind;
+		this.statusCode = statusCode;
+	}
+}
+
+export interface ConnectOptions {
+	ipv4?: string;
+	ipv6?: string;
+	aliases?: string[];
+	/** "container:alias" or "container". */
+	links?: string[];
+	driverOptions?: Record<string, string>;
+}
+
+export interface NetworkCreateSpec {
+	name: string;
+	driver: string;
+	subnet?: string;
+	gateway?: string;
+	ipRange?: string;
+	enableIPv6?: boolean;
+	ipv6Subnet?: string;
+	ipv6Gateway?: string;
+	internal?: boolean;
+	attachable?: boolean;
+	labels?: Record<string, string>;
+	options?: Record<string, string>;
+}
+
+export interface EventStreamHandlers {
+	onEvent(event: EngineEvent): void;
+	/** Called once when the stream is open and events will flow. */
+	onOpen?(): void;
+}
+
+export interface EngineGateway {
+	/** Engine version and identity; also the cheapest way to learn the engine answers. */
+	info(): Promise<EngineInfo>;
+	listNetworks(): Promise<DockerNetwork[]>;
+	/** Undefined when the network no longer exists. */
+	inspectNetwork(idOrName: string): Promise<DockerNetwork | undefined>;
+	/** All containers, running or not, with the endpoints the list call reports. */
+	listContainers(): Promise<DockerContainer[]>;
+	/** Undefined when the container no longer exists. */
+	inspectContainer(idOrName: string): Promise<DockerContainer | undefined>;
+	/**
+	 * Streams engine events until the stream ends, fails or the signal aborts. Resolves on
+	 * a clean end or abort, rejects with an EngineError when the connection breaks; the
+	 * caller decides whether to reconnect.
+	 */
+	streamEvents(handlers: EventStreamHandlers, signal: AbortSignal): Promise<void>;
+	connect(networkId: string, containerId: string, options: ConnectOptions): Promise<void>;
+	disconnect(networkId: string, containerId: string, force: boolean): Promise<void>;
+	/** Returns the new network's id. */
+	createNetwork(spec: NetworkCreateSpec): Promise<string>;
+	removeNetwork(networkId: string): Promise<void>;
+	/** Number of API requests sent so far; the benchmark reports calls per event. */
+	readonly requestCount: number;
+}

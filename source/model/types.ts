@@ -1,0 +1,156 @@
+// Pure domain types shared by the engine gateway, the host reader, the store and the UI.
+// Nothing here knows about dockerode or Ink.
+
+export type ContainerState = 'running' | 'paused' | 'exited' | 'restarting' | 'created' | 'removing' | 'dead';
+
+export interface IpamPool {
+	subnet: string;
+	gateway?: string;
+	ipRange?: string;
+	auxAddresses?: Record<string, string>;
+}
+
+export interface DockerNetwork {
+	id: string;
+	name: string;
+	driver: string;
+	scope: string;
+	internal: boolean;
+	attachable: boolean;
+	ingress: boolean;
+	enableIPv6: boolean;
+	ipamDriver: string;
+	pools: IpamPool[];
+	options: Record<string, string>;
+	labels: Record<string, string>;
+	/** ISO date the engine reports. */
+	created: string;
+}
+
+/** One attachment of a container to a network, as the container sees it. */
+export interface ContainerEndpoint {
+	networkName: string;
+	networkId: string;
+	endpointId: string;
+	/** Bare address without prefix, e.g. "172.17.0.2". */
+	ipv4?: string;
+	ipv4PrefixLength?: number;
+	ipv6?: string;
+	ipv6PrefixLength?: number;
+	gateway?: string;
+	ipv6Gateway?: string;
+	mac?: string;
+	aliases: string[];
+	links: string[];
+	/** Addresses the user fixed with --ip/--ip6 (IPAMConfig), kept so undo can restore them. */
+	requestedIpv4?: string;
+	requestedIpv6?: string;
+}
+
+export interface PortBinding {
+	containerPort: number;
+	protocol: string;
+	hostIp?: string;
+	hostPort?: number;
+}
+
+export interface DockerContainer {
+	id: string;
+	/** Without the leading slash. */
+	name: string;
+	image: string;
+	state: ContainerState;
+	/** Human status from the engine, e.g. "Up 3 minutes". */
+	status: string;
+	/** Unix seconds. */
+	created: number;
+	/**
+	 * HostConfig.NetworkMode: "default", "bridge", "host", "none", "container:<id>" or a
+	 * network name.
+	 */
+	networkMode: string;
+	endpoints: ContainerEndpoint[];
+	ports: PortBinding[];
+	labels: Record<string, string>;
+	/** Main process id on the engine host; only known after inspect, 0 when not running. */
+	pid?: number;
+	/** True once the container was inspected (aliases, pid and ports are then complete). */
+	inspected: boolean;
+}
+
+export interface EngineInfo {
+	/** What the user should read as "where": "unix:///var/run/docker.sock", "ssh://me@host". */
+	endpoint: string;
+	/** How the endpoint was chosen: "--host", "DOCKER_HOST", "context prod", "default". */
+	source: string;
+	version: string;
+	apiVersion: string;
+	os: string;
+	kernel: string;
+	hostname: string;
+	/** Swarm local node state: "inactive", "active", "pending", "error", "locked". */
+	swarm: string;
+	drivers: string[];
+}
+
+export interface EngineEvent {
+	/** "container", "network", "image", "volume", ... */
+	type: string;
+	action: string;
+	actorId: string;
+	attributes: Record<string, string>;
+	/** Milliseconds since the epoch. */
+	time: number;
+	/** The engine's timeNano, kept as a string so no precision is lost. */
+	timeNano: string;
+}
+
+export interface InterfaceStats {
+	rxBytes: number;
+	txBytes: number;
+	rxPackets: number;
+	txPackets: number;
+	rxErrors: number;
+	txErrors: number;
+	rxDropped: number;
+	txDropped: number;
+}
+
+export interface InterfaceRates {
+	rxBytesPerSecond: number;
+	txBytesPerSecond: number;
+	rxPacketsPerSecond: number;
+	txPacketsPerSecond: number;
+}
+
+/** A network interface of the machine that runs the engine. */
+export interface HostInterface {
+	name: string;
+	ifindex: number;
+	/** Peer ifindex for veths (equal to ifindex for most others). */
+	iflink: number;
+	/** "loopback", "bridge", "veth", "ethernet", "vxlan", "tun", "wireguard", ... */
+	kind: string;
+	/** operstate: "up", "down", "unknown", "lowerlayerdown", ... */
+	state: string;
+	mac?: string;
+	mtu: number;
+	/** CIDR strings, IPv4 first. */
+	addresses: string[];
+	/** Name of the bridge (or bond) this interface is enslaved to. */
+	master?: string;
+	stats: InterfaceStats;
+}
+
+/** The container-side end of a host veth, found through /proc/<pid>/root/sys/class/net. */
+export interface VethPeer {
+	hostIfindex: number;
+	containerId: string;
+	containerName: string;
+	/** Interface name inside the container, e.g. "eth0". */
+	containerInterface: string;
+	containerMac?: string;
+	/** Network whose endpoint has this MAC; undefined when no endpoint matched. */
+	networkId?: string;
+	networkName?: string;
+}
