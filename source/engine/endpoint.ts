@@ -1,0 +1,300 @@
+import {createHash} from 'node:crypto';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+
+// Chooses the engine the way the docker CLI does, so `docknet` talks to the same engine as
+// `docker` in the same shell. docker-modem only understands DOCKER_HOST; contexts and the
+// --context flag are resolved here.
+
+export const DEFAULT_SOCKET_PATH = '/var/run/docker.sock';
+const DEFAULT_NPIPE_PATH = '//./pipe/docker_engine';
+
+export type EndpointKind = 'unix' | 'tcp' | 'ssh' | 'npipe';
+
+export interface EndpointTls {
+	/** PEM text, not a path. */
+	ca?: string;
+	cert?: string;
+	key?: string;
+	/** Whether the engine's certificate is checked. */
+	verify: boolean;
+}
+
+export interface ResolvedEndpoint {
+	url: string;
+	/** How it was chosen: "--host", "DOCKER_HOST", "context prod", "default". */
+	source: string;
+	kind: EndpointKind;
+	/** A unix socket on this machine: the engine's host interfaces are this machine's. */
+	local: boolean;
+	socketPath?: string;
+	host?: string;
+	port?: number;
+	username?: string;
+	tls?: EndpointTls;
+}
+
+export class EndpointError extends Error {
+	constructor(message: string, options?: {cause?: unknown}) {
+		super(message, options);
+		this.name = 'EndpointError';
+	}
+}
+
+export interface EndpointInput {
+	hostFlag?: string;
+	contextFlag?: string;
+	env: Record<string, string | undefined>;
+	homeDir: string;
+	/** Returns the file's text, or undefined when it does not exist. */
+	readFile?: (path: string) => string | undefined;
+}
+
+export function readTextFileIfExists(path: string): string | undefined {
+	try {
+		return readFileSync(path, 'utf8');
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT' || code === 'ENOTDIR') {
+			return undefined;
+		}
+
+		throw error;
+	}
+}
+
+/** The directory name docker uses for a context's metadata and TLS material. */
+export function contextDirectoryName(name: string): string {
+	return createHash('sha256').update(name).digest('hex');
+}
+
+export function resolveEngineEndpoint(input: EndpointInput): ResolvedEndpoint {
+	const {env} = input;
+	const read = guardedReader(input.readFile ?? readTextFileIfExists);
+	const configDir = nonEmpty(env['DOCKER_CONFIG']) ?? join(input.homeDir, '.docker');
+	const hostFlag = nonEmpty(input.hostFlag);
+	const contextFlag = nonEmpty(input.contextFlag);
+	const dockerHost = nonEmpty(env['DOCKER_HOST']);
+
+	if (hostFlag !== undefined && contextFlag !== undefined) {
+		throw new EndpointError('Use either --host or --context, not both.');
+	}
+
+	const fromHostString = (value: string, source: string): ResolvedEndpoint =>
+		withEnvTls(parseHost(value, source, env), env, configDir, read);
+
+	if (hostFlag !== undefined) {
+		return fromHostString(hostFlag, '--host');
+	}
+
+	// The docker CLI lets an explicit --context beat DOCKER_HOST, but DOCKER_HOST beats
+	// DOCKER_CONTEXT and the saved current context.
+	const contextName = contextFlag
+		?? (dockerHost === undefined ? nonEmpty(env['DOCKER_CONTEXT']) ?? currentContext(configDir, read) : undefined);
+
+	if (contextName === undefined || contextName === 'default') {
+		if (dockerHost !== undefined) {
+			return fromHostString(dockerHost, 'DOCKER_HOST');
+		}
+
+		return defaultEndpoint(contextName === undefined ? 'default' : 'context default');
+	}
+
+	return fromContext(contextName, configDir, read);
+}
+
+function defaultEndpoint(source: string): ResolvedEndpoint {
+	return {url: `unix://${DEFAULT_SOCKET_PATH}`, source, kind: 'unix', local: true, socketPath: DEFAULT_SOCKET_PATH};
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+	const trimmed = value?.trim();
+	return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+type Reader = (path: string) => string | undefined;
+
+function guardedReader(readFile: Reader): Reader {
+	return path => {
+		try {
+			return readFile(path);
+		} catch (error) {
+			throw new EndpointError(`Could not read ${path}: ${error instanceof Error ? error.message : String(error)}.`, {cause: error});
+		}
+	};
+}
+
+function currentContext(configDir: string, read: Reader): string | undefined {
+	const path = join(configDir, 'config.json');
+	const text = read(path);
+	if (text === undefined) {
+		return undefined;
+	}
+
+	const config = parseJsonObject(text, path);
+	const name = config['currentContext'];
+	return typeof name === 'string' ? nonEmpty(name) : undefined;
+}
+
+function parseJsonObject(text: string, path: string): Record<string, unknown> {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		throw new EndpointError(`${path} is not valid JSON.`);
+	}
+
+	if (!isRecord(parsed)) {
+		throw new EndpointError(`${path} does not hold a JSON object.`);
+	}
+
+	return parsed;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fromContext(name: string, configDir: string, read: Reader): ResolvedEndpoint {
+	const hash = contextDirectoryName(name);
+	const metaPath = join(configDir, 'contexts', 'meta', hash, 'meta.json');
+	const text = read(metaPath);
+	if (text === undefined) {
+		throw new EndpointError(`Docker context "${name}" does not exist (no ${metaPath}); \`docker context ls\` lists the known ones.`);
+	}
+
+	const meta = parseJsonObject(text, metaPath);
+	const endpoints = meta['Endpoints'];
+	const docker = isRecord(endpoints) ? endpoints['docker'] : undefined;
+	const host = isRecord(docker) && typeof docker['Host'] === 'string' ? nonEmpty(docker['Host']) : undefined;
+	if (!isRecord(docker) || host === undefined) {
+		throw new EndpointError(`Docker context "${name}" has no Docker endpoint host in ${metaPath}.`);
+	}
+
+	const source = `context ${name}`;
+	const endpoint = parseHost(host, source, {});
+	if (endpoint.kind !== 'tcp') {
+		return endpoint;
+	}
+
+	const tlsDir = join(configDir, 'contexts', 'tls', hash, 'docker');
+	const material = readTlsMaterial(tlsDir, read);
+	const skipVerify = docker['SkipTLSVerify'] === true;
+	const hasMaterial = material.ca !== undefined || material.cert !== undefined || material.key !== undefined;
+	if (!hasMaterial && !skipVerify && endpoint.port !== 2376) {
+		return endpoint;
+	}
+
+	return {...endpoint, tls: {...material, verify: !skipVerify}};
+}
+
+function readTlsMaterial(dir: string, read: Reader): Omit<EndpointTls, 'verify'> {
+	const material: Omit<EndpointTls, 'verify'> = {};
+	const ca = read(join(dir, 'ca.pem'));
+	const cert = read(join(dir, 'cert.pem'));
+	const key = read(join(dir, 'key.pem'));
+	if (ca !== undefined) {
+		material.ca = ca;
+	}
+
+	if (cert !== undefined) {
+		material.cert = cert;
+	}
+
+	if (key !== undefined) {
+		material.key = key;
+	}
+
+	return material;
+}
+
+function tlsVerifyRequested(env: Record<string, string | undefined>): boolean {
+	const value = nonEmpty(env['DOCKER_TLS_VERIFY']);
+	return value !== undefined && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/** TLS for a tcp:// address given by --host or DOCKER_HOST, configured by the environment. */
+function withEnvTls(endpoint: ResolvedEndpoint, env: Record<string, string | undefined>, configDir: string, read: Reader): ResolvedEndpoint {
+	if (endpoint.kind !== 'tcp') {
+		return endpoint;
+	}
+
+	const verify = tlsVerifyRequested(env);
+	if (!verify && endpoint.port !== 2376) {
+		return endpoint;
+	}
+
+	const certDir = nonEmpty(env['DOCKER_CERT_PATH']) ?? configDir;
+	return {...endpoint, tls: {...readTlsMaterial(certDir, read), verify}};
+}
+
+const HOST_EXAMPLES = 'unix:///var/run/docker.sock, tcp://host:2375 or ssh://user@host';
+
+/**
+ * Parses an engine address the way the docker CLI accepts it for -H / DOCKER_HOST. TLS is
+ * not decided here; only the default tcp port depends on DOCKER_TLS_VERIFY.
+ */
+export function parseHost(value: string, source: string, env: Record<string, string | undefined>): ResolvedEndpoint {
+	const raw = value.trim();
+	const invalid = (why: string): EndpointError => new EndpointError(source.startsWith('context ')
+		? `Docker ${source.replace(/^context (.*)$/, 'context "$1"')} has the host "${raw}", which is not a valid engine address: ${why}.`
+		: `${source} "${raw}" is not a valid engine address: ${why}.`);
+
+	// Like the docker CLI, a bare "host:port" means tcp.
+	const withScheme = raw.includes('://') ? raw : `tcp://${raw}`;
+	const separator = withScheme.indexOf('://');
+	const scheme = withScheme.slice(0, separator).toLowerCase();
+	const rest = withScheme.slice(separator + 3);
+
+	switch (scheme) {
+		case 'unix': {
+			const socketPath = rest === '' ? DEFAULT_SOCKET_PATH : rest;
+			return {url: `unix://${socketPath}`, source, kind: 'unix', local: true, socketPath};
+		}
+
+		case 'npipe': {
+			const socketPath = rest === '' ? DEFAULT_NPIPE_PATH : rest;
+			return {url: `npipe://${socketPath}`, source, kind: 'npipe', local: false, socketPath};
+		}
+
+		case 'tcp':
+		case 'ssh': {
+			let url: URL;
+			try {
+				url = new URL(`${scheme}://${rest}`);
+			} catch {
+				throw invalid(`expected something like ${HOST_EXAMPLES}`);
+			}
+
+			const host = url.hostname.replace(/^\[(.*)]$/, '$1');
+			if (host === '') {
+				throw invalid('it names no host');
+			}
+
+			const defaultPort = scheme === 'ssh' ? 22 : (tlsVerifyRequested(env) ? 2376 : 2375);
+			const port = url.port === '' ? defaultPort : Number(url.port);
+			const hostPart = url.hostname;
+			if (scheme === 'tcp') {
+				if (url.username !== '' || url.password !== '') {
+					throw invalid('tcp addresses take no user name');
+				}
+
+				return {url: `tcp://${hostPart}:${port}`, source, kind: 'tcp', local: false, host, port};
+			}
+
+			const username = url.username === '' ? undefined : decodeURIComponent(url.username);
+			const userPart = username === undefined ? '' : `${url.username}@`;
+			const portPart = url.port === '' ? '' : `:${port}`;
+			const endpoint: ResolvedEndpoint = {url: `ssh://${userPart}${hostPart}${portPart}`, source, kind: 'ssh', local: false, host, port};
+			if (username !== undefined) {
+				endpoint.username = username;
+			}
+
+			return endpoint;
+		}
+
+		default: {
+			throw invalid(`the scheme "${scheme}://" is not supported (use ${HOST_EXAMPLES})`);
+		}
+	}
+}
