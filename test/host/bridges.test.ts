@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import {bridgeNameForNetwork, emptyHostView, joinHostView} from '../../source/host/bridges.js';
+import {zeroStats} from '../../source/host/host-source.js';
+import type {DockerNetwork, HostInterface, VethPeer} from '../../source/model/types.js';
+import {fakeContainer} from './fake-host-tree.js';
+
+function network(overrides: Partial<DockerNetwork> & {id: string; name: string}): DockerNetwork {
+	return {
+		driver: 'bridge',
+		scope: 'local',
+		internal: false,
+		attachable: false,
+		ingress: false,
+		enableIPv6: false,
+		ipamDriver: 'default',
+		pools: [],
+		options: {},
+		labels: {},
+		created: '2024-01-01T00:00:00Z',
+		...overrides,
+	};
+}
+
+function hostInterface(name: string, ifindex: number, kind: string, master?: string): HostInterface {
+	return {name, ifindex, iflink: ifindex, kind, state: 'up', mtu: 1500, addresses: [], master, stats: zeroStats()};
+}
+
+const BRIDGE_ID = '9a1f7e2c4b3d' + '0'.repeat(52);
+const BACKEND_ID = '3f2a9c1d4e5b' + '1'.repeat(52);
+
+const networks = [
+	network({id: BRIDGE_ID, name: 'bridge', options: {'com.docker.network.bridge.name': 'docker0'}}),
+	network({id: BACKEND_ID, name: 'backend'}),
+	network({id: 'c'.repeat(64), name: 'unused'}),
+	network({id: 'd'.repeat(64), name: 'host', driver: 'host'}),
+	network({id: 'e'.repeat(64), name: 'none', driver: 'null'}),
+	network({id: 'f'.repeat(64), name: 'mesh', driver: 'overlay', scope: 'swarm'}),
+];
+
+describe('bridgeNameForNetwork', () => {
+	test('the fixed name, or br- and the first 12 characters of the id', () => {
+		assert.equal(bridgeNameForNetwork(networks[0]!), 'docker0');
+		assert.equal(bridgeNameForNetwork(networks[1]!), 'br-3f2a9c1d4e5b');
+		assert.equal(
+			bridgeNameForNetwork(network({id: 'a'.repeat(64), name: 'gw', options: {'com.docker.network.bridge.name': 'docker_gwbridge'}})),
+			'docker_gwbridge',
+		);
+	});
+
+	test('no bridge for other drivers', () => {
+		for (const other of networks.slice(3)) assert.equal(bridgeNameForNetwork(other), undefined, other.driver);
+		assert.equal(bridgeNameForNetwork(network({id: 'a'.repeat(64), name: 'lan', driver: 'macvlan'})), undefined);
+	});
+});
+
+describe('joinHostView', () => {
+	const web = fakeContainer({id: 'w'.repeat(64), name: 'web'}, [{networkId: BRIDGE_ID, networkName: 'bridge', mac: '02:42:ac:11:00:02'}]);
+	const db = fakeContainer({id: 'b'.repeat(64), name: 'db'}, [
+		{networkId: BRIDGE_ID, networkName: 'bridge', mac: '02:42:ac:11:00:03'},
+		{networkId: BACKEND_ID, networkName: 'backend', mac: '02:42:ac:12:00:02'},
+	]);
+	const interfaces = [
+		hostInterface('lo', 1, 'loopback'),
+		hostInterface('eth0', 2, 'ethernet'),
+		hostInterface('docker0', 3, 'bridge'),
+		hostInterface('br-3f2a9c1d4e5b', 4, 'bridge'),
+		hostInterface('virbr0', 5, 'bridge'),
+		hostInterface('vethb000002', 21, 'veth', 'docker0'),
+		hostInterface('vetha000001', 20, 'veth', 'docker0'),
+		hostInterface('vethc000003', 22, 'veth', 'br-3f2a9c1d4e5b'),
+		hostInterface('vnet0', 30, 'tap', 'virbr0'),
+		hostInterface('vethd000004', 23, 'veth', 'docker0'),
+	];
+	const peer = (hostIfindex: number, containerId: string, containerName: string, networkId?: string, networkName?: string, containerInterface = 'eth0'): VethPeer => ({
+		hostIfindex,
+		containerId,
+		containerName,
+		containerInterface,
+		containerMac: undefined,
+		networkId,
+		networkName,
+	});
+	const peers = [
+		peer(20, web.id, 'web', BRIDGE_ID, 'bridge'),
+		peer(21, db.id, 'db', BRIDGE_ID, 'bridge'),
+		peer(22, db.id, 'db', BACKEND_ID, 'backend', 'eth1'),
+		// The container is gone since the peer scan: dropped.
+		peer(23, 'x'.repeat(64), 'old'),
+	];
+	const view = joinHostView({interfaces, peers, networks, containers: [web, db]});
+
+	test('bridges know their network and their members, sorted', () => {
+		assert.deepEqual(view.interfaces.get('docker0'), {
+			network: {id: BRIDGE_ID, name: 'bridge'},
+			members: ['vetha000001', 'vethb000002', 'vethd000004'],
+		});
+		assert.deepEqual(view.interfaces.get('br-3f2a9c1d4e5b'), {network: {id: BACKEND_ID, name: 'backend'}, members: ['vethc000003']});
+		assert.deepEqual(view.interfaces.get('virbr0'), {members: ['vnet0']}, 'not Docker: members, no network');
+		assert.deepEqual(view.interfaces.get('vnet0'), {members: []});
+		assert.deepEqual(view.interfaces.get('eth0'), {members: []});
+	});
+
+	test('veths know their container end and the network of their bridge', () => {
+		assert.deepEqual(view.interfaces.get('vethc000003'), {
+			members: [],
+			peer: peers[2],
+			bridgeNetwork: {id: BACKEND_ID, name: 'backend'},
+		});
+		assert.equal(view.interfaces.get('vetha000001')?.peer?.containerName, 'web');
+		assert.deepEqual(view.interfaces.get('vethd000004'), {members: [], bridgeNetwork: {id: BRIDGE_ID, name: 'bridge'}}, 'peer of a gone container dropped');
+	});
+
+	test('lookups by container and by network', () => {
+		assert.deepEqual(Object.fromEntries(view.vethsByContainer), {[web.id]: ['vetha000001'], [db.id]: ['vethb000002', 'vethc000003']});
+		assert.deepEqual(view.byNetwork.get(BRIDGE_ID), {bridge: 'docker0', veths: ['vetha000001', 'vethb000002', 'vethd000004']});
+		assert.deepEqual(view.byNetwork.get(BACKEND_ID), {bridge: 'br-3f2a9c1d4e5b', veths: ['vethc000003']});
+		assert.equal(view.byNetwork.get('c'.repeat(64)), undefined, 'a network whose bridge is not on the host');
+		assert.equal(view.byNetwork.get('f'.repeat(64)), undefined);
+		assert.deepEqual(Object.fromEntries(view.networkByBridge), {docker0: BRIDGE_ID, 'br-3f2a9c1d4e5b': BACKEND_ID});
+	});
+
+	test('peers get current names, MAC matches against current endpoints, and fall back to the bridge', () => {
+		const renamed = {...db, name: 'database'};
+		const stale = [
+			// Found before the container's endpoints were known: no network; the MAC names it now.
+			{...peer(22, db.id, 'db'), containerMac: '02:42:AC:12:00:02'},
+			// No MAC match at all: the bridge it hangs on names the network.
+			{...peer(21, db.id, 'db'), containerMac: '02:42:ac:99:99:99'},
+			// A network renamed since: the current name wins.
+			peer(20, web.id, 'web', BRIDGE_ID, 'old-name'),
+		];
+		const joined = joinHostView({interfaces, peers: stale, networks, containers: [web, renamed]});
+		assert.deepEqual(joined.interfaces.get('vethc000003')?.peer, {...stale[0], containerName: 'database', networkId: BACKEND_ID, networkName: 'backend'});
+		assert.deepEqual(joined.interfaces.get('vethb000002')?.peer, {...stale[1], containerName: 'database', networkId: BRIDGE_ID, networkName: 'bridge'});
+		assert.equal(joined.interfaces.get('vetha000001')?.peer?.networkName, 'bridge');
+	});
+
+	test('a peer pointing at an interface that is not a veth is ignored', () => {
+		const joined = joinHostView({interfaces, peers: [peer(2, web.id, 'web', BRIDGE_ID, 'bridge')], networks, containers: [web]});
+		assert.equal(joined.interfaces.get('eth0')?.peer, undefined);
+		assert.equal(joined.vethsByContainer.size, 0);
+	});
+
+	test('empty input and emptyHostView agree', () => {
+		assert.deepEqual(joinHostView({interfaces: [], peers: [], networks: [], containers: []}), emptyHostView());
+	});
+});
