@@ -1,0 +1,821 @@
+import {spawn} from 'node:child_process';
+import {
+	accessSync,
+	closeSync,
+	constants,
+	existsSync,
+	openSync,
+	readFileSync,
+	readSync,
+	readdirSync,
+	readlinkSync,
+	statSync,
+} from 'node:fs';
+import {chmod, copyFile, mkdir, mkdtemp, readFile, rm, rmdir, symlink, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {setTimeout as delay} from 'node:timers/promises';
+import {engineCall, engineRequest, socketPathOf} from './engine-api.js';
+
+// A private dockerd in its own network namespace: its own docker0, veths and iptables rules,
+// so neither the machine's networking nor another engine is touched, and several can run side
+// by side. Everything it owns lives under one directory (socket, data-root, exec-root, log).
+
+export const BUSYBOX_IMAGE = 'docknet-test/busybox:latest';
+
+export interface PrivateEngine {
+	name: string;
+	netns: string;
+	dir: string;
+	socketPath: string;
+	dockerHost: string;
+	pid: number;
+	/** Kills dockerd, its containerd and containers, deletes the namespace and the directory. Never throws. */
+	stop(): Promise<void>;
+}
+
+export interface RequirementProblem {
+	what: string;
+	fix: string;
+}
+
+export interface RequirementOptions {
+	/** PATH-like list of directories to look in; default: PATH plus the usual sbin and bin directories. */
+	searchPath?: string;
+	uid?: number;
+	platform?: NodeJS.Platform;
+}
+
+export interface StartOptions {
+	name: string;
+	/** Parent of the engine's directory; default os.tmpdir(). */
+	baseDir?: string;
+	onProgress?: (step: string) => void;
+	readyTimeoutMs?: number;
+}
+
+const KNOWN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+const NETNS_DIR = '/var/run/netns';
+const BUSYBOX_APPLETS = ['sh', 'ls', 'ip', 'ifconfig', 'route', 'sleep', 'cat', 'echo', 'hostname'];
+const STOP_TIMEOUT_MS = 15_000;
+const KILL_TIMEOUT_MS = 5000;
+// A directory this young without a pidfile may be an engine that is still starting.
+const STARTING_GRACE_MS = 60_000;
+// sun_path holds 108 bytes; containerd's debug socket is the longest path under the directory.
+const LONGEST_SOCKET_SUFFIX = 'exec/containerd/containerd-debug.sock';
+const MAX_SOCKET_PATH = 107;
+
+interface Tool {
+	program: string;
+	what: string;
+	fix: string;
+}
+
+const TOOLS: Tool[] = [
+	{program: 'dockerd', what: 'dockerd (the Docker engine)', fix: 'install the Debian package docker.io'},
+	{program: 'containerd', what: 'containerd', fix: 'install the Debian package docker.io (it brings containerd)'},
+	{program: 'runc', what: 'runc', fix: 'install the Debian package docker.io (it brings runc)'},
+	{program: 'iptables', what: 'iptables (dockerd sets up bridge NAT with it)', fix: 'install the Debian package iptables'},
+	{program: 'ip', what: 'ip (network namespaces)', fix: 'install the Debian package iproute2'},
+	{program: 'nsenter', what: 'nsenter', fix: 'install the Debian package util-linux'},
+];
+
+function searchDirs(searchPath: string | undefined): string[] {
+	if (searchPath !== undefined) {
+		return searchPath.split(':').filter(dir => dir !== '');
+	}
+
+	const fromEnv = (process.env['PATH'] ?? '').split(':').filter(dir => dir !== '');
+	return [...new Set([...fromEnv, ...KNOWN_DIRS])];
+}
+
+export function findProgram(program: string, searchPath?: string): string | undefined {
+	for (const dir of searchDirs(searchPath)) {
+		const candidate = path.join(dir, program);
+		try {
+			accessSync(candidate, constants.X_OK);
+			if (statSync(candidate).isFile()) {
+				return candidate;
+			}
+		} catch {
+			// Not here.
+		}
+	}
+
+	return undefined;
+}
+
+/** True when the ELF file has no program interpreter, i.e. it runs in an empty image. */
+function isStaticExecutable(file: string): boolean {
+	let fd: number | undefined;
+	try {
+		fd = openSync(file, 'r');
+		const header = Buffer.alloc(64);
+		if (readSync(fd, header, 0, 64, 0) < 52 || header.readUInt32BE(0) !== 0x7f_45_4c_46) {
+			return false;
+		}
+
+		const is64 = header[4] === 2;
+		const little = header[5] === 1;
+		const u16 = (buffer: Buffer, offset: number) => (little ? buffer.readUInt16LE(offset) : buffer.readUInt16BE(offset));
+		const u32 = (buffer: Buffer, offset: number) => (little ? buffer.readUInt32LE(offset) : buffer.readUInt32BE(offset));
+		const tableOffset = is64
+			? Number(little ? header.readBigUInt64LE(0x20) : header.readBigUInt64BE(0x20))
+			: u32(header, 0x1c);
+		const entrySize = u16(header, is64 ? 0x36 : 0x2a);
+		const entryCount = u16(header, is64 ? 0x38 : 0x2c);
+		const table = Buffer.alloc(entrySize * entryCount);
+		readSync(fd, table, 0, table.length, tableOffset);
+		const programInterpreter = 3;
+		for (let index = 0; index < entryCount; index++) {
+			if (u32(table, index * entrySize) === programInterpreter) {
+				return false;
+			}
+		}
+
+		return true;
+	} catch {
+		return false;
+	} finally {
+		if (fd !== undefined) {
+			closeSync(fd);
+		}
+	}
+}
+
+function findStaticBusybox(searchPath?: string): string | undefined {
+	const found = findProgram('busybox', searchPath);
+	return found !== undefined && isStaticExecutable(found) ? found : undefined;
+}
+
+export function checkPrivateEngineRequirements(options: RequirementOptions = {}): RequirementProblem[] {
+	const platform = options.platform ?? process.platform;
+	if (platform !== 'linux') {
+		return [{what: 'Linux', fix: `a private Docker engine needs Linux network namespaces; this is ${platform}`}];
+	}
+
+	const problems: RequirementProblem[] = [];
+	const uid = options.uid ?? process.getuid?.() ?? -1;
+	if (uid !== 0) {
+		problems.push({
+			what: 'root privileges (network namespaces and dockerd need them)',
+			fix: 'run as root, e.g. with sudo',
+		});
+	}
+
+	for (const tool of TOOLS) {
+		if (findProgram(tool.program, options.searchPath) === undefined) {
+			problems.push({what: `${tool.what} not found`, fix: tool.fix});
+		}
+	}
+
+	if (findStaticBusybox(options.searchPath) === undefined) {
+		const present = findProgram('busybox', options.searchPath);
+		problems.push({
+			what: present === undefined ? 'busybox not found' : `${present} is not statically linked`,
+			fix: 'install the Debian package busybox-static (the playground image is made from it)',
+		});
+	}
+
+	return problems;
+}
+
+export function formatRequirementProblems(problems: RequirementProblem[]): string {
+	return problems.map(problem => `  - ${problem.what}: ${problem.fix}`).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes, mounts and namespaces (Linux /proc)
+
+interface ProcessInfo {
+	pid: number;
+	ppid: number;
+	state: string;
+	startTime: string;
+	argv: string[];
+}
+
+function readProcess(pid: number): ProcessInfo | undefined {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// The command name is in parentheses and may itself contain spaces and parentheses.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(arg => arg !== '');
+		return {pid, ppid: Number(fields[1]), state: fields[0] ?? '?', startTime: fields[19] ?? '', argv};
+	} catch {
+		return undefined;
+	}
+}
+
+function listProcesses(): ProcessInfo[] {
+	const processes: ProcessInfo[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (/^\d+$/.test(entry)) {
+			const info = readProcess(Number(entry));
+			if (info !== undefined) {
+				processes.push(info);
+			}
+		}
+	}
+
+	return processes;
+}
+
+function isLive(info: ProcessInfo | undefined): info is ProcessInfo {
+	return info !== undefined && info.state !== 'Z' && info.state !== 'X';
+}
+
+function isAlive(pid: number): boolean {
+	return isLive(readProcess(pid));
+}
+
+async function waitForExit(pids: number[], timeoutMs: number): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (pids.every(pid => !isAlive(pid))) {
+			return true;
+		}
+
+		if (Date.now() > deadline) {
+			return false;
+		}
+
+		await delay(50);
+	}
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+	try {
+		process.kill(pid, name);
+	} catch {
+		// Already gone.
+	}
+}
+
+const programName = (info: ProcessInfo) => path.basename(info.argv[0] ?? '');
+
+/** dockerd, containerd, shims and proxies started for the engine in `dir`, found by their arguments. */
+function engineProcesses(dir: string): ProcessInfo[] {
+	const inside = (arg: string) => arg.startsWith(`${dir}/`) || arg.startsWith(`unix://${dir}/`);
+	return listProcesses().filter(info => {
+		const program = programName(info);
+		const ours = program === 'dockerd' || program === 'containerd' || program.startsWith('containerd-shim') || program === 'docker-proxy';
+		return ours && isLive(info) && info.argv.some(arg => inside(arg));
+	});
+}
+
+/** Checked before signalling a remembered pid: it may have exited and been reused. */
+function isEngineDockerd(pid: number, dir: string): boolean {
+	const info = readProcess(pid);
+	return isLive(info) && programName(info) === 'dockerd' && info.argv.includes(path.join(dir, 'docker.pid'));
+}
+
+function liveDockerd(dir: string): ProcessInfo | undefined {
+	return engineProcesses(dir).find(info => programName(info) === 'dockerd');
+}
+
+/** Kills the containers' processes (children of the engine's shims) so dockerd need not wait for them. */
+function killContainerProcesses(dir: string): number[] {
+	const shims = new Set(engineProcesses(dir).filter(info => programName(info).startsWith('containerd-shim')).map(info => info.pid));
+	if (shims.size === 0) {
+		return [];
+	}
+
+	const children = listProcesses().filter(info => shims.has(info.ppid) && isLive(info));
+	for (const child of children) {
+		signal(child.pid, 'SIGKILL');
+	}
+
+	return children.map(child => child.pid);
+}
+
+function decodeMountPath(field: string): string {
+	return field.replace(/\\([0-7]{3})/g, (_match, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
+}
+
+function mountsUnder(dir: string): string[] {
+	try {
+		const lines = readFileSync('/proc/self/mountinfo', 'utf8').split('\n');
+		const points = lines
+			.map(line => line.split(' ')[4])
+			.filter((field): field is string => field !== undefined)
+			.map(field => decodeMountPath(field))
+			.filter(point => point === dir || point.startsWith(`${dir}/`));
+		// Deepest first, so that no mount is hidden below another one when it is unmounted.
+		return [...new Set(points)].sort((a, b) => b.split('/').length - a.split('/').length || b.length - a.length);
+	} catch {
+		return [];
+	}
+}
+
+function netnsPath(name: string): string {
+	return path.join(NETNS_DIR, name);
+}
+
+async function listNetns(): Promise<string[]> {
+	const result = await run(findProgram('ip') ?? 'ip', ['netns', 'list']);
+	if (result.code !== 0) {
+		return [];
+	}
+
+	// Lines look like "name" or "name (id: 3)".
+	return result.stdout
+		.split('\n')
+		.map(line => line.trim().split(' ')[0] ?? '')
+		.filter(name => name !== '');
+}
+
+function netnsHasProcesses(name: string): boolean {
+	let inode: number;
+	try {
+		inode = statSync(netnsPath(name)).ino;
+	} catch {
+		return false;
+	}
+
+	const wanted = `net:[${inode}]`;
+	for (const entry of readdirSync('/proc')) {
+		if (/^\d+$/.test(entry)) {
+			try {
+				if (readlinkSync(`/proc/${entry}/ns/net`) === wanted) {
+					return true;
+				}
+			} catch {
+				// Gone, or a kernel thread.
+			}
+		}
+	}
+
+	return false;
+}
+
+interface RunResult {
+	code: number;
+	stdout: string;
+	stderr: string;
+}
+
+async function run(program: string, args: string[], timeoutMs = 20_000): Promise<RunResult> {
+	return new Promise<RunResult>(resolve => {
+		const child = spawn(program, args, {stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			stdout += chunk;
+		});
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+			stderr += chunk;
+		});
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.on('error', error => {
+			clearTimeout(timer);
+			resolve({code: -1, stdout, stderr: error.message});
+		});
+		child.on('close', code => {
+			clearTimeout(timer);
+			resolve({code: code ?? -1, stdout, stderr});
+		});
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Removing an engine's remains (shared by stop() and cleanupStaleEngines)
+
+function containerIds(dir: string): string[] {
+	try {
+		return readdirSync(path.join(dir, 'data', 'containers')).filter(id => /^[0-9a-f]{64}$/.test(id));
+	} catch {
+		return [];
+	}
+}
+
+/** dockerd removes a container's cgroups itself, except when it was killed. */
+async function removeContainerCgroups(ids: string[]): Promise<void> {
+	if (ids.length === 0) {
+		return;
+	}
+
+	const roots = ['/sys/fs/cgroup'];
+	try {
+		for (const controller of readdirSync('/sys/fs/cgroup')) {
+			roots.push(path.join('/sys/fs/cgroup', controller));
+		}
+	} catch {
+		return;
+	}
+
+	for (const id of ids) {
+		for (const root of roots) {
+			// rmdir only succeeds on an empty cgroup, which is exactly the leftover case.
+			await rmdir(path.join(root, 'docker', id)).catch(() => undefined);
+		}
+	}
+}
+
+async function removeEngineRemains(name: string, dir: string, log: (step: string) => void): Promise<string[]> {
+	const removed: string[] = [];
+
+	const killed = killContainerProcesses(dir);
+	if (killed.length > 0) {
+		removed.push(`container processes ${killed.join(', ')}`);
+	}
+
+	const processes = engineProcesses(dir);
+	for (const info of processes) {
+		signal(info.pid, 'SIGKILL');
+		removed.push(`process ${info.pid} (${programName(info)})`);
+	}
+
+	if (!(await waitForExit([...killed, ...processes.map(info => info.pid)], KILL_TIMEOUT_MS))) {
+		log(`some processes of ${name} did not exit after SIGKILL`);
+	}
+
+	const mounts = mountsUnder(dir);
+	if (mounts.length > 0) {
+		await run(findProgram('umount') ?? 'umount', ['-l', ...mounts]);
+		const left = mountsUnder(dir);
+		for (const point of left) {
+			await run(findProgram('umount') ?? 'umount', ['-l', point]);
+		}
+
+		removed.push(`${mounts.length} mount${mounts.length === 1 ? '' : 's'} under ${dir}`);
+	}
+
+	if (existsSync(netnsPath(name))) {
+		const result = await run(findProgram('ip') ?? 'ip', ['netns', 'del', name]);
+		if (result.code === 0) {
+			removed.push(`network namespace ${name}`);
+		} else {
+			log(`ip netns del ${name}: ${result.stderr.trim()}`);
+		}
+	}
+
+	await removeContainerCgroups(containerIds(dir));
+
+	if (existsSync(dir)) {
+		if (mountsUnder(dir).length > 0) {
+			// Deleting through a mount could reach files outside the engine's directory.
+			log(`${dir} still has mounts; left in place`);
+		} else {
+			try {
+				await rm(dir, {recursive: true, force: true, maxRetries: 3});
+				removed.push(`directory ${dir}`);
+			} catch (error) {
+				log(`removing ${dir}: ${String(error)}`);
+			}
+		}
+	}
+
+	return removed;
+}
+
+async function stopEngine(name: string, dir: string, pid: number, log: (step: string) => void): Promise<void> {
+	// Containers whose main process ignores SIGTERM (sleep as PID 1) would each hold dockerd's
+	// shutdown for their 10 s stop timeout; killing them first makes the stop take ~1 s.
+	const killed = killContainerProcesses(dir);
+	await waitForExit(killed, KILL_TIMEOUT_MS);
+
+	if (isEngineDockerd(pid, dir)) {
+		log(`stopping dockerd ${pid}`);
+		signal(pid, 'SIGTERM');
+		if (!(await waitForExit([pid], STOP_TIMEOUT_MS))) {
+			log(`dockerd ${pid} did not stop within ${STOP_TIMEOUT_MS} ms; killing it`);
+			signal(pid, 'SIGKILL');
+			await waitForExit([pid], KILL_TIMEOUT_MS);
+		}
+	}
+
+	// dockerd stops its managed containerd on a clean shutdown and containerd dies with it on a
+	// kill (parent-death signal); whatever is still running under the directory is killed here.
+	await removeEngineRemains(name, dir, log);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Starting
+
+interface OwnerRecord {
+	pid: number;
+	startTime: string;
+}
+
+const OWNER_FILE = 'owner.json';
+
+function readOwner(dir: string): OwnerRecord | undefined {
+	try {
+		const parsed: unknown = JSON.parse(readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
+		if (typeof parsed === 'object' && parsed !== null && 'pid' in parsed && 'startTime' in parsed) {
+			const {pid, startTime} = parsed;
+			if (typeof pid === 'number' && typeof startTime === 'string') {
+				return {pid, startTime};
+			}
+		}
+	} catch {
+		// No owner recorded.
+	}
+
+	return undefined;
+}
+
+function ownerAlive(owner: OwnerRecord): boolean {
+	const info = readProcess(owner.pid);
+	// The start time guards against a recycled pid.
+	return isLive(info) && info.startTime === owner.startTime;
+}
+
+function ageMs(file: string): number {
+	try {
+		return Date.now() - statSync(file).mtimeMs;
+	} catch {
+		return Number.POSITIVE_INFINITY;
+	}
+}
+
+/** Whether the engine named `name` is in use and must be left alone. */
+function engineInUse(name: string, dir: string): boolean {
+	const dockerdAlive = liveDockerd(dir) !== undefined;
+	const owner = readOwner(dir);
+	const starting = !existsSync(path.join(dir, 'docker.pid')) && ageMs(dir) < STARTING_GRACE_MS;
+	if (owner !== undefined) {
+		if (!ownerAlive(owner)) {
+			return false;
+		}
+
+		return dockerdAlive || starting;
+	}
+
+	// Not started by this module (by hand, following the test-engine notes): only dead ones go.
+	return dockerdAlive || netnsHasProcesses(name) || (existsSync(dir) && starting);
+}
+
+function validateName(name: string): void {
+	if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+		throw new Error(`Invalid private engine name "${name}": use letters, digits, '.', '_' and '-'`);
+	}
+}
+
+function tailOfFile(file: string, lines: number): string {
+	try {
+		return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+	} catch {
+		return '(no log)';
+	}
+}
+
+async function ping(socketPath: string): Promise<boolean> {
+	try {
+		const response = await engineRequest(socketPath, 'GET', '/_ping', {timeoutMs: 1000});
+		return response.status === 200;
+	} catch {
+		return false;
+	}
+}
+
+export async function startPrivateEngine(options: StartOptions): Promise<PrivateEngine> {
+	const {name, baseDir = os.tmpdir(), readyTimeoutMs = 30_000} = options;
+	const log = options.onProgress ?? (() => undefined);
+	validateName(name);
+	const problems = checkPrivateEngineRequirements();
+	if (problems.length > 0) {
+		throw new Error(`Cannot start a private Docker engine:\n${formatRequirementProblems(problems)}`);
+	}
+
+	const dir = path.resolve(baseDir, name);
+	if (Buffer.byteLength(path.join(dir, LONGEST_SOCKET_SUFFIX)) > MAX_SOCKET_PATH) {
+		throw new Error(`The private engine's directory ${dir} is too long for unix sockets; use a shorter baseDir`);
+	}
+
+	const socketPath = path.join(dir, 'docker.sock');
+	const ip = findProgram('ip') ?? 'ip';
+	const nsenter = findProgram('nsenter') ?? 'nsenter';
+	const dockerd = findProgram('dockerd') ?? 'dockerd';
+
+	if (existsSync(dir) || existsSync(netnsPath(name))) {
+		if (liveDockerd(dir) !== undefined) {
+			throw new Error(`A private engine named ${name} is already running (${dir})`);
+		}
+
+		log(`removing the remains of an earlier engine named ${name}`);
+		await removeEngineRemains(name, dir, log);
+	}
+
+	await mkdir(dir, {recursive: true, mode: 0o700});
+	await writeFile(
+		path.join(dir, OWNER_FILE),
+		JSON.stringify({pid: process.pid, startTime: readProcess(process.pid)?.startTime ?? ''} satisfies OwnerRecord),
+	);
+
+	log(`creating network namespace ${name}`);
+	const added = await run(ip, ['netns', 'add', name]);
+	if (added.code !== 0) {
+		await removeEngineRemains(name, dir, log);
+		throw new Error(`ip netns add ${name} failed: ${added.stderr.trim()}`);
+	}
+
+	await run(nsenter, [`--net=${netnsPath(name)}`, ip, 'link', 'set', 'lo', 'up']);
+
+	log('starting dockerd');
+	const logFile = path.join(dir, 'dockerd.log');
+	const logFd = openSync(logFile, 'a');
+	// nsenter, not `ip netns exec`: the latter remounts /sys, which hides the cgroup mounts, and
+	// dockerd then fails with "Devices cgroup isn't mounted". nsenter execs dockerd, so the pid
+	// is dockerd's.
+	const child = spawn(
+		nsenter,
+		[
+			`--net=${netnsPath(name)}`,
+			dockerd,
+			'--host',
+			`unix://${socketPath}`,
+			'--data-root',
+			path.join(dir, 'data'),
+			'--exec-root',
+			path.join(dir, 'exec'),
+			'--pidfile',
+			path.join(dir, 'docker.pid'),
+			'--containerd-namespace',
+			name,
+			'--containerd-plugins-namespace',
+			`${name}-plugins`,
+		],
+		{
+			stdio: ['ignore', logFd, logFd],
+			// Its own process group: a Ctrl-C in the terminal reaches us, and we stop it in order.
+			detached: true,
+			// dockerd looks up containerd, runc, docker-init and docker-proxy on its PATH.
+			env: {...process.env, PATH: searchDirs(undefined).join(':')},
+		},
+	);
+	closeSync(logFd);
+	// The engine must not keep the caller's event loop alive; stop() ends it.
+	child.unref();
+	let exitDescription: string | undefined;
+	child.on('exit', (code, exitSignal) => {
+		exitDescription = exitSignal === null ? `exit code ${code ?? '?'}` : `signal ${exitSignal}`;
+	});
+	child.on('error', error => {
+		exitDescription = error.message;
+	});
+
+	const pid = child.pid ?? -1;
+	let stopping: Promise<void> | undefined;
+	const engine: PrivateEngine = {
+		name,
+		netns: name,
+		dir,
+		socketPath,
+		dockerHost: `unix://${socketPath}`,
+		pid,
+		async stop() {
+			stopping ??= stopEngine(name, dir, pid, log).catch((error: unknown) => {
+				log(`stopping ${name}: ${String(error)}`);
+			});
+			return stopping;
+		},
+	};
+
+	const deadline = Date.now() + readyTimeoutMs;
+	for (;;) {
+		if (await ping(socketPath)) {
+			log('engine ready');
+			return engine;
+		}
+
+		if (exitDescription !== undefined || Date.now() > deadline) {
+			const reason =
+				exitDescription === undefined
+					? `did not answer on ${socketPath} within ${readyTimeoutMs} ms`
+					: `exited before it was ready (${exitDescription})`;
+			const tail = tailOfFile(logFile, 15);
+			await engine.stop();
+			throw new Error(`dockerd ${reason}. Last lines of ${logFile}:\n${tail}`);
+		}
+
+		await delay(50);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stale engines
+
+/** Removes what killed runs left behind: engines named `prefix…` whose owner or dockerd is dead. */
+export async function cleanupStaleEngines(prefix: string, options: {baseDir?: string; onProgress?: (step: string) => void} = {}): Promise<string[]> {
+	if (process.platform !== 'linux' || prefix === '') {
+		return [];
+	}
+
+	const baseDir = path.resolve(options.baseDir ?? os.tmpdir());
+	const log = options.onProgress ?? (() => undefined);
+	const names = new Set<string>();
+	for (const name of await listNetns()) {
+		if (name.startsWith(prefix)) {
+			names.add(name);
+		}
+	}
+
+	try {
+		for (const entry of readdirSync(baseDir, {withFileTypes: true})) {
+			const dir = path.join(baseDir, entry.name);
+			const looksLikeEngine = ['docker.pid', OWNER_FILE, 'dockerd.log', 'data'].some(file => existsSync(path.join(dir, file)));
+			if (entry.isDirectory() && entry.name.startsWith(prefix) && looksLikeEngine) {
+				names.add(entry.name);
+			}
+		}
+	} catch {
+		// No base directory: nothing there.
+	}
+
+	// A dockerd whose directory is gone but which still runs.
+	for (const info of listProcesses()) {
+		const pidfileIndex = info.argv.indexOf('--pidfile');
+		const pidfile = pidfileIndex === -1 ? undefined : info.argv[pidfileIndex + 1];
+		if (programName(info) === 'dockerd' && isLive(info) && pidfile !== undefined) {
+			const dir = path.dirname(pidfile);
+			if (path.dirname(dir) === baseDir && path.basename(dir).startsWith(prefix)) {
+				names.add(path.basename(dir));
+			}
+		}
+	}
+
+	const removed: string[] = [];
+	for (const name of [...names].sort()) {
+		const dir = path.join(baseDir, name);
+		if (engineInUse(name, dir)) {
+			continue;
+		}
+
+		log(`removing the remains of ${name}`);
+		removed.push(...(await removeEngineRemains(name, dir, log)));
+	}
+
+	return removed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The image
+
+/** Imports the static busybox as docknet-test/busybox:latest unless the engine already has it. */
+export async function ensureTestImage(dockerHost: string): Promise<void> {
+	const socketPath = socketPathOf(dockerHost);
+	const existing = await engineCall(socketPath, 'GET', `/images/${BUSYBOX_IMAGE}/json`, {accept: [404]});
+	if (existing.status === 200) {
+		return;
+	}
+
+	const busybox = findStaticBusybox();
+	if (busybox === undefined) {
+		throw new Error('No statically linked busybox found: install the Debian package busybox-static');
+	}
+
+	const root = await mkdtemp(path.join(os.tmpdir(), 'docknet-image-'));
+	try {
+		await mkdir(path.join(root, 'bin'));
+		await mkdir(path.join(root, 'tmp'));
+		await chmod(path.join(root, 'tmp'), 0o1777);
+		await copyFile(busybox, path.join(root, 'bin', 'busybox'));
+		await chmod(path.join(root, 'bin', 'busybox'), 0o755);
+		for (const applet of BUSYBOX_APPLETS) {
+			await symlink('busybox', path.join(root, 'bin', applet));
+		}
+
+		const tar = spawn(findProgram('tar') ?? 'tar', ['-C', root, '--numeric-owner', '--owner=0', '--group=0', '-c', '.'], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let tarError = '';
+		tar.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+			tarError += chunk;
+		});
+		const [repo, tag] = BUSYBOX_IMAGE.split(':');
+		const query = new URLSearchParams({fromSrc: '-', repo: repo ?? '', tag: tag ?? 'latest'});
+		query.append('changes', 'CMD ["/bin/sh"]');
+		query.append('changes', 'ENV PATH=/bin');
+		const response = await engineCall(socketPath, 'POST', `/images/create?${query.toString()}`, {
+			stream: tar.stdout,
+			contentType: 'application/x-tar',
+			timeoutMs: 60_000,
+		});
+		// The import answers 200 and reports failures inside its JSON progress stream.
+		const failure = response.body
+			.split('\n')
+			.filter(line => line.includes('"error"'))
+			.map(line => line.trim())[0];
+		if (failure !== undefined || tarError.trim() !== '') {
+			throw new Error(`Importing ${BUSYBOX_IMAGE} failed: ${failure ?? tarError.trim()}`);
+		}
+	} finally {
+		await rm(root, {recursive: true, force: true});
+	}
+
+	const check = await engineRequest(socketPath, 'GET', `/images/${BUSYBOX_IMAGE}/json`);
+	if (check.status !== 200) {
+		throw new Error(`Importing ${BUSYBOX_IMAGE} reported success, but the engine does not list it`);
+	}
+}
+
+/** The engine's own log, for error messages. */
+export async function readEngineLog(engine: Pick<PrivateEngine, 'dir'>, lines = 30): Promise<string> {
+	try {
+		return (await readFile(path.join(engine.dir, 'dockerd.log'), 'utf8')).trimEnd().split('\n').slice(-lines).join('\n');
+	} catch {
+		return '';
+	}
+}
