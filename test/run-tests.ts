@@ -1,0 +1,230 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import {existsSync, readdirSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {
+	checkPrivateEngineRequirements,
+	cleanupStaleEngines,
+	ensureTestImage,
+	findProgram,
+	formatRequirementProblems,
+	startPrivateEngine,
+	type PrivateEngine,
+	type RequirementProblem,
+} from '../source/playground/private-engine.js';
+
+// `npm test` runs this after lint, typecheck and build: it starts one private Docker engine
+// (its own network namespace), runs every test file with node's runner against it, and stops
+// the engine whatever happens. Usage:
+//   tsx test/run-tests.ts [--unit] [file, directory or substring …] [node --test options …]
+
+const ENGINE_PREFIX = 'docknet-test';
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const testRoot = path.join(repoRoot, 'test');
+
+function say(message: string): void {
+	process.stderr.write(`[run-tests] ${message}\n`);
+}
+
+function shout(lines: string[]): void {
+	const bar = '!'.repeat(78);
+	process.stderr.write(`\n${bar}\n${lines.map(line => `!! ${line}`).join('\n')}\n${bar}\n\n`);
+}
+
+function findTestFiles(dir: string): string[] {
+	const files: string[] = [];
+	for (const entry of readdirSync(dir, {withFileTypes: true})) {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
+			files.push(...findTestFiles(full));
+		} else if (entry.isFile() && /\.test\.tsx?$/.test(entry.name)) {
+			files.push(full);
+		}
+	}
+
+	return files;
+}
+
+const isEngineTest = (file: string) => /\.engine\.test\.tsx?$/.test(file);
+
+function selectFiles(all: string[], filters: string[]): string[] {
+	if (filters.length === 0) {
+		return all;
+	}
+
+	return all.filter(file =>
+		filters.some(filter => {
+			const resolved = path.resolve(filter);
+			if (existsSync(resolved)) {
+				return statSync(resolved).isDirectory() ? file.startsWith(`${resolved}${path.sep}`) : file === resolved;
+			}
+
+			return path.relative(repoRoot, file).includes(filter);
+		}),
+	);
+}
+
+function engineProblems(): RequirementProblem[] {
+	const problems = checkPrivateEngineRequirements();
+	if (process.platform === 'linux' && findProgram('docker') === undefined) {
+		problems.push({what: 'the docker CLI not found (tests drive the engine with it)', fix: 'install the Debian package docker.io'});
+	}
+
+	return problems;
+}
+
+let engine: PrivateEngine | undefined;
+let child: ChildProcess | undefined;
+let interruptedBy: NodeJS.Signals | undefined;
+
+async function stopEngine(): Promise<void> {
+	const running = engine;
+	engine = undefined;
+	if (running !== undefined) {
+		await running.stop();
+	}
+}
+
+async function finish(code: number): Promise<never> {
+	await stopEngine();
+	process.exit(code);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+	if (interruptedBy !== undefined) {
+		return;
+	}
+
+	interruptedBy = signal;
+	say(`${signal}: stopping the tests and the private engine`);
+	if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+		// On Ctrl-C the terminal has signalled the runner already; a SIGTERM only reached us.
+		child.kill(signal);
+	} else {
+		void finish(signal === 'SIGINT' ? 130 : 143);
+	}
+}
+
+async function main(): Promise<void> {
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	process.on('SIGHUP', onSignal);
+
+	const args = process.argv.slice(2);
+	const unitOnly = args.includes('--unit');
+	const nodeOptions = args.filter(arg => arg.startsWith('--') && arg !== '--unit');
+	const filters = args.filter(arg => !arg.startsWith('--'));
+
+	const all = findTestFiles(testRoot).sort();
+	let files = selectFiles(all, filters);
+	if (files.length === 0) {
+		say(filters.length === 0 ? 'no test files found under test/' : `no test file matches ${filters.join(' ')}`);
+		await finish(1);
+	}
+
+	const skipAllowed = process.env['DOCKNET_SKIP_ENGINE_TESTS'] === '1';
+	let skippedEngineTests = 0;
+	const skipEngineTests = (reason: string[]) => {
+		skippedEngineTests = files.filter(file => isEngineTest(file)).length;
+		files = files.filter(file => !isEngineTest(file));
+		shout([
+			`ENGINE TESTS SKIPPED (${skippedEngineTests} file${skippedEngineTests === 1 ? '' : 's'}) because DOCKNET_SKIP_ENGINE_TESTS=1.`,
+			...reason,
+			'Only unit tests run; this is NOT a full test run.',
+		]);
+	};
+
+	if (unitOnly) {
+		files = files.filter(file => !isEngineTest(file));
+	} else if (files.some(file => isEngineTest(file))) {
+		const problems = engineProblems();
+		if (problems.length > 0) {
+			const reason = ['The engine tests need a private Docker engine, and this machine lacks:', ...formatRequirementProblems(problems).split('\n')];
+			if (!skipAllowed) {
+				say(`${reason.join('\n')}\nRun \`npm run setup\` (as root, or with sudo) to install what is missing, then run the tests as root.\nTo run only the unit tests: npm run test:unit (or set DOCKNET_SKIP_ENGINE_TESTS=1).`);
+				await finish(1);
+			}
+
+			skipEngineTests(reason);
+		} else {
+			const started = Date.now();
+			try {
+				const removed = await cleanupStaleEngines(ENGINE_PREFIX);
+				if (removed.length > 0) {
+					say(`removed the remains of earlier runs: ${removed.join('; ')}`);
+				}
+
+				engine = await startPrivateEngine({name: `${ENGINE_PREFIX}-${process.pid}`});
+				if (interruptedBy !== undefined) {
+					await finish(interruptedBy === 'SIGINT' ? 130 : 143);
+				}
+
+				await ensureTestImage(engine.dockerHost);
+			} catch (error) {
+				await stopEngine();
+				const reason = ['Starting the private Docker engine failed:', ...String(error instanceof Error ? error.message : error).split('\n')];
+				if (!skipAllowed) {
+					say(`${reason.join('\n')}\nRun \`npm run setup\` and run the tests as root; or set DOCKNET_SKIP_ENGINE_TESTS=1 to run the unit tests only.`);
+					await finish(1);
+				}
+
+				skipEngineTests(reason);
+			}
+
+			if (engine !== undefined) {
+				say(`private engine ${engine.name} ready in ${Date.now() - started} ms (${engine.dockerHost}, netns ${engine.netns})`);
+			}
+		}
+	}
+
+	if (files.length === 0) {
+		say('no test files left to run');
+		await finish(1);
+	}
+
+	if (interruptedBy !== undefined) {
+		await finish(interruptedBy === 'SIGINT' ? 130 : 143);
+	}
+
+	const env: NodeJS.ProcessEnv = {...process.env};
+	if (engine !== undefined) {
+		env['DOCKNET_TEST_DOCKER_HOST'] = engine.dockerHost;
+		env['DOCKNET_TEST_NETNS'] = engine.netns;
+		env['DOCKNET_TEST_SOCKET'] = engine.socketPath;
+	}
+
+	say(`running ${files.length} test file${files.length === 1 ? '' : 's'}${engine === undefined ? ' (unit tests only)' : ''}`);
+	const runnerArgs = [
+		'--import',
+		'tsx',
+		'--test',
+		'--test-concurrency=1',
+		'--test-reporter=spec',
+		...nodeOptions,
+		...files.map(file => path.relative(repoRoot, file)),
+	];
+	const code = await new Promise<number>(resolve => {
+		child = spawn(process.execPath, runnerArgs, {cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit']});
+		child.on('error', error => {
+			say(`could not start node's test runner: ${error.message}`);
+			resolve(1);
+		});
+		child.on('close', (exitCode, signal) => {
+			resolve(exitCode ?? (signal === 'SIGINT' ? 130 : 1));
+		});
+	});
+	child = undefined;
+
+	// Nothing is printed on success from here on: node's summary stays the last output.
+	await stopEngine();
+	if (interruptedBy !== undefined) {
+		process.exit(interruptedBy === 'SIGINT' ? 130 : 143);
+	}
+
+	process.exit(code);
+}
+
+main().catch(async (error: unknown) => {
+	say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+	await finish(1);
+});
