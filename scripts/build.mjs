@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Bundles source/cli.tsx into one ESM file, dist/docknet.js. One bundled file starts in about
+// half the time of the same code loaded module by module (ink alone costs ~300 ms unbundled).
+// Usage: node scripts/build.mjs [--entry=<file>] [--outfile=<file>] [--minify] [--verbose]
+// Silent on success: `npm start` builds right before the app takes over the terminal.
+import {chmod} from 'node:fs/promises';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// The bundle is ESM (yoga-layout uses top-level await), but ssh2 and friends are CommonJS and
+// use require, __dirname and __filename; the banner gives them those.
+const banner = [
+	'#!/usr/bin/env node',
+	"import {createRequire as __docknetCreateRequire} from 'node:module';",
+	"import {fileURLToPath as __docknetFileURLToPath} from 'node:url';",
+	"import {dirname as __docknetDirname} from 'node:path';",
+	'const require = __docknetCreateRequire(import.meta.url);',
+	'const __filename = __docknetFileURLToPath(import.meta.url);',
+	'const __dirname = __docknetDirname(__filename);',
+].join('\n');
+
+// Ink imports react-devtools-core only when DEV=true; it is not installed, and never needed in
+// the bundle.
+const emptyDevtools = {
+	name: 'empty-react-devtools-core',
+	setup(build) {
+		build.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'docknet-empty'}));
+		build.onLoad({filter: /.*/, namespace: 'docknet-empty'}, () => ({
+			contents: 'export default {initialize() {}, connectToDevTools() {}};',
+			loader: 'js',
+		}));
+	},
+};
+
+function option(name) {
+	const prefix = `--${name}=`;
+	return process.argv.find(arg => arg.startsWith(prefix))?.slice(prefix.length);
+}
+
+export async function build({
+	entry = path.join(root, 'source', 'cli.tsx'),
+	outfile = path.join(root, 'dist', 'docknet.js'),
+	minify = false,
+} = {}) {
+	const result = await esbuild.build({
+		entryPoints: [entry],
+		outfile,
+		bundle: true,
+		format: 'esm',
+		platform: 'node',
+		target: 'node20',
+		banner: {js: banner},
+		// cpu-features is an optional native speed-up of ssh2; native addons cannot be bundled.
+		external: ['cpu-features', '*.node'],
+		plugins: [emptyDevtools],
+		define: {'process.env.NODE_ENV': '"production"'},
+		// Lets an entry outside the repository (benchmarks, experiments) use its packages.
+		nodePaths: [path.join(root, 'node_modules')],
+		jsx: 'automatic',
+		minify,
+		legalComments: 'none',
+		logLevel: 'warning',
+		metafile: true,
+	});
+	await chmod(outfile, 0o755);
+	return result;
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+	const started = performance.now();
+	try {
+		const entry = option('entry');
+		const outfile = option('outfile');
+		const result = await build({
+			...(entry === undefined ? {} : {entry: path.resolve(entry)}),
+			...(outfile === undefined ? {} : {outfile: path.resolve(outfile)}),
+			minify: process.argv.includes('--minify'),
+		});
+		if (process.argv.includes('--verbose')) {
+			const [output, info] = Object.entries(result.metafile.outputs)[0] ?? [];
+			const size = info === undefined ? '' : `, ${(info.bytes / 1024 / 1024).toFixed(1)} MB`;
+			process.stderr.write(`built ${output ?? 'bundle'} in ${Math.round(performance.now() - started)} ms${size}\n`);
+		}
+	} catch (error) {
+		// esbuild has printed its diagnostics already.
+		process.stderr.write(`build failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+		process.exitCode = 1;
+	}
+}
