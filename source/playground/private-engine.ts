@@ -32,6 +32,11 @@ export interface PrivateEngine {
 	pid: number;
 	/** Kills dockerd, its containerd and containers, deletes the namespace and the directory. Never throws. */
 	stop(): Promise<void>;
+	/**
+	 * Lets the engine outlive this process: it no longer counts as stale when this process
+	 * ends, only once its dockerd has died. findRunningEngine() picks it up again.
+	 */
+	keep(): Promise<void>;
 }
 
 export interface RequirementProblem {
@@ -570,6 +575,44 @@ async function ping(socketPath: string): Promise<boolean> {
 	}
 }
 
+function engineHandle(name: string, dir: string, pid: number, log: (step: string) => void): PrivateEngine {
+	const socketPath = path.join(dir, 'docker.sock');
+	let stopping: Promise<void> | undefined;
+	return {
+		name,
+		netns: name,
+		dir,
+		socketPath,
+		dockerHost: `unix://${socketPath}`,
+		pid,
+		async stop() {
+			stopping ??= stopEngine(name, dir, pid, log).catch((error: unknown) => {
+				log(`stopping ${name}: ${String(error)}`);
+			});
+			return stopping;
+		},
+		async keep() {
+			await rm(path.join(dir, OWNER_FILE), {force: true});
+		},
+	};
+}
+
+/** A handle on an engine started earlier (e.g. kept by another process), if its dockerd runs. */
+export function findRunningEngine(name: string, options: {baseDir?: string; onProgress?: (step: string) => void} = {}): PrivateEngine | undefined {
+	if (process.platform !== 'linux') {
+		return undefined;
+	}
+
+	validateName(name);
+	const dir = path.resolve(options.baseDir ?? os.tmpdir(), name);
+	const dockerd = liveDockerd(dir);
+	if (dockerd === undefined || !existsSync(netnsPath(name))) {
+		return undefined;
+	}
+
+	return engineHandle(name, dir, dockerd.pid, options.onProgress ?? (() => undefined));
+}
+
 export async function startPrivateEngine(options: StartOptions): Promise<PrivateEngine> {
 	const {name, baseDir = os.tmpdir(), readyTimeoutMs = 30_000} = options;
 	const log = options.onProgress ?? (() => undefined);
@@ -657,21 +700,7 @@ export async function startPrivateEngine(options: StartOptions): Promise<Private
 	});
 
 	const pid = child.pid ?? -1;
-	let stopping: Promise<void> | undefined;
-	const engine: PrivateEngine = {
-		name,
-		netns: name,
-		dir,
-		socketPath,
-		dockerHost: `unix://${socketPath}`,
-		pid,
-		async stop() {
-			stopping ??= stopEngine(name, dir, pid, log).catch((error: unknown) => {
-				log(`stopping ${name}: ${String(error)}`);
-			});
-			return stopping;
-		},
-	};
+	const engine = engineHandle(name, dir, pid, log);
 
 	const deadline = Date.now() + readyTimeoutMs;
 	for (;;) {

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import {after, describe, test} from 'node:test';
 import {
 	cleanupStaleEngines,
 	ensureTestImage,
+	findRunningEngine,
 	startPrivateEngine,
 	type PrivateEngine,
 } from '../../source/playground/private-engine.js';
 import {engineRequest} from '../../source/playground/engine-api.js';
+
+const privateEngineModule = new URL('../../source/playground/private-engine.ts', import.meta.url).href;
 import {requireTestEngine} from '../helpers/engine-harness.js';
 import {NOTHING_LEFT, processesUsing, remainsOf} from './engine-remains.js';
 
@@ -65,6 +69,10 @@ describe('private engine', () => {
 		assert.deepEqual(await cleanupStaleEngines(engine.name), []);
 		assert.ok(await answers(engine.socketPath), 'cleanup left the live engine alone');
 
+		const found = findRunningEngine(engine.name);
+		assert.equal(found?.pid, engine.pid);
+		assert.equal(found?.dockerHost, engine.dockerHost);
+
 		const stopStarted = Date.now();
 		await engine.stop();
 		assert.ok(Date.now() - stopStarted < 8000, `stop took ${Date.now() - stopStarted} ms`);
@@ -72,6 +80,7 @@ describe('private engine', () => {
 		assert.ok(await answers(testEngine.socketPath), 'the test engine survived');
 
 		await engine.stop(); // Idempotent.
+		assert.equal(findRunningEngine(engine.name), undefined);
 	});
 
 	test("cleanupStaleEngines removes a SIGKILLed dockerd's remains", async () => {
@@ -92,5 +101,24 @@ describe('private engine', () => {
 		assert.deepEqual(remainsOf(engine.name, engine.dir), NOTHING_LEFT);
 		assert.deepEqual(await cleanupStaleEngines(prefix), [], 'a second cleanup finds nothing');
 		assert.ok(await answers(testEngine.socketPath), 'the test engine survived');
+	});
+
+	test('a kept engine outlives the process that started it and is not stale', async () => {
+		const name = `dn-kept-${process.pid}`;
+		// Another process starts the engine, keeps it and exits, like `docknet --playground --keep`.
+		const script = `const {startPrivateEngine} = await import(${JSON.stringify(privateEngineModule)});
+			const engine = await startPrivateEngine({name: ${JSON.stringify(name)}});
+			await engine.keep();
+			process.stdout.write(String(engine.pid));`;
+		const pid = Number(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {encoding: 'utf8'}));
+		const kept = findRunningEngine(name);
+		assert.ok(kept, 'the engine still runs');
+		started.push(kept);
+		assert.equal(kept.pid, pid);
+		assert.deepEqual(await cleanupStaleEngines(name), []);
+		assert.ok(await answers(kept.socketPath));
+
+		await kept.stop();
+		assert.deepEqual(remainsOf(kept.name, kept.dir), NOTHING_LEFT);
 	});
 });
