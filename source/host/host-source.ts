@@ -126,3 +126,5 @@ export function joinVethPeers(
 
 export const NOT_ROOT_REASON = 'docknet is not running as root, so it cannot look inside containers to tell which veth belongs to which';
 export const NOT_ROOT_HINT = 'run docknet with sudo to see the container behind each veth';
+export const ROOT_DENIED_REASON =
+	"access to the containers' /proc/<pid>/root was refused even to root (a security module or user namespace), so docknet cannot tell which veth belongs to which";

@@ -10,6 +10,7 @@ import {
 	type InterfaceKind,
 	NOT_ROOT_HINT,
 	NOT_ROOT_REASON,
+	ROOT_DENIED_REASON,
 	type VethPeerScan,
 	joinVethPeers,
 	sharesForeignNetworkNamespace,
@@ -52,6 +53,8 @@ export interface SysfsSourceOptions {
 	fileSystem?: HostFileSystem;
 	/** Default "this machine". */
 	origin?: string;
+	/** Whether this process runs as root; only changes the wording of a denial. Default from process.getuid(). */
+	isRoot?: () => boolean;
 }
 
 const STAT_FILES: ReadonlyArray<[keyof InterfaceStats, string]> = [
@@ -196,6 +199,8 @@ export function createSysfsSource(options: SysfsSourceOptions = {}): HostInterfa
 	// Set by each scan: /proc/net/dev lists exactly the interfaces sysfs lists, so its one
 	// read can replace eight sysfs reads per interface for the once-a-second counters.
 	let procNetDevMatches = false;
+
+	const isRoot = options.isRoot ?? (() => process.getuid?.() === 0);
 
 	const readText = async (file: string) => (await fileSystem.readText(file)).trim();
 	const readOptionalText = async (file: string): Promise<string | undefined> => {
@@ -428,7 +433,11 @@ export function createSysfsSource(options: SysfsSourceOptions = {}): HostInterfa
 		}
 		const reads = await Promise.all(candidates.map((container) => readContainer(container, container.pid ?? 0)));
 		if (reads.some((read) => read.status === 'denied')) {
-			return {status: 'unavailable', reason: NOT_ROOT_REASON, hint: NOT_ROOT_HINT};
+			// As root, a denial comes from a security module or a user namespace, and sudo
+			// would not help.
+			return isRoot()
+				? {status: 'unavailable', reason: ROOT_DENIED_REASON}
+				: {status: 'unavailable', reason: NOT_ROOT_REASON, hint: NOT_ROOT_HINT};
 		}
 		const host = new Map(hostSide.map((side) => [side.ifindex, {iflink: side.iflink}]));
 		const sides = reads.flatMap((read) => (read.status === 'ok' ? [read] : []));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {HostSourceError, NOT_ROOT_HINT, NOT_ROOT_REASON} from '../../source/host/host-source.js';
+import {HostSourceError, NOT_ROOT_HINT, NOT_ROOT_REASON, ROOT_DENIED_REASON} from '../../source/host/host-source.js';
 import {type HostFileSystem, createSysfsSource, guessKindFromSysfs, nodeFileSystem} from '../../source/host/sysfs-source.js';
 import {type FakeHostTree, type FakeInterface, createFakeHostTree, fakeContainer, fakeMac, procNetDevText} from './fake-host-tree.js';
 
@@ -352,8 +352,8 @@ describe('sysfs source: which container is behind each veth', () => {
 	});
 	after(() => tree.cleanup());
 
-	const source = (fileSystem?: HostFileSystem) =>
-		createSysfsSource({sysClassNet: tree.sysClassNet, procRoot: tree.procRoot, readIpLinks: false, readAddresses: () => new Map(), fileSystem});
+	const source = (fileSystem?: HostFileSystem, isRoot = false) =>
+		createSysfsSource({sysClassNet: tree.sysClassNet, procRoot: tree.procRoot, readIpLinks: false, readAddresses: () => new Map(), fileSystem, isRoot: () => isRoot});
 
 	test('joins from the container side and names the network by MAC', async () => {
 		const scan = await source().findVethPeers([web, db, hostMode, sharing, stopped, exited, macvlan, unknownMac]);
@@ -378,6 +378,11 @@ describe('sysfs source: which container is behind each veth', () => {
 			assert.deepEqual(scan, {status: 'unavailable', reason: NOT_ROOT_REASON, hint: NOT_ROOT_HINT});
 		});
 	}
+
+	test('a denial while running as root blames the system, not sudo', async () => {
+		const fileSystem = failingFileSystem((file) => (file.startsWith(path.join(tree.procRoot, '4101')) ? 'EACCES' : undefined));
+		assert.deepEqual(await source(fileSystem, true).findVethPeers([web]), {status: 'unavailable', reason: ROOT_DENIED_REASON});
+	});
 
 	test('a container that exits while we look is skipped', async () => {
 		const fileSystem = failingFileSystem((file) => (file.includes(`${path.sep}4101${path.sep}`) ? 'ESRCH' : undefined));

@@ -1,0 +1,337 @@
+import {execFile} from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import type {DockerContainer, HostInterface, InterfaceStats} from '../model/types.js';
+import {
+	type ContainerSideInterface,
+	type HostInterfaceSource,
+	HostSourceError,
+	type VethPeerScan,
+	joinVethPeers,
+	sharesForeignNetworkNamespace,
+} from './host-source.js';
+import {IpJsonError, hostInterfaceFromIpLink, parseIpLinkJson, parseProcNetDev} from './ip-json.js';
+
+// Host interfaces of an engine reached as ssh://user@host: every read is one run of the
+// local ssh binary (so the user's keys, agent, config and known_hosts apply), never
+// prompting. The connection is multiplexed (ControlMaster) so the once-a-second counter
+// read costs a round trip, not a handshake.
+
+export interface SshTarget {
+	host: string;
+	port?: number;
+	username?: string;
+}
+
+export interface SshSourceOptions {
+	/** Default "ssh". */
+	sshBinary?: string;
+	/** Whole-command timeout; ssh's ConnectTimeout is derived from it. Default 10 000 ms. */
+	timeoutMs?: number;
+	/** Keep one master connection open for 60 s between reads. Default true. */
+	multiplex?: boolean;
+}
+
+/** "me@host" as the user would type it after `ssh`. */
+export function sshDestination(target: SshTarget): string {
+	return target.username ? `${target.username}@${target.host}` : target.host;
+}
+
+export function sshOrigin(target: SshTarget): string {
+	return `ssh ${target.port ? `-p ${target.port} ` : ''}${sshDestination(target)}`;
+}
+
+/** Wraps a script for the remote login shell, whatever it is, to run under POSIX sh. */
+export function remoteShCommand(script: string): string {
+	return `sh -c '${script.replaceAll("'", "'\\''")}'`;
+}
+
+/** The ssh command line for one remote command. Pure, for tests. */
+export function sshArguments(
+	target: SshTarget,
+	settings: {connectTimeoutSeconds: number; controlPath?: string},
+	remoteCommand: string,
+): string[] {
+	const args = ['-n', '-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${settings.connectTimeoutSeconds}`];
+	if (settings.controlPath) {
+		args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${settings.controlPath}`, '-o', 'ControlPersist=60');
+	}
+	if (target.port) args.push('-p', String(target.port));
+	if (target.username) args.push('-l', target.username);
+	// "--" so a host taken from DOCKER_HOST can never be read as an option.
+	args.push('--', target.host, remoteCommand);
+	return args;
+}
+
+/** Turns a failed ssh run into a sentence and a hint. Pure, for tests. */
+export function describeSshFailure(
+	target: SshTarget,
+	failure: {exitCode: number | null; stderr: string; spawnError?: string; timedOut?: boolean},
+): {reason: string; hint?: string} {
+	const destination = sshDestination(target);
+	const stderr = failure.stderr;
+	if (failure.spawnError === 'ENOENT') {
+		return {reason: 'the ssh program was not found', hint: 'install the OpenSSH client to see host interfaces of a remote engine'};
+	}
+	if (failure.timedOut) {
+		return {reason: `ssh ${destination} did not answer in time`, hint: 'check that the host is up and reachable'};
+	}
+	if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) {
+		return {
+			reason: `the host key of ${target.host} has changed since ssh last saw it`,
+			hint: `check why, then update ~/.ssh/known_hosts (ssh-keygen -R ${target.host})`,
+		};
+	}
+	if (/Host key verification failed/i.test(stderr)) {
+		return {
+			reason: `ssh does not know the host key of ${target.host} yet`,
+			hint: `run "${sshOrigin(target)}" once and accept the key; docknet never answers that question for you`,
+		};
+	}
+	if (/Permission denied \(/i.test(stderr)) {
+		return {
+			reason: `ssh ${destination} refused the login without a password`,
+			hint: 'docknet never types passwords: load your key into ssh-agent (ssh-add) or use a key without a passphrase',
+		};
+	}
+	if (/Could not resolve hostname/i.test(stderr)) {
+		return {reason: `cannot resolve the host name ${target.host}`};
+	}
+	if (/Connection refused/i.test(stderr)) {
+		return {reason: `nothing accepts ssh connections on ${target.host}${target.port ? ` port ${target.port}` : ''}`};
+	}
+	if (/timed out/i.test(stderr)) {
+		return {reason: `ssh ${destination} timed out`, hint: 'check that the host is up and reachable'};
+	}
+	if (/No route to host|Network is unreachable/i.test(stderr)) {
+		return {reason: `${target.host} is unreachable from here`};
+	}
+	if (failure.exitCode !== 255 && /\bip\b.*(not found|No such file)/i.test(stderr)) {
+		return {reason: `${target.host} has no "ip" command`, hint: 'install iproute2 on the engine host'};
+	}
+	if (/Option "-j" is unknown|unknown option.*-j/i.test(stderr)) {
+		return {reason: `the "ip" command on ${target.host} is too old for JSON output`, hint: 'iproute2 4.14 or newer is needed'};
+	}
+	const lastLine = stderr.trim().split('\n').pop()?.trim();
+	return {reason: `ssh ${destination} failed${lastLine ? `: ${lastLine}` : ` with exit code ${failure.exitCode ?? 'unknown'}`}`};
+}
+
+export const SCAN_SCRIPT =
+	"ip -j -d -s addr show && echo @@wlan && { grep -l '^DEVTYPE=wlan' /sys/class/net/*/uevent 2>/dev/null; true; }";
+export const LIST_SCRIPT = 'cd /sys/class/net && for n in *; do echo "$n"; done';
+export const STATS_SCRIPT = 'cat /proc/net/dev';
+
+/**
+ * One remote shell command that reports, for each pid, the interfaces of that process's
+ * network namespace (through its own sysfs mount), then the host's indexes.
+ * Lines: `if <pid> <name> <ifindex> <iflink> <mac>`, `denied <pid>`, `gone <pid>`,
+ * `host <name> <ifindex> <iflink> <mac>`. Builtins only inside the loops: no fork per interface.
+ */
+export function peerScript(pids: readonly number[]): string {
+	const list = pids.filter((pid) => Number.isSafeInteger(pid) && pid > 0).join(' ');
+	const readIfaces = (prefix: string) =>
+		'for n in *; do [ "$n" = lo ] && continue; i=; l=; a=; read i 2>/dev/null <"$n/ifindex"; read l 2>/dev/null <"$n/iflink"; ' +
+		`read a 2>/dev/null <"$n/address"; echo "${prefix} $n $i $l $a"; done`;
+	return (
+		`for p in ${list}; do if cd /proc/$p/root/sys/class/net 2>/dev/null; then ${readIfaces('if $p')}; ` +
+		'elif [ -d /proc/$p ]; then echo "denied $p"; else echo "gone $p"; fi; done; ' +
+		`cd /sys/class/net && ${readIfaces('host')}`
+	);
+}
+
+/** Parses SCAN_SCRIPT output. Pure, for tests. */
+export function parseRemoteScan(stdout: string): HostInterface[] {
+	const marker = stdout.indexOf('\n@@wlan\n');
+	const json = marker < 0 ? stdout : stdout.slice(0, marker);
+	const wlanNames = new Set(
+		(marker < 0 ? '' : stdout.slice(marker + '\n@@wlan\n'.length))
+			.split('\n')
+			.map((line) => /\/sys\/class\/net\/([^/]+)\/uevent/.exec(line)?.[1])
+			.filter((name): name is string => name !== undefined),
+	);
+	return parseIpLinkJson(json)
+		.map((link) => hostInterfaceFromIpLink(link, !link.kind && wlanNames.has(link.name) ? {kind: 'wifi'} : undefined))
+		.sort((a, b) => a.ifindex - b.ifindex);
+}
+
+/** Parses peerScript output into a peer scan. Pure, for tests. */
+export function parsePeerReport(
+	stdout: string,
+	containers: readonly DockerContainer[],
+	target: SshTarget,
+): VethPeerScan {
+	const byPid = new Map<number, DockerContainer>();
+	for (const container of containers) if (container.pid) byPid.set(container.pid, container);
+	const sides = new Map<number, ContainerSideInterface[]>();
+	const host = new Map<number, {iflink: number}>();
+	let denied = false;
+	for (const line of stdout.split('\n')) {
+		const fields = line.trim().split(/\s+/);
+		const [tag] = fields;
+		if (tag === 'denied') denied = true;
+		if (tag === 'if' && fields.length >= 5) {
+			const [, pidText, name, ifindexText, iflinkText, mac] = fields as [string, string, string, string, string, string?];
+			const pid = Number(pidText);
+			const ifindex = Number(ifindexText);
+			const iflink = Number(iflinkText);
+			if (!Number.isInteger(ifindex) || !Number.isInteger(iflink) || ifindexText === '' || iflinkText === '') continue;
+			const list = sides.get(pid) ?? [];
+			list.push({name, ifindex, iflink, mac: mac || undefined});
+			sides.set(pid, list);
+		}
+		if (tag === 'host' && fields.length >= 4) {
+			const ifindex = Number(fields[2]);
+			const iflink = Number(fields[3]);
+			if (Number.isInteger(ifindex) && Number.isInteger(iflink)) host.set(ifindex, {iflink});
+		}
+	}
+	if (denied) {
+		return target.username === 'root'
+			? {status: 'unavailable', reason: `${target.host} refused root access to the containers' /proc/<pid>/root`}
+			: {
+					status: 'unavailable',
+					reason: `the ssh user on ${target.host} may not look inside containers, so docknet cannot tell which veth belongs to which`,
+					hint: 'connect as root (ssh://root@host) to see the container behind each veth',
+				};
+	}
+	const joined = [...sides].flatMap(([pid, interfaces]) => {
+		const container = byPid.get(pid);
+		return container ? [{container, interfaces}] : [];
+	});
+	return {status: 'ok', peers: joinVethPeers(host, joined)};
+}
+
+interface RunResult {
+	stdout: string;
+	stderr: string;
+	exitCode: number | null;
+	spawnError?: string;
+	timedOut: boolean;
+}
+
+const MAX_SOCKET_PATH = 100;
+
+export function createSshSource(target: SshTarget, options: SshSourceOptions = {}): HostInterfaceSource {
+	const sshBinary = options.sshBinary ?? 'ssh';
+	const timeoutMs = options.timeoutMs ?? 10_000;
+	const connectTimeoutSeconds = Math.max(1, Math.floor((timeoutMs * 0.8) / 1000));
+	let controlDirectory: Promise<string | undefined> | undefined;
+	let closed = false;
+
+	function controlPathFor(directory: string | undefined): string | undefined {
+		// %C is a 40-character hash; unix socket paths must stay short.
+		return directory ? path.join(directory, '%C') : undefined;
+	}
+
+	async function ensureControlDirectory(): Promise<string | undefined> {
+		if (options.multiplex === false || closed) return undefined;
+		controlDirectory ??= (async () => {
+			try {
+				const directory = await fs.mkdtemp(path.join(tmpdir(), 'docknet-ssh-'));
+				if (directory.length + 41 <= MAX_SOCKET_PATH) return directory;
+				await fs.rm(directory, {recursive: true, force: true});
+			} catch {
+				// Without a place for the socket every read makes its own connection: slower, fine.
+			}
+			return undefined;
+		})();
+		return controlDirectory;
+	}
+
+	function execSsh(args: string[]): Promise<RunResult> {
+		return new Promise((resolve) => {
+			execFile(
+				sshBinary,
+				args,
+				{timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL'},
+				(error, stdout, stderr) => {
+					if (!error) {
+						resolve({stdout, stderr, exitCode: 0, timedOut: false});
+						return;
+					}
+					const details = error as NodeJS.ErrnoException & {code?: unknown; killed?: boolean};
+					resolve({
+						stdout,
+						stderr,
+						exitCode: typeof details.code === 'number' ? details.code : null,
+						spawnError: typeof details.code === 'string' ? details.code : undefined,
+						timedOut: details.killed === true,
+					});
+				},
+			);
+		});
+	}
+
+	async function run(script: string): Promise<string> {
+		const controlPath = controlPathFor(await ensureControlDirectory());
+		const result = await execSsh(sshArguments(target, {connectTimeoutSeconds, controlPath}, remoteShCommand(script)));
+		if (result.exitCode === 0) return result.stdout;
+		const {reason, hint} = describeSshFailure(target, result);
+		throw new HostSourceError(reason, {hint});
+	}
+
+	async function scan(): Promise<HostInterface[]> {
+		const stdout = await run(SCAN_SCRIPT);
+		try {
+			return parseRemoteScan(stdout);
+		} catch (error) {
+			if (error instanceof IpJsonError) {
+				throw new HostSourceError(`the "ip" command on ${target.host} printed no usable JSON`, {
+					hint: 'iproute2 4.14 or newer is needed',
+					cause: error,
+				});
+			}
+			throw error;
+		}
+	}
+
+	async function listNames(): Promise<string[]> {
+		const stdout = await run(LIST_SCRIPT);
+		return stdout
+			.split('\n')
+			.map((line) => line.trim())
+			.filter((line) => line !== '')
+			.sort();
+	}
+
+	async function readStats(names: readonly string[]): Promise<Map<string, InterfaceStats>> {
+		const all = parseProcNetDev(await run(STATS_SCRIPT));
+		const result = new Map<string, InterfaceStats>();
+		for (const name of names) {
+			const stats = all.get(name);
+			if (stats) result.set(name, stats);
+		}
+		return result;
+	}
+
+	async function findVethPeers(containers: readonly DockerContainer[]): Promise<VethPeerScan> {
+		const candidates = containers.filter(
+			(container) => (container.pid ?? 0) > 0 && !sharesForeignNetworkNamespace(container),
+		);
+		if (candidates.length === 0) return {status: 'ok', peers: []};
+		try {
+			const stdout = await run(peerScript(candidates.map((container) => container.pid ?? 0)));
+			return parsePeerReport(stdout, candidates, target);
+		} catch (error) {
+			if (error instanceof HostSourceError) return {status: 'unavailable', reason: error.reason, hint: error.hint};
+			throw error;
+		}
+	}
+
+	async function close(): Promise<void> {
+		if (closed) return;
+		closed = true;
+		const directory = await controlDirectory;
+		if (!directory) return;
+		const controlPath = controlPathFor(directory) ?? '';
+		const exitArgs = ['-o', `ControlPath=${controlPath}`, '-O', 'exit'];
+		if (target.port) exitArgs.push('-p', String(target.port));
+		if (target.username) exitArgs.push('-l', target.username);
+		exitArgs.push('--', target.host);
+		await execSsh(exitArgs);
+		await fs.rm(directory, {recursive: true, force: true}).catch(() => undefined);
+	}
+
+	return {origin: sshOrigin(target), scan, listNames, readStats, findVethPeers, close};
+}
