@@ -1,0 +1,201 @@
+import {Box} from 'ink';
+import React, {useEffect, useMemo, useReducer} from 'react';
+import {useAppServices} from './ui/app-context.js';
+import {DetailsView, detailsTableViewport} from './ui/components/details-view.js';
+import {EventsStrip} from './ui/components/events-strip.js';
+import {Footer} from './ui/components/footer.js';
+import {Header} from './ui/components/header.js';
+import {HelpView, helpLines} from './ui/components/help-view.js';
+import {PaneView} from './ui/components/pane-view.js';
+import {StatusLine} from './ui/components/status-line.js';
+import {TooSmall} from './ui/components/too-small.js';
+import {activeScopes, useAppInput} from './ui/hooks/use-app-input.js';
+import {useEngineSnapshot} from './ui/hooks/use-engine-snapshot.js';
+import {useNow} from './ui/hooks/use-now.js';
+import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
+import {useViewModel} from './ui/hooks/use-view-model.js';
+import {computeLayout} from './ui/layout.js';
+import type {Layout} from './ui/layout.js';
+import {containerDetails, interfaceDetails, networkDetails} from './ui/presentation/details.js';
+import type {Details} from './ui/presentation/details.js';
+import {initialUiState, paneOrder, paneTitles, uiReducer} from './ui/state/ui-state.js';
+import type {PaneId, UiState} from './ui/state/ui-state.js';
+import type {EngineSnapshot, HostSnapshot} from './model/store.js';
+import type {ViewModel} from './ui/hooks/use-view-model.js';
+
+export interface AppProps {
+	/** Shown until the engine answered: where docknet is trying to connect. */
+	endpoint: string;
+	initialState?: UiState;
+}
+
+const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel): Details | undefined {
+	const overlay = ui.overlay;
+	if (overlay?.kind !== 'details') return undefined;
+	if (overlay.pane === 'networks') {
+		const network = snapshot.networks.find(item => item.id === overlay.id);
+		return network && networkDetails(network, snapshot.containers);
+	}
+
+	if (overlay.pane === 'containers') {
+		const container = snapshot.containers.find(item => item.id === overlay.id);
+		return container && containerDetails(container, snapshot.containers, snapshot.host);
+	}
+
+	const item = snapshot.host.interfaces.find(candidate => candidate.name === overlay.id);
+	return item && interfaceDetails(item, snapshot.host, view.hostView);
+}
+
+function interfacesNotice(host: HostSnapshot): string | undefined {
+	if (host.status === 'unavailable') return `Host interfaces unavailable: ${host.reason ?? 'unknown reason'}`;
+	if (host.peers.status === 'unavailable') {
+		return `Veth owners unknown: ${host.peers.reason}${host.peers.hint ? ` — ${host.peers.hint}` : ''}`;
+	}
+
+	return undefined;
+}
+
+export function App({endpoint, initialState = initialUiState}: AppProps) {
+	const services = useAppServices();
+	const {theme, readOnly} = services;
+	const snapshot = useEngineSnapshot();
+	const [ui, dispatch] = useReducer(uiReducer, initialState);
+	const size = useTerminalSize();
+	const layout: Layout = useMemo(() => computeLayout(size.columns, size.rows, ui.focus), [size, ui.focus]);
+	const view = useViewModel(snapshot, ui);
+	const lost = snapshot.connection.status !== 'live';
+	const busy = ui.status?.tone === 'busy' || snapshot.connection.status === 'connecting';
+	const now = useNow(busy ? 100 : 1000, lost || busy);
+	const details = openDetails(ui, snapshot, view);
+	const overlayHeight = layout.overlayLines;
+
+	const overlayExtent =
+		ui.overlay?.kind === 'help'
+			? {total: helpLines(readOnly).length, viewport: overlayHeight - 1}
+			: details
+				? {total: details.table.rows.length, viewport: detailsTableViewport(details, overlayHeight)}
+				: {total: 0, viewport: 0};
+
+	// The details of something that vanished (container removed) close by themselves.
+	const detailsGone = ui.overlay?.kind === 'details' && !details;
+	useEffect(() => {
+		if (detailsGone) {
+			dispatch({type: 'closeOverlay'});
+			dispatch({type: 'status', tone: 'info', text: 'The item shown in the details is gone from the engine.'});
+		}
+	}, [detailsGone]);
+
+	const interfacesVisible = !ui.overlay && !layout.tooSmall;
+	useEffect(() => {
+		services.setInterfaceRatesActive(interfacesVisible);
+	}, [services, interfacesVisible]);
+
+	useAppInput(
+		{
+			ui,
+			view,
+			layout,
+			readOnly,
+			overlayExtent,
+			topologyRowIds: [],
+			dispatch,
+			quit: services.quit,
+		},
+		true,
+	);
+
+	if (layout.tooSmall) {
+		return <TooSmall columns={size.columns} rows={size.rows} />;
+	}
+
+	const spinner = spinnerFrames[Math.floor(now / 100) % spinnerFrames.length] ?? '';
+	const stale = snapshot.connection.status === 'lost';
+	const containerName = (id: string): string | undefined => snapshot.containers.find(item => item.id === id)?.name;
+
+	const pane = (id: PaneId) => {
+		const model = view.panes[id];
+		const cursor = ui.panes[id];
+		const box = layout.panes[id];
+		return (
+			<PaneView
+				key={id}
+				title={paneTitles[id]}
+				shortcut={String(paneOrder.indexOf(id) + 1)}
+				focused={ui.focus === id}
+				columns={model.columns}
+				rows={model.rows}
+				totalRows={model.totalRows}
+				selectedIndex={model.selectedIndex}
+				scrollTop={cursor.scrollTop}
+				width={box.width}
+				height={box.height}
+				filter={cursor.filter}
+				filtering={ui.filtering && ui.focus === id}
+				stale={stale}
+				emptyText={snapshot.loaded ? emptyTextFor(id) : 'loading…'}
+				related={view.related[id]}
+				theme={theme}
+				notice={id === 'interfaces' ? interfacesNotice(snapshot.host) : undefined}
+			/>
+		);
+	};
+
+	let body: React.ReactNode;
+	if (ui.overlay?.kind === 'help') {
+		body = <HelpView readOnly={readOnly} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
+	} else if (details && ui.overlay?.kind === 'details') {
+		body = <DetailsView details={details} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
+	} else {
+		body = (
+			<>
+				{layout.arrangement === 'wide' ? (
+					<>
+						<Box>
+							{pane('networks')}
+							<Box width={1} />
+							{pane('containers')}
+						</Box>
+						{pane('interfaces')}
+					</>
+				) : (
+					paneOrder.map(pane)
+				)}
+				<EventsStrip
+					events={snapshot.events}
+					lines={layout.eventLines}
+					width={layout.columns}
+					containerName={containerName}
+					theme={theme}
+				/>
+			</>
+		);
+	}
+
+	return (
+		<Box flexDirection="column" width={layout.columns} height={layout.lines}>
+			<Header snapshot={snapshot} endpoint={endpoint} readOnly={readOnly} width={layout.columns} now={now} theme={theme} />
+			{body}
+			<StatusLine connection={snapshot.connection} status={ui.status} width={layout.columns} now={now} theme={theme} spinner={spinner} />
+			<Footer
+				scopes={activeScopes(ui)}
+				width={layout.columns}
+				readOnly={readOnly}
+				theme={theme}
+				override={ui.filtering ? 'type to filter  Enter keep  Esc clear  ↑↓ move' : undefined}
+			/>
+		</Box>
+	);
+}
+
+function emptyTextFor(pane: PaneId): string {
+	switch (pane) {
+		case 'networks':
+			return 'No networks.';
+		case 'containers':
+			return 'No containers: start one and it appears here.';
+		case 'interfaces':
+			return 'No interfaces.';
+	}
+}

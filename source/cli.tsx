@@ -1,0 +1,223 @@
+import {homedir} from 'node:os';
+import {parseArgs} from 'node:util';
+import {render} from 'ink';
+import React from 'react';
+import packageJson from '../package.json' with {type: 'json'};
+import {App} from './app.js';
+import {createDockerGateway} from './engine/docker-gateway.js';
+import {EndpointError, resolveEngineEndpoint} from './engine/endpoint.js';
+import type {ResolvedEndpoint} from './engine/endpoint.js';
+import {describeUnreachable, toEngineError} from './engine/errors.js';
+import type {HostInterfaceSource} from './host/host-source.js';
+import {createSshSource} from './host/ssh-source.js';
+import {createSysfsSource} from './host/sysfs-source.js';
+import {EngineSync} from './model/engine-sync.js';
+import type {EngineGateway} from './model/gateway.js';
+import {HostMonitor} from './model/host-monitor.js';
+import {SnapshotStore} from './model/store.js';
+import {FrameWriter} from './terminal/frame-writer.js';
+import type {EngineInfo} from './model/types.js';
+import {collectSnapshot} from './snapshot/collect-snapshot.js';
+import {snapshotToJson} from './snapshot/snapshot-json.js';
+import {snapshotToText} from './snapshot/snapshot-text.js';
+import {AppServicesProvider} from './ui/app-context.js';
+import type {AppServices} from './ui/app-context.js';
+import {colorWanted, createTheme} from './ui/theme.js';
+
+const usage = `docknet ${packageJson.version} — Docker networking in your terminal
+
+Usage
+  docknet [options]              full-screen view: networks, containers, host interfaces
+  docknet snapshot [options]     print the same picture once and exit
+  docknet --playground           a private throwaway engine with sample containers (root)
+
+Options
+  -H, --host <url>       engine to use: unix:///path, tcp://host:2376, ssh://user@host
+  -c, --context <name>   docker context to use (as in \`docker context ls\`)
+      --read-only        disable every action that changes the engine
+      --json             (snapshot) machine-readable output, schema docknet.snapshot/1
+      --keep             (playground) leave the private engine running on exit
+      --no-color         no colours (NO_COLOR is honoured too)
+  -h, --help             this help
+  -v, --version          docknet's version
+
+Engine selection follows the docker CLI: --host, then DOCKER_HOST, then --context,
+DOCKER_CONTEXT, the current context in ~/.docker/config.json, then
+unix:///var/run/docker.sock. Keys: press ? inside docknet.`;
+
+interface CliOptions {
+	host?: string;
+	context?: string;
+	readOnly: boolean;
+	json: boolean;
+	playground: boolean;
+	keep: boolean;
+	noColor: boolean;
+	command: 'app' | 'snapshot';
+}
+
+function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
+	const {values, positionals} = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			host: {type: 'string', short: 'H'},
+			context: {type: 'string', short: 'c'},
+			'read-only': {type: 'boolean', default: false},
+			json: {type: 'boolean', default: false},
+			playground: {type: 'boolean', default: false},
+			keep: {type: 'boolean', default: false},
+			'no-color': {type: 'boolean', default: false},
+			help: {type: 'boolean', short: 'h', default: false},
+			version: {type: 'boolean', short: 'v', default: false},
+		},
+	});
+	if (values.help) return 'help';
+	if (values.version) return 'version';
+	const [command, ...rest] = positionals;
+	if (rest.length > 0 || (command !== undefined && command !== 'snapshot')) {
+		throw new UsageError(`unknown command "${[command, ...rest].join(' ')}"`);
+	}
+
+	return {
+		host: values.host,
+		context: values.context,
+		readOnly: values['read-only'] ?? false,
+		json: values.json ?? false,
+		playground: values.playground ?? false,
+		keep: values.keep ?? false,
+		noColor: values['no-color'] ?? false,
+		command: command === 'snapshot' ? 'snapshot' : 'app',
+	};
+}
+
+class UsageError extends Error {}
+
+/** Where the engine's host interfaces can be read from, or why they cannot. */
+export function hostSourceFor(endpoint: ResolvedEndpoint): HostInterfaceSource | {unavailable: string} {
+	if (endpoint.kind === 'unix' && endpoint.local) return createSysfsSource();
+	if (endpoint.kind === 'ssh' && endpoint.host) {
+		return createSshSource({host: endpoint.host, port: endpoint.port, username: endpoint.username});
+	}
+
+	return {
+		unavailable: `the engine at ${endpoint.url} runs on another machine, and docknet reads a host's interfaces only locally or over ssh://`,
+	};
+}
+
+async function connectOrExplain(endpoint: ResolvedEndpoint, gateway: EngineGateway): Promise<EngineInfo> {
+	try {
+		return await gateway.info();
+	} catch (error) {
+		process.stderr.write(`${describeUnreachable(endpoint, toEngineError(error))}\n`);
+		process.exit(1);
+	}
+}
+
+async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, json: boolean): Promise<void> {
+	await connectOrExplain(endpoint, gateway);
+	const collected = await collectSnapshot(gateway, hostSourceFor(endpoint));
+	process.stdout.write(json ? `${JSON.stringify(snapshotToJson(collected), null, 2)}\n` : snapshotToText(collected));
+}
+
+const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?25l';
+const leaveAlternateScreen = '\u001B[?1049l';
+const showCursor = '\u001B[?25h';
+
+async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
+	const info = await connectOrExplain(endpoint, gateway);
+	const store = new SnapshotStore();
+	const sync = new EngineSync(gateway, store);
+	const hostMonitor = new HostMonitor(hostSourceFor(endpoint), store);
+	const colorEnabled = colorWanted(process.env) && !options.noColor;
+
+	let restored = false;
+	const restoreTerminal = (): void => {
+		if (restored) return;
+		restored = true;
+		process.stdout.write(leaveAlternateScreen + showCursor);
+	};
+
+	// Every way out (q, Ctrl-C, SIGTERM, SIGHUP from a dropped ssh session, a crash) goes
+	// through here, so the user's terminal is always given back as it was.
+	let exiting = false;
+	const shutdown = (code: number, message?: string): void => {
+		if (exiting) return;
+		exiting = true;
+		sync.stop();
+		hostMonitor.stop();
+		instance.unmount();
+		restoreTerminal();
+		if (message) process.stderr.write(`${message}\n`);
+		process.exit(code);
+	};
+
+	const services: AppServices = {
+		store,
+		theme: createTheme(colorEnabled),
+		readOnly: options.readOnly,
+		setInterfaceRatesActive: active => hostMonitor.setRatesActive(active),
+		quit: () => shutdown(0),
+	};
+
+	process.stdout.write(enterAlternateScreen);
+	const frames = new FrameWriter(process.stdout);
+	// debug: Ink hands over whole frames and FrameWriter diffs them onto the screen (see
+	// frame-writer.ts for why Ink's own incremental mode is not used). Debug mode also
+	// renders when CI is set, which the pseudo-terminal tests rely on.
+	const instance = render(
+		<AppServicesProvider services={services}>
+			<App endpoint={endpoint.url} />
+		</AppServicesProvider>,
+		{stdout: frames as unknown as NodeJS.WriteStream, debug: true, exitOnCtrlC: false, patchConsole: false},
+	);
+	process.on('SIGTERM', () => shutdown(143));
+	process.on('SIGHUP', () => shutdown(129));
+	process.on('SIGINT', () => shutdown(130));
+	process.on('uncaughtException', error => shutdown(1, `docknet stopped on an unexpected error: ${error.stack ?? error.message}`));
+	process.on('exit', restoreTerminal);
+
+	sync.start(info);
+	hostMonitor.start();
+	await instance.waitUntilExit();
+	shutdown(0);
+}
+
+async function main(): Promise<void> {
+	let options: CliOptions | 'help' | 'version';
+	try {
+		options = parseCli(process.argv.slice(2));
+	} catch (error) {
+		process.stderr.write(`docknet: ${error instanceof Error ? error.message : String(error)}\nRun docknet --help for usage.\n`);
+		process.exit(2);
+	}
+
+	if (options === 'help') {
+		process.stdout.write(`${usage}\n`);
+		return;
+	}
+
+	if (options === 'version') {
+		process.stdout.write(`${packageJson.version}\n`);
+		return;
+	}
+
+	let endpoint: ResolvedEndpoint;
+	try {
+		endpoint = resolveEngineEndpoint({hostFlag: options.host, contextFlag: options.context, env: process.env, homeDir: homedir()});
+	} catch (error) {
+		if (!(error instanceof EndpointError)) throw error;
+		process.stderr.write(`docknet: ${error.message}\n`);
+		process.exit(1);
+	}
+
+	const gateway = createDockerGateway(endpoint);
+	if (options.command === 'snapshot') {
+		await runSnapshot(endpoint, gateway, options.json);
+		return;
+	}
+
+	await runApp(endpoint, gateway, options);
+}
+
+await main();

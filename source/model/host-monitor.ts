@@ -1,0 +1,170 @@
+import type {HostInterfaceSource} from '../host/host-source.js';
+import {computeRates} from '../host/rates.js';
+import {deepEqual, keepIdentity} from './store.js';
+import type {EngineSnapshot, SnapshotStore} from './store.js';
+import type {DockerContainer, InterfaceRates, InterfaceStats} from './types.js';
+
+export interface HostMonitorOptions {
+	rateIntervalMs?: number;
+	now?: () => number;
+	/** Quiet time after a container change before rescanning, so a burst costs one scan. */
+	rescanDelayMs?: number;
+}
+
+function runningWithPid(containers: readonly DockerContainer[]): DockerContainer[] {
+	return containers.filter(container => container.state === 'running' && (container.pid ?? 0) > 0);
+}
+
+/**
+ * Feeds host interfaces into the store: a full scan whenever containers or networks
+ * change (veths come and go with them), and counters once a second while someone looks at
+ * the interfaces pane. Nothing is written to the store when nothing changed, so an idle
+ * host costs no renders.
+ */
+export class HostMonitor {
+	private readonly rateIntervalMs: number;
+	private readonly rescanDelayMs: number;
+	private readonly now: () => number;
+	private unsubscribe: (() => void) | undefined;
+	private lastContainers: EngineSnapshot['containers'] | undefined;
+	private lastNetworks: EngineSnapshot['networks'] | undefined;
+	private rescanTimer: NodeJS.Timeout | undefined;
+	private rateTimer: NodeJS.Timeout | undefined;
+	private scanning: Promise<void> | undefined;
+	private rescanAgain = false;
+	private previousStats = new Map<string, {stats: InterfaceStats; at: number}>();
+	private stopped = false;
+
+	constructor(
+		private readonly source: HostInterfaceSource | {unavailable: string},
+		private readonly store: SnapshotStore,
+		options: HostMonitorOptions = {},
+	) {
+		this.rateIntervalMs = options.rateIntervalMs ?? 1000;
+		this.rescanDelayMs = options.rescanDelayMs ?? 30;
+		this.now = options.now ?? Date.now;
+	}
+
+	start(): void {
+		if ('unavailable' in this.source) {
+			const reason = this.source.unavailable;
+			this.store.updateHost(host => ({...host, status: 'unavailable', reason, origin: ''}));
+			return;
+		}
+
+		this.store.updateHost(host => ({...host, origin: (this.source as HostInterfaceSource).origin}));
+		this.unsubscribe = this.store.subscribe(() => this.onStoreChange());
+		this.requestScan();
+	}
+
+	stop(): void {
+		this.stopped = true;
+		this.unsubscribe?.();
+		clearTimeout(this.rescanTimer);
+		clearInterval(this.rateTimer);
+	}
+
+	/** Counters are read only while the interfaces pane is on screen. */
+	setRatesActive(active: boolean): void {
+		if ('unavailable' in this.source || this.stopped) return;
+		if (active && this.rateTimer === undefined) {
+			this.rateTimer = setInterval(() => void this.tick(), this.rateIntervalMs);
+			this.rateTimer.unref();
+		} else if (!active && this.rateTimer !== undefined) {
+			clearInterval(this.rateTimer);
+			this.rateTimer = undefined;
+		}
+	}
+
+	/** Resolves when any scan in progress is done (tests). */
+	async idle(): Promise<void> {
+		while (this.scanning) await this.scanning;
+	}
+
+	private onStoreChange(): void {
+		const {containers, networks} = this.store.getSnapshot();
+		if (containers === this.lastContainers && networks === this.lastNetworks) return;
+		this.lastContainers = containers;
+		this.lastNetworks = networks;
+		clearTimeout(this.rescanTimer);
+		this.rescanTimer = setTimeout(() => this.requestScan(), this.rescanDelayMs);
+	}
+
+	private requestScan(): void {
+		if (this.stopped) return;
+		if (this.scanning) {
+			this.rescanAgain = true;
+			return;
+		}
+
+		this.scanning = this.scan().finally(() => {
+			this.scanning = undefined;
+			if (this.rescanAgain) {
+				this.rescanAgain = false;
+				this.requestScan();
+			}
+		});
+	}
+
+	private async scan(): Promise<void> {
+		const source = this.source as HostInterfaceSource;
+		try {
+			const containers = runningWithPid(this.store.getSnapshot().containers);
+			const [interfaces, peers] = await Promise.all([source.scan(), source.findVethPeers(containers)]);
+			if (this.stopped) return;
+			const at = this.now();
+			this.previousStats = new Map(interfaces.map(item => [item.name, {stats: item.stats, at}]));
+			this.store.updateHost(host => {
+				const previousByName = new Map(host.interfaces.map(item => [item.name, item]));
+				// Counters change on every scan; compare without them so rows keep identity.
+				const next = interfaces.map(item => {
+					const previous = previousByName.get(item.name);
+					return previous && deepEqual({...previous, stats: undefined}, {...item, stats: undefined})
+						? previous
+						: item;
+				});
+				const unchanged =
+					host.status === 'ok' &&
+					next.length === host.interfaces.length &&
+					next.every((item, index) => item === host.interfaces[index]);
+				const nextPeers = keepIdentity(host.peers, peers);
+				if (unchanged && nextPeers === host.peers) return host;
+				return {...host, status: 'ok', reason: undefined, interfaces: unchanged ? host.interfaces : next, peers: nextPeers};
+			});
+		} catch (error) {
+			if (this.stopped) return;
+			const reason = error instanceof Error ? error.message : String(error);
+			this.store.updateHost(host => ({...host, status: 'unavailable', reason}));
+		}
+	}
+
+	private async tick(): Promise<void> {
+		if (this.scanning || this.stopped) return;
+		const source = this.source as HostInterfaceSource;
+		const known = this.store.getSnapshot().host.interfaces.map(item => item.name);
+		try {
+			const names = await source.listNames();
+			if (names.length !== known.length || names.some(name => !known.includes(name))) {
+				this.requestScan();
+				return;
+			}
+
+			const stats = await source.readStats(names);
+			const now = this.now();
+			const rates = computeRates(this.previousStats, stats, now);
+			this.previousStats = new Map([...stats].map(([name, value]) => [name, {stats: value, at: now}]));
+			this.store.updateHost(host => (sameRates(host.rates, rates) ? host : {...host, rates}));
+		} catch {
+			// A failed tick leaves the last rates; the next scan reports lasting failures.
+		}
+	}
+}
+
+function sameRates(a: ReadonlyMap<string, InterfaceRates>, b: ReadonlyMap<string, InterfaceRates>): boolean {
+	if (a.size !== b.size) return false;
+	for (const [name, rate] of b) {
+		if (!deepEqual(a.get(name), rate)) return false;
+	}
+
+	return true;
+}

@@ -1,0 +1,136 @@
+import {parseCidr, formatPoolSize} from './addressing.js';
+import type {ContainerEndpoint, DockerContainer, DockerNetwork} from './types.js';
+
+export interface Attachment {
+	container: DockerContainer;
+	endpoint: ContainerEndpoint;
+}
+
+export const predefinedNetworkNames: ReadonlySet<string> = new Set(['bridge', 'host', 'none']);
+
+export function isPredefinedNetwork(network: DockerNetwork): boolean {
+	return predefinedNetworkNames.has(network.name) && network.scope === 'local';
+}
+
+const attachmentCache = new WeakMap<readonly DockerContainer[], ReadonlyMap<string, readonly Attachment[]>>();
+
+/**
+ * Which containers sit on each network, from the containers' own endpoints: the engine's
+ * network list call does not include them.
+ */
+export function attachmentsByNetwork(containers: readonly DockerContainer[]): ReadonlyMap<string, readonly Attachment[]> {
+	const cached = attachmentCache.get(containers);
+	if (cached) return cached;
+	const byNetwork = new Map<string, Attachment[]>();
+	for (const container of containers) {
+		for (const endpoint of container.endpoints) {
+			if (!endpoint.networkId) continue;
+			let list = byNetwork.get(endpoint.networkId);
+			if (!list) {
+				list = [];
+				byNetwork.set(endpoint.networkId, list);
+			}
+
+			list.push({container, endpoint});
+		}
+	}
+
+	attachmentCache.set(containers, byNetwork);
+	return byNetwork;
+}
+
+export type SpecialNetworkMode =
+	| {kind: 'host'}
+	| {kind: 'none'}
+	| {kind: 'container'; containerId: string; containerName?: string};
+
+/** host, none and container:<x> modes, which have no endpoints of their own to list. */
+export function specialNetworkMode(
+	container: DockerContainer,
+	containers: readonly DockerContainer[] = [],
+): SpecialNetworkMode | undefined {
+	const mode = container.networkMode;
+	if (mode === 'host') return {kind: 'host'};
+	if (mode === 'none') return {kind: 'none'};
+	if (mode.startsWith('container:')) {
+		const reference = mode.slice('container:'.length);
+		const owner = containers.find(other => other.id === reference || other.id.startsWith(reference) || other.name === reference);
+		return {kind: 'container', containerId: owner?.id ?? reference, containerName: owner?.name};
+	}
+
+	return undefined;
+}
+
+export function describeSpecialMode(mode: SpecialNetworkMode): string {
+	switch (mode.kind) {
+		case 'host':
+			return 'host (shares the host stack)';
+		case 'none':
+			return 'none (loopback only)';
+		case 'container':
+			return `container:${mode.containerName ?? mode.containerId.slice(0, 12)}`;
+	}
+}
+
+export interface AddressUse {
+	/** Endpoints holding an IPv4 address in the network. */
+	used: number;
+	/** Usable addresses of the first IPv4 pool, formatted; undefined without an IPv4 pool. */
+	capacity?: string;
+}
+
+export function addressUse(network: DockerNetwork, attachments: readonly Attachment[] | undefined): AddressUse {
+	const used = (attachments ?? []).filter(attachment => attachment.endpoint.ipv4).length;
+	const pool = network.pools.map(entry => parseCidr(entry.subnet)).find(cidr => cidr?.family === 4);
+	return {used, capacity: pool ? formatPoolSize(pool) : undefined};
+}
+
+export function networkFlags(network: DockerNetwork): string[] {
+	const flags: string[] = [];
+	if (network.internal) flags.push('internal');
+	if (network.attachable) flags.push('attachable');
+	if (network.enableIPv6) flags.push('ipv6');
+	if (network.ingress) flags.push('ingress');
+	return flags;
+}
+
+export function subnetsOf(network: DockerNetwork): {ipv4: string[]; ipv6: string[]} {
+	const ipv4: string[] = [];
+	const ipv6: string[] = [];
+	for (const pool of network.pools) {
+		(pool.subnet.includes(':') ? ipv6 : ipv4).push(pool.subnet);
+	}
+
+	return {ipv4, ipv6};
+}
+
+/**
+ * Case-insensitive filter: every word of the query must appear in one of the fields, so
+ * "br 172" finds bridge networks on 172.x.
+ */
+export function matchesFilter(query: string, fields: ReadonlyArray<string | undefined>): boolean {
+	const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+	if (words.length === 0) return true;
+	const haystack = fields.filter(Boolean).join('\u0000').toLowerCase();
+	return words.every(word => haystack.includes(word));
+}
+
+export function endpointAddress(endpoint: ContainerEndpoint): string | undefined {
+	return endpoint.ipv4 ?? endpoint.ipv6;
+}
+
+/**
+ * Gateways of a network: from its IPAM config, or, where the engine left that empty (the
+ * default bridge on many engines), from what its containers' endpoints report.
+ */
+export function effectiveGateways(network: DockerNetwork, attachments: readonly Attachment[] | undefined): string[] {
+	const configured = network.pools.map(pool => pool.gateway).filter((gateway): gateway is string => Boolean(gateway));
+	if (configured.length > 0) return configured;
+	const seen = new Set<string>();
+	for (const {endpoint} of attachments ?? []) {
+		if (endpoint.gateway) seen.add(endpoint.gateway);
+		if (endpoint.ipv6Gateway) seen.add(endpoint.ipv6Gateway);
+	}
+
+	return [...seen];
+}

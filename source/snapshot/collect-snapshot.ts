@@ -1,0 +1,80 @@
+import type {HostView} from '../host/bridges.js';
+import {emptyHostView, joinHostView} from '../host/bridges.js';
+import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
+import type {EngineGateway} from '../model/gateway.js';
+import {initialHostSnapshot, sortByName} from '../model/store.js';
+import type {EngineSnapshot, HostSnapshot} from '../model/store.js';
+import type {DockerContainer} from '../model/types.js';
+
+export interface CollectedSnapshot {
+	snapshot: EngineSnapshot;
+	hostView: HostView;
+	takenAt: Date;
+}
+
+async function inspectAll(gateway: EngineGateway, containers: readonly DockerContainer[]): Promise<DockerContainer[]> {
+	const result: DockerContainer[] = [];
+	let next = 0;
+	const worker = async (): Promise<void> => {
+		while (next < containers.length) {
+			const listed = containers[next++] as DockerContainer;
+			result.push((await gateway.inspectContainer(listed.id)) ?? listed);
+		}
+	};
+
+	await Promise.all(Array.from({length: Math.min(6, containers.length)}, worker));
+	return result;
+}
+
+/** One complete picture for `docknet snapshot`: every container inspected, host joined. */
+export async function collectSnapshot(
+	gateway: EngineGateway,
+	host: HostInterfaceSource | {unavailable: string},
+): Promise<CollectedSnapshot> {
+	const engine = await gateway.info();
+	const [networks, listed] = await Promise.all([gateway.listNetworks(), gateway.listContainers()]);
+	const containers = sortByName(await inspectAll(gateway, listed));
+	let hostSnapshot: HostSnapshot;
+	if ('unavailable' in host) {
+		hostSnapshot = {...initialHostSnapshot, status: 'unavailable', reason: host.unavailable};
+	} else {
+		try {
+			const running = containers.filter(container => container.state === 'running' && (container.pid ?? 0) > 0);
+			const [interfaces, peers]: [HostSnapshot['interfaces'], VethPeerScan] = await Promise.all([
+				host.scan(),
+				host.findVethPeers(running),
+			]);
+			hostSnapshot = {...initialHostSnapshot, status: 'ok', origin: host.origin, interfaces, peers};
+		} catch (error) {
+			hostSnapshot = {
+				...initialHostSnapshot,
+				status: 'unavailable',
+				origin: host.origin,
+				reason: error instanceof Error ? error.message : String(error),
+			};
+		} finally {
+			await host.close?.();
+		}
+	}
+
+	const snapshot: EngineSnapshot = {
+		engine,
+		connection: {status: 'live', since: Date.now()},
+		loaded: true,
+		networks: sortByName(networks),
+		containers,
+		events: [],
+		freshUntil: new Map(),
+		host: hostSnapshot,
+	};
+	const hostView =
+		hostSnapshot.status === 'ok'
+			? joinHostView({
+					interfaces: hostSnapshot.interfaces,
+					peers: hostSnapshot.peers.status === 'ok' ? hostSnapshot.peers.peers : [],
+					networks: snapshot.networks,
+					containers,
+				})
+			: emptyHostView();
+	return {snapshot, hostView, takenAt: new Date()};
+}

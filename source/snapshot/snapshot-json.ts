@@ -1,0 +1,111 @@
+import {bridgeNameForNetwork} from '../host/bridges.js';
+import {attachmentsByNetwork} from '../model/selectors.js';
+import type {CollectedSnapshot} from './collect-snapshot.js';
+
+// The `docknet snapshot --json` shape. It is a contract for scripts: add fields freely,
+// never rename or remove one without bumping `schema`. Documented in the README.
+export const snapshotSchema = 'docknet.snapshot/1';
+
+const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+
+export function snapshotToJson({snapshot, hostView, takenAt}: CollectedSnapshot): unknown {
+	const attachments = attachmentsByNetwork(snapshot.containers);
+	const {engine, host} = snapshot;
+	return {
+		schema: snapshotSchema,
+		takenAt: takenAt.toISOString(),
+		engine: engine
+			? {
+					endpoint: engine.endpoint,
+					source: engine.source,
+					version: engine.version,
+					apiVersion: engine.apiVersion,
+					os: engine.os,
+					kernel: engine.kernel,
+					hostname: engine.hostname,
+					swarm: engine.swarm,
+				}
+			: null,
+		networks: snapshot.networks.map(network => ({
+			id: network.id,
+			name: network.name,
+			driver: network.driver,
+			scope: network.scope,
+			internal: network.internal,
+			attachable: network.attachable,
+			ingress: network.ingress,
+			ipv6: network.enableIPv6,
+			ipam: {
+				driver: network.ipamDriver,
+				pools: network.pools.map(pool => ({
+					subnet: pool.subnet,
+					gateway: orNull(pool.gateway),
+					ipRange: orNull(pool.ipRange),
+					auxAddresses: pool.auxAddresses ?? {},
+				})),
+			},
+			options: network.options,
+			labels: network.labels,
+			bridge: orNull(bridgeNameForNetwork(network)),
+			containers: (attachments.get(network.id) ?? []).map(({container, endpoint}) => ({
+				id: container.id,
+				name: container.name,
+				ipv4: orNull(endpoint.ipv4),
+				ipv6: orNull(endpoint.ipv6),
+				mac: orNull(endpoint.mac),
+			})),
+		})),
+		containers: snapshot.containers.map(container => ({
+			id: container.id,
+			name: container.name,
+			image: container.image,
+			state: container.state,
+			status: container.status,
+			networkMode: container.networkMode,
+			pid: orNull(container.pid),
+			endpoints: container.endpoints.map(endpoint => ({
+				network: endpoint.networkName,
+				networkId: endpoint.networkId,
+				ipv4: orNull(endpoint.ipv4),
+				ipv4PrefixLength: orNull(endpoint.ipv4PrefixLength),
+				ipv6: orNull(endpoint.ipv6),
+				ipv6PrefixLength: orNull(endpoint.ipv6PrefixLength),
+				gateway: orNull(endpoint.gateway),
+				mac: orNull(endpoint.mac),
+				aliases: endpoint.aliases,
+			})),
+			ports: container.ports,
+		})),
+		interfaces: {
+			origin: host.origin,
+			status: host.status,
+			reason: orNull(host.reason),
+			peers: host.peers.status === 'ok' ? 'ok' : {unavailable: host.peers.reason, hint: orNull(host.peers.hint)},
+			items: host.interfaces.map(item => {
+				const links = hostView.interfaces.get(item.name);
+				return {
+					name: item.name,
+					kind: item.kind,
+					state: item.state,
+					mac: orNull(item.mac),
+					mtu: item.mtu,
+					ifindex: item.ifindex,
+					iflink: item.iflink,
+					addresses: item.addresses,
+					master: orNull(item.master),
+					peer: links?.peer
+						? {
+								containerId: links.peer.containerId,
+								container: links.peer.containerName,
+								interface: links.peer.containerInterface,
+								network: orNull(links.peer.networkName),
+								networkId: orNull(links.peer.networkId),
+							}
+						: null,
+					bridge: links?.network ? {network: links.network.name, networkId: links.network.id, members: links.members} : null,
+					stats: item.stats,
+				};
+			}),
+		},
+	};
+}

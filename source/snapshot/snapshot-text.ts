@@ -1,0 +1,53 @@
+import {displayWidth} from '../ui/presentation/columns.js';
+import type {Column} from '../ui/presentation/columns.js';
+import {
+	containerColumns,
+	containerRows,
+	interfaceColumns,
+	interfaceRows,
+	networkColumns,
+	networkRows,
+} from '../ui/presentation/pane-rows.js';
+import type {PaneRow} from '../ui/presentation/pane-rows.js';
+import type {CollectedSnapshot} from './collect-snapshot.js';
+
+/** A plain table: every column as wide as its widest cell, nothing cut (it goes to a file). */
+function table(columns: readonly Column[], rows: readonly PaneRow[]): string[] {
+	const widths = columns.map((column, index) =>
+		Math.max(displayWidth(column.title), ...rows.map(row => displayWidth(row.cells[index]?.text ?? ''))),
+	);
+	const line = (cells: string[]): string =>
+		cells
+			.map((cell, index) => {
+				const pad = ' '.repeat(Math.max(0, (widths[index] ?? 0) - displayWidth(cell)));
+				return columns[index]?.align === 'right' ? pad + cell : cell + pad;
+			})
+			.join('  ')
+			.trimEnd();
+	return [line(columns.map(column => column.title)), ...rows.map(row => line(row.cells.map(cell => cell.text)))];
+}
+
+export function snapshotToText({snapshot, hostView, takenAt}: CollectedSnapshot): string {
+	const {engine, host} = snapshot;
+	const lines: string[] = [];
+	lines.push(
+		engine
+			? `Engine ${engine.endpoint} (${engine.source}) · Docker ${engine.version} (API ${engine.apiVersion}) · ${engine.hostname} · ${takenAt.toISOString()}`
+			: `Snapshot taken ${takenAt.toISOString()}`,
+	);
+	lines.push('', `NETWORKS (${snapshot.networks.length})`, ...table(networkColumns, networkRows(snapshot.networks, snapshot.containers)));
+	lines.push(
+		'',
+		`CONTAINERS (${snapshot.containers.length})`,
+		...table(containerColumns, containerRows(snapshot.containers, new Map())),
+	);
+	lines.push('', `HOST INTERFACES (${host.interfaces.length})${host.origin ? ` · ${host.origin}` : ''}`);
+	if (host.status === 'unavailable') {
+		lines.push(`unavailable: ${host.reason ?? 'unknown reason'}`);
+	} else {
+		if (host.peers.status === 'unavailable') lines.push(`veth owners unknown: ${host.peers.reason}`);
+		lines.push(...table(interfaceColumns.slice(0, 8), interfaceRows(host, hostView)));
+	}
+
+	return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,27 @@
+import React, {createContext, useContext} from 'react';
+import type {SnapshotStore} from '../model/store.js';
+import type {Theme} from './theme.js';
+
+/** Everything components may reach beyond their props; one context, built once in cli.tsx. */
+export interface AppServices {
+	store: SnapshotStore;
+	theme: Theme;
+	/** Started with --read-only: every action that changes the engine is refused. */
+	readOnly: boolean;
+	/** Counters are read only while the interfaces pane is on screen. */
+	setInterfaceRatesActive(active: boolean): void;
+	/** Leaves the app the same way on every path: q, Ctrl-C, signals. */
+	quit(): void;
+}
+
+const AppServicesContext = createContext<AppServices | undefined>(undefined);
+
+export function AppServicesProvider({services, children}: {services: AppServices; children: React.ReactNode}) {
+	return <AppServicesContext.Provider value={services}>{children}</AppServicesContext.Provider>;
+}
+
+export function useAppServices(): AppServices {
+	const services = useContext(AppServicesContext);
+	if (!services) throw new Error('useAppServices needs an AppServicesProvider');
+	return services;
+}

@@ -1,0 +1,44 @@
+import {Text} from 'ink';
+import React from 'react';
+import type {ConnectionState} from '../../model/store.js';
+import {fitText} from '../presentation/columns.js';
+import {formatDuration} from '../presentation/format.js';
+import type {StatusMessage} from '../state/ui-state.js';
+import type {Theme} from '../theme.js';
+
+export interface StatusLineProps {
+	connection: ConnectionState;
+	status?: StatusMessage;
+	width: number;
+	now: number;
+	theme: Theme;
+	spinner: string;
+}
+
+/** The engine-lost banner wins over everything: stale data must never look live. */
+export function StatusLine({connection, status, width, now, theme, spinner}: StatusLineProps) {
+	if (connection.status === 'lost') {
+		const text = `Engine connection lost: ${connection.error}. Showing the last data (stale). Retrying in ${formatDuration(connection.retryAt - now)} (attempt ${connection.attempt}).`;
+		return (
+			<Text inverse color={theme.danger} wrap="truncate">
+				{fitText(text, width)}
+			</Text>
+		);
+	}
+
+	if (status) {
+		const tone = status.tone === 'error' ? 'bad' : status.tone === 'success' ? 'good' : status.tone === 'busy' ? 'accent' : undefined;
+		const prefix = status.tone === 'busy' ? `${spinner} ` : status.tone === 'error' ? '✖ ' : status.tone === 'success' ? '✔ ' : '';
+		return (
+			<Text color={theme.color(tone)} wrap="truncate">
+				{fitText(prefix + status.text, width)}
+			</Text>
+		);
+	}
+
+	if (connection.status === 'connecting') {
+		return <Text color={theme.color('warn')}>{fitText(`${spinner} Connecting to the engine…`, width)}</Text>;
+	}
+
+	return <Text> </Text>;
+}

@@ -1,0 +1,120 @@
+import {useMemo} from 'react';
+import {emptyHostView, joinHostView} from '../../host/bridges.js';
+import type {HostView} from '../../host/bridges.js';
+import type {EngineSnapshot} from '../../model/store.js';
+import {attachmentsByNetwork} from '../../model/selectors.js';
+import type {Column} from '../presentation/columns.js';
+import {
+	containerColumns,
+	containerRows,
+	filterRows,
+	interfaceColumns,
+	interfaceRows,
+	networkColumns,
+	networkRows,
+} from '../presentation/pane-rows.js';
+import type {PaneRow} from '../presentation/pane-rows.js';
+import {resolveIndex} from '../state/ui-state.js';
+import type {PaneId, UiState} from '../state/ui-state.js';
+
+export interface PaneViewModel {
+	columns: readonly Column[];
+	totalRows: number;
+	rows: readonly PaneRow[];
+	rowIds: readonly string[];
+	selectedIndex: number;
+	selectedId?: string;
+}
+
+export interface ViewModel {
+	panes: Record<PaneId, PaneViewModel>;
+	hostView: HostView;
+	/** Rows of each pane related to the selection in the focused pane. */
+	related: Record<PaneId, ReadonlySet<string>>;
+}
+
+function paneModel(columns: readonly Column[], allRows: readonly PaneRow[], cursor: UiState['panes'][PaneId]): PaneViewModel {
+	const rows = filterRows(allRows, cursor.filter);
+	const rowIds = rows.map(row => row.id);
+	const selectedIndex = resolveIndex(cursor, rowIds);
+	return {columns, totalRows: allRows.length, rows, rowIds, selectedIndex, selectedId: rowIds[selectedIndex]};
+}
+
+const none: ReadonlySet<string> = new Set();
+
+/** What the selection in the focused pane touches in the other two panes. */
+export function relatedRows(
+	snapshot: EngineSnapshot,
+	hostView: HostView,
+	focus: PaneId,
+	selectedId: string | undefined,
+): Record<PaneId, ReadonlySet<string>> {
+	const related = {networks: new Set<string>(), containers: new Set<string>(), interfaces: new Set<string>()};
+	if (!selectedId) return {networks: none, containers: none, interfaces: none};
+	const attachments = attachmentsByNetwork(snapshot.containers);
+	const addNetwork = (networkId: string, withContainers: boolean): void => {
+		related.networks.add(networkId);
+		const side = hostView.byNetwork.get(networkId);
+		if (side?.bridge) related.interfaces.add(side.bridge);
+		if (withContainers) {
+			for (const veth of side?.veths ?? []) related.interfaces.add(veth);
+			for (const attachment of attachments.get(networkId) ?? []) related.containers.add(attachment.container.id);
+		}
+	};
+
+	if (focus === 'networks') {
+		addNetwork(selectedId, true);
+		related.networks.delete(selectedId);
+	} else if (focus === 'containers') {
+		const container = snapshot.containers.find(item => item.id === selectedId);
+		for (const endpoint of container?.endpoints ?? []) addNetwork(endpoint.networkId, false);
+		for (const veth of hostView.vethsByContainer.get(selectedId) ?? []) related.interfaces.add(veth);
+	} else {
+		const links = hostView.interfaces.get(selectedId);
+		if (links?.peer) {
+			related.containers.add(links.peer.containerId);
+			if (links.peer.networkId) related.networks.add(links.peer.networkId);
+		}
+
+		if (links?.network) addNetwork(links.network.id, true);
+		if (links?.bridgeNetwork) related.networks.add(links.bridgeNetwork.id);
+		for (const member of links?.members ?? []) related.interfaces.add(member);
+		related.interfaces.delete(selectedId);
+	}
+
+	return related;
+}
+
+export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
+	const {networks, containers, freshUntil, host} = snapshot;
+	const hostView = useMemo(
+		() =>
+			host.status === 'ok'
+				? joinHostView({
+						interfaces: host.interfaces,
+						peers: host.peers.status === 'ok' ? host.peers.peers : [],
+						networks,
+						containers,
+					})
+				: emptyHostView(),
+		[host, networks, containers],
+	);
+	const allNetworkRows = useMemo(() => networkRows(networks, containers), [networks, containers]);
+	const allContainerRows = useMemo(() => containerRows(containers, freshUntil), [containers, freshUntil]);
+	const allInterfaceRows = useMemo(() => interfaceRows(host, hostView), [host, hostView]);
+	const {networks: networkCursor, containers: containerCursor, interfaces: interfaceCursor} = ui.panes;
+	const panes = useMemo(
+		() => ({
+			networks: paneModel(networkColumns, allNetworkRows, networkCursor),
+			containers: paneModel(containerColumns, allContainerRows, containerCursor),
+			interfaces: paneModel(interfaceColumns, allInterfaceRows, interfaceCursor),
+		}),
+		[allNetworkRows, allContainerRows, allInterfaceRows, networkCursor, containerCursor, interfaceCursor],
+	);
+	const focusedId = panes[ui.focus].selectedId;
+	const related = useMemo(
+		() => relatedRows(snapshot, hostView, ui.focus, focusedId),
+		[snapshot, hostView, ui.focus, focusedId],
+	);
+	return {panes, hostView, related};
+}

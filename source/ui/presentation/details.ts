@@ -1,0 +1,227 @@
+import type {HostSnapshot} from '../../model/store.js';
+import {
+	addressUse,
+	attachmentsByNetwork,
+	describeSpecialMode,
+	isPredefinedNetwork,
+	networkFlags,
+	specialNetworkMode,
+} from '../../model/selectors.js';
+import type {DockerContainer, DockerNetwork, HostInterface} from '../../model/types.js';
+import {displayWidth, fitText} from './columns.js';
+import type {Tone} from './columns.js';
+import {formatRate} from './format.js';
+import type {HostView} from '../../host/bridges.js';
+import {peerLabel} from './pane-rows.js';
+
+export interface DetailLine {
+	text: string;
+	tone?: Tone;
+	heading?: boolean;
+}
+
+export interface DetailTable {
+	title: string;
+	columns: readonly string[];
+	rows: ReadonlyArray<Record<string, string>>;
+	emptyText: string;
+}
+
+export interface Details {
+	title: string;
+	lines: DetailLine[];
+	table: DetailTable;
+}
+
+const field = (label: string, value: string | undefined, tone?: Tone): DetailLine => ({
+	text: `${label.padEnd(14)} ${value === undefined || value === '' ? '–' : value}`,
+	tone,
+});
+
+const keyValues = (record: Record<string, string>): string =>
+	Object.entries(record)
+		.map(([key, value]) => `${key}=${value}`)
+		.join('  ');
+
+export function networkDetails(network: DockerNetwork, containers: readonly DockerContainer[]): Details {
+	const attached = attachmentsByNetwork(containers).get(network.id) ?? [];
+	const use = addressUse(network, attached);
+	const lines: DetailLine[] = [
+		field('ID', network.id),
+		field('Driver', `${network.driver} (scope ${network.scope})`),
+		field('Flags', networkFlags(network).join(', ') || 'none'),
+		field('Created', network.created),
+		field('Address use', use.capacity ? `${use.used} of ${use.capacity} IPv4 addresses` : undefined),
+		field('IPAM driver', network.ipamDriver),
+		...network.pools.map((pool, index) =>
+			field(
+				index === 0 ? 'IPAM pools' : '',
+				[
+					pool.subnet,
+					pool.gateway ? `gateway ${pool.gateway}` : '',
+					pool.ipRange ? `range ${pool.ipRange}` : '',
+					pool.auxAddresses && Object.keys(pool.auxAddresses).length > 0 ? `aux ${keyValues(pool.auxAddresses)}` : '',
+				]
+					.filter(Boolean)
+					.join('  '),
+			),
+		),
+		...(network.pools.length === 0 ? [field('IPAM pools', 'none configured')] : []),
+		field('Options', keyValues(network.options)),
+		field('Labels', keyValues(network.labels)),
+	];
+	if (isPredefinedNetwork(network)) {
+		lines.push({text: 'Predefined by the engine: it cannot be removed.', tone: 'muted'});
+	}
+
+	return {
+		title: `Network ${network.name}`,
+		lines,
+		table: {
+			title: `Attached containers (${attached.length})`,
+			columns: ['container', 'state', 'ipv4', 'ipv6', 'mac', 'aliases'],
+			rows: attached.map(({container, endpoint}) => ({
+				container: container.name,
+				state: container.state,
+				ipv4: endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : '–',
+				ipv6: endpoint.ipv6 ? `${endpoint.ipv6}/${endpoint.ipv6PrefixLength ?? '?'}` : '–',
+				mac: endpoint.mac ?? '–',
+				aliases: endpoint.aliases.join(',') || '–',
+			})),
+			emptyText: 'No container is attached.',
+		},
+	};
+}
+
+export function containerDetails(
+	container: DockerContainer,
+	containers: readonly DockerContainer[],
+	host: HostSnapshot,
+): Details {
+	const special = specialNetworkMode(container, containers);
+	const sharers = containers.filter(other => {
+		const mode = specialNetworkMode(other, containers);
+		return mode?.kind === 'container' && mode.containerId === container.id;
+	});
+	const veths =
+		host.peers.status === 'ok' ? host.peers.peers.filter(peer => peer.containerId === container.id) : [];
+	const vethNames = veths.map(peer => {
+		const hostSide = host.interfaces.find(item => item.ifindex === peer.hostIfindex);
+		return `${hostSide?.name ?? `ifindex ${peer.hostIfindex}`} ↔ ${peer.containerInterface}`;
+	});
+	const ports = container.ports.map(port =>
+		port.hostPort
+			? `${port.hostIp ?? '0.0.0.0'}:${port.hostPort} → ${port.containerPort}/${port.protocol}`
+			: `${port.containerPort}/${port.protocol}`,
+	);
+	const lines: DetailLine[] = [
+		field('ID', container.id),
+		field('State', `${container.state} · ${container.status}`),
+		field('Image', container.image),
+		field('Network mode', special ? describeSpecialMode(special) : container.networkMode),
+		field('Ports', ports.join(', ') || 'none published'),
+		field('Host veths', host.peers.status === 'unavailable' ? `unknown: ${host.peers.reason}` : vethNames.join(', ')),
+	];
+	if (sharers.length > 0) {
+		lines.push(field('Shared by', sharers.map(other => other.name).join(', ')));
+	}
+
+	if (!container.inspected) {
+		lines.push({text: 'Aliases and links appear once the engine answered the inspect call.', tone: 'muted'});
+	}
+
+	return {
+		title: `Container ${container.name}`,
+		lines,
+		table: {
+			title: `Endpoints (${container.endpoints.length})`,
+			columns: ['network', 'ip', 'gateway', 'ipv6', 'mac', 'aliases'],
+			rows: container.endpoints.map(endpoint => ({
+				network: endpoint.networkName,
+				ip: endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : '–',
+				gateway: endpoint.gateway || '–',
+				ipv6: endpoint.ipv6 ? `${endpoint.ipv6}/${endpoint.ipv6PrefixLength ?? '?'}` : '–',
+				mac: endpoint.mac || '–',
+				aliases: endpoint.aliases.join(',') || '–',
+			})),
+			emptyText: special ? `No endpoints of its own: ${describeSpecialMode(special)}.` : 'Not attached to any network.',
+		},
+	};
+}
+
+export function interfaceDetails(item: HostInterface, host: HostSnapshot, view: HostView): Details {
+	const rates = host.rates.get(item.name);
+	const links = view.interfaces.get(item.name);
+	const peer = links?.peer;
+	const bridgeNetwork = links?.network;
+	const members = links?.members ?? [];
+	const lines: DetailLine[] = [
+		field('Kind', item.kind),
+		field('State', item.state),
+		field('MAC', item.mac),
+		field('MTU', String(item.mtu)),
+		field('ifindex', `${item.ifindex}${item.iflink !== item.ifindex ? ` (peer ifindex ${item.iflink})` : ''}`),
+		field('Master', item.master),
+		field('Addresses', item.addresses.join('  ')),
+	];
+	if (peer) lines.push(field('Container', `${peerLabel(peer)}${peer.networkName ? ` on ${peer.networkName}` : ''}`));
+	if (bridgeNetwork) lines.push(field('Network', bridgeNetwork.name));
+	if (members.length > 0) lines.push(field('Members', members.join(' ')));
+	if (links?.bridgeNetwork && !peer) lines.push(field('On network', links.bridgeNetwork.name));
+	lines.push(
+		field(
+			'Rates',
+			rates
+				? `rx ${formatRate(rates.rxBytesPerSecond)}B/s ${formatRate(rates.rxPacketsPerSecond)}p/s · tx ${formatRate(rates.txBytesPerSecond)}B/s ${formatRate(rates.txPacketsPerSecond)}p/s`
+				: 'shown while the interfaces pane is visible',
+		),
+	);
+
+	const stats = item.stats;
+	return {
+		title: `Interface ${item.name}`,
+		lines,
+		table: {
+			title: 'Counters',
+			columns: ['direction', 'bytes', 'packets', 'errors', 'dropped'],
+			rows: [
+				{direction: 'rx', bytes: String(stats.rxBytes), packets: String(stats.rxPackets), errors: String(stats.rxErrors), dropped: String(stats.rxDropped)},
+				{direction: 'tx', bytes: String(stats.txBytes), packets: String(stats.txPackets), errors: String(stats.txErrors), dropped: String(stats.txDropped)},
+			],
+			emptyText: '',
+		},
+	};
+}
+
+/**
+ * Cuts cell values so the bordered table (one space of padding each side, one border
+ * between columns) fits in `width`, shortening the widest columns first.
+ */
+export function fitTableRows(
+	columns: readonly string[],
+	rows: ReadonlyArray<Record<string, string>>,
+	width: number,
+): Array<Record<string, string>> {
+	const widths = columns.map(column =>
+		Math.max(displayWidth(column), ...rows.map(row => displayWidth(row[column] ?? ''))),
+	);
+	const chrome = columns.length * 3 + 1;
+	let excess = widths.reduce((sum, value) => sum + value, 0) + chrome - width;
+	while (excess > 0) {
+		const widest = widths.indexOf(Math.max(...widths));
+		if ((widths[widest] ?? 0) <= 3) break;
+		widths[widest] = (widths[widest] ?? 0) - 1;
+		excess--;
+	}
+
+	return rows.map(row =>
+		Object.fromEntries(
+			columns.map((column, index) => {
+				const value = row[column] ?? '';
+				const limit = widths[index] ?? 0;
+				return [column, displayWidth(value) > limit ? fitText(value, limit) : value];
+			}),
+		),
+	);
+}
+

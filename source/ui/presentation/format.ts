@@ -1,0 +1,79 @@
+import type {ContainerState, EngineEvent} from '../../model/types.js';
+import type {Tone} from './columns.js';
+
+export function stateTone(state: ContainerState): Tone {
+	switch (state) {
+		case 'running':
+			return 'good';
+		case 'paused':
+		case 'restarting':
+		case 'removing':
+			return 'warn';
+		case 'dead':
+			return 'bad';
+		case 'created':
+			return 'accent';
+		case 'exited':
+			return 'muted';
+	}
+}
+
+export function interfaceStateTone(state: string): Tone {
+	if (state === 'up') return 'good';
+	if (state === 'down' || state === 'lowerlayerdown') return 'muted';
+	return 'warn';
+}
+
+const units = ['', 'K', 'M', 'G', 'T'];
+
+/** Bytes (or packets) per second in at most five characters: 0, 812, 12.4K, 3.1M. */
+export function formatRate(perSecond: number | undefined): string {
+	if (perSecond === undefined) return '–';
+	let value = perSecond;
+	let unit = 0;
+	while (value >= 1000 && unit < units.length - 1) {
+		value /= 1000;
+		unit++;
+	}
+
+	if (unit === 0) return Math.round(value).toString();
+	return `${value >= 100 ? Math.round(value) : value.toFixed(1)}${units[unit]}`;
+}
+
+export function formatClock(epochMs: number): string {
+	const date = new Date(epochMs);
+	return [date.getHours(), date.getMinutes(), date.getSeconds()].map(part => String(part).padStart(2, '0')).join(':');
+}
+
+export function shortId(id: string): string {
+	return id.slice(0, 12);
+}
+
+/** "container start ctn1", "network connect front ← ctn2". */
+export function describeEvent(event: EngineEvent, containerName: (id: string) => string | undefined = () => undefined): string {
+	const name = event.attributes['name'] ?? shortId(event.actorId);
+	if (event.type === 'network' && (event.action === 'connect' || event.action === 'disconnect')) {
+		const container = event.attributes['container'];
+		const arrow = event.action === 'connect' ? '←' : '→';
+		const who = container ? (containerName(container) ?? shortId(container)) : '?';
+		return `network ${event.action} ${name} ${arrow} ${who}`;
+	}
+
+	return `${event.type} ${event.action} ${name}`;
+}
+
+export function eventTone(event: EngineEvent): Tone {
+	if (event.action === 'start' || event.action === 'create' || event.action === 'connect') return 'good';
+	if (event.action === 'die' || event.action === 'kill' || event.action === 'oom') return 'bad';
+	if (event.action === 'destroy' || event.action === 'disconnect' || event.action === 'stop') return 'warn';
+	return 'muted';
+}
+
+/** "3 s" / "2 min" for countdowns and ages. */
+export function formatDuration(ms: number): string {
+	const seconds = Math.max(0, Math.round(ms / 1000));
+	if (seconds < 60) return `${seconds} s`;
+	const minutes = Math.round(seconds / 60);
+	if (minutes < 60) return `${minutes} min`;
+	return `${Math.round(minutes / 60)} h`;
+}

@@ -1,0 +1,168 @@
+import type {HostSnapshot} from '../../model/store.js';
+import {
+	addressUse,
+	attachmentsByNetwork,
+	describeSpecialMode,
+	effectiveGateways,
+	matchesFilter,
+	networkFlags,
+	specialNetworkMode,
+	subnetsOf,
+} from '../../model/selectors.js';
+import type {HostView} from '../../host/bridges.js';
+import type {DockerContainer, DockerNetwork, HostInterface, VethPeer} from '../../model/types.js';
+import type {Cell, Column} from './columns.js';
+import {formatRate, interfaceStateTone, shortId, stateTone} from './format.js';
+
+export interface PaneRow {
+	id: string;
+	cells: Cell[];
+	/** Text the `/` filter searches. */
+	search: ReadonlyArray<string | undefined>;
+}
+
+export interface PaneModel {
+	columns: readonly Column[];
+	rows: readonly PaneRow[];
+}
+
+export const networkColumns: readonly Column[] = [
+	{title: 'NAME', minWidth: 12, grow: 2, dropOrder: 0},
+	{title: 'DRIVER', minWidth: 7, grow: 0, dropOrder: 3},
+	{title: 'SCOPE', minWidth: 6, grow: 0, dropOrder: 7},
+	{title: 'SUBNET', minWidth: 15, grow: 1, dropOrder: 2},
+	{title: 'GATEWAY', minWidth: 13, grow: 0, dropOrder: 6},
+	{title: 'CTRS', minWidth: 4, grow: 0, dropOrder: 1, align: 'right'},
+	{title: 'USE', minWidth: 11, grow: 0, dropOrder: 5, align: 'right'},
+	{title: 'FLAGS', minWidth: 10, grow: 1, dropOrder: 4},
+];
+
+export function networkRows(networks: readonly DockerNetwork[], containers: readonly DockerContainer[]): PaneRow[] {
+	const attachments = attachmentsByNetwork(containers);
+	return networks.map(network => {
+		const attached = attachments.get(network.id);
+		const {ipv4, ipv6} = subnetsOf(network);
+		const subnets = [...ipv4, ...ipv6];
+		const gateways = effectiveGateways(network, attached);
+		const use = addressUse(network, attached);
+		const flags = networkFlags(network);
+		return {
+			id: network.id,
+			cells: [
+				{text: network.name},
+				{text: network.driver, tone: 'accent'},
+				{text: network.scope, tone: 'muted'},
+				{text: subnets.join(' ') || '–', tone: subnets.length === 0 ? 'muted' : undefined},
+				{text: gateways.join(' ') || '–', tone: gateways.length === 0 ? 'muted' : undefined},
+				{text: String(attached?.length ?? 0)},
+				{text: use.capacity ? `${use.used}/${use.capacity}` : '–', tone: use.capacity ? undefined : 'muted'},
+				{text: flags.join(',') || '–', tone: 'muted'},
+			],
+			search: [network.name, network.driver, network.scope, shortId(network.id), ...subnets, ...gateways, ...flags],
+		};
+	});
+}
+
+export const containerColumns: readonly Column[] = [
+	{title: 'NAME', minWidth: 14, grow: 1, dropOrder: 0},
+	{title: 'STATE', minWidth: 10, grow: 0, dropOrder: 1},
+	{title: 'IMAGE', minWidth: 12, grow: 1, dropOrder: 3},
+	{title: 'NETWORKS', minWidth: 22, grow: 3, dropOrder: 2},
+];
+
+export function containerNetworksText(container: DockerContainer, containers: readonly DockerContainer[]): string {
+	const special = specialNetworkMode(container, containers);
+	if (special) return describeSpecialMode(special);
+	if (container.endpoints.length === 0) return '–';
+	return container.endpoints
+		.map(endpoint => {
+			const address = endpoint.ipv4 ?? endpoint.ipv6;
+			return address ? `${endpoint.networkName} ${address}` : endpoint.networkName;
+		})
+		.join(', ');
+}
+
+export function containerRows(
+	containers: readonly DockerContainer[],
+	freshUntil: ReadonlyMap<string, number>,
+): PaneRow[] {
+	return containers.map(container => {
+		const fresh = freshUntil.has(container.id);
+		const networks = containerNetworksText(container, containers);
+		return {
+			id: container.id,
+			cells: [
+				{text: fresh ? `${container.name} ✚new` : container.name, tone: fresh ? 'new' : undefined},
+				{text: container.state, tone: stateTone(container.state)},
+				{text: container.image, tone: 'muted'},
+				{text: networks},
+			],
+			search: [
+				container.name,
+				container.image,
+				container.state,
+				shortId(container.id),
+				container.networkMode,
+				...container.endpoints.flatMap(endpoint => [endpoint.networkName, endpoint.ipv4, endpoint.ipv6]),
+			],
+		};
+	});
+}
+
+export const interfaceColumns: readonly Column[] = [
+	{title: 'NAME', minWidth: 15, grow: 0, dropOrder: 0},
+	{title: 'KIND', minWidth: 8, grow: 0, dropOrder: 2},
+	{title: 'STATE', minWidth: 7, grow: 0, dropOrder: 3},
+	{title: 'PEER / NETWORK', minWidth: 16, grow: 2, dropOrder: 1},
+	{title: 'ADDRESSES', minWidth: 16, grow: 2, dropOrder: 4},
+	{title: 'MASTER', minWidth: 15, grow: 0, dropOrder: 5},
+	{title: 'MAC', minWidth: 17, grow: 0, dropOrder: 8},
+	{title: 'MTU', minWidth: 5, grow: 0, dropOrder: 9, align: 'right'},
+	{title: 'RX/s', minWidth: 6, grow: 0, dropOrder: 6, align: 'right'},
+	{title: 'TX/s', minWidth: 6, grow: 0, dropOrder: 7, align: 'right'},
+];
+
+export function peerLabel(peer: VethPeer): string {
+	return `${peer.containerName}:${peer.containerInterface}`;
+}
+
+function relationText(item: HostInterface, view: HostView, peersUnavailable: boolean): Cell {
+	const links = view.interfaces.get(item.name);
+	if (item.kind === 'bridge') {
+		return links?.network ? {text: `network ${links.network.name}`, tone: 'accent'} : {text: ''};
+	}
+
+	if (item.kind !== 'veth') return {text: ''};
+	const peer = links?.peer;
+	if (peer) return {text: peer.networkName ? `${peerLabel(peer)} (${peer.networkName})` : peerLabel(peer)};
+	return {text: peersUnavailable ? 'unknown (needs root)' : '?', tone: 'muted'};
+}
+
+export function interfaceRows(host: HostSnapshot, view: HostView): PaneRow[] {
+	const peersUnavailable = host.peers.status === 'unavailable';
+	return host.interfaces.map(item => {
+		const rates = host.rates.get(item.name);
+		const relation = relationText(item, view, peersUnavailable);
+		return {
+			id: item.name,
+			cells: [
+				{text: item.name},
+				{text: item.kind, tone: 'accent'},
+				{text: item.state, tone: interfaceStateTone(item.state)},
+				relation,
+				{text: item.addresses.join(' ') || '–', tone: item.addresses.length === 0 ? 'muted' : undefined},
+				{text: item.master ?? '–', tone: item.master ? undefined : 'muted'},
+				{text: item.mac ?? '–', tone: 'muted'},
+				{text: String(item.mtu), tone: 'muted'},
+				{text: formatRate(rates?.rxBytesPerSecond)},
+				{text: formatRate(rates?.txBytesPerSecond)},
+			],
+			search: [item.name, item.kind, item.state, item.mac, item.master, relation.text, ...item.addresses],
+		};
+	});
+}
+
+export function filterRows(rows: readonly PaneRow[], query: string): readonly PaneRow[] {
+	if (query.trim() === '') return rows;
+	return rows.filter(row => matchesFilter(query, row.search));
+}

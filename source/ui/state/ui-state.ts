@@ -1,0 +1,191 @@
+// The UI's own state (focus, selection, filters, overlays) as a pure reducer. Engine data
+// is not here: it lives in the snapshot store. Actions carry the row ids they act on, so
+// selection is kept by id and never jumps when rows are added or removed above it.
+
+export type PaneId = 'networks' | 'containers' | 'interfaces';
+
+export const paneOrder: readonly PaneId[] = ['networks', 'containers', 'interfaces'];
+
+export const paneTitles: Record<PaneId, string> = {
+	networks: 'Networks',
+	containers: 'Containers',
+	interfaces: 'Host interfaces',
+};
+
+export interface PaneCursor {
+	selectedId?: string;
+	/** Where the selection was; used when the selected row disappears. */
+	selectedIndex: number;
+	scrollTop: number;
+	filter: string;
+}
+
+export type Overlay =
+	| {kind: 'help'; scrollTop: number}
+	| {kind: 'details'; pane: PaneId; id: string; scrollTop: number}
+	| {kind: 'topology'; selectedId?: string; selectedIndex: number; scrollTop: number};
+
+export type StatusTone = 'info' | 'success' | 'error' | 'busy';
+
+export interface StatusMessage {
+	text: string;
+	tone: StatusTone;
+	/** Increases with every message, so the same text twice still counts as new. */
+	serial: number;
+}
+
+export interface UiState {
+	focus: PaneId;
+	panes: Record<PaneId, PaneCursor>;
+	/** The focused pane's filter is being typed. */
+	filtering: boolean;
+	overlay?: Overlay;
+	status?: StatusMessage;
+}
+
+export type Movement = number | 'home' | 'end';
+
+export type UiAction =
+	| {type: 'focus'; pane: PaneId}
+	| {type: 'focusNext'}
+	| {type: 'focusPrevious'}
+	| {type: 'move'; pane: PaneId; rowIds: readonly string[]; movement: Movement; viewport: number}
+	| {type: 'select'; pane: PaneId; rowIds: readonly string[]; id: string; viewport: number}
+	| {type: 'startFilter'}
+	| {type: 'typeFilter'; text: string}
+	| {type: 'eraseFilter'}
+	| {type: 'acceptFilter'}
+	| {type: 'clearFilter'}
+	| {type: 'openOverlay'; overlay: Overlay}
+	| {type: 'closeOverlay'}
+	| {type: 'scrollOverlay'; movement: Movement; total: number; viewport: number}
+	| {type: 'moveTopology'; rowIds: readonly string[]; movement: Movement; viewport: number}
+	| {type: 'status'; text: string; tone: StatusTone}
+	| {type: 'clearStatus'};
+
+const emptyCursor: PaneCursor = {selectedIndex: 0, scrollTop: 0, filter: ''};
+
+export const initialUiState: UiState = {
+	focus: 'networks',
+	panes: {networks: emptyCursor, containers: emptyCursor, interfaces: emptyCursor},
+	filtering: false,
+};
+
+const clamp = (value: number, min: number, max: number): number => Math.max(min, Math.min(max, value));
+
+/** The row index a cursor points at: its id if still there, else where it was. */
+export function resolveIndex(cursor: {selectedId?: string; selectedIndex: number}, rowIds: readonly string[]): number {
+	if (rowIds.length === 0) return -1;
+	const byId = cursor.selectedId === undefined ? -1 : rowIds.indexOf(cursor.selectedId);
+	return byId >= 0 ? byId : clamp(cursor.selectedIndex, 0, rowIds.length - 1);
+}
+
+/** First visible row so that `index` is on screen, moving the window as little as possible. */
+export function scrollToShow(scrollTop: number, index: number, viewport: number, total: number): number {
+	if (viewport <= 0) return 0;
+	let top = scrollTop;
+	if (index < top) top = index;
+	if (index >= top + viewport) top = index - viewport + 1;
+	return clamp(top, 0, Math.max(0, total - viewport));
+}
+
+function moveIndex(current: number, movement: Movement, viewport: number, total: number): number {
+	if (total === 0) return -1;
+	if (movement === 'home') return 0;
+	if (movement === 'end') return total - 1;
+	const from = current < 0 ? 0 : current;
+	return clamp(from + movement, 0, total - 1);
+}
+
+/** Rows one page key moves: a page minus one row of overlap, so context stays visible. */
+export function pageStep(viewport: number): number {
+	return Math.max(1, viewport - 1);
+}
+
+function moveCursor<T extends {selectedId?: string; selectedIndex: number; scrollTop: number}>(
+	cursor: T,
+	rowIds: readonly string[],
+	movement: Movement,
+	viewport: number,
+): T {
+	const index = moveIndex(resolveIndex(cursor, rowIds), movement, viewport, rowIds.length);
+	if (index < 0) return cursor;
+	return {
+		...cursor,
+		selectedId: rowIds[index],
+		selectedIndex: index,
+		scrollTop: scrollToShow(cursor.scrollTop, index, viewport, rowIds.length),
+	};
+}
+
+function updatePane(state: UiState, pane: PaneId, change: (cursor: PaneCursor) => PaneCursor): UiState {
+	const cursor = state.panes[pane];
+	const next = change(cursor);
+	return next === cursor ? state : {...state, panes: {...state.panes, [pane]: next}};
+}
+
+function cycleFocus(state: UiState, step: number): UiState {
+	const index = paneOrder.indexOf(state.focus);
+	const focus = paneOrder[(index + step + paneOrder.length) % paneOrder.length] ?? 'networks';
+	return {...state, focus};
+}
+
+export function uiReducer(state: UiState, action: UiAction): UiState {
+	switch (action.type) {
+		case 'focus':
+			return state.focus === action.pane ? state : {...state, focus: action.pane};
+		case 'focusNext':
+			return cycleFocus(state, 1);
+		case 'focusPrevious':
+			return cycleFocus(state, -1);
+		case 'move':
+			return updatePane(state, action.pane, cursor => moveCursor(cursor, action.rowIds, action.movement, action.viewport));
+		case 'select': {
+			const index = action.rowIds.indexOf(action.id);
+			if (index < 0) return state;
+			return updatePane(state, action.pane, cursor => ({
+				...cursor,
+				selectedId: action.id,
+				selectedIndex: index,
+				scrollTop: scrollToShow(cursor.scrollTop, index, action.viewport, action.rowIds.length),
+			}));
+		}
+
+		case 'startFilter':
+			return {...state, filtering: true};
+		case 'typeFilter':
+			return updatePane(state, state.focus, cursor => ({...cursor, filter: cursor.filter + action.text, scrollTop: 0}));
+		case 'eraseFilter':
+			return updatePane(state, state.focus, cursor =>
+				cursor.filter === '' ? cursor : {...cursor, filter: [...cursor.filter].slice(0, -1).join(''), scrollTop: 0},
+			);
+		case 'acceptFilter':
+			return {...state, filtering: false};
+		case 'clearFilter':
+			return {...updatePane(state, state.focus, cursor => ({...cursor, filter: '', scrollTop: 0})), filtering: false};
+		case 'openOverlay':
+			return {...state, overlay: action.overlay, filtering: false};
+		case 'closeOverlay':
+			return state.overlay ? {...state, overlay: undefined} : state;
+		case 'scrollOverlay': {
+			const overlay = state.overlay;
+			if (!overlay || overlay.kind === 'topology') return state;
+			const maxTop = Math.max(0, action.total - action.viewport);
+			const target =
+				action.movement === 'home' ? 0 : action.movement === 'end' ? maxTop : overlay.scrollTop + action.movement;
+			const scrollTop = clamp(target, 0, maxTop);
+			return scrollTop === overlay.scrollTop ? state : {...state, overlay: {...overlay, scrollTop}};
+		}
+
+		case 'moveTopology': {
+			const overlay = state.overlay;
+			if (overlay?.kind !== 'topology') return state;
+			return {...state, overlay: moveCursor(overlay, action.rowIds, action.movement, action.viewport)};
+		}
+
+		case 'status':
+			return {...state, status: {text: action.text, tone: action.tone, serial: (state.status?.serial ?? 0) + 1}};
+		case 'clearStatus':
+			return state.status ? {...state, status: undefined} : state;
+	}
+}
