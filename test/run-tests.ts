@@ -203,6 +203,15 @@ async function main(): Promise<void> {
 		...nodeOptions,
 		...files.map(file => path.relative(repoRoot, file)),
 	];
+	// A test stuck on a hung engine would otherwise hold CI until its budget runs out, with the
+	// engine still up; node's --test-timeout cannot help (it applies to whole files here).
+	const budgetMs = Number(process.env['DOCKNET_TEST_BUDGET_MS'] ?? 15 * 60_000);
+	const watchdog = setTimeout(() => {
+		say(`the tests did not finish within ${Math.round(budgetMs / 1000)} s (DOCKNET_TEST_BUDGET_MS); stopping them`);
+		child?.kill('SIGTERM');
+		setTimeout(() => child?.kill('SIGKILL'), 5000).unref();
+	}, budgetMs);
+	watchdog.unref();
 	const code = await new Promise<number>(resolve => {
 		child = spawn(process.execPath, runnerArgs, {cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit']});
 		child.on('error', error => {
@@ -213,6 +222,7 @@ async function main(): Promise<void> {
 			resolve(exitCode ?? (signal === 'SIGINT' ? 130 : 1));
 		});
 	});
+	clearTimeout(watchdog);
 	child = undefined;
 
 	// Nothing is printed on success from here on: node's summary stays the last output.
