@@ -152,7 +152,14 @@ export function guessKindFromSysfs(evidence: SysfsKindEvidence): InterfaceKind {
 
 function defaultReadAddresses(): Map<string, string[]> {
 	const result = new Map<string, string[]>();
-	for (const [label, entries] of Object.entries(networkInterfaces())) {
+	let all: ReturnType<typeof networkInterfaces>;
+	try {
+		all = networkInterfaces();
+	} catch {
+		// libuv could not enumerate (a restricted sandbox): interfaces without addresses.
+		return result;
+	}
+	for (const [label, entries] of Object.entries(all)) {
 		// getifaddrs reports IPv4 addresses under their label ("eth0:1"); they belong to eth0.
 		const name = label.split(':')[0] ?? label;
 		const list = result.get(name) ?? [];

@@ -394,3 +394,18 @@ describe('sysfs source: which container is behind each veth', () => {
 		);
 	});
 });
+
+describe('sysfs source on this machine', () => {
+	test('the real /sys/class/net scans, with and without ip, to the same interfaces and kinds', async () => {
+		const names = (await fs.readdir('/sys/class/net')).sort();
+		const withIp = await createSysfsSource().scan();
+		const withoutIp = await createSysfsSource({readIpLinks: false}).scan();
+		assert.deepEqual(withIp.map((item) => item.name).sort(), names);
+		const summary = (list: typeof withIp) => list.map((item) => `${item.name} ${item.kind} ${item.ifindex} ${item.master ?? '-'} ${item.mtu}`);
+		assert.deepEqual(summary(withoutIp), summary(withIp));
+		assert.equal(withIp.find((item) => item.name === 'lo')?.kind, 'loopback');
+		assert.ok(withIp.find((item) => item.name === 'lo')?.addresses.includes('127.0.0.1/8'));
+		const stats = await createSysfsSource().readStats(names);
+		assert.deepEqual([...stats.keys()].sort(), names);
+	});
+});
