@@ -31,6 +31,11 @@ export interface SshSourceOptions {
 	timeoutMs?: number;
 	/** Keep one master connection open for 60 s between reads. Default true. */
 	multiplex?: boolean;
+	/**
+	 * Where the master connection's socket lives. Default <tmpdir>/docknet-ssh-<uid>, one
+	 * per user and reused, so runs that never call close() leave nothing behind but it.
+	 */
+	controlDirectory?: string;
 }
 
 /** "me@host" as the user would type it after `ssh`. */
@@ -212,30 +217,48 @@ interface RunResult {
 
 const MAX_SOCKET_PATH = 100;
 
+export function defaultControlDirectory(): string {
+	return path.join(tmpdir(), `docknet-ssh-${process.getuid?.() ?? 'user'}`);
+}
+
+/**
+ * Makes (or reuses) the socket directory; undefined when it cannot be used safely. In a
+ * shared /tmp another user could have made it first: it must be a real directory, ours,
+ * closed to group and others.
+ */
+export async function prepareControlDirectory(directory: string): Promise<string | undefined> {
+	// %C expands to 40 characters; unix socket paths must stay short.
+	if (directory.length + 41 > MAX_SOCKET_PATH) return undefined;
+	try {
+		await fs.mkdir(directory, {mode: 0o700});
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+	}
+	try {
+		const info = await fs.lstat(directory);
+		const uid = process.getuid?.();
+		if (!info.isDirectory() || (uid !== undefined && info.uid !== uid) || (info.mode & 0o077) !== 0) return undefined;
+		return directory;
+	} catch {
+		return undefined;
+	}
+}
+
 export function createSshSource(target: SshTarget, options: SshSourceOptions = {}): HostInterfaceSource {
 	const sshBinary = options.sshBinary ?? 'ssh';
 	const timeoutMs = options.timeoutMs ?? 10_000;
 	const connectTimeoutSeconds = Math.max(1, Math.floor((timeoutMs * 0.8) / 1000));
+	// Without a usable directory every read makes its own connection: slower, still correct.
 	let controlDirectory: Promise<string | undefined> | undefined;
 	let closed = false;
 
 	function controlPathFor(directory: string | undefined): string | undefined {
-		// %C is a 40-character hash; unix socket paths must stay short.
 		return directory ? path.join(directory, '%C') : undefined;
 	}
 
 	async function ensureControlDirectory(): Promise<string | undefined> {
 		if (options.multiplex === false || closed) return undefined;
-		controlDirectory ??= (async () => {
-			try {
-				const directory = await fs.mkdtemp(path.join(tmpdir(), 'docknet-ssh-'));
-				if (directory.length + 41 <= MAX_SOCKET_PATH) return directory;
-				await fs.rm(directory, {recursive: true, force: true});
-			} catch {
-				// Without a place for the socket every read makes its own connection: slower, fine.
-			}
-			return undefined;
-		})();
+		controlDirectory ??= prepareControlDirectory(options.controlDirectory ?? defaultControlDirectory());
 		return controlDirectory;
 	}
 
@@ -324,13 +347,13 @@ export function createSshSource(target: SshTarget, options: SshSourceOptions = {
 		closed = true;
 		const directory = await controlDirectory;
 		if (!directory) return;
-		const controlPath = controlPathFor(directory) ?? '';
-		const exitArgs = ['-o', `ControlPath=${controlPath}`, '-O', 'exit'];
+		// Ends the master connection now instead of 60 s later. The directory stays: it is
+		// per user and may serve another docknet.
+		const exitArgs = ['-o', `ControlPath=${controlPathFor(directory) ?? ''}`, '-O', 'exit'];
 		if (target.port) exitArgs.push('-p', String(target.port));
 		if (target.username) exitArgs.push('-l', target.username);
 		exitArgs.push('--', target.host);
 		await execSsh(exitArgs);
-		await fs.rm(directory, {recursive: true, force: true}).catch(() => undefined);
 	}
 
 	return {origin: sshOrigin(target), scan, listNames, readStats, findVethPeers, close};

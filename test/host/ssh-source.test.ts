@@ -13,6 +13,7 @@ import {
 	parsePeerReport,
 	parseRemoteScan,
 	peerScript,
+	prepareControlDirectory,
 	remoteShCommand,
 	sshArguments,
 	sshOrigin,
@@ -177,7 +178,8 @@ describe('ssh source through a stand-in ssh binary', () => {
 
 	test('scan, names, counters and peers in one ssh run each', async () => {
 		await fs.rm(logFile, {force: true});
-		const source = createSshSource(target, {sshBinary: localSsh});
+		const controlDirectory = path.join(directory, 'control');
+		const source = createSshSource(target, {sshBinary: localSsh, controlDirectory});
 		assert.equal(source.origin, 'ssh -p 2200 me@engine.example');
 		const names = (await fs.readdir('/sys/class/net')).sort();
 		assert.deepEqual(await source.listNames(), names);
@@ -192,14 +194,38 @@ describe('ssh source through a stand-in ssh binary', () => {
 		const calls = (await fs.readFile(logFile, 'utf8')).trim().split('\n');
 		assert.equal(calls.length, 4, 'one ssh run per call; nothing spawned when no container has a pid');
 		for (const call of calls) {
-			assert.match(call, /^-n -T -o BatchMode=yes -o ConnectTimeout=8 -o ControlMaster=auto -o ControlPath=\S+\/%C -o ControlPersist=60 -p 2200 -l me -- engine\.example sh -c '/);
+			assert.ok(
+				call.startsWith(
+					`-n -T -o BatchMode=yes -o ConnectTimeout=8 -o ControlMaster=auto -o ControlPath=${controlDirectory}/%C -o ControlPersist=60 -p 2200 -l me -- engine.example sh -c '`,
+				),
+				call,
+			);
 		}
-		const controlDirectory = path.dirname(/ControlPath=(\S+)/.exec(calls[0] ?? '')?.[1] ?? '');
-		await fs.access(controlDirectory);
+		assert.equal((await fs.stat(controlDirectory)).mode & 0o777, 0o700);
 		await source.close?.();
 		const closing = (await fs.readFile(logFile, 'utf8')).trim().split('\n').pop();
-		assert.match(closing ?? '', /-O exit -p 2200 -l me -- engine\.example$/);
-		await assert.rejects(fs.access(controlDirectory), 'the control directory is removed');
+		assert.equal(closing, `-o ControlPath=${controlDirectory}/%C -O exit -p 2200 -l me -- engine.example`);
+		await source.close?.();
+		assert.equal((await fs.readFile(logFile, 'utf8')).trim().split('\n').length, 5, 'closing twice ends the master once');
+	});
+
+	test('a control directory others could write to, or a too long one, turns multiplexing off', async () => {
+		assert.equal(await prepareControlDirectory(path.join(directory, 'x'.repeat(80))), undefined);
+		const open = path.join(directory, 'open');
+		await fs.mkdir(open, {mode: 0o777});
+		await fs.chmod(open, 0o777);
+		assert.equal(await prepareControlDirectory(open), undefined);
+		const symlinked = path.join(directory, 'link');
+		await fs.mkdir(path.join(directory, 'private'), {mode: 0o700});
+		await fs.symlink(path.join(directory, 'private'), symlinked);
+		assert.equal(await prepareControlDirectory(symlinked), undefined);
+		assert.equal(await prepareControlDirectory(path.join(directory, 'private')), path.join(directory, 'private'), 'reused when safe');
+
+		await fs.rm(logFile, {force: true});
+		const source = createSshSource({host: 'h'}, {sshBinary: localSsh, controlDirectory: open});
+		await source.listNames();
+		assert.doesNotMatch(await fs.readFile(logFile, 'utf8'), /Control/);
+		await source.close?.();
 	});
 
 	test('without multiplexing no control options are passed', async () => {
