@@ -1,5 +1,5 @@
 import {Box} from 'ink';
-import React, {useEffect, useMemo, useReducer} from 'react';
+import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import {useAppServices} from './ui/app-context.js';
 import {DetailsView, detailsTableViewport} from './ui/components/details-view.js';
 import {EventsStrip} from './ui/components/events-strip.js';
@@ -19,7 +19,7 @@ import type {Layout} from './ui/layout.js';
 import {containerDetails, interfaceDetails, networkDetails} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
 import {initialUiState, paneOrder, paneTitles, uiReducer} from './ui/state/ui-state.js';
-import type {PaneId, UiState} from './ui/state/ui-state.js';
+import type {PaneId, UiAction, UiState} from './ui/state/ui-state.js';
 import type {EngineSnapshot, HostSnapshot} from './model/store.js';
 import type {ViewModel} from './ui/hooks/use-view-model.js';
 
@@ -61,9 +61,17 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	const services = useAppServices();
 	const {theme, readOnly} = services;
 	const snapshot = useEngineSnapshot();
-	const [ui, dispatch] = useReducer(uiReducer, initialState);
+	const [ui, dispatchToReact] = useReducer(uiReducer, initialState);
+	// The reducer is pure, so applying each action here too gives key handlers the state
+	// React will render next, even when several keys arrive before that render.
+	const latestUi = useRef(ui);
+	const dispatch = useCallback((action: UiAction) => {
+		latestUi.current = uiReducer(latestUi.current, action);
+		dispatchToReact(action);
+	}, []);
 	const size = useTerminalSize();
-	const layout: Layout = useMemo(() => computeLayout(size.columns, size.rows, ui.focus), [size, ui.focus]);
+	const layoutFor = useCallback((focus: PaneId) => computeLayout(size.columns, size.rows, focus), [size]);
+	const layout: Layout = useMemo(() => layoutFor(ui.focus), [layoutFor, ui.focus]);
 	const view = useViewModel(snapshot, ui);
 	const lost = snapshot.connection.status !== 'live';
 	const busy = ui.status?.tone === 'busy' || snapshot.connection.status === 'connecting';
@@ -85,7 +93,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			dispatch({type: 'closeOverlay'});
 			dispatch({type: 'status', tone: 'info', text: 'The item shown in the details is gone from the engine.'});
 		}
-	}, [detailsGone]);
+	}, [detailsGone, dispatch]);
 
 	const interfacesVisible = !ui.overlay && !layout.tooSmall;
 	useEffect(() => {
@@ -94,9 +102,9 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 
 	useAppInput(
 		{
-			ui,
-			view,
-			layout,
+			getUi: () => latestUi.current,
+			allRows: view.allRows,
+			layoutFor,
 			readOnly,
 			overlayExtent,
 			topologyRowIds: [],

@@ -15,22 +15,33 @@ export interface FooterProps {
 }
 
 /** Key hints for what works right now, from the same keymap that handles the keys. */
-export function footerHints(scopes: readonly KeyScope[], readOnly: boolean): string[] {
-	return keymap
+export function footerHints(scopes: readonly KeyScope[], readOnly: boolean): {local: string[]; global: string[]} {
+	const shown = keymap
 		.filter(binding => binding.footer && binding.scopes.some(scope => scopes.includes(scope)))
-		.filter(binding => !(readOnly && binding.changesEngine))
-		.map(binding => `${binding.keys[0]?.display ?? ''} ${binding.label}`);
+		.filter(binding => !(readOnly && binding.changesEngine));
+	const hint = (binding: (typeof shown)[number]): string => `${binding.keys[0]?.display ?? ''} ${binding.label}`;
+	return {
+		local: shown.filter(binding => !binding.scopes.includes('global')).map(hint),
+		global: shown.filter(binding => binding.scopes.includes('global')).map(hint),
+	};
+}
+
+/** The hints that fit in `width`; help and quit always stay, at the end. */
+export function footerText(scopes: readonly KeyScope[], readOnly: boolean, width: number): string {
+	const {local, global} = footerHints(scopes, readOnly);
+	const tail = global.join('  ');
+	let text = '';
+	for (const hint of local) {
+		const next = text ? `${text}  ${hint}` : hint;
+		if (displayWidth(next) + 2 + displayWidth(tail) > width) break;
+		text = next;
+	}
+
+	return text ? `${text}  ${tail}` : tail;
 }
 
 export function Footer({scopes, width, readOnly, override, theme}: FooterProps) {
-	let text = override ?? '';
-	if (override === undefined) {
-		for (const hint of footerHints(scopes, readOnly)) {
-			const next = text ? `${text}  ${hint}` : hint;
-			if (displayWidth(next) > width) break;
-			text = next;
-		}
-	}
+	const text = override ?? footerText(scopes, readOnly, width);
 
 	return (
 		<Text color={theme.color('muted')} wrap="truncate">

@@ -1,26 +1,31 @@
 import {useInput} from 'ink';
 import type {Key} from 'ink';
-import type {Dispatch} from 'react';
 import type {Command, KeyScope} from '../keys/keymap.js';
 import {isErase, isPrintable, matchBinding, splitKeys} from '../keys/match-key.js';
 import type {Layout} from '../layout.js';
 import {pageStep} from '../state/ui-state.js';
 import type {Movement, PaneId, UiAction, UiState} from '../state/ui-state.js';
-import type {ViewModel} from './use-view-model.js';
+import {paneModels} from './use-view-model.js';
+import type {PaneRows, PaneViewModel} from './use-view-model.js';
 
+/**
+ * What a key handler needs. State is read through `getUi` for every key, never captured
+ * at render time: keys typed faster than React renders ("2j", "/we") must each see the
+ * state the previous key produced.
+ */
 export interface InputContext {
-	ui: UiState;
-	view: ViewModel;
-	layout: Layout;
+	getUi(): UiState;
+	allRows: PaneRows;
+	layoutFor(focus: PaneId): Layout;
 	readOnly: boolean;
 	/** Rows the current overlay scrolls through and how many fit. */
 	overlayExtent: {total: number; viewport: number};
 	/** Topology rows, when the topology overlay is open. */
 	topologyRowIds: readonly string[];
-	dispatch: Dispatch<UiAction>;
+	dispatch(action: UiAction): void;
 	quit(): void;
-	/** Commands this hook does not handle itself (connect, open topology item, …). */
-	onCommand?(command: Command): void;
+	/** Commands handled outside the UI reducer (connect, topology, …). */
+	onCommand?(command: Command, ui: UiState, panes: Record<PaneId, PaneViewModel>): void;
 }
 
 /** Which keymap scopes apply in the current state. */
@@ -45,50 +50,57 @@ const focusTargets: Partial<Record<Command, PaneId>> = {
 	focusInterfaces: 'interfaces',
 };
 
-/** Handles one key press; exported so tests can drive it without a terminal. */
+function handleFilterKey(input: string, key: Key, context: InputContext, ui: UiState): void {
+	const {dispatch} = context;
+	if (key.return) dispatch({type: 'acceptFilter'});
+	else if (key.escape) dispatch({type: 'clearFilter'});
+	else if (isErase(key)) dispatch({type: 'eraseFilter'});
+	else if (key.upArrow || key.downArrow) {
+		const pane = paneModels(context.allRows, ui)[ui.focus];
+		const viewport = context.layoutFor(ui.focus).panes[ui.focus].rowsVisible;
+		dispatch({type: 'move', pane: ui.focus, rowIds: pane.rowIds, movement: key.upArrow ? -1 : 1, viewport});
+	} else if (input === 'c' && key.ctrl) context.quit();
+	else if (input && !key.ctrl && !key.meta && isPrintable(input)) dispatch({type: 'typeFilter', text: input});
+}
+
+/** Handles one key event (which may carry several typed characters). */
 export function handleKey(input: string, key: Key, context: InputContext): void {
-	const {ui, view, layout, dispatch} = context;
-	if (ui.filtering && !ui.overlay) {
-		if (key.return) dispatch({type: 'acceptFilter'});
-		else if (key.escape) dispatch({type: 'clearFilter'});
-		else if (isErase(key)) dispatch({type: 'eraseFilter'});
-		else if (key.upArrow || key.downArrow) {
-			const pane = view.panes[ui.focus];
-			dispatch({type: 'move', pane: ui.focus, rowIds: pane.rowIds, movement: key.upArrow ? -1 : 1, viewport: layout.panes[ui.focus].rowsVisible});
-		} else if (input && !key.ctrl && !key.meta && isPrintable(input)) {
-			dispatch({type: 'typeFilter', text: input});
-		} else if (input === 'c' && key.ctrl) context.quit();
+	const first = context.getUi();
+	if (first.filtering && !first.overlay) {
+		handleFilterKey(input, key, context, first);
 		return;
 	}
 
 	const presses = splitKeys(input, key);
 	for (const [index, press] of presses.entries()) {
-		const binding = matchBinding(press.input, press.key, activeScopes(ui));
-		if (!binding) continue;
-		if (binding.command === 'filter' && !ui.overlay) {
-			// "/abc" typed faster than a render: what follows the slash is the filter.
-			dispatch({type: 'startFilter'});
-			const rest = presses.slice(index + 1).map(next => next.input).join('');
-			if (rest) dispatch({type: 'typeFilter', text: rest});
+		const ui = context.getUi();
+		if (ui.filtering && !ui.overlay) {
+			// A "/" earlier in this same chunk opened the filter: the rest is its text.
+			const rest = presses.slice(index).map(next => next.input).join('');
+			context.dispatch({type: 'typeFilter', text: rest});
 			return;
 		}
 
+		const binding = matchBinding(press.input, press.key, activeScopes(ui));
+		if (!binding) continue;
 		if (context.readOnly && binding.changesEngine) {
-			dispatch({type: 'status', tone: 'error', text: `Read-only mode: "${binding.label}" is off (started with --read-only).`});
+			context.dispatch({type: 'status', tone: 'error', text: `Read-only mode: "${binding.label}" is off (started with --read-only).`});
 			continue;
 		}
 
-		runCommand(binding.command, context);
+		runCommand(binding.command, context, ui);
 	}
 }
 
-function runCommand(command: Command, context: InputContext): void {
-	const {ui, view, layout, dispatch} = context;
+function runCommand(command: Command, context: InputContext, ui: UiState): void {
+	const {dispatch} = context;
 	if (command === 'quit') {
 		context.quit();
 		return;
 	}
 
+	const layout = context.layoutFor(ui.focus);
+	const panes = paneModels(context.allRows, ui);
 	const overlay = ui.overlay;
 	const movement = movements[command];
 	if (overlay?.kind === 'topology') {
@@ -98,7 +110,7 @@ function runCommand(command: Command, context: InputContext): void {
 		} else if (command === 'back') {
 			dispatch({type: 'closeOverlay'});
 		} else {
-			context.onCommand?.(command);
+			context.onCommand?.(command, ui, panes);
 		}
 
 		return;
@@ -117,7 +129,7 @@ function runCommand(command: Command, context: InputContext): void {
 		return;
 	}
 
-	const pane = view.panes[ui.focus];
+	const pane = panes[ui.focus];
 	const viewport = layout.panes[ui.focus].rowsVisible;
 	const focusTarget = focusTargets[command];
 	if (movement) {
@@ -135,7 +147,7 @@ function runCommand(command: Command, context: InputContext): void {
 	} else if (command === 'open') {
 		if (pane.selectedId) dispatch({type: 'openOverlay', overlay: {kind: 'details', pane: ui.focus, id: pane.selectedId, scrollTop: 0}});
 	} else {
-		context.onCommand?.(command);
+		context.onCommand?.(command, ui, panes);
 	}
 }
 

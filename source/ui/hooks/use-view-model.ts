@@ -26,7 +26,11 @@ export interface PaneViewModel {
 	selectedId?: string;
 }
 
+export type PaneRows = Record<PaneId, readonly PaneRow[]>;
+
 export interface ViewModel {
+	/** Every row of each pane before filtering, for key handling between renders. */
+	allRows: PaneRows;
 	panes: Record<PaneId, PaneViewModel>;
 	hostView: HostView;
 	/** Rows of each pane related to the selection in the focused pane. */
@@ -38,6 +42,21 @@ function paneModel(columns: readonly Column[], allRows: readonly PaneRow[], curs
 	const rowIds = rows.map(row => row.id);
 	const selectedIndex = resolveIndex(cursor, rowIds);
 	return {columns, totalRows: allRows.length, rows, rowIds, selectedIndex, selectedId: rowIds[selectedIndex]};
+}
+
+const paneColumns: Record<PaneId, readonly Column[]> = {
+	networks: networkColumns,
+	containers: containerColumns,
+	interfaces: interfaceColumns,
+};
+
+/** Filtered rows and resolved selection of every pane for a UI state. */
+export function paneModels(allRows: PaneRows, ui: UiState): Record<PaneId, PaneViewModel> {
+	return {
+		networks: paneModel(paneColumns.networks, allRows.networks, ui.panes.networks),
+		containers: paneModel(paneColumns.containers, allRows.containers, ui.panes.containers),
+		interfaces: paneModel(paneColumns.interfaces, allRows.interfaces, ui.panes.interfaces),
+	};
 }
 
 const none: ReadonlySet<string> = new Set();
@@ -102,19 +121,15 @@ export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
 	const allNetworkRows = useMemo(() => networkRows(networks, containers), [networks, containers]);
 	const allContainerRows = useMemo(() => containerRows(containers, freshUntil), [containers, freshUntil]);
 	const allInterfaceRows = useMemo(() => interfaceRows(host, hostView), [host, hostView]);
-	const {networks: networkCursor, containers: containerCursor, interfaces: interfaceCursor} = ui.panes;
-	const panes = useMemo(
-		() => ({
-			networks: paneModel(networkColumns, allNetworkRows, networkCursor),
-			containers: paneModel(containerColumns, allContainerRows, containerCursor),
-			interfaces: paneModel(interfaceColumns, allInterfaceRows, interfaceCursor),
-		}),
-		[allNetworkRows, allContainerRows, allInterfaceRows, networkCursor, containerCursor, interfaceCursor],
+	const allRows = useMemo(
+		() => ({networks: allNetworkRows, containers: allContainerRows, interfaces: allInterfaceRows}),
+		[allNetworkRows, allContainerRows, allInterfaceRows],
 	);
+	const panes = useMemo(() => paneModels(allRows, ui), [allRows, ui]);
 	const focusedId = panes[ui.focus].selectedId;
 	const related = useMemo(
 		() => relatedRows(snapshot, hostView, ui.focus, focusedId),
 		[snapshot, hostView, ui.focus, focusedId],
 	);
-	return {panes, hostView, related};
+	return {allRows, panes, hostView, related};
 }
