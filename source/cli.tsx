@@ -15,6 +15,7 @@ import {EngineSync} from './model/engine-sync.js';
 import type {EngineGateway} from './model/gateway.js';
 import {HostMonitor} from './model/host-monitor.js';
 import {SnapshotStore} from './model/store.js';
+import {runPlayground} from './playground/run-playground.js';
 import {FrameWriter} from './terminal/frame-writer.js';
 import type {EngineInfo} from './model/types.js';
 import {collectSnapshot} from './snapshot/collect-snapshot.js';
@@ -200,6 +201,11 @@ async function main(): Promise<void> {
 	if (options === 'version') {
 		process.stdout.write(`${packageJson.version}\n`);
 		return;
+	}
+
+	if (options.playground) {
+		const forwardedArgs = [...(options.readOnly ? ['--read-only'] : []), ...(options.noColor ? ['--no-color'] : [])];
+		process.exit(await runPlayground({keep: options.keep, forwardedArgs}));
 	}
 
 	let endpoint: ResolvedEndpoint;
