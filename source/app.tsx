@@ -70,9 +70,17 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		dispatchToReact(action);
 	}, []);
 	const size = useTerminalSize();
-	const layoutFor = useCallback((focus: PaneId) => computeLayout(size.columns, size.rows, focus), [size]);
-	const layout: Layout = useMemo(() => layoutFor(ui.focus), [layoutFor, ui.focus]);
 	const view = useViewModel(snapshot, ui);
+	// Row counts let short panes hand their spare lines to longer ones.
+	const networkCount = view.panes.networks.rows.length;
+	const containerCount = view.panes.containers.rows.length;
+	const interfaceCount = view.panes.interfaces.rows.length + (interfacesNotice(snapshot.host) ? 1 : 0);
+	const layoutFor = useCallback(
+		(focus: PaneId) =>
+			computeLayout(size.columns, size.rows, focus, {networks: networkCount, containers: containerCount, interfaces: interfaceCount}),
+		[size, networkCount, containerCount, interfaceCount],
+	);
+	const layout: Layout = useMemo(() => layoutFor(ui.focus), [layoutFor, ui.focus]);
 	const lost = snapshot.connection.status !== 'live';
 	const busy = ui.status?.tone === 'busy' || snapshot.connection.status === 'connecting';
 	const now = useNow(busy ? 100 : 1000, lost || busy);

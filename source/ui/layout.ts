@@ -35,7 +35,11 @@ const box = (width: number, height: number): PaneBox => ({
 	rowsVisible: Math.max(0, height - paneChrome),
 });
 
-export function computeLayout(columns: number, rows: number, focus: PaneId): Layout {
+/**
+ * `wanted` is how many rows each pane has; a pane that needs fewer rows than its share
+ * gives the rest to the others instead of showing empty lines.
+ */
+export function computeLayout(columns: number, rows: number, focus: PaneId, wanted?: Record<PaneId, number>): Layout {
 	const lines = Math.max(1, rows - 1);
 	const tooSmall = columns < minimumSize.columns || rows < minimumSize.rows;
 	// Header, status line and footer take one line each.
@@ -65,9 +69,8 @@ export function computeLayout(columns: number, rows: number, focus: PaneId): Lay
 	// Stacked: the focused pane gets the room; the others keep a few rows so their
 	// changes stay visible.
 	const dataRows = Math.max(0, area - 3 * paneChrome);
-	const unfocused = Math.max(1, Math.floor(dataRows * 0.22));
-	const focused = Math.max(1, dataRows - 2 * unfocused);
-	const heightOf = (pane: PaneId): number => paneChrome + (pane === focus ? focused : unfocused);
+	const share = stackedShares(dataRows, focus, wanted);
+	const heightOf = (pane: PaneId): number => paneChrome + share[pane];
 	return {
 		columns,
 		lines,
@@ -81,4 +84,34 @@ export function computeLayout(columns: number, rows: number, focus: PaneId): Lay
 		eventLines,
 		overlayLines,
 	};
+}
+
+const stackOrder: readonly PaneId[] = ['networks', 'containers', 'interfaces'];
+
+function stackedShares(dataRows: number, focus: PaneId, wanted: Record<PaneId, number> | undefined): Record<PaneId, number> {
+	const unfocused = Math.max(1, Math.floor(dataRows * 0.22));
+	const base: Record<PaneId, number> = {networks: unfocused, containers: unfocused, interfaces: unfocused};
+	base[focus] = Math.max(1, dataRows - 2 * unfocused);
+	if (!wanted) return base;
+	// Shrink panes to what they need (at least one row), then hand the spare rows to the
+	// panes that want more: the focused one first, then in screen order.
+	const share = {...base};
+	let spare = 0;
+	for (const pane of stackOrder) {
+		const need = Math.max(1, wanted[pane]);
+		if (need < share[pane]) {
+			spare += share[pane] - need;
+			share[pane] = need;
+		}
+	}
+
+	for (const pane of [focus, ...stackOrder.filter(other => other !== focus)]) {
+		const extra = Math.min(spare, Math.max(0, wanted[pane] - share[pane]));
+		share[pane] += extra;
+		spare -= extra;
+	}
+
+	// Rows nobody needs stay with the focused pane, so the layout fills the screen.
+	share[focus] += spare;
+	return share;
 }
