@@ -9,16 +9,18 @@ import {HelpView, helpLines} from './ui/components/help-view.js';
 import {PaneView} from './ui/components/pane-view.js';
 import {StatusLine} from './ui/components/status-line.js';
 import {TooSmall} from './ui/components/too-small.js';
+import {TopologyView} from './ui/components/topology-view.js';
 import {activeScopes, useAppInput} from './ui/hooks/use-app-input.js';
 import {useEngineSnapshot} from './ui/hooks/use-engine-snapshot.js';
 import {useNow} from './ui/hooks/use-now.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
-import {useViewModel} from './ui/hooks/use-view-model.js';
+import {hostViewOf, useViewModel} from './ui/hooks/use-view-model.js';
 import {computeLayout} from './ui/layout.js';
 import type {Layout} from './ui/layout.js';
 import {containerDetails, interfaceDetails, networkDetails} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
-import {initialUiState, paneOrder, paneTitles, uiReducer} from './ui/state/ui-state.js';
+import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
+import {initialUiState, paneOrder, paneTitles, resolveIndex, uiReducer} from './ui/state/ui-state.js';
 import type {PaneId, UiAction, UiState} from './ui/state/ui-state.js';
 import type {EngineSnapshot, HostSnapshot} from './model/store.js';
 import type {ViewModel} from './ui/hooks/use-view-model.js';
@@ -85,6 +87,11 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	const busy = ui.status?.tone === 'busy' || snapshot.connection.status === 'connecting';
 	const now = useNow(busy ? 100 : 1000, lost || busy);
 	const details = openDetails(ui, snapshot, view);
+	const topologyOpen = ui.overlay?.kind === 'topology';
+	const topologyRows = useMemo(
+		() => (topologyOpen ? flattenTopology(buildTopology(snapshot, view.hostView)) : []),
+		[topologyOpen, snapshot, view.hostView],
+	);
 	const overlayHeight = layout.overlayLines;
 
 	const overlayExtent =
@@ -115,7 +122,10 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			layoutFor,
 			readOnly,
 			overlayExtent,
-			topologyRowIds: [],
+			getTopologyRows: () => {
+				const latest = services.store.getSnapshot();
+				return flattenTopology(buildTopology(latest, hostViewOf(latest)));
+			},
 			dispatch,
 			quit: services.quit,
 		},
@@ -161,6 +171,17 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	let body: React.ReactNode;
 	if (ui.overlay?.kind === 'help') {
 		body = <HelpView readOnly={readOnly} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
+	} else if (ui.overlay?.kind === 'topology') {
+		body = (
+			<TopologyView
+				rows={topologyRows}
+				selectedIndex={resolveIndex(ui.overlay, topologyRows.map(row => row.id))}
+				scrollTop={ui.overlay.scrollTop}
+				width={layout.columns}
+				height={overlayHeight}
+				theme={theme}
+			/>
+		);
 	} else if (details && ui.overlay?.kind === 'details') {
 		body = <DetailsView details={details} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else {

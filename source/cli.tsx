@@ -23,6 +23,7 @@ import {snapshotToJson} from './snapshot/snapshot-json.js';
 import {snapshotToText} from './snapshot/snapshot-text.js';
 import {AppServicesProvider} from './ui/app-context.js';
 import type {AppServices} from './ui/app-context.js';
+import {buildTopology, flattenTopology, topologyText} from './ui/presentation/topology.js';
 import {colorWanted, createTheme} from './ui/theme.js';
 
 const usage = `docknet ${packageJson.version} — Docker networking in your terminal
@@ -37,12 +38,13 @@ Options
   -c, --context <name>   docker context to use (as in \`docker context ls\`)
       --read-only        disable every action that changes the engine
       --json             (snapshot) machine-readable output, schema docknet.snapshot/1
+      --tree             (snapshot) the host as a tree: network → bridge → veth → container
       --keep             (playground) leave the private engine running on exit
       --no-color         no colours (NO_COLOR is honoured too)
   -h, --help             this help
   -v, --version          docknet's version
 
-Engine selection follows the docker CLI: --host, then DOCKER_HOST, then --context,
+Engine selection follows the docker CLI: --host or --context, then DOCKER_HOST, then
 DOCKER_CONTEXT, the current context in ~/.docker/config.json, then
 unix:///var/run/docker.sock. Keys: press ? inside docknet.`;
 
@@ -51,6 +53,7 @@ interface CliOptions {
 	context?: string;
 	readOnly: boolean;
 	json: boolean;
+	tree: boolean;
 	playground: boolean;
 	keep: boolean;
 	noColor: boolean;
@@ -66,6 +69,7 @@ function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 			context: {type: 'string', short: 'c'},
 			'read-only': {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
+			tree: {type: 'boolean', default: false},
 			playground: {type: 'boolean', default: false},
 			keep: {type: 'boolean', default: false},
 			'no-color': {type: 'boolean', default: false},
@@ -85,6 +89,7 @@ function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 		context: values.context,
 		readOnly: values['read-only'] ?? false,
 		json: values.json ?? false,
+		tree: values.tree ?? false,
 		playground: values.playground ?? false,
 		keep: values.keep ?? false,
 		noColor: values['no-color'] ?? false,
@@ -115,10 +120,17 @@ async function connectOrExplain(endpoint: ResolvedEndpoint, gateway: EngineGatew
 	}
 }
 
-async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, json: boolean): Promise<void> {
+async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
 	await connectOrExplain(endpoint, gateway);
 	const collected = await collectSnapshot(gateway, hostSourceFor(endpoint));
-	process.stdout.write(json ? `${JSON.stringify(snapshotToJson(collected), null, 2)}\n` : snapshotToText(collected));
+	if (options.json) {
+		process.stdout.write(`${JSON.stringify(snapshotToJson(collected), null, 2)}\n`);
+	} else if (options.tree) {
+		const {snapshot, hostView} = collected;
+		process.stdout.write(`${topologyText(flattenTopology(buildTopology(snapshot, hostView)))}\n`);
+	} else {
+		process.stdout.write(snapshotToText(collected));
+	}
 }
 
 const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?25l';
@@ -185,6 +197,9 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 }
 
 async function main(): Promise<void> {
+	// docker-modem's ssh transport trips a Node deprecation warning on stderr, which would
+	// scribble over the full-screen view.
+	process.noDeprecation = true;
 	let options: CliOptions | 'help' | 'version';
 	try {
 		options = parseCli(process.argv.slice(2));
@@ -219,7 +234,7 @@ async function main(): Promise<void> {
 
 	const gateway = createDockerGateway(endpoint);
 	if (options.command === 'snapshot') {
-		await runSnapshot(endpoint, gateway, options.json);
+		await runSnapshot(endpoint, gateway, options);
 		return;
 	}
 

@@ -24,7 +24,7 @@ function table(columns: readonly Column[], rows: readonly PaneRow[]): string[] {
 			})
 			.join('  ')
 			.trimEnd();
-	return [line(columns.map(column => column.title)), ...rows.map(row => line(row.cells.map(cell => cell.text)))];
+	return [line(columns.map(column => column.title)), ...rows.map(row => line(row.cells.slice(0, columns.length).map(cell => cell.text)))];
 }
 
 export function snapshotToText({snapshot, hostView, takenAt}: CollectedSnapshot): string {

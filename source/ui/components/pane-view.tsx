@@ -32,9 +32,14 @@ export interface PaneViewProps {
 	notice?: string;
 }
 
+const gutter = 2;
+
 export function PaneView(props: PaneViewProps) {
 	const {title, shortcut, focused, columns, rows, width, height, filter, filtering, stale, theme} = props;
-	const fitted = useMemo(() => fitColumns(columns, width), [columns, width]);
+	// A two-column gutter marks rows related to the selection elsewhere, visible even
+	// without colour.
+	const tableWidth = Math.max(1, width - gutter);
+	const fitted = useMemo(() => fitColumns(columns, tableWidth), [columns, tableWidth]);
 	const noticeLines = props.notice ? 1 : 0;
 	const viewport = Math.max(0, height - 2 - noticeLines);
 	const top = scrollToShow(props.scrollTop, Math.max(0, props.selectedIndex), viewport, rows.length);
@@ -60,22 +65,25 @@ export function PaneView(props: PaneViewProps) {
 				</Text>
 			) : null}
 			<Text dimColor wrap="truncate">
-				{headerLine(fitted, width)}
+				{' '.repeat(gutter) + headerLine(fitted, tableWidth)}
 			</Text>
 			{visible.length === 0 ? (
 				<Text color={theme.color('muted')} wrap="truncate">
 					{fitText(filter ? `no match for "${filter}" (Esc clears the filter)` : props.emptyText, width)}
 				</Text>
 			) : (
-				visible.map((row, offset) => (
-					<TableRow
-						key={row.id}
-						segments={layoutRow(row.cells, fitted, width)}
-						selected={focused && top + offset === props.selectedIndex}
-						related={props.related?.has(row.id) ?? false}
-						theme={theme}
-					/>
-				))
+				visible.map((row, offset) => {
+					const related = props.related?.has(row.id) ?? false;
+					return (
+						<TableRow
+							key={row.id}
+							segments={[{text: related ? '• ' : '  '}, ...layoutRow(row.cells, fitted, tableWidth)]}
+							selected={focused && top + offset === props.selectedIndex}
+							related={related}
+							theme={theme}
+						/>
+					);
+				})
 			)}
 		</Box>
 	);

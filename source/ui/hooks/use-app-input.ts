@@ -1,10 +1,12 @@
 import {useInput} from 'ink';
 import type {Key} from 'ink';
+import {useCallback, useLayoutEffect, useRef} from 'react';
 import type {Command, KeyScope} from '../keys/keymap.js';
 import {isErase, isPrintable, matchBinding, splitKeys} from '../keys/match-key.js';
 import type {Layout} from '../layout.js';
-import {pageStep} from '../state/ui-state.js';
+import {pageStep, resolveIndex} from '../state/ui-state.js';
 import type {Movement, PaneId, UiAction, UiState} from '../state/ui-state.js';
+import type {TopologyRow} from '../presentation/topology.js';
 import {paneModels} from './use-view-model.js';
 import type {PaneRows, PaneViewModel} from './use-view-model.js';
 
@@ -20,8 +22,8 @@ export interface InputContext {
 	readOnly: boolean;
 	/** Rows the current overlay scrolls through and how many fit. */
 	overlayExtent: {total: number; viewport: number};
-	/** Topology rows, when the topology overlay is open. */
-	topologyRowIds: readonly string[];
+	/** Topology rows as of now (computed on demand: the tree may have opened this tick). */
+	getTopologyRows(): readonly TopologyRow[];
 	dispatch(action: UiAction): void;
 	quit(): void;
 	/** Commands handled outside the UI reducer (connect, topology, …). */
@@ -104,11 +106,20 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 	const overlay = ui.overlay;
 	const movement = movements[command];
 	if (overlay?.kind === 'topology') {
+		const topologyRows = context.getTopologyRows();
+		const rowIds = topologyRows.map(row => row.id);
 		if (movement) {
 			const viewport = layout.overlayLines - 1;
-			dispatch({type: 'moveTopology', rowIds: context.topologyRowIds, movement: movement(viewport), viewport});
-		} else if (command === 'back') {
+			dispatch({type: 'moveTopology', rowIds, movement: movement(viewport), viewport});
+		} else if (command === 'back' || command === 'topology') {
 			dispatch({type: 'closeOverlay'});
+		} else if (command === 'open') {
+			const target = topologyRows[resolveIndex(overlay, rowIds)]?.target;
+			if (target) {
+				const allRowIds = context.allRows[target.pane].map(row => row.id);
+				const viewport = context.layoutFor(target.pane).panes[target.pane].rowsVisible;
+				dispatch({type: 'jumpTo', pane: target.pane, allRowIds, id: target.id, viewport});
+			}
 		} else {
 			context.onCommand?.(command, ui, panes);
 		}
@@ -144,6 +155,8 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 		dispatch({type: 'startFilter'});
 	} else if (command === 'help') {
 		dispatch({type: 'openOverlay', overlay: {kind: 'help', scrollTop: 0}});
+	} else if (command === 'topology') {
+		dispatch({type: 'openOverlay', overlay: {kind: 'topology', selectedIndex: 0, scrollTop: 0}});
 	} else if (command === 'open') {
 		if (pane.selectedId) dispatch({type: 'openOverlay', overlay: {kind: 'details', pane: ui.focus, id: pane.selectedId, scrollTop: 0}});
 	} else {
@@ -152,5 +165,13 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 }
 
 export function useAppInput(context: InputContext, isActive: boolean): void {
-	useInput((input, key) => handleKey(input, key, context), {isActive});
+	// Ink re-subscribes a changed handler only in a passive effect, after the frame is
+	// already on screen; a key typed in between would reach the previous render's
+	// handler. One stable handler reading the context committed last avoids that.
+	const latest = useRef(context);
+	useLayoutEffect(() => {
+		latest.current = context;
+	});
+	const handler = useCallback((input: string, key: Key) => handleKey(input, key, latest.current), []);
+	useInput(handler, {isActive});
 }

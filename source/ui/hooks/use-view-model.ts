@@ -104,20 +104,20 @@ export function relatedRows(
 	return related;
 }
 
+/** Bridges and veths joined to networks and containers. */
+export function hostViewOf({host, networks, containers}: Pick<EngineSnapshot, 'host' | 'networks' | 'containers'>): HostView {
+	if (host.status !== 'ok') return emptyHostView();
+	return joinHostView({
+		interfaces: host.interfaces,
+		peers: host.peers.status === 'ok' ? host.peers.peers : [],
+		networks,
+		containers,
+	});
+}
+
 export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
 	const {networks, containers, freshUntil, host} = snapshot;
-	const hostView = useMemo(
-		() =>
-			host.status === 'ok'
-				? joinHostView({
-						interfaces: host.interfaces,
-						peers: host.peers.status === 'ok' ? host.peers.peers : [],
-						networks,
-						containers,
-					})
-				: emptyHostView(),
-		[host, networks, containers],
-	);
+	const hostView = useMemo(() => hostViewOf({host, networks, containers}), [host, networks, containers]);
 	const allNetworkRows = useMemo(() => networkRows(networks, containers), [networks, containers]);
 	const allContainerRows = useMemo(() => containerRows(containers, freshUntil), [containers, freshUntil]);
 	const allInterfaceRows = useMemo(() => interfaceRows(host, hostView), [host, hostView]);

@@ -250,8 +250,8 @@ export const keymap: readonly KeyBinding[] = [
 		command: 'topology',
 		keys: [key('t')],
 		label: 'topology',
-		description: 'Show the whole host as a tree: bridges, veths, containers',
-		scopes: ['list'],
+		description: 'Show the whole host as a tree: bridges, veths, containers (t again closes it)',
+		scopes: ['list', 'topology'],
 		footer: true,
 	},
 	{

@@ -51,6 +51,8 @@ export type UiAction =
 	| {type: 'focusPrevious'}
 	| {type: 'move'; pane: PaneId; rowIds: readonly string[]; movement: Movement; viewport: number}
 	| {type: 'select'; pane: PaneId; rowIds: readonly string[]; id: string; viewport: number}
+	/** Focus a pane and select a row there, clearing a filter that would hide it. */
+	| {type: 'jumpTo'; pane: PaneId; allRowIds: readonly string[]; id: string; viewport: number}
 	| {type: 'startFilter'}
 	| {type: 'typeFilter'; text: string}
 	| {type: 'eraseFilter'}
@@ -149,6 +151,19 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 				selectedIndex: index,
 				scrollTop: scrollToShow(cursor.scrollTop, index, action.viewport, action.rowIds.length),
 			}));
+		}
+
+		case 'jumpTo': {
+			const index = action.allRowIds.indexOf(action.id);
+			if (index < 0) return state;
+			const jumped = updatePane(state, action.pane, cursor => ({
+				...cursor,
+				filter: '',
+				selectedId: action.id,
+				selectedIndex: index,
+				scrollTop: scrollToShow(cursor.scrollTop, index, action.viewport, action.allRowIds.length),
+			}));
+			return {...jumped, focus: action.pane, overlay: undefined, filtering: false};
 		}
 
 		case 'startFilter':

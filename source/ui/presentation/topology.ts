@@ -1,0 +1,203 @@
+import type {HostView} from '../../host/bridges.js';
+import {bridgeNameForNetwork} from '../../host/bridges.js';
+import type {HostSnapshot} from '../../model/store.js';
+import {attachmentsByNetwork, effectiveGateways, specialNetworkMode, subnetsOf} from '../../model/selectors.js';
+import type {ContainerEndpoint, DockerContainer, DockerNetwork} from '../../model/types.js';
+import type {PaneId} from '../state/ui-state.js';
+import type {Tone} from './columns.js';
+
+// The whole host as one tree, the picture `docker network ls`, `ip addr`, `brctl show` and
+// `docker inspect` give only together: bridge network → bridge → veth → container:ethN.
+
+export interface TopologyNode {
+	id: string;
+	label: string;
+	detail: string;
+	tone?: Tone;
+	/** The pane row Enter jumps to. */
+	target?: {pane: PaneId; id: string};
+	children: TopologyNode[];
+}
+
+export interface TopologyRow {
+	id: string;
+	/** Tree glyphs drawn before the label: "│  ├─ ". */
+	prefix: string;
+	label: string;
+	detail: string;
+	tone?: Tone;
+	target?: {pane: PaneId; id: string};
+}
+
+export interface TopologyInput {
+	networks: readonly DockerNetwork[];
+	containers: readonly DockerContainer[];
+	host: HostSnapshot;
+}
+
+const join = (...parts: Array<string | undefined>): string => parts.filter(Boolean).join('  ');
+
+function endpointDetail(endpoint: ContainerEndpoint): string {
+	return join(
+		endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : undefined,
+		endpoint.ipv6,
+		endpoint.mac,
+	);
+}
+
+/** Containers sharing a stack appear once, under the first network of their owner. */
+function firstAttachment(container: DockerContainer, network: DockerNetwork): boolean {
+	return container.endpoints[0]?.networkId === network.id;
+}
+
+function sharersOf(container: DockerContainer, containers: readonly DockerContainer[], prefix: string): TopologyNode[] {
+	return containers
+		.filter(other => {
+			const mode = specialNetworkMode(other, containers);
+			return mode?.kind === 'container' && mode.containerId === container.id;
+		})
+		.map(other => ({
+			id: `${prefix}/shares/${other.id}`,
+			label: other.name,
+			detail: `container:${container.name} — same IP and MAC, no interfaces of its own`,
+			tone: 'muted' as const,
+			target: {pane: 'containers' as const, id: other.id},
+			children: [],
+		}));
+}
+
+function bridgeNetworkNode(network: DockerNetwork, input: TopologyInput, view: HostView): TopologyNode {
+	const attached = attachmentsByNetwork(input.containers).get(network.id) ?? [];
+	const {ipv4, ipv6} = subnetsOf(network);
+	const gateways = effectiveGateways(network, attached);
+	const bridgeName = view.byNetwork.get(network.id)?.bridge ?? bridgeNameForNetwork(network);
+	const bridge = bridgeName ? input.host.interfaces.find(item => item.name === bridgeName) : undefined;
+	const side = view.byNetwork.get(network.id);
+	const shown = new Set<string>();
+	const vethNodes: TopologyNode[] = (side?.veths ?? []).map(vethName => {
+		const links = view.interfaces.get(vethName);
+		const peer = links?.peer;
+		const container = peer ? input.containers.find(item => item.id === peer.containerId) : undefined;
+		const endpoint = container?.endpoints.find(item => item.networkId === network.id);
+		if (container) shown.add(container.id);
+		const containerNode: TopologyNode[] =
+			peer && container
+				? [
+						{
+							id: `net/${network.id}/veth/${vethName}/ctr`,
+							label: `${container.name}:${peer.containerInterface}`,
+							detail: endpoint ? endpointDetail(endpoint) : '',
+							tone: container.state === 'running' ? 'good' : 'muted',
+							target: {pane: 'containers', id: container.id},
+							children: firstAttachment(container, network) ? sharersOf(container, input.containers, `net/${network.id}/veth/${vethName}`) : [],
+						},
+					]
+				: [];
+		return {
+			id: `net/${network.id}/veth/${vethName}`,
+			label: vethName,
+			detail: peer ? '' : 'veth, container end unknown',
+			tone: 'accent',
+			target: {pane: 'interfaces', id: vethName},
+			children: containerNode,
+		};
+	});
+	// Containers the veth join could not place (not root, remote engine, stopped).
+	const unplaced: TopologyNode[] = attached
+		.filter(({container}) => !shown.has(container.id))
+		.map(({container, endpoint}) => ({
+			id: `net/${network.id}/ctr/${container.id}`,
+			label: container.name,
+			detail: join(endpointDetail(endpoint), container.state === 'running' ? 'veth not known' : container.state),
+			tone: container.state === 'running' ? undefined : 'muted',
+			target: {pane: 'containers', id: container.id},
+			children: firstAttachment(container, network) ? sharersOf(container, input.containers, `net/${network.id}/ctr/${container.id}`) : [],
+		}));
+	const bridgeNode: TopologyNode = {
+		id: `net/${network.id}/bridge`,
+		label: bridgeName ?? 'bridge',
+		detail: bridge ? join(bridge.addresses.join(' ') || 'no address', bridge.state) : 'not on this host',
+		tone: 'accent',
+		target: bridge ? {pane: 'interfaces', id: bridge.name} : undefined,
+		children: [...vethNodes, ...unplaced],
+	};
+	return {
+		id: `net/${network.id}`,
+		label: network.name,
+		detail: join(`${network.driver}`, [...ipv4, ...ipv6].join(' '), gateways.length > 0 ? `gateway ${gateways.join(' ')}` : undefined),
+		target: {pane: 'networks', id: network.id},
+		children: [bridgeNode],
+	};
+}
+
+function otherNetworkNode(network: DockerNetwork, input: TopologyInput): TopologyNode {
+	const attached = attachmentsByNetwork(input.containers).get(network.id) ?? [];
+	const {ipv4, ipv6} = subnetsOf(network);
+	const parent = network.options['parent'];
+	return {
+		id: `net/${network.id}`,
+		label: network.name,
+		detail: join(network.driver, network.scope !== 'local' ? `scope ${network.scope}` : undefined, [...ipv4, ...ipv6].join(' '), parent ? `parent ${parent}` : undefined),
+		target: {pane: 'networks', id: network.id},
+		children: attached.map(({container, endpoint}) => ({
+			id: `net/${network.id}/ctr/${container.id}`,
+			label: container.name,
+			detail: endpointDetail(endpoint),
+			tone: container.state === 'running' ? 'good' : 'muted',
+			target: {pane: 'containers', id: container.id},
+			children: firstAttachment(container, network) ? sharersOf(container, input.containers, `net/${network.id}/ctr/${container.id}`) : [],
+		})),
+	};
+}
+
+function modeGroup(id: string, label: string, detail: string, containers: readonly DockerContainer[], all: readonly DockerContainer[]): TopologyNode[] {
+	if (containers.length === 0) return [];
+	return [
+		{
+			id,
+			label,
+			detail,
+			tone: 'muted',
+			children: containers.map(container => ({
+				id: `${id}/${container.id}`,
+				label: container.name,
+				detail: container.state,
+				tone: container.state === 'running' ? 'good' : 'muted',
+				target: {pane: 'containers', id: container.id},
+				children: sharersOf(container, all, `${id}/${container.id}`),
+			})),
+		},
+	];
+}
+
+export function buildTopology(input: TopologyInput, view: HostView): TopologyNode[] {
+	const {networks, containers} = input;
+	const bridges = networks.filter(network => network.driver === 'bridge');
+	// host and none are shown by mode below, with the containers that use them.
+	const others = networks.filter(network => network.driver !== 'bridge' && network.driver !== 'host' && network.driver !== 'null');
+	const byMode = (kind: 'host' | 'none'): DockerContainer[] =>
+		containers.filter(container => specialNetworkMode(container, containers)?.kind === kind);
+	return [
+		...bridges.map(network => bridgeNetworkNode(network, input, view)),
+		...modeGroup('mode/host', 'host mode', "the host's own network stack, no veth", byMode('host'), containers),
+		...modeGroup('mode/none', 'none', 'loopback only', byMode('none'), containers),
+		...others.map(network => otherNetworkNode(network, input)),
+	];
+}
+
+/** Depth-first rows with tree glyphs, for the topology screen and `snapshot --tree`. */
+export function flattenTopology(nodes: readonly TopologyNode[], indent = '', top = true): TopologyRow[] {
+	const rows: TopologyRow[] = [];
+	nodes.forEach((node, index) => {
+		const last = index === nodes.length - 1;
+		const branch = top ? '' : last ? '└─ ' : '├─ ';
+		rows.push({id: node.id, prefix: indent + branch, label: node.label, detail: node.detail, tone: node.tone, target: node.target});
+		const childIndent = top ? '' : indent + (last ? '   ' : '│  ');
+		rows.push(...flattenTopology(node.children, childIndent, false));
+	});
+	return rows;
+}
+
+export function topologyText(rows: readonly TopologyRow[]): string {
+	return rows.map(row => `${row.prefix}${row.label}${row.detail ? `  ${row.detail}` : ''}`).join('\n');
+}
