@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import {afterEach, describe, test} from 'node:test';
+import {EngineSync, isShownEvent} from '../../source/model/engine-sync.js';
+import {EngineError} from '../../source/model/gateway.js';
+import {SnapshotStore} from '../../source/model/store.js';
+import {FakeGateway} from '../helpers/fake-gateway.js';
+import {waitFor} from '../helpers/render-app.js';
+
+let sync: EngineSync | undefined;
+afterEach(() => sync?.stop());
+
+/** The listing leaves running containers uninspected; EngineSync fills them in the background. */
+async function hydrated(store: SnapshotStore): Promise<void> {
+	await waitFor(
+		() => store.getSnapshot().containers.every(container => container.state !== 'running' || container.inspected),
+		'the background inspection',
+	);
+}
+
+async function started(gateway = new FakeGateway()) {
+	const store = new SnapshotStore();
+	sync = new EngineSync(gateway, store, {backoffMs: () => 20, freshForMs: 50});
+	sync.start();
+	await sync.firstLoad;
+	return {gateway, store, sync};
+}
+
+const names = (store: SnapshotStore): string[] => store.getSnapshot().containers.map(container => container.name);
+
+describe('EngineSync', () => {
+	test('lists once, then streams: the first load is two list calls after the stream opened', async () => {
+		const {gateway, store} = await started();
+		const methods = gateway.calls.map(call => call.method);
+		assert.deepEqual(methods.slice(0, 4), ['info', 'streamEvents', 'listNetworks', 'listContainers']);
+		assert.equal(store.getSnapshot().connection.status, 'live');
+		assert.deepEqual(names(store), ['ctn1', 'ctn2', 'old', 'web']);
+	});
+
+	test('an event refreshes only what it names: one inspect per container event burst', async () => {
+		const {gateway, store} = await started();
+		await hydrated(store);
+		const before = gateway.requestCount;
+		gateway.runContainer('fresh');
+		await waitFor(() => names(store).includes('fresh'), 'the new container');
+		const calls = gateway.calls.slice(-(gateway.requestCount - before));
+		// create + connect + start for one container: coalesced into one inspect.
+		assert.deepEqual(
+			calls.map(call => call.method),
+			['inspectContainer'],
+		);
+		assert.ok(store.getSnapshot().freshUntil.has(gateway.container('fresh').id), 'marked as new');
+		await waitFor(() => store.getSnapshot().freshUntil.size === 0, 'the new mark to expire');
+	});
+
+	test('unchanged containers keep their object identity across updates', async () => {
+		const {gateway, store} = await started();
+		await hydrated(store);
+		const ctn1 = store.getSnapshot().containers.find(container => container.name === 'ctn1');
+		gateway.runContainer('another');
+		await waitFor(() => names(store).includes('another'), 'the new container');
+		assert.equal(store.getSnapshot().containers.find(container => container.name === 'ctn1'), ctn1);
+	});
+
+	test('a destroyed container disappears; network create and destroy are followed', async () => {
+		const {gateway, store} = await started();
+		gateway.removeContainer('ctn2');
+		await waitFor(() => !names(store).includes('ctn2'), 'ctn2 removed');
+		const id = await gateway.createNetwork({name: 'made', driver: 'bridge', subnet: '10.9.0.0/24'});
+		await waitFor(() => store.getSnapshot().networks.some(network => network.id === id), 'the new network');
+		await gateway.removeNetwork(id);
+		await waitFor(() => !store.getSnapshot().networks.some(network => network.id === id), 'the network gone');
+	});
+
+	test('connect events re-inspect the container, so its endpoints and the network counts follow', async () => {
+		const {gateway, store} = await started();
+		const front = gateway.network('front');
+		const ctn1 = gateway.container('ctn1');
+		await gateway.connect(front.id, ctn1.id, {ipv4: '10.88.0.50', aliases: ['db']});
+		await waitFor(
+			() =>
+				store
+					.getSnapshot()
+					.containers.find(container => container.id === ctn1.id)
+					?.endpoints.some(endpoint => endpoint.networkId === front.id && endpoint.ipv4 === '10.88.0.50') ?? false,
+			'the new endpoint',
+		);
+		assert.ok(store.getSnapshot().events.some(event => event.action === 'connect'));
+	});
+
+	test('a broken stream marks the connection lost, keeps the data, reconnects and resyncs', async () => {
+		const {gateway, store} = await started();
+		gateway.failure = new EngineError('unreachable', 'connection refused');
+		gateway.breakStreams();
+		await waitFor(() => store.getSnapshot().connection.status === 'lost', 'lost');
+		assert.equal(names(store).length, 4, 'the last data stays');
+		// While the engine is away a container disappears; the resync must notice.
+		gateway.state.containers = gateway.state.containers.filter(container => container.name !== 'old');
+		gateway.failure = undefined;
+		await waitFor(() => store.getSnapshot().connection.status === 'live' && !names(store).includes('old'), 'resynced');
+	});
+
+	test('the first load fails clearly when the engine does not answer', async () => {
+		const gateway = new FakeGateway();
+		gateway.failure = new EngineError('unreachable', 'no engine socket at /x');
+		const store = new SnapshotStore();
+		sync = new EngineSync(gateway, store, {backoffMs: () => 1000});
+		sync.start();
+		await assert.rejects(sync.firstLoad, /no engine socket/);
+		assert.equal(store.getSnapshot().connection.status, 'lost');
+	});
+
+	test('exec and similar events change nothing and cost no call', async () => {
+		const {gateway, store} = await started();
+		await hydrated(store);
+		const before = gateway.requestCount;
+		gateway.emit('container', 'exec_start: sh', gateway.container('ctn1').id);
+		gateway.emit('image', 'pull', 'busybox');
+		// A real event after them: once it is handled, the ignored ones would have been too.
+		gateway.removeContainer('old');
+		await waitFor(() => !names(store).includes('old'), 'the destroy handled');
+		assert.deepEqual(gateway.calls.slice(before).map(call => call.method), ['inspectContainer']);
+	});
+
+	test('the events strip keeps container and network lifecycle events only', () => {
+		const base = {actorId: 'x', attributes: {}, time: 0, timeNano: '0'};
+		assert.ok(isShownEvent({...base, type: 'container', action: 'start'}));
+		assert.ok(isShownEvent({...base, type: 'network', action: 'disconnect'}));
+		assert.ok(!isShownEvent({...base, type: 'container', action: 'exec_create: ls'}));
+		assert.ok(!isShownEvent({...base, type: 'volume', action: 'create'}));
+	});
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import type {Key} from 'ink';
+import {footerText} from '../../source/ui/components/footer.js';
+import {helpLines} from '../../source/ui/components/help-view.js';
+import {keymap} from '../../source/ui/keys/keymap.js';
+import {matchCommand, splitKeys} from '../../source/ui/keys/match-key.js';
+
+const none: Key = {
+	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+	return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false,
+	hyper: false, capsLock: false, numLock: false,
+};
+
+describe('keymap', () => {
+	test('the keys of issue 2 and 3 are bound where they belong', () => {
+		const list = ['global', 'list', 'containers'] as const;
+		assert.equal(matchCommand('j', none, list), 'moveDown');
+		assert.equal(matchCommand('', {...none, downArrow: true}, list), 'moveDown');
+		assert.equal(matchCommand('', {...none, pageDown: true}, list), 'pageDown');
+		assert.equal(matchCommand('', {...none, home: true}, list), 'home');
+		assert.equal(matchCommand('', {...none, tab: true}, list), 'focusNext');
+		assert.equal(matchCommand('', {...none, tab: true, shift: true}, list), 'focusPrevious');
+		assert.equal(matchCommand('2', none, list), 'focusContainers');
+		assert.equal(matchCommand('/', none, list), 'filter');
+		assert.equal(matchCommand('c', none, list), 'connect');
+		assert.equal(matchCommand('D', {...none, shift: true}, list), 'forceDisconnect');
+		assert.equal(matchCommand('c', {...none, ctrl: true}, list), 'quit');
+		assert.equal(matchCommand('n', none, list), undefined, 'n creates networks only in the networks pane');
+		assert.equal(matchCommand('n', none, ['global', 'list', 'networks']), 'createNetwork');
+	});
+
+	test('no key is bound twice in one scope', () => {
+		const seen = new Map<string, string>();
+		for (const binding of keymap) {
+			for (const scope of binding.scopes) {
+				for (const chord of binding.keys) {
+					const id = `${scope}:${chord.special ?? chord.input}:${chord.ctrl ?? false}:${chord.shift ?? false}`;
+					assert.ok(!seen.has(id), `${id} bound to ${seen.get(id)} and ${binding.command}`);
+					seen.set(id, binding.command);
+				}
+			}
+		}
+	});
+
+	test('keys typed faster than a render are split into single presses', () => {
+		assert.deepEqual(splitKeys('jjk', none).map(press => press.input), ['j', 'j', 'k']);
+		assert.equal(splitKeys('D', {...none, shift: true}).length, 1);
+	});
+
+	test('help lists every binding, and read-only marks the changing ones', () => {
+		const text = helpLines(true).map(line => line.text).join('\n');
+		for (const binding of keymap) assert.ok(text.includes(binding.description), binding.command);
+		assert.match(text, /Connect the selected container[^\n]*off in read-only mode/);
+	});
+
+	test('the footer always ends with help and quit, and hides changing keys in read-only mode', () => {
+		const text = footerText(['global', 'list', 'networks'], false, 60);
+		assert.match(text, /\? help {2}q quit$/);
+		assert.ok(text.length <= 60);
+		assert.doesNotMatch(footerText(['global', 'list', 'networks'], true, 200), /connect|remove/);
+	});
+});
