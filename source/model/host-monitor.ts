@@ -62,6 +62,8 @@ export class HostMonitor {
 		this.unsubscribe?.();
 		clearTimeout(this.rescanTimer);
 		clearInterval(this.rateTimer);
+		// An ssh source holds a shared connection open; give it back.
+		if (!('unavailable' in this.source)) void this.source.close?.();
 	}
 
 	/** Counters are read only while the interfaces pane is on screen. */

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import {afterEach, describe, test} from 'node:test';
+import {HostMonitor} from '../../source/model/host-monitor.js';
+import {SnapshotStore} from '../../source/model/store.js';
+import {EngineSync} from '../../source/model/engine-sync.js';
+import {FakeGateway} from '../helpers/fake-gateway.js';
+import {FakeHostSource} from '../helpers/fake-host-source.js';
+import {waitFor} from '../helpers/render-app.js';
+
+const stops: Array<() => void> = [];
+afterEach(() => {
+	for (const stop of stops.splice(0)) stop();
+});
+
+async function setup() {
+	const gateway = new FakeGateway();
+	const store = new SnapshotStore();
+	const sync = new EngineSync(gateway, store);
+	const bridge = gateway.network('bridge');
+	const source = new FakeHostSource(() => gateway.state.containers, {[bridge.id]: 'docker0'});
+	let clock = 1_000_000;
+	const monitor = new HostMonitor(source, store, {rateIntervalMs: 10, rescanDelayMs: 1, now: () => clock});
+	stops.push(() => sync.stop(), () => monitor.stop());
+	sync.start();
+	monitor.start();
+	await sync.firstLoad;
+	await waitFor(() => store.getSnapshot().host.interfaces.some(item => item.name === 'vethctn10'), 'the first scan');
+	return {gateway, store, source, monitor, advance: (ms: number) => (clock += ms)};
+}
+
+describe('HostMonitor', () => {
+	test('veths come and go with the containers, without a key', async () => {
+		const {gateway, store} = await setup();
+		gateway.runContainer('fresh');
+		await waitFor(() => store.getSnapshot().host.interfaces.some(item => item.name === 'vethfresh0'), 'the new veth');
+		const peers = store.getSnapshot().host.peers;
+		assert.ok(peers.status === 'ok' && peers.peers.some(peer => peer.containerName === 'fresh'));
+		gateway.removeContainer('fresh');
+		await waitFor(() => !store.getSnapshot().host.interfaces.some(item => item.name === 'vethfresh0'), 'the veth gone');
+	});
+
+	test('rates move when the counters move, only while active, and idle counters write nothing', async () => {
+		const {store, source, monitor, advance} = await setup();
+		let updates = 0;
+		store.subscribe(() => updates++);
+		monitor.setRatesActive(true);
+		await waitFor(() => store.getSnapshot().host.rates.has('eth0'), 'a first rate sample');
+		const zero = {rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0, rxErrors: 0, txErrors: 0, rxDropped: 0, txDropped: 0};
+		advance(1000);
+		source.counters.set('eth0', {...zero, rxBytes: 5000, rxPackets: 10});
+		await waitFor(() => (store.getSnapshot().host.rates.get('eth0')?.rxBytesPerSecond ?? 0) > 0, 'the rate to move');
+		assert.equal(store.getSnapshot().host.rates.get('eth0')?.rxPacketsPerSecond, 10);
+		// Counters stand still: rates drop to zero once, then nothing changes any more.
+		advance(1000);
+		await waitFor(() => store.getSnapshot().host.rates.get('eth0')?.rxBytesPerSecond === 0, 'the rate back to zero');
+		const settled = updates;
+		await new Promise(resolve => setTimeout(resolve, 60));
+		assert.equal(updates, settled, 'no store update while nothing changes');
+		monitor.setRatesActive(false);
+	});
+});
