@@ -1,8 +1,8 @@
-import type {HostInterfaceSource} from '../host/host-source.js';
+import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
 import {computeRates} from '../host/rates.js';
 import {deepEqual, keepIdentity} from './store.js';
 import type {EngineSnapshot, SnapshotStore} from './store.js';
-import type {DockerContainer, InterfaceRates, InterfaceStats} from './types.js';
+import type {DockerContainer, InterfaceRates, InterfaceStats, VethPeer} from './types.js';
 
 export interface HostMonitorOptions {
 	rateIntervalMs?: number;
@@ -33,6 +33,7 @@ export class HostMonitor {
 	private scanning: Promise<void> | undefined;
 	private rescanAgain = false;
 	private previousStats = new Map<string, {stats: InterfaceStats; at: number}>();
+	private readonly peerCache = new Map<string, {key: string; peers: VethPeer[]}>();
 	private stopped = false;
 
 	constructor(
@@ -112,7 +113,7 @@ export class HostMonitor {
 		const source = this.source as HostInterfaceSource;
 		try {
 			const containers = runningWithPid(this.store.getSnapshot().containers);
-			const [interfaces, peers] = await Promise.all([source.scan(), source.findVethPeers(containers)]);
+			const [interfaces, peers] = await Promise.all([source.scan(), this.findPeers(source, containers)]);
 			if (this.stopped) return;
 			const at = this.now();
 			this.previousStats = new Map(interfaces.map(item => [item.name, {stats: item.stats, at}]));
@@ -138,6 +139,36 @@ export class HostMonitor {
 			const reason = error instanceof Error ? error.message : String(error);
 			this.store.updateHost(host => ({...host, status: 'unavailable', reason}));
 		}
+	}
+
+	/**
+	 * Looks inside only the containers that are new or changed since the last scan: reading
+	 * /proc/<pid>/root for every running container on each event would cost seconds of CPU
+	 * on a host with a thousand containers.
+	 */
+	private async findPeers(source: HostInterfaceSource, containers: readonly DockerContainer[]): Promise<VethPeerScan> {
+		const keyOf = (container: DockerContainer): string =>
+			`${container.pid}|${container.endpoints.map(endpoint => `${endpoint.networkId}/${endpoint.mac}`).join(',')}`;
+		const changed = containers.filter(container => this.peerCache.get(container.id)?.key !== keyOf(container));
+		if (changed.length > 0) {
+			const scan = await source.findVethPeers(changed);
+			if (scan.status === 'unavailable') {
+				// Nothing can be read (not root): the whole mapping is unknown, not just these.
+				this.peerCache.clear();
+				return scan;
+			}
+
+			for (const container of changed) {
+				this.peerCache.set(container.id, {
+					key: keyOf(container),
+					peers: scan.peers.filter(peer => peer.containerId === container.id),
+				});
+			}
+		}
+
+		const running = new Set(containers.map(container => container.id));
+		for (const id of this.peerCache.keys()) if (!running.has(id)) this.peerCache.delete(id);
+		return {status: 'ok', peers: [...this.peerCache.values()].flatMap(entry => entry.peers)};
 	}
 
 	private async tick(): Promise<void> {

@@ -24,7 +24,10 @@ async function setup() {
 	sync.start();
 	monitor.start();
 	await sync.firstLoad;
-	await waitFor(() => store.getSnapshot().host.interfaces.some(item => item.name === 'vethctn10'), 'the first scan');
+	await waitFor(() => {
+		const {host} = store.getSnapshot();
+		return host.peers.status === 'ok' && host.peers.peers.length === 3;
+	}, 'the first scan with the veths of ctn1, ctn2 and web');
 	return {gateway, store, source, monitor, advance: (ms: number) => (clock += ms)};
 }
 
@@ -37,6 +40,26 @@ describe('HostMonitor', () => {
 		assert.ok(peers.status === 'ok' && peers.peers.some(peer => peer.containerName === 'fresh'));
 		gateway.removeContainer('fresh');
 		await waitFor(() => !store.getSnapshot().host.interfaces.some(item => item.name === 'vethfresh0'), 'the veth gone');
+	});
+
+	test('a new container costs a look inside that container only', async () => {
+		const {gateway, store, source} = await setup();
+		const looked: string[][] = [];
+		const original = source.findVethPeers.bind(source);
+		source.findVethPeers = async containers => {
+			looked.push(containers.map(container => container.name));
+			return original(containers);
+		};
+
+		gateway.runContainer('fresh');
+		await waitFor(() => store.getSnapshot().host.interfaces.some(item => item.name === 'vethfresh0'), 'the new veth');
+		await waitFor(() => {
+			const peers = store.getSnapshot().host.peers;
+			return peers.status === 'ok' && peers.peers.some(peer => peer.containerName === 'fresh');
+		}, 'its peer');
+		assert.deepEqual(looked.flat(), ['fresh']);
+		const peers = store.getSnapshot().host.peers;
+		assert.ok(peers.status === 'ok' && peers.peers.some(peer => peer.containerName === 'ctn1'), 'cached peers are kept');
 	});
 
 	test('rates move when the counters move, only while active, and idle counters write nothing', async () => {
