@@ -74,6 +74,22 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 	});
 }
 
+/** Inspect results into a sorted list: undefined means gone; equal objects keep identity. */
+function applyResults<T extends {id: string; name: string}>(
+	list: readonly T[],
+	results: ReadonlyArray<[string, T | undefined]>,
+): readonly T[] {
+	let next = list;
+	for (const [id, item] of results) {
+		next =
+			item === undefined
+				? removeById(next, id)
+				: upsertById(next, keepIdentity(next.find(existing => existing.id === id), item));
+	}
+
+	return next;
+}
+
 function sameListedFacts(inspected: DockerContainer, listed: DockerContainer): boolean {
 	if (inspected.state !== listed.state || inspected.name !== listed.name) return false;
 	if (inspected.endpoints.length !== listed.endpoints.length) return false;
@@ -343,16 +359,7 @@ export class EngineSync {
 	private applyContainers(results: ReadonlyArray<[string, DockerContainer | undefined]>): void {
 		if (results.length === 0) return;
 		this.store.update(snapshot => {
-			let containers = snapshot.containers;
-			for (const [id, container] of results) {
-				if (container === undefined) {
-					containers = removeById(containers, id);
-				} else {
-					const previous = containers.find(existing => existing.id === id);
-					containers = upsertById(containers, keepIdentity(previous, container));
-				}
-			}
-
+			const containers = applyResults(snapshot.containers, results);
 			return containers === snapshot.containers ? snapshot : {...snapshot, containers};
 		});
 	}
@@ -360,16 +367,7 @@ export class EngineSync {
 	private applyNetworks(results: ReadonlyArray<[string, DockerNetwork | undefined]>): void {
 		if (results.length === 0) return;
 		this.store.update(snapshot => {
-			let networks = snapshot.networks;
-			for (const [id, network] of results) {
-				if (network === undefined) {
-					networks = removeById(networks, id);
-				} else {
-					const previous = networks.find(existing => existing.id === id);
-					networks = upsertById(networks, keepIdentity(previous, network));
-				}
-			}
-
+			const networks = applyResults(snapshot.networks, results);
 			return networks === snapshot.networks ? snapshot : {...snapshot, networks};
 		});
 	}
