@@ -71,7 +71,8 @@ export function eventTone(event: EngineEvent): Tone {
 
 /** "3 s" / "2 min" for countdowns and ages. */
 export function formatDuration(ms: number): string {
-	const seconds = Math.max(0, Math.round(ms / 1000));
+	// Rounded up: a retry "in 0 s" that has not happened yet reads as a hang.
+	const seconds = Math.max(0, Math.ceil(ms / 1000));
 	if (seconds < 60) return `${seconds} s`;
 	const minutes = Math.round(seconds / 60);
 	if (minutes < 60) return `${minutes} min`;
