@@ -1,0 +1,432 @@
+import type {ConnectOptions, EngineGateway, NetworkCreateSpec} from './gateway.js';
+import {endpointOn, membersOf, nameList} from './membership.js';
+import {describeRefusal, explainRefusal} from './refusals.js';
+import type {Refusal, RefusalContext} from './refusals.js';
+import {isPredefinedNetwork} from './selectors.js';
+import type {EngineSnapshot, SnapshotStore} from './store.js';
+import type {ContainerEndpoint, DockerContainer, DockerNetwork} from './types.js';
+
+// The actions that change the engine: connect, disconnect, create, remove, prune and undo.
+// Each goes through the gateway and then waits until the engine's own event has brought
+// the change into the store, so the message it returns (with the assigned address) matches
+// what the panes show. At most one action per target is in flight: a repeated key cannot
+// send the same request twice.
+
+export interface ActionResult {
+	ok: boolean;
+	/** A sentence for the status line. */
+	message: string;
+	/** Refused without asking the engine: the same target has an action in flight. */
+	busy?: boolean;
+	/** Why the engine refused, and which form field that concerns. */
+	refusal?: Refusal;
+	/** The new network's id, after a create. */
+	networkId?: string;
+}
+
+export interface PruneResult extends ActionResult {
+	removed: string[];
+	refused: Array<{name: string; reason: string}>;
+}
+
+export type UndoEntry =
+	| {kind: 'connected'; networkId: string; networkName: string; containerId: string; containerName: string}
+	| {
+			kind: 'disconnected';
+			networkId: string;
+			networkName: string;
+			containerId: string;
+			containerName: string;
+			/** What the endpoint had, to connect it again the same way. */
+			endpoint: ContainerEndpoint;
+			/** The address was fixed by the user (IPAMConfig), not picked by the engine. */
+			fixedByUser: boolean;
+		};
+
+export interface EngineActionsOptions {
+	/** How long to wait for the engine's event to reach the store before asking directly. */
+	settleTimeoutMs?: number;
+}
+
+export interface ConnectRequest {
+	networkId: string;
+	containerId: string;
+	options: ConnectOptions;
+}
+
+export interface DisconnectRequest {
+	networkId: string;
+	containerId: string;
+	force: boolean;
+}
+
+const pairKey = (networkId: string, containerId: string): string => `pair:${networkId}:${containerId}`;
+const networkKey = (networkId: string): string => `network:${networkId}`;
+
+function describeEndpoint(endpoint: ContainerEndpoint | undefined, withAliases = true): string {
+	if (!endpoint) return '';
+	const parts: string[] = [];
+	const addresses = [endpoint.ipv4, endpoint.ipv6].filter(Boolean);
+	parts.push(addresses.length > 0 ? addresses.join(', ') : 'no address until it runs');
+	if (withAliases && endpoint.aliases.length > 0) parts.push(`aliases ${endpoint.aliases.join(', ')}`);
+	return ` (${parts.join('; ')})`;
+}
+
+function describeNetwork(network: DockerNetwork | undefined): string {
+	if (!network) return '';
+	const parts = [network.driver];
+	for (const pool of network.pools) {
+		parts.push(pool.gateway ? `${pool.subnet}, gateway ${pool.gateway}` : pool.subnet);
+	}
+
+	return ` (${parts.join(', ')})`;
+}
+
+/** Networks a prune would remove: not predefined, nobody on them (stopped containers count). */
+export function pruneCandidates(snapshot: Pick<EngineSnapshot, 'networks' | 'containers'>, onlyIds?: readonly string[]): DockerNetwork[] {
+	const allowed = onlyIds ? new Set(onlyIds) : undefined;
+	return snapshot.networks.filter(
+		network =>
+			(!allowed || allowed.has(network.id)) &&
+			!isPredefinedNetwork(network) &&
+			!network.ingress &&
+			membersOf(network, snapshot.containers).length === 0,
+	);
+}
+
+export class EngineActions {
+	private readonly inFlight = new Map<string, string>();
+	private readonly undoStack: UndoEntry[] = [];
+	private readonly settleTimeoutMs: number;
+
+	constructor(
+		private readonly gateway: EngineGateway,
+		private readonly store: SnapshotStore,
+		options: EngineActionsOptions = {},
+	) {
+		this.settleTimeoutMs = options.settleTimeoutMs ?? 5000;
+	}
+
+	/** What is being done right now, e.g. ["connecting ctn1 to front"]. */
+	pending(): string[] {
+		return [...this.inFlight.values()];
+	}
+
+	/** The action `u` would take back, described; undefined when there is none. */
+	nextUndo(): UndoEntry | undefined {
+		return this.undoStack.at(-1);
+	}
+
+	async connect(request: ConnectRequest): Promise<ActionResult> {
+		const names = this.names(request.networkId, request.containerId);
+		return this.exclusive(pairKey(request.networkId, request.containerId), `connecting ${names.container} to ${names.network}`, async () => {
+			const result = await this.doConnect(request, names);
+			if (result.ok) {
+				this.undoStack.push({kind: 'connected', networkId: request.networkId, networkName: names.network, containerId: request.containerId, containerName: names.container});
+			}
+
+			return result;
+		});
+	}
+
+	async disconnect(request: DisconnectRequest): Promise<ActionResult> {
+		const names = this.names(request.networkId, request.containerId);
+		const verb = request.force ? 'force-disconnecting' : 'disconnecting';
+		return this.exclusive(pairKey(request.networkId, request.containerId), `${verb} ${names.container} from ${names.network}`, async () => {
+			// Undo needs the aliases and links, which only an inspect reports.
+			const before = await this.currentEndpoint(request.networkId, request.containerId);
+			const result = await this.doDisconnect(request, names);
+			if (result.ok && before) {
+				this.undoStack.push({
+					kind: 'disconnected',
+					networkId: request.networkId,
+					networkName: names.network,
+					containerId: request.containerId,
+					containerName: names.container,
+					endpoint: before,
+					fixedByUser: before.requestedIpv4 !== undefined || before.requestedIpv6 !== undefined,
+				});
+			}
+
+			return result.ok ? {...result, message: `${result.message} — u undoes`} : result;
+		});
+	}
+
+	async undo(): Promise<ActionResult> {
+		const entry = this.undoStack.at(-1);
+		if (!entry) return {ok: false, message: 'Nothing to undo: no connect or disconnect in this session yet.'};
+		const names = {network: entry.networkName, container: entry.containerName};
+		const label = entry.kind === 'connected' ? `undoing: disconnecting ${names.container} from ${names.network}` : `undoing: reconnecting ${names.container} to ${names.network}`;
+		if (this.inFlight.has('undo')) return {ok: false, busy: true, message: `Already ${this.inFlight.get('undo') ?? 'undoing'}…`};
+		this.inFlight.set('undo', label);
+		try {
+			return await this.exclusive(pairKey(entry.networkId, entry.containerId), label, async () => {
+				const result = entry.kind === 'connected'
+					? await this.doDisconnect({networkId: entry.networkId, containerId: entry.containerId, force: false}, names)
+					: await this.restore(entry, names);
+				// A failed undo stays on the stack: the user can retry once the cause is fixed.
+				if (result.ok && this.undoStack.at(-1) === entry) this.undoStack.pop();
+				return {...result, message: result.ok ? `Undone: ${lowerFirst(result.message)}` : result.message};
+			});
+		} finally {
+			this.inFlight.delete('undo');
+		}
+	}
+
+	async createNetwork(spec: NetworkCreateSpec): Promise<ActionResult> {
+		return this.exclusive(`create:${spec.name}`, `creating network ${spec.name}`, async () => {
+			let id: string;
+			try {
+				id = await this.gateway.createNetwork(spec);
+			} catch (error) {
+				return this.failure(`Could not create network ${spec.name}`, error, {action: 'create', spec, networkName: spec.name});
+			}
+
+			const snapshot = await this.settle(current => current.networks.some(network => network.id === id));
+			const network = snapshot?.networks.find(item => item.id === id) ?? (await this.safeInspectNetwork(id));
+			return {ok: true, message: `Created network ${spec.name}${describeNetwork(network)}`, networkId: id};
+		});
+	}
+
+	async removeNetwork(networkId: string): Promise<ActionResult> {
+		const name = this.networkName(networkId);
+		return this.exclusive(networkKey(networkId), `removing network ${name}`, async () => {
+			const result = await this.doRemove(networkId, name);
+			return result.ok ? {...result, message: `Removed network ${name}`} : result;
+		});
+	}
+
+	/**
+	 * Removes exactly these networks, one at a time: never "whatever is unused now", so a
+	 * network created after the user saw the list is never removed unseen.
+	 */
+	async prune(networkIds: readonly string[]): Promise<PruneResult> {
+		const removed: string[] = [];
+		const removedIds: string[] = [];
+		const refused: Array<{name: string; reason: string}> = [];
+		const outcome = await this.exclusive('prune', `pruning ${networkIds.length} network${networkIds.length === 1 ? '' : 's'}`, async () => {
+			for (const id of networkIds) {
+				const name = this.networkName(id);
+				if (this.inFlight.has(networkKey(id))) {
+					refused.push({name, reason: 'another action on it is in flight'});
+					continue;
+				}
+
+				// Someone may have joined it since the list was shown.
+				const snapshot = this.store.getSnapshot();
+				const network = snapshot.networks.find(item => item.id === id);
+				const members = network ? membersOf(network, snapshot.containers) : [];
+				if (members.length > 0) {
+					refused.push({name, reason: `now in use by ${nameList(members.map(member => member.container.name))}`});
+					continue;
+				}
+
+				this.inFlight.set(networkKey(id), `removing network ${name}`);
+				try {
+					const result = await this.doRemove(id, name, false);
+					if (result.ok) {
+						removed.push(name);
+						removedIds.push(id);
+					}
+					else refused.push({name, reason: result.refusal ? describeRefusal(result.refusal) : result.message});
+				} finally {
+					this.inFlight.delete(networkKey(id));
+				}
+			}
+
+			await this.settle(current => !current.networks.some(network => removedIds.includes(network.id)));
+			return {ok: refused.length === 0, message: pruneMessage(removed, refused)};
+		});
+		return {...outcome, removed, refused};
+	}
+
+	// ---------------------------------------------------------------------------------------
+
+	private async exclusive(key: string, label: string, work: () => Promise<ActionResult>): Promise<ActionResult> {
+		const running = this.inFlight.get(key);
+		if (running !== undefined) return {ok: false, busy: true, message: `Already ${running}… (sent once; wait for it)`};
+		this.inFlight.set(key, label);
+		try {
+			return await work();
+		} catch (error) {
+			// Never let an unexpected error escape into a key handler.
+			return {ok: false, message: `${upperFirst(label)} failed: ${error instanceof Error ? error.message : String(error)}`};
+		} finally {
+			this.inFlight.delete(key);
+		}
+	}
+
+	private async doConnect(request: ConnectRequest, names: {network: string; container: string}): Promise<ActionResult> {
+		try {
+			await this.gateway.connect(request.networkId, request.containerId, request.options);
+		} catch (error) {
+			return this.failure(`Could not connect ${names.container} to ${names.network}`, error, this.context('connect', request.networkId, request.containerId));
+		}
+
+		const endpoint = await this.endpointAfter(request.networkId, request.containerId, true);
+		return {ok: true, message: `Connected ${names.container} to ${names.network}${describeEndpoint(endpoint)}`};
+	}
+
+	private async doDisconnect(request: DisconnectRequest, names: {network: string; container: string}): Promise<ActionResult> {
+		const context = this.context('disconnect', request.networkId, request.containerId);
+		const was = this.storeEndpoint(request.networkId, request.containerId);
+		try {
+			await this.gateway.disconnect(request.networkId, request.containerId, request.force);
+		} catch (error) {
+			return this.failure(`Could not disconnect ${names.container} from ${names.network}`, error, context);
+		}
+
+		await this.endpointAfter(request.networkId, request.containerId, false);
+		const address = was?.ipv4 ?? was?.ipv6;
+		return {
+			ok: true,
+			message: `${request.force ? 'Force-disconnected' : 'Disconnected'} ${names.container} from ${names.network}${address ? ` (was ${address})` : ''}`,
+		};
+	}
+
+	/** Connects again as the endpoint was: its address where the network allows a fixed one, its aliases and links. */
+	private async restore(entry: Extract<UndoEntry, {kind: 'disconnected'}>, names: {network: string; container: string}): Promise<ActionResult> {
+		const {endpoint} = entry;
+		const network = this.store.getSnapshot().networks.find(item => item.id === entry.networkId);
+		const fixedAllowed = network !== undefined && !isPredefinedNetwork(network) && network.pools.length > 0;
+		const options: ConnectOptions = {};
+		const ipv4 = endpoint.requestedIpv4 ?? (fixedAllowed ? endpoint.ipv4 : undefined);
+		const ipv6 = endpoint.requestedIpv6 ?? (fixedAllowed && network.enableIPv6 ? endpoint.ipv6 : undefined);
+		if (ipv4) options.ipv4 = ipv4;
+		if (ipv6) options.ipv6 = ipv6;
+		if (endpoint.aliases.length > 0) options.aliases = [...endpoint.aliases];
+		if (endpoint.links.length > 0) options.links = [...endpoint.links];
+		const result = await this.doConnect({networkId: entry.networkId, containerId: entry.containerId, options}, names);
+		// The engine picked the old address itself, and this network takes no fixed ones (its
+		// subnet was not configured): the same container, aliases and links still matter more.
+		if (!result.ok && !entry.fixedByUser && result.refusal?.field === 'ipv4' && (options.ipv4 || options.ipv6)) {
+			const {ipv4: _ipv4, ipv6: _ipv6, ...rest} = options;
+			const retry = await this.doConnect({networkId: entry.networkId, containerId: entry.containerId, options: rest}, names);
+			return retry.ok ? {...retry, message: `${retry.message}; the old address could not be fixed on this network`} : retry;
+		}
+
+		return result;
+	}
+
+	private async doRemove(networkId: string, name: string, wait = true): Promise<ActionResult> {
+		try {
+			await this.gateway.removeNetwork(networkId);
+		} catch (error) {
+			return this.failure(`Could not remove network ${name}`, error, this.context('remove', networkId));
+		}
+
+		if (wait) await this.settle(current => !current.networks.some(network => network.id === networkId));
+		return {ok: true, message: `Removed network ${name}`};
+	}
+
+	private failure(what: string, error: unknown, context: RefusalContext): ActionResult {
+		const refusal = explainRefusal(error, context);
+		return {ok: false, message: `${what}: ${describeRefusal(refusal)}`, refusal};
+	}
+
+	private context(action: RefusalContext['action'], networkId: string, containerId?: string): RefusalContext {
+		const snapshot = this.store.getSnapshot();
+		return {
+			action,
+			network: snapshot.networks.find(network => network.id === networkId),
+			networkName: this.networkName(networkId),
+			container: containerId === undefined ? undefined : snapshot.containers.find(container => container.id === containerId),
+			containerName: containerId === undefined ? undefined : this.containerName(containerId),
+			networks: snapshot.networks,
+			containers: snapshot.containers,
+		};
+	}
+
+	private names(networkId: string, containerId: string): {network: string; container: string} {
+		return {network: this.networkName(networkId), container: this.containerName(containerId)};
+	}
+
+	private networkName(id: string): string {
+		return this.store.getSnapshot().networks.find(network => network.id === id)?.name ?? id.slice(0, 12);
+	}
+
+	private containerName(id: string): string {
+		return this.store.getSnapshot().containers.find(container => container.id === id)?.name ?? id.slice(0, 12);
+	}
+
+	private storeEndpoint(networkId: string, containerId: string, snapshot = this.store.getSnapshot()): ContainerEndpoint | undefined {
+		const container = snapshot.containers.find(item => item.id === containerId);
+		const network = snapshot.networks.find(item => item.id === networkId) ?? {id: networkId, name: ''};
+		return container ? endpointOn(container, network) : undefined;
+	}
+
+	/** The endpoint as the engine has it now; inspects when the store lacks aliases. */
+	private async currentEndpoint(networkId: string, containerId: string): Promise<ContainerEndpoint | undefined> {
+		const snapshot = this.store.getSnapshot();
+		const known = snapshot.containers.find(item => item.id === containerId);
+		if (known?.inspected) return this.storeEndpoint(networkId, containerId, snapshot);
+		const inspected = await this.safeInspectContainer(containerId);
+		const network = snapshot.networks.find(item => item.id === networkId) ?? {id: networkId, name: ''};
+		return inspected ? endpointOn(inspected, network) : this.storeEndpoint(networkId, containerId, snapshot);
+	}
+
+	/**
+	 * The container's endpoint once the store shows it `present` (or gone), as the engine's
+	 * event brought it; if the event is late, the engine is asked directly.
+	 */
+	private async endpointAfter(networkId: string, containerId: string, present: boolean): Promise<ContainerEndpoint | undefined> {
+		const settled = await this.settle(snapshot => {
+			const container = snapshot.containers.find(item => item.id === containerId);
+			if (!container) return !present;
+			const endpoint = this.storeEndpoint(networkId, containerId, snapshot);
+			// Aliases arrive with the inspect that follows the event; the list call has none.
+			return present ? endpoint !== undefined && container.inspected : endpoint === undefined;
+		});
+		if (settled) return this.storeEndpoint(networkId, containerId, settled);
+		if (!present) return undefined;
+		const inspected = await this.safeInspectContainer(containerId);
+		const network = this.store.getSnapshot().networks.find(item => item.id === networkId) ?? {id: networkId, name: ''};
+		return inspected ? endpointOn(inspected, network) : undefined;
+	}
+
+	/** Resolves with the first snapshot that satisfies `done`, or undefined after the timeout. */
+	private settle(done: (snapshot: EngineSnapshot) => boolean): Promise<EngineSnapshot | undefined> {
+		const now = this.store.getSnapshot();
+		if (done(now)) return Promise.resolve(now);
+		return new Promise(resolve => {
+			const finish = (snapshot: EngineSnapshot | undefined): void => {
+				clearTimeout(timer);
+				unsubscribe();
+				resolve(snapshot);
+			};
+
+			const unsubscribe = this.store.subscribe(() => {
+				const snapshot = this.store.getSnapshot();
+				if (done(snapshot)) finish(snapshot);
+			});
+			const timer = setTimeout(() => finish(undefined), this.settleTimeoutMs);
+			timer.unref();
+		});
+	}
+
+	private async safeInspectContainer(id: string): Promise<DockerContainer | undefined> {
+		try {
+			return await this.gateway.inspectContainer(id);
+		} catch {
+			return undefined;
+		}
+	}
+
+	private async safeInspectNetwork(id: string): Promise<DockerNetwork | undefined> {
+		try {
+			return await this.gateway.inspectNetwork(id);
+		} catch {
+			return undefined;
+		}
+	}
+}
+
+function pruneMessage(removed: readonly string[], refused: ReadonlyArray<{name: string; reason: string}>): string {
+	const done = removed.length === 0 ? 'Pruned no network' : `Pruned ${removed.length} network${removed.length === 1 ? '' : 's'}: ${nameList(removed, 6)}`;
+	if (refused.length === 0) return done;
+	const kept = refused.map(item => `${item.name} (${item.reason})`).join('; ');
+	return `${done}; kept ${kept}`;
+}
+
+const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
+const upperFirst = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
