@@ -2,6 +2,7 @@ import {Box} from 'ink';
 import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import {useAppServices} from './ui/app-context.js';
 import {DetailsView, detailsTableViewport} from './ui/components/details-view.js';
+import {DialogHost} from './ui/components/dialogs/dialog-host.js';
 import {EventsStrip} from './ui/components/events-strip.js';
 import {Footer} from './ui/components/footer.js';
 import {Header} from './ui/components/header.js';
@@ -10,7 +11,9 @@ import {PaneView} from './ui/components/pane-view.js';
 import {StatusLine} from './ui/components/status-line.js';
 import {TooSmall} from './ui/components/too-small.js';
 import {TopologyView} from './ui/components/topology-view.js';
-import {activeScopes, useAppInput} from './ui/hooks/use-app-input.js';
+import {activeScopes} from './ui/hooks/use-app-input.js';
+import {useRoutedInput} from './ui/hooks/use-dialog-input.js';
+import {useEngineActions} from './ui/hooks/use-engine-actions.js';
 import {useEngineSnapshot} from './ui/hooks/use-engine-snapshot.js';
 import {useNow} from './ui/hooks/use-now.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
@@ -115,7 +118,9 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		services.setInterfaceRatesActive(interfacesVisible);
 	}, [services, interfacesVisible]);
 
-	useAppInput(
+	// c d D u n x p: dialogs that take every key while open, then the engine call.
+	const engineActions = useEngineActions({dispatch, dialogLines: overlayHeight});
+	useRoutedInput(
 		{
 			getUi: () => latestUi.current,
 			allRows: view.allRows,
@@ -128,8 +133,9 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			},
 			dispatch,
 			quit: services.quit,
+			onCommand: engineActions.onCommand,
 		},
-		true,
+		engineActions,
 	);
 
 	if (layout.tooSmall) {
@@ -169,7 +175,9 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	};
 
 	let body: React.ReactNode;
-	if (ui.overlay?.kind === 'help') {
+	if (engineActions.dialog) {
+		body = <DialogHost dialog={engineActions.dialog} width={layout.columns} height={overlayHeight} theme={theme} />;
+	} else if (ui.overlay?.kind === 'help') {
 		body = <HelpView readOnly={readOnly} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else if (ui.overlay?.kind === 'topology') {
 		body = (
@@ -220,7 +228,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 				width={layout.columns}
 				readOnly={readOnly}
 				theme={theme}
-				override={ui.filtering ? 'type to filter  Enter keep  Esc clear  ↑↓ move' : undefined}
+				override={engineActions.footer ?? (ui.filtering ? 'type to filter  Enter keep  Esc clear  ↑↓ move' : undefined)}
 			/>
 		</Box>
 	);

@@ -11,6 +11,7 @@ import {describeUnreachable, toEngineError} from './engine/errors.js';
 import type {HostInterfaceSource} from './host/host-source.js';
 import {createSshSource} from './host/ssh-source.js';
 import {createSysfsSource} from './host/sysfs-source.js';
+import {EngineActions} from './model/engine-actions.js';
 import {EngineSync} from './model/engine-sync.js';
 import type {EngineGateway} from './model/gateway.js';
 import {HostMonitor} from './model/host-monitor.js';
@@ -169,6 +170,8 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		store,
 		theme: createTheme(colorEnabled),
 		readOnly: options.readOnly,
+		// In --read-only mode nothing that could change the engine is even built.
+		actions: options.readOnly ? undefined : new EngineActions(gateway, store),
 		setInterfaceRatesActive: active => hostMonitor.setRatesActive(active),
 		quit: () => shutdown(0),
 	};

@@ -305,3 +305,12 @@ export function removeBlocker(network: DockerNetwork, containers: readonly Docke
 
 	return undefined;
 }
+
+/** Why `container` cannot leave `network`, if so: host and none are fixed at creation. */
+export function leaveBlocker(network: DockerNetwork, container: DockerContainer): string | undefined {
+	if (network.driver === 'host' || network.driver === 'null') {
+		return `${container.name} runs with --network ${network.name}: that mode is fixed when a container is created and cannot be left (recreate the container to change it)`;
+	}
+
+	return undefined;
+}

@@ -1,4 +1,5 @@
 import React, {createContext, useContext} from 'react';
+import type {EngineActions} from '../model/engine-actions.js';
 import type {SnapshotStore} from '../model/store.js';
 import type {Theme} from './theme.js';
 
@@ -8,6 +9,8 @@ export interface AppServices {
 	theme: Theme;
 	/** Started with --read-only: every action that changes the engine is refused. */
 	readOnly: boolean;
+	/** Connect, disconnect, create, remove, prune, undo; absent in --read-only mode. */
+	actions?: EngineActions;
 	/** Counters are read only while the interfaces pane is on screen. */
 	setInterfaceRatesActive(active: boolean): void;
 	/** Leaves the app the same way on every path: q, Ctrl-C, signals. */

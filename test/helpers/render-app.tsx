@@ -1,6 +1,7 @@
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {App} from '../../source/app.js';
+import {EngineActions} from '../../source/model/engine-actions.js';
 import {EngineSync} from '../../source/model/engine-sync.js';
 import type {EngineSyncOptions} from '../../source/model/engine-sync.js';
 import {HostMonitor} from '../../source/model/host-monitor.js';
@@ -64,6 +65,8 @@ export async function renderApp(options: RenderAppOptions = {}) {
 		store,
 		theme: createTheme(false),
 		readOnly: options.readOnly ?? false,
+		// As cli.tsx does: the actions exist unless docknet runs read-only.
+		actions: options.readOnly ? undefined : new EngineActions(gateway, store, {settleTimeoutMs: 1000}),
 		setInterfaceRatesActive: active => {
 			ratesActive = active;
 		},

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
+import {dialogKeys} from '../keys/dialog-keys.js';
 import {keymap, keysDisplay} from '../keys/keymap.js';
 import type {KeyScope} from '../keys/keymap.js';
 import {fitText} from '../presentation/columns.js';
@@ -37,6 +38,13 @@ export function helpLines(readOnly: boolean): HelpLine[] {
 				disabled,
 			});
 		}
+	}
+
+	// The dialogs that c, d, D, n, x and p open have keys of their own.
+	lines.push({text: '', heading: false, disabled: false});
+	lines.push({text: `In dialogs (connect, disconnect, create, remove, prune)${readOnly ? ' — off in read-only mode' : ''}`, heading: true, disabled: readOnly});
+	for (const entry of dialogKeys) {
+		lines.push({text: `  ${entry.keys.padEnd(16)} ${entry.description}`, heading: false, disabled: readOnly});
 	}
 
 	return lines;

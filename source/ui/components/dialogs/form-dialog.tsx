@@ -1,0 +1,112 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import {displayWidth, fitText} from '../../presentation/columns.js';
+import {wrapText} from '../../presentation/wrap-text.js';
+import type {FormDialog, FormField} from '../../state/dialog-state.js';
+import type {Theme} from '../../theme.js';
+
+const messageLines = 3;
+
+/** The fields that fit, around the focused one. */
+export function visibleFieldRange(count: number, focus: number, room: number): {start: number; end: number} {
+	if (count <= room) return {start: 0, end: count};
+	const start = Math.max(0, Math.min(focus - Math.floor(room / 2), count - room));
+	return {start, end: start + room};
+}
+
+function valueText(field: FormField, focused: boolean, width: number, editing: boolean): {text: string; placeholder: boolean} {
+	switch (field.kind) {
+		case 'toggle':
+			return {text: field.value ? '[x] on' : '[ ] off', placeholder: false};
+		case 'choice':
+			return {text: focused ? `‹ ${field.value} ›` : field.value, placeholder: false};
+		case 'text': {
+			if (field.value === '' && !(focused && editing)) return {text: field.placeholder ?? '', placeholder: true};
+			const shown = focused && editing ? `${field.value}▏` : field.value;
+			// The end of a long value, where the cursor is, stays visible.
+			const tail = displayWidth(shown) > width ? `…${shown.slice(shown.length - width + 1)}` : shown;
+			return {text: tail, placeholder: false};
+		}
+	}
+}
+
+/** The one message under the fields: the focused field's problem first, then the form's. */
+function formMessage(form: FormDialog): {text: string; tone: 'bad' | 'warn' | 'muted'} | undefined {
+	const focused = form.fields[form.focus];
+	const labelOf = (id: string): string => form.fields.find(field => field.id === id)?.label ?? id;
+	if (focused && form.errors[focused.id]) return {text: `✖ ${focused.label}: ${form.errors[focused.id] ?? ''}`, tone: 'bad'};
+	if (form.formError) return {text: `✖ ${form.formError}`, tone: 'bad'};
+	const firstError = Object.entries(form.errors)[0];
+	if (firstError) return {text: `✖ ${labelOf(firstError[0])}: ${firstError[1]}`, tone: 'bad'};
+	const warning = (focused && form.warnings[focused.id] ? [focused.id, form.warnings[focused.id] ?? ''] : Object.entries(form.warnings)[0]) as [string, string] | undefined;
+	if (warning) return {text: `⚠ Enter again sends anyway. ${labelOf(warning[0])}: ${warning[1]}`, tone: 'warn'};
+	if (form.submitting) return {text: 'Sending to the engine…', tone: 'muted'};
+	return undefined;
+}
+
+export interface FormDialogViewProps {
+	form: FormDialog;
+	width: number;
+	height: number;
+	theme: Theme;
+}
+
+export function FormDialogView({form, width, height, theme}: FormDialogViewProps) {
+	const labelWidth = Math.max(...form.fields.map(field => displayWidth(field.label))) + 1;
+	const valueWidth = Math.min(40, Math.max(16, Math.floor((width - 3 - labelWidth) * 0.55)));
+	const noteWidth = Math.max(0, width - 3 - labelWidth - valueWidth - 1);
+	const fixed = 1 + (form.subtitle ? 1 : 0) + 1 + 1 + messageLines + (form.footnote ? 1 : 0);
+	const room = Math.max(1, height - fixed);
+	const {start, end} = visibleFieldRange(form.fields.length, form.focus, room);
+	const message = formMessage(form);
+	const wrapped = message ? wrapText(message.text, width - 1, messageLines) : [];
+	const editing = !form.submitting;
+
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Text bold inverse color={theme.accent} wrap="truncate">
+				{fitText(` ${form.title}${form.submitting ? ' — sending…' : ''}`, width)}
+			</Text>
+			{form.subtitle ? (
+				<Text color={theme.color('muted')} wrap="truncate">
+					{fitText(` ${form.subtitle}`, width)}
+				</Text>
+			) : null}
+			<Text color={theme.color('muted')} wrap="truncate">
+				{fitText(start > 0 ? `   ↑ ${start} more` : ' ', width)}
+			</Text>
+			{form.fields.slice(start, end).map((field, offset) => {
+				const index = start + offset;
+				const focused = index === form.focus;
+				const value = valueText(field, focused, valueWidth, editing);
+				const error = form.errors[field.id];
+				const warning = form.warnings[field.id];
+				const note = error ? `✖ ${error}` : warning ? `⚠ ${warning}` : '';
+				return (
+					<Text key={field.id} wrap="truncate">
+						<Text color={focused ? theme.accent : undefined} bold={focused}>
+							{`${focused ? '›' : ' '} ${fitText(field.label, labelWidth)}`}
+						</Text>
+						<Text color={value.placeholder ? theme.color('muted') : undefined} underline={focused && field.kind === 'text'}>
+							{fitText(value.text, valueWidth)}
+						</Text>
+						<Text color={theme.color(error ? 'bad' : 'warn')}>{noteWidth > 2 ? ` ${fitText(note, noteWidth)}` : ''}</Text>
+					</Text>
+				);
+			})}
+			<Text color={theme.color('muted')} wrap="truncate">
+				{fitText(end < form.fields.length ? `   ↓ ${form.fields.length - end} more` : ' ', width)}
+			</Text>
+			{Array.from({length: messageLines}, (_, index) => (
+				<Text key={`message-${index}`} color={message ? theme.color(message.tone) : undefined} wrap="truncate">
+					{fitText(wrapped[index] ? ` ${wrapped[index] ?? ''}` : ' ', width)}
+				</Text>
+			))}
+			{form.footnote ? (
+				<Text color={theme.color('muted')} wrap="truncate">
+					{fitText(` ${form.footnote}`, width)}
+				</Text>
+			) : null}
+		</Box>
+	);
+}

@@ -1,0 +1,222 @@
+import {formatCount, parseCidr, usableAddressCount} from '../../model/addressing.js';
+import {endpointOn, membersOf, nameList} from '../../model/membership.js';
+import {networkJoinBlocker} from '../../model/refusals.js';
+import {containerNetworksText} from './pane-rows.js';
+import {isPredefinedNetwork, subnetsOf} from '../../model/selectors.js';
+import type {EngineSnapshot} from '../../model/store.js';
+import type {DockerContainer, DockerNetwork} from '../../model/types.js';
+import {creatableDrivers} from '../../model/validation.js';
+import type {ConnectInput, NetworkInput} from '../../model/validation.js';
+import type {FormDialog, FormField, PickerItem} from '../state/dialog-state.js';
+
+// What the action dialogs show, built from the snapshot: picker rows, form fields, the
+// lines of a confirmation. Pure; the actions hook decides when to show them.
+
+type Data = Pick<EngineSnapshot, 'networks' | 'containers'>;
+
+/** Addresses still free in the network's first IPv4 subnet, as a short text. */
+export function freeAddresses(network: DockerNetwork, containers: readonly DockerContainer[]): string {
+	const pool = network.pools.find(entry => parseCidr(entry.subnet)?.family === 4);
+	const cidr = pool ? parseCidr(pool.subnet) : undefined;
+	if (!cidr) return '–';
+	const used = membersOf(network, containers).filter(member => member.endpoint.ipv4 ?? member.endpoint.requestedIpv4).length;
+	const gateway = pool?.gateway ? 1n : 0n;
+	const free = usableAddressCount(cidr) - BigInt(used) - gateway;
+	return formatCount(free < 0n ? 0n : free);
+}
+
+const subnetText = (network: DockerNetwork): string => {
+	const {ipv4, ipv6} = subnetsOf(network);
+	return [...ipv4, ...ipv6].join(' ') || '–';
+};
+
+export const networkPickerColumns = ['NAME', 'DRIVER', 'SUBNET', 'FREE'];
+
+/** Networks `container` could join: not on them yet, and not host/none/ingress. */
+export function networksToJoin(container: DockerContainer, data: Data): {items: PickerItem[]; note?: string} {
+	const items: PickerItem[] = [];
+	const withheld: string[] = [];
+	for (const network of data.networks) {
+		if (endpointOn(container, network)) continue;
+		if (networkJoinBlocker(network)) {
+			withheld.push(network.name);
+			continue;
+		}
+
+		items.push({
+			id: network.id,
+			cells: [network.name, network.driver, subnetText(network), freeAddresses(network, data.containers)],
+			search: [network.name, network.driver, subnetText(network)],
+		});
+	}
+
+	const note = withheld.length > 0 ? `Not offered: ${nameList(withheld)} — a container gets host or none only at docker run.` : undefined;
+	return {items, note};
+}
+
+export const containerPickerColumns = ['NAME', 'STATE', 'NETWORKS'];
+
+export function containersToJoin(network: DockerNetwork, data: Data): PickerItem[] {
+	return data.containers
+		.filter(container => !endpointOn(container, network))
+		.map(container => {
+			const networks = containerNetworksText(container, data.containers);
+			return {id: container.id, cells: [container.name, container.state, networks], search: [container.name, container.state, networks]};
+		});
+}
+
+const endpointText = (address: string | undefined): string => address ?? 'no address';
+
+export const attachmentColumns = ['NAME', 'ADDRESS'];
+
+/** The networks a container is on, for picking which to leave. */
+export function networksOfContainer(container: DockerContainer, data: Data): PickerItem[] {
+	return container.endpoints.map(endpoint => {
+		const network = data.networks.find(item => item.id === endpoint.networkId || item.name === endpoint.networkName);
+		return {
+			id: network?.id ?? endpoint.networkId,
+			cells: [endpoint.networkName, endpointText(endpoint.ipv4 ?? endpoint.ipv6)],
+			search: [endpoint.networkName, endpoint.ipv4, endpoint.ipv6],
+		};
+	});
+}
+
+/** The containers on a network, for picking which to disconnect. */
+export function containersOfNetwork(network: DockerNetwork, data: Data): PickerItem[] {
+	return membersOf(network, data.containers).map(({container, endpoint}) => ({
+		id: container.id,
+		cells: [container.name, endpointText(endpoint.ipv4 ?? endpoint.ipv6)],
+		search: [container.name, endpoint.ipv4, endpoint.ipv6],
+	}));
+}
+
+function describeTarget(network: DockerNetwork, data: Data): string {
+	const parts = [network.driver, subnetText(network) === '–' ? 'no subnet' : subnetText(network)];
+	const gateways = network.pools.map(pool => pool.gateway).filter(Boolean);
+	if (gateways.length > 0) parts.push(`gateway ${gateways.join(' ')}`);
+	parts.push(`${membersOf(network, data.containers).length} attached`);
+	return parts.join(' · ');
+}
+
+export function connectFields(network: DockerNetwork): FormField[] {
+	const {ipv4, ipv6} = subnetsOf(network);
+	const fixedAllowed = !isPredefinedNetwork(network) && ipv4.length > 0;
+	return [
+		{
+			kind: 'text',
+			id: 'ipv4',
+			label: 'IPv4 address',
+			value: '',
+			placeholder: fixedAllowed ? `automatic (from ${ipv4[0] ?? ''})` : 'automatic (this network takes no fixed address)',
+		},
+		{
+			kind: 'text',
+			id: 'ipv6',
+			label: 'IPv6 address',
+			value: '',
+			placeholder: network.enableIPv6 && ipv6.length > 0 ? `automatic (from ${ipv6[0] ?? ''})` : 'none (IPv6 is off here)',
+		},
+		{kind: 'text', id: 'aliases', label: 'Aliases', value: '', placeholder: 'none · comma-separated, e.g. db, cache'},
+		{kind: 'text', id: 'links', label: 'Links', value: '', placeholder: 'none · container or container:alias'},
+		{kind: 'text', id: 'driverOptions', label: 'Driver options', value: '', placeholder: 'none · key=value, comma-separated'},
+	];
+}
+
+export function connectFormText(network: DockerNetwork, container: DockerContainer, data: Data): {title: string; subtitle: string; footnote: string} {
+	return {
+		title: `Connect ${container.name} to ${network.name}`,
+		subtitle: describeTarget(network, data),
+		footnote: 'Enter connects (empty fields: the engine decides) · Esc cancels, nothing changes',
+	};
+}
+
+export function networkFields(swarm: string | undefined): FormField[] {
+	return [
+		{kind: 'text', id: 'name', label: 'Name', value: '', placeholder: 'required, e.g. backend'},
+		{kind: 'choice', id: 'driver', label: 'Driver', value: 'bridge', choices: creatableDrivers(swarm)},
+		{kind: 'text', id: 'subnet', label: 'Subnet', value: '', placeholder: 'automatic, e.g. 10.201.3.0/24'},
+		{kind: 'text', id: 'gateway', label: 'Gateway', value: '', placeholder: "automatic (the subnet's first address)"},
+		{kind: 'text', id: 'ipRange', label: 'IP range', value: '', placeholder: 'the whole subnet, e.g. 10.201.3.128/25'},
+		{kind: 'toggle', id: 'ipv6', label: 'IPv6', value: false},
+		{kind: 'text', id: 'ipv6Subnet', label: 'IPv6 subnet', value: '', placeholder: 'e.g. fd00:201:3::/64'},
+		{kind: 'toggle', id: 'internal', label: 'Internal', value: false},
+		{kind: 'toggle', id: 'attachable', label: 'Attachable', value: false},
+		{kind: 'text', id: 'labels', label: 'Labels', value: '', placeholder: 'none · key=value, comma-separated'},
+		{kind: 'text', id: 'options', label: 'Driver options', value: '', placeholder: 'none · key=value, e.g. parent=eth0 (macvlan)'},
+	];
+}
+
+const text = (values: Record<string, string | boolean>, id: string): string => {
+	const value = values[id];
+	return typeof value === 'string' ? value : '';
+};
+
+const flag = (values: Record<string, string | boolean>, id: string): boolean => values[id] === true;
+
+export function connectInputOf(form: FormDialog): ConnectInput {
+	const values = Object.fromEntries(form.fields.map(field => [field.id, field.value]));
+	return {
+		ipv4: text(values, 'ipv4'),
+		ipv6: text(values, 'ipv6'),
+		aliases: text(values, 'aliases'),
+		links: text(values, 'links'),
+		driverOptions: text(values, 'driverOptions'),
+	};
+}
+
+export function networkInputOf(form: FormDialog): NetworkInput {
+	const values = Object.fromEntries(form.fields.map(field => [field.id, field.value]));
+	return {
+		name: text(values, 'name'),
+		driver: text(values, 'driver'),
+		subnet: text(values, 'subnet'),
+		gateway: text(values, 'gateway'),
+		ipRange: text(values, 'ipRange'),
+		ipv6: flag(values, 'ipv6'),
+		ipv6Subnet: text(values, 'ipv6Subnet'),
+		internal: flag(values, 'internal'),
+		attachable: flag(values, 'attachable'),
+		labels: text(values, 'labels'),
+		options: text(values, 'options'),
+	};
+}
+
+export function disconnectConfirmText(network: DockerNetwork, container: DockerContainer, force: boolean): {title: string; lines: string[]; prompt: string} {
+	const endpoint = endpointOn(container, network);
+	const address = endpoint?.ipv4 ?? endpoint?.ipv6;
+	const lines = [
+		`${container.name} (${container.state}) leaves ${network.name}${address ? ` and loses its address ${address} there` : ''}.`,
+	];
+	if (endpoint && endpoint.aliases.length > 0) lines.push(`Its aliases there: ${endpoint.aliases.join(', ')}.`);
+	if (force) lines.push('--force: the engine drops the endpoint even if it cannot clean it up normally (e.g. a stale endpoint).');
+	lines.push('u undoes it afterwards: reconnects with the same address and aliases.');
+	return {
+		title: `${force ? 'Force-disconnect' : 'Disconnect'} ${container.name} from ${network.name}?`,
+		lines,
+		prompt: `y ${force ? 'force-disconnects' : 'disconnects'} · any other key cancels`,
+	};
+}
+
+export function removeConfirmText(network: DockerNetwork, data: Data): {title: string; lines: string[]; prompt: string} {
+	const lines = [`${network.name}: ${network.driver}, ${subnetText(network) === '–' ? 'no subnet' : subnetText(network)}, scope ${network.scope}.`];
+	const sleepers = membersOf(network, data.containers).map(member => member.container.name);
+	if (sleepers.length > 0) {
+		lines.push(`Stopped containers still refer to it and will not start without it: ${nameList(sleepers)}.`);
+	}
+
+	lines.push('This cannot be undone.');
+	return {title: `Remove network ${network.name}?`, lines, prompt: 'y removes it · any other key cancels'};
+}
+
+export function pruneConfirmText(networks: readonly DockerNetwork[], filter: string, room: number): {title: string; lines: string[]; prompt: string} {
+	const count = `${networks.length} unused network${networks.length === 1 ? '' : 's'}`;
+	const intro = filter.trim() === '' ? [] : [`Only networks matching the filter "${filter}".`];
+	const outro = [
+		'Exactly these are removed, one at a time; a network created meanwhile is left alone.',
+		...(networks.some(network => network.scope === 'swarm') ? ['Swarm networks that services use are refused by the engine and reported.'] : []),
+	];
+	const listRoom = Math.max(1, room - intro.length - outro.length);
+	const rows = networks.map(network => `  ${network.name}  ${network.driver}  ${subnetText(network)}`);
+	const shown = rows.length > listRoom ? [...rows.slice(0, listRoom - 1), `  … and ${rows.length - listRoom + 1} more`] : rows;
+	return {title: `Prune ${count}?`, lines: [...intro, ...shown, ...outro], prompt: 'y removes them · any other key cancels'};
+}
