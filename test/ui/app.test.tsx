@@ -67,6 +67,13 @@ describe('the live app over a fake engine', () => {
 		assert.match(frame, /Tab next pane/);
 	});
 
+	test('a whole chunk typed faster than a render: filter, keep, open', async () => {
+		app = await renderApp();
+		await app.press('2/web\r\r');
+		const frame = await app.waitForFrame(text => text.includes('Container web'), 'the details of the filtered container');
+		assert.match(frame, /10\.88\.0\.2/);
+	});
+
 	test('too small a terminal says so instead of drawing', async () => {
 		app = await renderApp();
 		app.resize(40, 10);

@@ -46,6 +46,12 @@ describe('keymap', () => {
 	test('keys typed faster than a render are split into single presses', () => {
 		assert.deepEqual(splitKeys('jjk', none).map(press => press.input), ['j', 'j', 'k']);
 		assert.equal(splitKeys('D', {...none, shift: true}).length, 1);
+		const enters = splitKeys('\r\r', none);
+		assert.deepEqual(enters.map(press => press.key.return), [true, true]);
+		const typed = splitKeys('we\u007F\r', none);
+		assert.deepEqual(typed.map(press => [press.input, press.key.delete, press.key.return]), [['w', false, false], ['e', false, false], ['', true, false], ['', false, true]]);
+		assert.deepEqual(splitKeys('\u0003q', none)[0], {input: 'c', key: {...none, ctrl: true}});
+		assert.equal(splitKeys('\u001B[A', {...none, upArrow: true}).length, 1, 'escape sequences stay whole');
 	});
 
 	test('help lists every binding, and read-only marks the changing ones', () => {

@@ -67,20 +67,12 @@ function handleFilterKey(input: string, key: Key, context: InputContext, ui: UiS
 
 /** Handles one key event (which may carry several typed characters). */
 export function handleKey(input: string, key: Key, context: InputContext): void {
-	const first = context.getUi();
-	if (first.filtering && !first.overlay) {
-		handleFilterKey(input, key, context, first);
-		return;
-	}
-
-	const presses = splitKeys(input, key);
-	for (const [index, press] of presses.entries()) {
+	for (const press of splitKeys(input, key)) {
+		// Each press sees the state the previous one produced ("/web\r" filters, then keeps).
 		const ui = context.getUi();
 		if (ui.filtering && !ui.overlay) {
-			// A "/" earlier in this same chunk opened the filter: the rest is its text.
-			const rest = presses.slice(index).map(next => next.input).join('');
-			context.dispatch({type: 'typeFilter', text: rest});
-			return;
+			handleFilterKey(press.input, press.key, context, ui);
+			continue;
 		}
 
 		const binding = matchBinding(press.input, press.key, activeScopes(ui));

@@ -63,17 +63,32 @@ export function isPrintable(text: string): boolean {
 	return true;
 }
 
+const controlKeys: Record<string, Partial<Key>> = {
+	'\r': {return: true},
+	'\n': {return: true},
+	'\t': {tab: true},
+	'\u007F': {delete: true},
+	'\b': {backspace: true},
+};
+
+/** One character of a chunk as the key event Ink would have reported for it alone. */
+function keyOfCharacter(character: string): {input: string; key: Key} {
+	const control = controlKeys[character];
+	if (control) return {input: '', key: {...noKey, ...control}};
+	const code = character.charCodeAt(0);
+	// Ctrl-A … Ctrl-Z arrive as 0x01 … 0x1a; Ink reports them as the letter with ctrl.
+	if (code >= 1 && code <= 26) return {input: String.fromCharCode(code + 96), key: {...noKey, ctrl: true}};
+	return {input: character, key: {...noKey, shift: /[A-Z]/.test(character)}};
+}
+
 /**
- * Keys typed faster than the terminal is read arrive as one string ("jjj"). Split plain
- * text into one key event per character so each press counts.
+ * Keys typed faster than the terminal is read arrive as one chunk ("jjj", "\r\r",
+ * "web\r"). Split such a chunk into one key event per character so each press counts.
+ * Escape sequences (arrows, Home) are left whole: Ink has already parsed those.
  */
 export function splitKeys(input: string, key: Key): Array<{input: string; key: Key}> {
-	const plain = !key.ctrl && !key.meta && input.length > 1 && isPrintable(input);
-	if (!plain) return [{input, key}];
-	return [...input].map(character => ({
-		input: character,
-		key: {...noKey, shift: /[A-Z]/.test(character)},
-	}));
+	if (key.meta || input.length <= 1 || input.includes('\u001B')) return [{input, key}];
+	return [...input].map(keyOfCharacter);
 }
 
 /** Backspace: many terminals send DEL (0x7f), which Ink reports as `delete`. */
