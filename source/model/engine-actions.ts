@@ -260,7 +260,7 @@ export class EngineActions {
 		try {
 			await this.gateway.connect(request.networkId, request.containerId, request.options);
 		} catch (error) {
-			return this.failure(`Could not connect ${names.container} to ${names.network}`, error, this.context('connect', request.networkId, request.containerId));
+			return this.failure(`Could not connect ${names.container} to ${names.network}`, error, this.context('connect', request.networkId, request.containerId, names));
 		}
 
 		const endpoint = await this.endpointAfter(request.networkId, request.containerId, true);
@@ -268,7 +268,7 @@ export class EngineActions {
 	}
 
 	private async doDisconnect(request: DisconnectRequest, names: {network: string; container: string}): Promise<ActionResult> {
-		const context = this.context('disconnect', request.networkId, request.containerId);
+		const context = this.context('disconnect', request.networkId, request.containerId, names);
 		const was = this.storeEndpoint(request.networkId, request.containerId);
 		try {
 			await this.gateway.disconnect(request.networkId, request.containerId, request.force);
@@ -312,7 +312,7 @@ export class EngineActions {
 		try {
 			await this.gateway.removeNetwork(networkId);
 		} catch (error) {
-			return this.failure(`Could not remove network ${name}`, error, this.context('remove', networkId));
+			return this.failure(`Could not remove network ${name}`, error, this.context('remove', networkId, undefined, {network: name}));
 		}
 
 		if (wait) await this.settle(current => !current.networks.some(network => network.id === networkId));
@@ -324,14 +324,15 @@ export class EngineActions {
 		return {ok: false, message: `${what}: ${describeRefusal(refusal)}`, refusal};
 	}
 
-	private context(action: RefusalContext['action'], networkId: string, containerId?: string): RefusalContext {
+	/** `names` were taken before the request: a network removed meanwhile is gone from the store by now. */
+	private context(action: RefusalContext['action'], networkId: string, containerId?: string, names?: {network: string; container?: string}): RefusalContext {
 		const snapshot = this.store.getSnapshot();
 		return {
 			action,
 			network: snapshot.networks.find(network => network.id === networkId),
-			networkName: this.networkName(networkId),
+			networkName: names?.network ?? this.networkName(networkId),
 			container: containerId === undefined ? undefined : snapshot.containers.find(container => container.id === containerId),
-			containerName: containerId === undefined ? undefined : this.containerName(containerId),
+			containerName: containerId === undefined ? undefined : (names?.container ?? this.containerName(containerId)),
 			networks: snapshot.networks,
 			containers: snapshot.containers,
 		};

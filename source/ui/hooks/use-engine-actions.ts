@@ -119,7 +119,7 @@ export function useEngineActions({dispatch, dialogLines}: UseEngineActionsOption
 	const openConnectForm = (network: DockerNetwork, container: DockerContainer, data: Data): void => {
 		const text = connectFormText(network, container, data);
 		open(serial =>
-			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id}, text.title, connectFields(network), {
+			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, containerName: container.name}, text.title, connectFields(network), {
 				subtitle: text.subtitle,
 				footnote: text.footnote,
 			}),
@@ -310,7 +310,7 @@ export function useEngineActions({dispatch, dialogLines}: UseEngineActionsOption
 						type: 'problems',
 						errors: {},
 						warnings: {},
-						formError: `${network ? 'The container' : 'The network'} is gone: it was removed meanwhile. Esc closes this form.`,
+						formError: `${network ? `container ${flow.containerName}` : `network ${flow.networkName}`} is gone: it was removed meanwhile. Esc closes this form.`,
 					});
 					return;
 				}

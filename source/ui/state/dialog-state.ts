@@ -10,7 +10,8 @@ import type {Movement} from './ui-state.js';
 export type DialogFlow =
 	| {type: 'connectPickNetwork'; containerId: string}
 	| {type: 'connectPickContainer'; networkId: string}
-	| {type: 'connectOptions'; networkId: string; containerId: string}
+	/** Names kept for messages: the store forgets a network the moment it is removed. */
+	| {type: 'connectOptions'; networkId: string; containerId: string; networkName: string; containerName: string}
 	| {type: 'disconnectPickNetwork'; containerId: string; force: boolean}
 	| {type: 'disconnectPickContainer'; networkId: string; force: boolean}
 	| {type: 'disconnectConfirm'; networkId: string; containerId: string; force: boolean}

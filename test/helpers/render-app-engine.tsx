@@ -1,0 +1,107 @@
+import {render} from 'ink-testing-library';
+import React from 'react';
+import {App} from '../../source/app.js';
+import {createDockerGateway} from '../../source/engine/docker-gateway.js';
+import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
+import {EngineActions} from '../../source/model/engine-actions.js';
+import {EngineSync} from '../../source/model/engine-sync.js';
+import type {EngineGateway} from '../../source/model/gateway.js';
+import {HostMonitor} from '../../source/model/host-monitor.js';
+import {SnapshotStore} from '../../source/model/store.js';
+import {AppServicesProvider} from '../../source/ui/app-context.js';
+import type {AppServices} from '../../source/ui/app-context.js';
+import {createTheme} from '../../source/ui/theme.js';
+import {requireTestEngine} from './engine-harness.js';
+import {waitFor} from './render-app.js';
+
+// The whole app over the REAL test engine, driven by keystrokes like render-app.tsx drives it
+// over the fake: the real gateway, EngineSync and store, the real action service. Host
+// interfaces are left out (the pseudo-terminal tests cover them).
+
+export interface RenderAppOnEngineOptions {
+	columns?: number;
+	rows?: number;
+	readOnly?: boolean;
+}
+
+/** Records which gateway methods were called, to prove a request was (not) sent. */
+function recording(gateway: EngineGateway, calls: string[]): EngineGateway {
+	return new Proxy(gateway, {
+		get(target, property, receiver) {
+			const value: unknown = Reflect.get(target, property, receiver);
+			if (typeof value !== 'function') return value;
+			return (...args: unknown[]) => {
+				calls.push(String(property));
+				return (value as (...parameters: unknown[]) => unknown).apply(target, args);
+			};
+		},
+	});
+}
+
+export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) {
+	const engine = requireTestEngine();
+	const calls: string[] = [];
+	const gateway = recording(createDockerGateway(resolveEngineEndpoint({hostFlag: engine.dockerHost, env: {}, homeDir: '/nonexistent'})), calls);
+	const store = new SnapshotStore();
+	const sync = new EngineSync(gateway, store);
+	const monitor = new HostMonitor({unavailable: 'not part of this test'}, store);
+	const actions = options.readOnly ? undefined : new EngineActions(gateway, store);
+	let quitCount = 0;
+	const services: AppServices = {
+		store,
+		theme: createTheme(false),
+		readOnly: options.readOnly ?? false,
+		actions,
+		setInterfaceRatesActive: () => undefined,
+		quit: () => {
+			quitCount++;
+		},
+	};
+	const result = render(
+		<AppServicesProvider services={services}>
+			<App endpoint={engine.dockerHost} />
+		</AppServicesProvider>,
+	);
+	const stdout = result.stdout as unknown as {emit(event: string): void};
+	Object.defineProperty(stdout, 'columns', {value: options.columns ?? 100, configurable: true});
+	Object.defineProperty(stdout, 'rows', {value: options.rows ?? 40, configurable: true});
+	stdout.emit('resize');
+	sync.start();
+	monitor.start();
+	await sync.firstLoad;
+	const frame = (): string => result.lastFrame() ?? '';
+	await waitFor(() => frame().includes('● live'), 'the first live frame', 10_000);
+
+	return {
+		gateway,
+		store,
+		actions,
+		frame,
+		/** Gateway methods called so far, in order. */
+		calls,
+		get quitCount() {
+			return quitCount;
+		},
+		async press(...sequence: string[]): Promise<void> {
+			for (const key of sequence) {
+				const before = frame();
+				result.stdin.write(key);
+				await waitFor(() => frame() !== before, `the screen to change after ${JSON.stringify(key)}`, 500).catch(() => undefined);
+			}
+		},
+		async waitForFrame(predicate: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
+			await waitFor(() => predicate(frame()), what, timeoutMs);
+			return frame();
+		},
+		/** Waits until the store (fed by the engine's events) satisfies `predicate`. */
+		async waitForStore(predicate: (snapshot: ReturnType<SnapshotStore['getSnapshot']>) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+			await waitFor(() => predicate(store.getSnapshot()), what, timeoutMs);
+		},
+		cleanup(): void {
+			sync.stop();
+			monitor.stop();
+			result.unmount();
+			result.cleanup();
+		},
+	};
+}
