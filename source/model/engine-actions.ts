@@ -1,8 +1,9 @@
 import type {ConnectOptions, EngineGateway, NetworkCreateSpec} from './gateway.js';
 import {endpointOn, membersOf, nameList} from './membership.js';
-import {describeRefusal, explainRefusal} from './refusals.js';
+import {describeRefusal, explainRefusal, holdsEndpoint} from './refusals.js';
 import type {Refusal, RefusalContext} from './refusals.js';
 import {isPredefinedNetwork} from './selectors.js';
+import {keepIdentity, upsertById} from './store.js';
 import type {EngineSnapshot, SnapshotStore} from './store.js';
 import type {ContainerEndpoint, DockerContainer, DockerNetwork} from './types.js';
 
@@ -164,9 +165,12 @@ export class EngineActions {
 				const result = entry.kind === 'connected'
 					? await this.doDisconnect({networkId: entry.networkId, containerId: entry.containerId, force: false}, names)
 					: await this.restore(entry, names);
-				// A failed undo stays on the stack: the user can retry once the cause is fixed.
-				if (result.ok && this.undoStack.at(-1) === entry) this.undoStack.pop();
-				return {...result, message: result.ok ? `Undone: ${lowerFirst(result.message)}` : result.message};
+				// A failed undo stays on the stack, so the user can retry once the cause is fixed;
+				// unless its container or network is gone, which no retry can mend.
+				const gone = result.refusal?.kind === 'not-found';
+				if ((result.ok || gone) && this.undoStack.at(-1) === entry) this.undoStack.pop();
+				if (result.ok) return {...result, message: `Undone: ${lowerFirst(result.message)}`};
+				return gone ? {...result, message: `${result.message}; dropped from the undo list`} : result;
 			});
 		} finally {
 			this.inFlight.delete('undo');
@@ -371,6 +375,13 @@ export class EngineActions {
 	 * event brought it; if the event is late, the engine is asked directly.
 	 */
 	private async endpointAfter(networkId: string, containerId: string, present: boolean): Promise<ContainerEndpoint | undefined> {
+		const known = this.store.getSnapshot().containers.find(item => item.id === containerId);
+		if (present && known && !holdsEndpoint(known)) {
+			// Connecting a stopped container only changes its configuration, and the engine
+			// sends no event for that: read the container back and show what the engine has.
+			return this.readBack(networkId, containerId);
+		}
+
 		const settled = await this.settle(snapshot => {
 			const container = snapshot.containers.find(item => item.id === containerId);
 			if (!container) return !present;
@@ -379,10 +390,20 @@ export class EngineActions {
 			return present ? endpoint !== undefined && container.inspected : endpoint === undefined;
 		});
 		if (settled) return this.storeEndpoint(networkId, containerId, settled);
-		if (!present) return undefined;
+		return present ? this.readBack(networkId, containerId) : undefined;
+	}
+
+	/** Inspects the container and puts what the engine says into the store. */
+	private async readBack(networkId: string, containerId: string): Promise<ContainerEndpoint | undefined> {
 		const inspected = await this.safeInspectContainer(containerId);
+		if (!inspected) return undefined;
+		this.store.update(snapshot => {
+			const previous = snapshot.containers.find(item => item.id === containerId);
+			const containers = upsertById(snapshot.containers, keepIdentity(previous, inspected));
+			return containers === snapshot.containers ? snapshot : {...snapshot, containers};
+		});
 		const network = this.store.getSnapshot().networks.find(item => item.id === networkId) ?? {id: networkId, name: ''};
-		return inspected ? endpointOn(inspected, network) : undefined;
+		return endpointOn(inspected, network);
 	}
 
 	/** Resolves with the first snapshot that satisfies `done`, or undefined after the timeout. */

@@ -119,6 +119,24 @@ describe('connect through the UI', () => {
 	});
 });
 
+describe('a stopped container', () => {
+	test('connects although the engine sends no event for it; the pane shows it at once', async () => {
+		const network = uniqueName('stop-net');
+		const container = uniqueName('stop-ctn');
+		await resources.createNetwork(network, ['--subnet', '10.201.18.0/24']);
+		await resources.runContainer(container);
+		await dockerCli(['stop', '-t', '0', container]);
+		const current = await start();
+		await openConnectForm(current, container, network);
+		const sent = Date.now();
+		await current.press(keys.enter);
+		const frame = await current.waitForFrame(text => text.includes(`✔ Connected ${container} to ${network} (no address until it runs)`), 'the status');
+		assert.ok(Date.now() - sent < 3000, 'no wait for an event that never comes');
+		assert.match(rowOf(frame, container) ?? '', new RegExp(network));
+		assert.ok((await endpointsOf(container))[network]);
+	});
+});
+
 describe('disconnect and undo through the UI', () => {
 	test('d picks the network, confirms, disconnects; u reconnects with the same address and aliases', async () => {
 		const network = uniqueName('undo-net');

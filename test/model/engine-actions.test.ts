@@ -89,6 +89,15 @@ describe('connect and disconnect', () => {
 		assert.equal(actions.nextUndo(), undefined, 'a refused action leaves nothing to undo');
 	});
 
+	test('a stopped container is read back at once (the engine sends no event for it)', async () => {
+		const {actions, ids, endpoint} = await setup();
+		const started = Date.now();
+		const result = await actions.connect({networkId: ids.network('front'), containerId: ids.container('old'), options: {}});
+		assert.ok(Date.now() - started < 500);
+		assert.ok(endpoint('old', 'front'), 'in the store');
+		assert.match(result.message, /^Connected old to front/);
+	});
+
 	test('disconnect reports the old address; force is passed through', async () => {
 		const {gateway, actions, ids, endpoint} = await setup();
 		const result = await actions.disconnect({networkId: ids.network('bridge'), containerId: ids.container('ctn2'), force: true});
@@ -151,6 +160,22 @@ describe('undo', () => {
 		gateway.failure = undefined;
 		assert.equal(actions.nextUndo()?.kind, 'connected');
 		assert.equal((await actions.undo()).ok, true);
+	});
+
+	test('an undo whose network is gone is dropped, so older ones stay reachable', async () => {
+		const {gateway, actions, ids, endpoint} = await setup();
+		await actions.connect({networkId: ids.network('front'), containerId: ids.container('ctn1'), options: {}});
+		const spare = fakeNetwork({name: 'spare'});
+		gateway.state.networks.push(spare);
+		gateway.emit('network', 'create', spare.id);
+		gateway.container('ctn2').endpoints.push(endpointOn(spare, '10.9.0.2'));
+		gateway.emit('network', 'connect', spare.id, {container: ids.container('ctn2')});
+		await waitFor(() => endpoint('ctn2', 'spare') !== undefined, 'ctn2 on spare');
+		await actions.disconnect({networkId: spare.id, containerId: ids.container('ctn2'), force: false});
+		gateway.state.networks = gateway.state.networks.filter(network => network !== spare);
+		const result = await actions.undo();
+		assert.match(result.message, /is gone.*dropped from the undo list$/);
+		assert.equal(actions.nextUndo()?.kind, 'connected');
 	});
 
 	test('u pressed twice while the first undo is in flight undoes once', async () => {

@@ -215,7 +215,8 @@ export function pruneConfirmText(networks: readonly DockerNetwork[], filter: str
 		'Exactly these are removed, one at a time; a network created meanwhile is left alone.',
 		...(networks.some(network => network.scope === 'swarm') ? ['Swarm networks that services use are refused by the engine and reported.'] : []),
 	];
-	const listRoom = Math.max(1, room - intro.length - outro.length);
+	// Intro and outro sentences may wrap onto a second line on a narrow terminal.
+	const listRoom = Math.max(1, room - 2 * (intro.length + outro.length));
 	const rows = networks.map(network => `  ${network.name}  ${network.driver}  ${subnetText(network)}`);
 	const shown = rows.length > listRoom ? [...rows.slice(0, listRoom - 1), `  … and ${rows.length - listRoom + 1} more`] : rows;
 	return {title: `Prune ${count}?`, lines: [...intro, ...shown, ...outro], prompt: 'y removes them · any other key cancels'};
