@@ -140,6 +140,13 @@ const showCursor = '\u001B[?25h';
 
 async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
 	const info = await connectOrExplain(endpoint, gateway);
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		process.stderr.write(
+			'docknet: the full-screen view needs a terminal on stdin and stdout. For scripts and pipes, use `docknet snapshot` (text, --tree or --json).\n',
+		);
+		process.exit(2);
+	}
+
 	const store = new SnapshotStore();
 	const sync = new EngineSync(gateway, store);
 	const hostMonitor = new HostMonitor(hostSourceFor(endpoint), store);
