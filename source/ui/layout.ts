@@ -49,7 +49,17 @@ export function computeLayout(columns: number, rows: number, focus: PaneId, want
 	const overlayLines = body;
 
 	if (columns >= 150 && area >= 24) {
-		const top = Math.floor(area * 0.55);
+		// Networks and containers share the top row; what the taller of the two needs
+		// competes with the interfaces below, which keep any rows nobody needs (blank
+		// space belongs at the bottom, not between the panes).
+		const dataRows = Math.max(0, area - 2 * paneChrome);
+		const topBase = Math.floor(dataRows * 0.55);
+		const [top = 1, bottom = 1] = shareRows(
+			dataRows,
+			[topBase, dataRows - topBase],
+			wanted ? [Math.max(wanted.networks, wanted.containers), wanted.interfaces] : undefined,
+			1,
+		);
 		const left = Math.floor((columns - 1) * 0.45);
 		return {
 			columns,
@@ -57,9 +67,9 @@ export function computeLayout(columns: number, rows: number, focus: PaneId, want
 			tooSmall,
 			arrangement: 'wide',
 			panes: {
-				networks: box(left, top),
-				containers: box(columns - left - 1, top),
-				interfaces: box(columns, area - top),
+				networks: box(left, paneChrome + top),
+				containers: box(columns - left - 1, paneChrome + top),
+				interfaces: box(columns, paneChrome + bottom),
 			},
 			eventLines,
 			overlayLines,
@@ -90,28 +100,34 @@ const stackOrder: readonly PaneId[] = ['networks', 'containers', 'interfaces'];
 
 function stackedShares(dataRows: number, focus: PaneId, wanted: Record<PaneId, number> | undefined): Record<PaneId, number> {
 	const unfocused = Math.max(1, Math.floor(dataRows * 0.22));
-	const base: Record<PaneId, number> = {networks: unfocused, containers: unfocused, interfaces: unfocused};
-	base[focus] = Math.max(1, dataRows - 2 * unfocused);
-	if (!wanted) return base;
-	// Shrink panes to what they need (at least one row), then hand the spare rows to the
-	// panes that want more: the focused one first, then in screen order.
-	const share = {...base};
-	let spare = 0;
-	for (const pane of stackOrder) {
-		const need = Math.max(1, wanted[pane]);
-		if (need < share[pane]) {
-			spare += share[pane] - need;
-			share[pane] = need;
-		}
-	}
+	const base = stackOrder.map(pane => (pane === focus ? Math.max(1, dataRows - 2 * unfocused) : unfocused));
+	const shares = shareRows(dataRows, base, wanted && stackOrder.map(pane => wanted[pane]), stackOrder.indexOf(focus));
+	return {networks: shares[0] ?? 1, containers: shares[1] ?? 1, interfaces: shares[2] ?? 1};
+}
 
-	for (const pane of [focus, ...stackOrder.filter(other => other !== focus)]) {
-		const extra = Math.min(spare, Math.max(0, wanted[pane] - share[pane]));
-		share[pane] += extra;
+/**
+ * Splits rows between areas: each starts from its base share, shrinks to what it needs
+ * (at least one row), and the rows freed go to areas that want more — `first` before the
+ * others, then in order. Rows nobody needs stay with `first`, so the screen is filled.
+ */
+function shareRows(total: number, base: readonly number[], wanted: readonly number[] | undefined, first: number): number[] {
+	if (!wanted) return [...base];
+	const share = [...base];
+	let spare = Math.max(0, total - base.reduce((sum, value) => sum + value, 0));
+	share.forEach((value, index) => {
+		const need = Math.max(1, wanted[index] ?? 1);
+		if (need < value) {
+			spare += value - need;
+			share[index] = need;
+		}
+	});
+	const order = [first, ...share.keys()].filter((index, position, all) => all.indexOf(index) === position);
+	for (const index of order) {
+		const extra = Math.min(spare, Math.max(0, (wanted[index] ?? 0) - (share[index] ?? 0)));
+		share[index] = (share[index] ?? 0) + extra;
 		spare -= extra;
 	}
 
-	// Rows nobody needs stay with the focused pane, so the layout fills the screen.
-	share[focus] += spare;
+	share[first] = (share[first] ?? 0) + spare;
 	return share;
 }

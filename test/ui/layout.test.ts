@@ -36,6 +36,14 @@ describe('layout', () => {
 		assert.ok(layout.panes.containers.rowsVisible > 8);
 	});
 
+	test('wide: the top row shrinks to the longer of networks and containers', () => {
+		const layout = computeLayout(200, 50, 'networks', {networks: 4, containers: 6, interfaces: 30});
+		assert.equal(layout.panes.networks.rowsVisible, 6);
+		assert.equal(layout.panes.containers.rowsVisible, 6);
+		assert.ok(layout.panes.interfaces.rowsVisible >= 30);
+		assert.equal(3 + layout.eventLines + layout.panes.networks.height + layout.panes.interfaces.height, 49);
+	});
+
 	test('below 60x16 the terminal is too small', () => {
 		assert.ok(computeLayout(59, 30, 'networks').tooSmall);
 		assert.ok(computeLayout(100, 15, 'networks').tooSmall);
