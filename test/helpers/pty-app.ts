@@ -36,6 +36,10 @@ export interface StartDocknetOptions {
 	netns?: string;
 	/** Runs docknet through this command, e.g. ['setpriv', '--reuid=65534', …] (after ip netns exec). */
 	wrapper?: string[];
+	/** The docknet bundle to run (default dist/docknet.js); experiments pass a variant build. */
+	script?: string;
+	/** Options for node itself, before the script (e.g. --cpu-prof). */
+	nodeArgs?: string[];
 	/** Keep every byte received for rawOutput() (default true; the benchmark turns it off). */
 	recordOutput?: boolean;
 }
@@ -69,6 +73,8 @@ export interface DocknetPty {
 	press(keys: string): void;
 	resize(columns: number, rows: number): void;
 	readonly bytesReceived: number;
+	/** When output last arrived (performance.now()), or the spawn time. */
+	readonly lastOutputAt: number;
 	readonly columns: number;
 	readonly rows: number;
 	readonly exited: Promise<ExitStatus>;
@@ -118,7 +124,7 @@ export function startDocknet(options: StartDocknetOptions): DocknetPty {
 	let columns = options.columns ?? 100;
 	let rows = options.rows ?? 30;
 	const record = options.recordOutput ?? true;
-	const command = [process.execPath, docknetBundle, ...options.args];
+	const command = [process.execPath, ...(options.nodeArgs ?? []), options.script ?? docknetBundle, ...options.args];
 	const wrapped = [...(options.wrapper ?? []), ...command];
 	const full = options.netns === undefined ? wrapped : ['ip', 'netns', 'exec', options.netns, ...wrapped];
 	const [file, ...args] = full as [string, ...string[]];
@@ -127,6 +133,7 @@ export function startDocknet(options: StartDocknetOptions): DocknetPty {
 	const child: IPty = spawnPty(file, args, {name: 'xterm-256color', cols: columns, rows, cwd: repoRoot, env: childEnv(options.env)});
 
 	let bytesReceived = 0;
+	let lastOutputAt = performance.now();
 	const chunks: string[] = [];
 	let waiters: Waiter[] = [];
 	let exitStatus: ExitStatus | undefined;
@@ -173,6 +180,7 @@ export function startDocknet(options: StartDocknetOptions): DocknetPty {
 	// and credited to the moment that chunk arrived.
 	child.onData(data => {
 		const arrived = performance.now();
+		lastOutputAt = arrived;
 		bytesReceived += Buffer.byteLength(data);
 		if (record) chunks.push(data);
 		terminal.write(data, () => settleWaiters(arrived));
@@ -263,6 +271,9 @@ export function startDocknet(options: StartDocknetOptions): DocknetPty {
 		},
 		get bytesReceived() {
 			return bytesReceived;
+		},
+		get lastOutputAt() {
+			return lastOutputAt;
 		},
 		get columns() {
 			return columns;

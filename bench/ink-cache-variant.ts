@@ -1,0 +1,65 @@
+import {readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {repoRoot} from '../test/helpers/pty-app.js';
+
+// An experiment, not a fix: writes a copy of dist/docknet.js in which Ink keeps its text
+// measurements from one frame to the next, so `npm run bench -- --script=<copy>` shows what
+// that change would buy. Ink 6.8 builds a fresh OutputCaches for every frame (every line of a
+// 160x45 screen is tokenized and measured again, each time), and `widest-line`, called for
+// every <Text> on every frame, caches nothing.
+// Usage: tsx bench/ink-cache-variant.ts [out.js]   (default /tmp/docknet-ink-cache.js)
+
+const out = path.resolve(process.argv[2] ?? '/tmp/docknet-ink-cache.js');
+let bundle = readFileSync(path.join(repoRoot, 'dist', 'docknet.js'), 'utf8');
+
+function replaceOnce(from: string, to: string): void {
+	const at = bundle.indexOf(from);
+	if (at < 0 || bundle.indexOf(from, at + 1) >= 0) throw new Error(`expected exactly one occurrence of:\n${from}`);
+	bundle = bundle.slice(0, at) + to + bundle.slice(at + from.length);
+}
+
+// Each frame's caches fall back on the previous frame's: unchanged lines cost a lookup.
+replaceOnce(
+	`  getStyledChars(line) {
+    let cached = this.styledChars.get(line);
+    if (cached === void 0) {
+      cached = styledCharsFromTokens(tokenize(line));`,
+	`  static last;
+  previous;
+  constructor() {
+    this.previous = OutputCaches.last;
+    if (this.previous) this.previous.previous = void 0;
+    OutputCaches.last = this;
+  }
+  getStyledChars(line) {
+    let cached = this.styledChars.get(line);
+    if (cached === void 0) {
+      cached = this.previous?.styledChars.get(line) ?? styledCharsFromTokens(tokenize(line));`,
+);
+replaceOnce(
+	`    let cached = this.widths.get(text2);
+    if (cached === void 0) {
+      cached = stringWidth2(text2);`,
+	`    let cached = this.widths.get(text2);
+    if (cached === void 0) {
+      cached = this.previous?.widths.get(text2) ?? stringWidth2(text2);`,
+);
+// A bounded memo for widest-line.
+replaceOnce(
+	`function widestLine(string) {
+  let lineWidth = 0;`,
+	`var widestLineMemo = new Map();
+function widestLine(string) {
+  const known = widestLineMemo.get(string);
+  if (known !== void 0) return known;
+  if (widestLineMemo.size > 20000) widestLineMemo.clear();
+  const width = widestLineUncached(string);
+  widestLineMemo.set(string, width);
+  return width;
+}
+function widestLineUncached(string) {
+  let lineWidth = 0;`,
+);
+
+writeFileSync(out, bundle, {mode: 0o755});
+process.stderr.write(`wrote ${out}\n`);

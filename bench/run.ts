@@ -1,0 +1,543 @@
+import {execFileSync} from 'node:child_process';
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {performance} from 'node:perf_hooks';
+import {setTimeout as delay} from 'node:timers/promises';
+import {engineCall} from '../source/playground/engine-api.js';
+import {BUSYBOX_IMAGE, cleanupStaleEngines, ensureTestImage, startPrivateEngine} from '../source/playground/private-engine.js';
+import type {PrivateEngine} from '../source/playground/private-engine.js';
+import {cpuTicks, repoRoot, residentKb, startDocknet} from '../test/helpers/pty-app.js';
+import type {DocknetPty} from '../test/helpers/pty-app.js';
+import {startCountingProxy} from './count-proxy.js';
+import type {CountedRequest, CountingProxy} from './count-proxy.js';
+import {EngineEvents} from './engine-events.js';
+
+// `npm run bench`: docknet as a user feels it. A private engine (its own network namespace)
+// is seeded with N containers over N/10 networks; docknet runs in a 160x45 pseudo-terminal,
+// inside that namespace, talking to the engine through a proxy that counts its requests; a
+// headless xterm keeps the screen it draws. Targets: issue 5.
+//
+// Usage: npm run bench -- [--n=200[,1000]] [--cpu-prof] [--no-write] [--verbose]
+// --cpu-prof writes docknet's CPU profiles to bench/results/profiles/ (bench/profile-summary.ts
+// reads them); --script=<bundle> measures a variant build and writes no results.
+
+const ENGINE_NAME = 'docknet-bench';
+const LABEL = 'docknet.bench';
+const COLUMNS = 160;
+const ROWS = 45;
+const SEED_CONCURRENCY = 4;
+const STORM_CONCURRENCY = 8;
+const STORM_SIZE = 100;
+const STARTS = 20;
+const KEY_PRESSES = 50;
+const BYTES_SAMPLES = 3;
+const IDLE_MS = 10_000;
+const FRESH_MS = 5000;
+
+interface Options {
+	sizes: number[];
+	cpuProf: boolean;
+	write: boolean;
+	verbose: boolean;
+	/** A variant docknet bundle to measure instead of dist/docknet.js (experiments). */
+	script: string | undefined;
+}
+
+function parseOptions(argv: string[]): Options {
+	let sizes = [200, 1000];
+	let cpuProf = false;
+	let write = true;
+	let verbose = false;
+	let script: string | undefined;
+	for (const arg of argv) {
+		if (arg.startsWith('--n=')) {
+			sizes = arg
+				.slice(4)
+				.split(',')
+				.map(Number)
+				.filter(n => Number.isInteger(n) && n > 0);
+		} else if (arg === '--cpu-prof') cpuProf = true;
+		else if (arg === '--no-write') write = false;
+		else if (arg === '--verbose') verbose = true;
+		else if (arg.startsWith('--script=')) script = path.resolve(arg.slice('--script='.length));
+		else throw new Error(`unknown option ${arg} (use --n=200[,1000], --cpu-prof, --no-write, --verbose, --script=<bundle>)`);
+	}
+
+	if (sizes.length === 0) throw new Error('--n needs at least one positive integer');
+	return {sizes, cpuProf, write: write && script === undefined, verbose, script};
+}
+
+const say = (line: string): void => {
+	process.stderr.write(`[bench] ${line}\n`);
+};
+
+/** performance.now() as wall-clock milliseconds, comparable with the engine's timeNano. */
+const wall = (perfMs: number): number => performance.timeOrigin + perfMs;
+
+function percentile(values: number[], p: number): number {
+	if (values.length === 0) return Number.NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const rank = Math.ceil((p / 100) * sorted.length) - 1;
+	return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
+}
+
+const median = (values: number[]): number => percentile(values, 50);
+const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async (): Promise<void> => {
+		while (next < items.length) {
+			const index = next++;
+			await work(items[index] as T, index);
+		}
+	};
+
+	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine
+
+class BenchEngine {
+	constructor(readonly engine: PrivateEngine) {}
+
+	get socket(): string {
+		return this.engine.socketPath;
+	}
+
+	async createNetwork(name: string, subnet: string): Promise<void> {
+		await engineCall(this.socket, 'POST', '/networks/create', {
+			body: {Name: name, Driver: 'bridge', CheckDuplicate: true, IPAM: {Config: [{Subnet: subnet}]}, Labels: {[LABEL]: '1'}},
+		});
+	}
+
+	async createContainer(name: string, network: string): Promise<string> {
+		const response = await engineCall(this.socket, 'POST', `/containers/create?name=${encodeURIComponent(name)}`, {
+			body: {Image: BUSYBOX_IMAGE, Cmd: ['sleep', '1000000'], Labels: {[LABEL]: '1'}, HostConfig: {NetworkMode: network}},
+		});
+		return (JSON.parse(response.body) as {Id: string}).Id;
+	}
+
+	async start(id: string): Promise<void> {
+		await engineCall(this.socket, 'POST', `/containers/${id}/start`, {accept: [304]});
+	}
+
+	async run(name: string, network: string): Promise<string> {
+		const id = await this.createContainer(name, network);
+		await this.start(id);
+		return id;
+	}
+
+	async runningCount(): Promise<number> {
+		const response = await engineCall(this.socket, 'GET', '/containers/json');
+		return (JSON.parse(response.body) as unknown[]).length;
+	}
+
+	async version(): Promise<string> {
+		const response = await engineCall(this.socket, 'GET', '/version');
+		return (JSON.parse(response.body) as {Version: string}).Version;
+	}
+}
+
+const networkName = (index: number): string => `net-${String(index).padStart(3, '0')}`;
+// Up to 256 × 10 /24 networks; Docker's default pools run out after about 30.
+const subnetOf = (index: number): string => `10.${100 + Math.floor(index / 256)}.${index % 256}.0/24`;
+const seedName = (index: number): string => `c-${String(index).padStart(4, '0')}`;
+
+async function seed(engine: BenchEngine, n: number): Promise<string[]> {
+	const networks = Array.from({length: Math.max(1, Math.floor(n / 10))}, (_, index) => networkName(index));
+	const started = performance.now();
+	for (const [index, name] of networks.entries()) await engine.createNetwork(name, subnetOf(index));
+	let done = 0;
+	await forEachLimited(
+		Array.from({length: n}, (_, index) => index),
+		SEED_CONCURRENCY,
+		async index => {
+			await engine.run(seedName(index), networks[index % networks.length] as string);
+			done++;
+			if (done % 100 === 0) say(`  ${done}/${n} containers running`);
+		},
+	);
+	say(`seeded ${n} containers on ${networks.length} networks in ${round((performance.now() - started) / 1000)} s`);
+	return networks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The screen
+
+const containerName = /\b(\d{3}-[a-z]+-\d+|c-\d{4})\b/;
+
+/** The name of the selected container row (drawn in inverse video). */
+function selectedContainer(app: DocknetPty): string | undefined {
+	for (const text of app.highlighted()) {
+		const match = containerName.exec(text);
+		if (match && !text.startsWith('2 Containers')) return match[1];
+	}
+
+	return undefined;
+}
+
+const rowShows = (name: string, state: string) => (lines: string[]) =>
+	lines.some(line => line.includes(name) && new RegExp(`\\b${state}\\b`).test(line));
+
+/** Resolves once no output arrived for `ms`. */
+async function quiet(app: DocknetPty, ms: number, timeoutMs = 60_000): Promise<void> {
+	const deadline = performance.now() + timeoutMs;
+	while (performance.now() - app.lastOutputAt < ms) {
+		if (performance.now() > deadline) throw new Error(`the screen did not settle for ${ms} ms within ${timeoutMs} ms`);
+		await delay(10);
+	}
+}
+
+/** Selects the first row, so rows inserted at the top stay on screen. */
+async function home(app: DocknetPty): Promise<void> {
+	app.press('g');
+	await quiet(app, 100);
+}
+
+/** Presses a key and returns the ms until the selection moved on screen. */
+async function keyLatency(app: DocknetPty, key: string, timeoutMs = 10_000): Promise<number> {
+	const before = selectedContainer(app);
+	const pressed = performance.now();
+	app.press(key);
+	const at = await app.waitFor(() => {
+		const now = selectedContainer(app);
+		return now !== undefined && now !== before;
+	}, `the selection to move from ${before ?? '?'} after "${key}"`, timeoutMs);
+	return at - pressed;
+}
+
+function summarizeRequests(requests: readonly CountedRequest[]): Record<string, number> {
+	const summary: Record<string, number> = {};
+	for (const request of requests) {
+		const route = `${request.method} ${request.path.replace(/\?.*$/, '').replace(/[0-9a-f]{64}/g, ':id').replace(/^\/v[\d.]+/, '')}`;
+		summary[route] = (summary[route] ?? 0) + 1;
+	}
+
+	return summary;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One size
+
+interface Figure {
+	figure: string;
+	value: number;
+	unit: string;
+	target: string;
+	pass: boolean | undefined;
+}
+
+interface SizeResult {
+	n: number;
+	figures: Figure[];
+	details: Record<string, unknown>;
+}
+
+interface Targets {
+	firstFrameMs: number;
+	keyMedianMs: number;
+	memoryMb: number;
+}
+
+const targetsFor = (n: number): Targets =>
+	n >= 1000 ? {firstFrameMs: 1000, keyMedianMs: 30, memoryMb: 150} : {firstFrameMs: 350, keyMedianMs: 16, memoryMb: 90};
+
+async function measureSize(n: number, options: Options): Promise<SizeResult> {
+	const targets = targetsFor(n);
+	const figures: Figure[] = [];
+	const details: Record<string, unknown> = {};
+	const add = (figure: string, value: number, unit: string, target: string, pass: boolean | undefined): void => {
+		figures.push({figure, value: round(value), unit, target, pass});
+		say(`  ${figure}: ${round(value)} ${unit} (target ${target})${pass === undefined ? '' : pass ? ' ✓' : ' ✗'}`);
+	};
+
+	say(`N = ${n}: starting the private engine ${ENGINE_NAME}`);
+	for (const removed of await cleanupStaleEngines(ENGINE_NAME)) say(`removed remains of an earlier run: ${removed}`);
+	const privateEngine = await startPrivateEngine({name: ENGINE_NAME});
+	const apps: DocknetPty[] = [];
+	let proxy: CountingProxy | undefined;
+	let events: EngineEvents | undefined;
+	const stopAll = async (): Promise<void> => {
+		for (const app of apps) await app.dispose();
+		events?.close();
+		await proxy?.close();
+		const stopping = performance.now();
+		await privateEngine.stop();
+		say(`engine stopped in ${round((performance.now() - stopping) / 1000)} s`);
+	};
+
+	const onSignal = (): void => {
+		say('interrupted: stopping docknet and the engine');
+		void stopAll().finally(() => process.exit(130));
+	};
+
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	try {
+		await ensureTestImage(privateEngine.dockerHost);
+		const engine = new BenchEngine(privateEngine);
+		details['dockerVersion'] = await engine.version();
+		const networks = await seed(engine, n);
+		const network = networks[0] as string;
+		proxy = await startCountingProxy(path.join(os.tmpdir(), `docknet-bench-proxy-${process.pid}.sock`), privateEngine.socketPath);
+		events = new EngineEvents(privateEngine.socketPath);
+		await events.open();
+		const cpuProfDir = path.join(repoRoot, 'bench', 'results', 'profiles');
+		const spawn = (): DocknetPty => {
+			const app = startDocknet({
+				args: ['--host', `unix://${(proxy as CountingProxy).socketPath}`],
+				netns: privateEngine.netns,
+				columns: COLUMNS,
+				rows: ROWS,
+				recordOutput: false,
+				...(options.script === undefined ? {} : {script: options.script}),
+				nodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+			});
+			apps.push(app);
+			return app;
+		};
+
+		// First frame: three starts, median.
+		const firstFrames: number[] = [];
+		let app: DocknetPty | undefined;
+		let startupRequests: CountedRequest[] = [];
+		for (let attempt = 0; attempt < 3; attempt++) {
+			const spawned = performance.now();
+			app = spawn();
+			const at = await app.waitFor(rowShows('c-0', 'running'), 'the first container rows', 30_000);
+			firstFrames.push(at - spawned);
+			await app.waitForText(`${n} containers, ${n} running`, 60_000);
+			await quiet(app, 500);
+			startupRequests = proxy.requestsSince(spawned);
+			if (attempt < 2) {
+				app.press('q');
+				await app.exited;
+			}
+		}
+
+		if (app === undefined) throw new Error('docknet did not start');
+		add('first frame (median of 3)', median(firstFrames), 'ms', `≤ ${targets.firstFrameMs} ms`, median(firstFrames) <= targets.firstFrameMs);
+		details['firstFramesMs'] = firstFrames.map(value => round(value));
+		details['startupRequests'] = {total: startupRequests.length, byRoute: summarizeRequests(startupRequests)};
+
+		const pid = app.nodePid();
+		if (pid === undefined) throw new Error('no docknet node process found');
+
+		// Idle: nothing happens on the engine for 10 s.
+		await quiet(app, 1000);
+		const idleTicks = cpuTicks(pid);
+		const idleBytes = app.bytesReceived;
+		const idleRequests = proxy.requests.length;
+		const idleStarted = performance.now();
+		await delay(IDLE_MS);
+		const idleSeconds = (performance.now() - idleStarted) / 1000;
+		const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim()) || 100;
+		const idleCpu = ((cpuTicks(pid) - idleTicks) / clockTicks / idleSeconds) * 100;
+		add('idle CPU (10 s)', idleCpu, '%', '≤ 0.5 %', idleCpu <= 0.5);
+		add('idle bytes written (10 s)', app.bytesReceived - idleBytes, 'B', '0 B', app.bytesReceived - idleBytes === 0);
+		details['idleRequests'] = proxy.requests.length - idleRequests;
+		details['rssAfterStartMb'] = round(residentKb(pid) / 1024);
+
+		// Key → screen: the containers pane, j pressed 50 times.
+		app.press('2');
+		await app.waitFor(() => app?.highlighted().some(text => text.startsWith('2 Containers')) ?? false, 'the containers pane focused');
+		app.press('g');
+		await app.waitFor(() => selectedContainer(app as DocknetPty) !== undefined, 'a selected container');
+		await quiet(app, 200);
+		const keyTimes: number[] = [];
+		for (let press = 0; press < KEY_PRESSES; press++) {
+			keyTimes.push(await keyLatency(app, 'j'));
+			// A user's key repeat is ~30/s; waiting for quiet keeps samples independent.
+			await quiet(app, 30);
+		}
+
+		add('key → screen median', median(keyTimes), 'ms', `≤ ${targets.keyMedianMs} ms`, median(keyTimes) <= targets.keyMedianMs);
+		add('key → screen p95', percentile(keyTimes, 95), 'ms', '–', undefined);
+		details['keyMs'] = keyTimes.map(value => round(value));
+		// Start → screen: `docker run` 20 times (create, then start), each named to sort first
+		// so the row is on screen.
+		const startTimes: number[] = [];
+		const startCalls: number[] = [];
+		const startEventCounts: number[] = [];
+		const startRoutes: CountedRequest[] = [];
+		for (let index = 0; index < STARTS; index++) {
+			// Descending names: each new row lands at the top, above the selection, on screen.
+			const name = `000-s-${String(99 - index).padStart(2, '0')}`;
+			await home(app);
+			const mark = performance.now();
+			const id = await engine.createContainer(name, network);
+			await engine.start(id);
+			const started = await events.waitFor(event => event.type === 'container' && event.action === 'start' && event.id === id);
+			const seen = await app.waitFor(rowShows(name, 'running'), `${name} running`, 30_000);
+			startTimes.push(wall(seen) - started.timeMs);
+			await quiet(app, 300);
+			const requests = proxy.requestsSince(mark);
+			startRoutes.push(...requests);
+			startCalls.push(requests.length);
+			startEventCounts.push(events.events.filter(event => event.timeMs >= wall(mark) && (event.type === 'container' || event.type === 'network')).length);
+		}
+
+		add('start → screen median', median(startTimes), 'ms', '≤ 25 ms', median(startTimes) <= 25);
+		add('start → screen p95', percentile(startTimes, 95), 'ms', '≤ 60 ms', percentile(startTimes, 95) <= 60);
+		const totalCalls = startCalls.reduce((sum, value) => sum + value, 0);
+		const totalEvents = startEventCounts.reduce((sum, value) => sum + value, 0);
+		const callsPerEvent = totalCalls / Math.max(1, totalEvents);
+		add('engine calls per event', callsPerEvent, 'calls', '≤ 2', callsPerEvent <= 2);
+		details['startMs'] = startTimes.map(value => round(value));
+		details['callsPerDockerRun'] = {median: median(startCalls), eventsPerDockerRun: median(startEventCounts), byRoute: summarizeRequests(startRoutes)};
+
+		// Bytes per change: one `docker run` whose row appears at the top of the list, measured
+		// from the create call until the screen settles, once no "new" mark is pending. The
+		// mark's expiry (5 s later) redraws the row again; reported apart.
+		await delay(FRESH_MS + 300);
+		await quiet(app, 300);
+		const changeBytes: number[] = [];
+		for (let index = 0; index < BYTES_SAMPLES; index++) {
+			const name = `000-b-${9 - index}`;
+			await home(app);
+			const before = app.bytesReceived;
+			await engine.run(name, network);
+			await app.waitFor(rowShows(name, 'running'), `${name} running`, 30_000);
+			await quiet(app, 500);
+			changeBytes.push(app.bytesReceived - before);
+		}
+
+		const beforeExpiry = app.bytesReceived;
+		await delay(FRESH_MS + 300);
+		await quiet(app, 300);
+		add('bytes per change (docker run)', median(changeBytes), 'B', '≤ 2048 B', median(changeBytes) <= 2048);
+		details['bytesPerChange'] = changeBytes;
+		details['bytesPerNewMarkExpiry'] = round((app.bytesReceived - beforeExpiry) / BYTES_SAMPLES);
+
+		// Storm: 100 containers created, then started together; keys pressed throughout.
+		const stormNames = Array.from({length: STORM_SIZE}, (_, index) => `001-storm-${String(index).padStart(3, '0')}`);
+		const stormIds: string[] = [];
+		await forEachLimited(stormNames, SEED_CONCURRENCY, async (name, index) => {
+			stormIds[index] = await engine.createContainer(name, networks[index % networks.length] as string);
+		});
+		await quiet(app, 500);
+		await delay(FRESH_MS + 300);
+		await quiet(app, 300);
+		const stormMark = performance.now();
+		let stormOver = false;
+		const stormKeys: number[] = [];
+		let keyFailures = 0;
+		const keyLoop = (async () => {
+			let down = true;
+			while (!stormOver) {
+				try {
+					stormKeys.push(await keyLatency(app as DocknetPty, down ? 'j' : 'k', 5000));
+				} catch {
+					keyFailures++;
+				}
+
+				down = !down;
+				await delay(30);
+			}
+		})();
+		await forEachLimited(stormIds, STORM_CONCURRENCY, async id => engine.start(id));
+		const stormStartsDone = performance.now();
+		const stormEvents = await Promise.all(
+			stormIds.map(async id => events?.waitFor(event => event.type === 'container' && event.action === 'start' && event.id === id)),
+		);
+		const lastStart = Math.max(...stormEvents.map(event => event?.timeMs ?? 0));
+		const running = await engine.runningCount();
+		const agreed = await app.waitForText(`containers, ${running} running`, 60_000);
+		stormOver = true;
+		await keyLoop;
+		const settle = wall(agreed) - lastStart;
+		add('storm settles after last start', settle, 'ms', '≤ 1000 ms', settle <= 1000);
+		const worstKey = Math.max(...stormKeys);
+		add('worst key → screen during storm', worstKey, 'ms', '≤ 100 ms', worstKey <= 100 && keyFailures === 0);
+		const stormRequests = proxy.requestsSince(stormMark);
+		details['storm'] = {
+			startsTookMs: round(stormStartsDone - stormMark),
+			keyPresses: stormKeys.length,
+			keyFailures,
+			keyMedianMs: round(median(stormKeys)),
+			requests: stormRequests.length,
+			byRoute: summarizeRequests(stormRequests),
+		};
+		await quiet(app, 500);
+		const rssMb = residentKb(pid) / 1024;
+		add('memory (RSS after storm)', rssMb, 'MB', `≤ ${targets.memoryMb} MB`, rssMb <= targets.memoryMb);
+
+		app.press('q');
+		const exit = await app.exited;
+		details['exitCode'] = exit.exitCode;
+		return {n, figures, details};
+	} finally {
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
+		await stopAll();
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function printTable(result: SizeResult, verbose: boolean, script: string | undefined): void {
+	const rows = result.figures.map(figure => [
+		figure.figure,
+		`${figure.value} ${figure.unit}`,
+		figure.target,
+		figure.pass === undefined ? '' : figure.pass ? 'pass' : 'FAIL',
+	]);
+	const header = ['figure', 'value', 'target', ''];
+	const widths = header.map((title, column) => Math.max(title.length, ...rows.map(row => (row[column] ?? '').length)));
+	const line = (cells: string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+	process.stdout.write(`\ndocknet benchmark, N = ${result.n} (${COLUMNS}x${ROWS} pty, ${os.cpus().length} cores${script ? `, ${path.basename(script)}` : ''})\n`);
+	process.stdout.write(`${line(header)}\n${line(widths.map(width => '-'.repeat(width)))}\n`);
+	for (const row of rows) process.stdout.write(`${line(row)}\n`);
+	if (verbose) process.stdout.write(`details: ${JSON.stringify(result.details, null, 1)}\n`);
+}
+
+function writeResults(results: SizeResult[]): void {
+	const dir = path.join(repoRoot, 'bench', 'results');
+	mkdirSync(dir, {recursive: true});
+	const date = new Date().toISOString();
+	const machine = {cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryMb: Math.round(os.totalmem() / 1024 / 1024), node: process.version, kernel: os.release()};
+	const run = {date, machine, terminal: `${COLUMNS}x${ROWS}`, results};
+	writeFileSync(path.join(dir, `${date.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(run, null, 2)}\n`);
+	// latest.json keeps the newest result per size, so a run of one size keeps the other's.
+	const latestFile = path.join(dir, 'latest.json');
+	let previous: SizeResult[] = [];
+	if (existsSync(latestFile)) {
+		try {
+			previous = (JSON.parse(readFileSync(latestFile, 'utf8')) as {sizes?: Array<SizeResult & {date: string}>}).sizes ?? [];
+		} catch {
+			previous = [];
+		}
+	}
+
+	const measured = new Set(results.map(result => result.n));
+	const sizes = [...previous.filter(result => !measured.has(result.n)), ...results.map(result => ({...result, date}))].sort((a, b) => a.n - b.n);
+	writeFileSync(latestFile, `${JSON.stringify({machine, terminal: `${COLUMNS}x${ROWS}`, sizes}, null, 2)}\n`);
+	say(`results written to bench/results/latest.json and bench/results/${path.basename(date.replace(/[:.]/g, '-'))}.json`);
+}
+
+async function main(): Promise<void> {
+	const options = parseOptions(process.argv.slice(2));
+	if (process.getuid?.() !== 0) throw new Error('the benchmark starts a private Docker engine: run it as root');
+	const results: SizeResult[] = [];
+	for (const n of options.sizes) {
+		const started = performance.now();
+		const result = await measureSize(n, options);
+		result.details['benchSeconds'] = round((performance.now() - started) / 1000);
+		results.push(result);
+		printTable(result, options.verbose, options.script);
+	}
+
+	if (options.write) writeResults(results);
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		process.exit(1);
+	},
+);
