@@ -1,5 +1,6 @@
 import {EventEmitter} from 'node:events';
 import stringWidth from 'string-width';
+import {sgr, toCells} from './styled-cells.js';
 
 // Ink hands docknet whole frames (render option `debug: true`) and this writer puts them
 // on the alternate screen, rewriting only the lines that changed, each at an absolute
@@ -17,6 +18,9 @@ export interface TerminalStream {
 }
 
 const escape = '\u001B[';
+// Equal cells between two changed runs below this count are rewritten rather than skipped:
+// a cursor move costs about as much.
+const mergeGap = 8;
 const beginSynchronized = `${escape}?2026h`;
 const endSynchronized = `${escape}?2026l`;
 // A write made only of control sequences (Ink showing the cursor on exit) is not a frame.
@@ -99,20 +103,84 @@ export class FrameWriter extends EventEmitter {
 		const count = Math.max(lines.length, this.previous.length);
 		for (let index = 0; index < count; index++) {
 			const line = lines[index];
-			if (!repaint && line === this.previous[index]) continue;
+			const before = this.previous[index];
+			if (!repaint && line === before) continue;
 			if (line === undefined) {
 				update += `${escape}${index + 1};1H${escape}2K`;
 				continue;
 			}
 
 			if (repaint && line === '') continue;
-			update += `${escape}${index + 1};1H${line}`;
-			// Erase what is left of the old line, but never on a full-width line: there
-			// the cursor waits past the last column and the erase would eat that cell.
-			if (stringWidth(line) < this.columns) update += `${escape}K`;
+			update += (!repaint && before !== undefined && this.changedCells(index, before, line)) || this.wholeLine(index, line);
 		}
 
 		this.previous = lines;
+		return update;
+	}
+
+	private wholeLine(index: number, line: string): string {
+		// Erase what is left of the old line, but never on a full-width line: there the
+		// cursor waits past the last column and the erase would eat that cell.
+		return `${escape}${index + 1};1H${line}${stringWidth(line) < this.columns ? `${escape}K` : ''}`;
+	}
+
+	/**
+	 * Rewrites only the runs of cells that differ, the way curses does: a new container
+	 * row shifts the rows below it, but most of their cells (states, images, padding) stay.
+	 * Undefined when a line cannot be parsed into cells.
+	 */
+	private changedCells(index: number, before: string, line: string): string | undefined {
+		const oldCells = toCells(before);
+		const newCells = toCells(line);
+		if (!oldCells || !newCells) return undefined;
+		const same = (at: number): boolean =>
+			oldCells[at]?.text === newCells[at]?.text && oldCells[at]?.style === newCells[at]?.style;
+		let update = '';
+		// Every write ends with the default style (Ink's lines close their colours, and
+		// this method resets at its end), so a run starts from plain.
+		let style = '';
+		let cursor = -1;
+		let at = 0;
+		while (at < newCells.length) {
+			if (same(at)) {
+				at++;
+				continue;
+			}
+
+			// A run of changed cells, merged with the next run when the gap is shorter
+			// than the cursor move it would save.
+			let start = at;
+			if (newCells[start]?.text === '' && start > 0) start--;
+			let end = at;
+			let gap = 0;
+			for (let next = at + 1; next < newCells.length && gap < mergeGap; next++) {
+				if (same(next)) gap++;
+				else {
+					end = next;
+					gap = 0;
+				}
+			}
+
+			update += `${escape}${index + 1};${start + 1}H`;
+			for (let cell = start; cell <= end; cell++) {
+				const {text, style: cellStyle} = newCells[cell] as {text: string; style: string};
+				if (cellStyle !== style) {
+					update += sgr(cellStyle);
+					style = cellStyle;
+				}
+
+				update += text;
+			}
+
+			at = end + 1;
+			cursor = at;
+		}
+
+		if (style) update += sgr('');
+		if (newCells.length < oldCells.length && newCells.length < this.columns) {
+			update += `${cursor === newCells.length ? '' : `${escape}${index + 1};${newCells.length + 1}H`}${escape}K`;
+		}
+
 		return update;
 	}
 

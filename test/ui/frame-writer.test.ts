@@ -14,13 +14,14 @@ class FakeTerminal extends EventEmitter {
 }
 
 describe('FrameWriter', () => {
-	test('the first frame clears and draws; later frames rewrite only changed lines, at absolute rows', () => {
+	test('the first frame clears and draws; later frames rewrite only changed cells, at absolute positions', () => {
 		const terminal = new FakeTerminal();
 		const writer = new FrameWriter(terminal, {synchronized: false});
 		const first = writer.diff('header\nrow one\nrow two\nfooter');
 		assert.ok(first.startsWith('\u001B[H\u001B[2J'));
 		const second = writer.diff('header\nrow one\nrow 2\nfooter');
-		assert.equal(second, '\u001B[3;1Hrow 2\u001B[K');
+		// "row t|wo" becomes "row 2": one cell written at column 5, the rest erased.
+		assert.equal(second, '\u001B[3;5H2\u001B[K');
 		assert.equal(writer.diff('header\nrow one\nrow 2\nfooter'), '', 'nothing changed, nothing written');
 	});
 
@@ -34,6 +35,28 @@ describe('FrameWriter', () => {
 		const writer = new FrameWriter(new FakeTerminal(), {synchronized: false});
 		writer.diff('x');
 		assert.equal(writer.diff('y'.repeat(20)), `\u001B[1;1H${'y'.repeat(20)}`);
+		assert.equal(writer.diff(`${'y'.repeat(19)}z`), '\u001B[1;20Hz', 'a change in the last column is written alone');
+	});
+
+	test('styled cells: a colour change alone is rewritten with its style, then reset', () => {
+		const writer = new FrameWriter(new FakeTerminal(), {synchronized: false});
+		writer.diff('name \u001B[32mrunning\u001B[39m image');
+		const update = writer.diff('name \u001B[33mpaused \u001B[39m image');
+		assert.equal(update, '\u001B[1;6H\u001B[0;33mpaused \u001B[0m');
+	});
+
+	test('distant changes are separate runs; close ones are merged', () => {
+		const writer = new FrameWriter(new FakeTerminal(), {synchronized: false});
+		writer.diff('a123456789012345b');
+		assert.equal(writer.diff('X123456789012345Y'), '\u001B[1;1HX\u001B[1;17HY');
+		writer.diff('abcdef');
+		assert.equal(writer.diff('XbcdeY'), '\u001B[1;1HXbcdeY');
+	});
+
+	test('wide characters stay whole', () => {
+		const writer = new FrameWriter(new FakeTerminal(), {synchronized: false});
+		writer.diff('ab界cd');
+		assert.equal(writer.diff('ab世cd'), '\u001B[1;3H世');
 	});
 
 	test('a resize repaints everything and is passed on to Ink', () => {

@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import {Text} from 'ink';
 import React, {memo} from 'react';
 import type {Segment} from '../presentation/columns.js';
@@ -11,16 +12,25 @@ export interface TableRowProps {
 	theme: Theme;
 }
 
-function TableRowView({segments, selected, related, theme}: TableRowProps) {
-	return (
-		<Text inverse={selected} bold={related && !selected} wrap="truncate">
-			{segments.map((segment, index) => (
-				<Text key={index} color={related && !selected ? theme.accent : theme.color(segment.tone)}>
-					{segment.text}
-				</Text>
-			))}
-		</Text>
-	);
+type ChalkColor = 'green' | 'yellow' | 'red' | 'gray' | 'cyan' | 'magentaBright';
+
+function paint(text: string, color: string | undefined): string {
+	return color === undefined ? text : chalk[color as ChalkColor](text);
+}
+
+/**
+ * The row as one styled string. One Ink text node per row instead of one per cell: Ink's
+ * layout and output cost grows with nodes, and a screen holds dozens of rows.
+ */
+export function styledRow({segments, selected, related, theme}: TableRowProps): string {
+	const relatedStyle = related && !selected;
+	const body = segments.map(segment => paint(segment.text, relatedStyle ? theme.accent : theme.color(segment.tone))).join('');
+	if (selected) return chalk.inverse(body);
+	return relatedStyle ? chalk.bold(body) : body;
+}
+
+function TableRowView(props: TableRowProps) {
+	return <Text wrap="truncate">{styledRow(props)}</Text>;
 }
 
 const sameSegments = (a: readonly Segment[], b: readonly Segment[]): boolean =>
