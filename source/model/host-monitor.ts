@@ -7,7 +7,7 @@ import type {DockerContainer, InterfaceRates, InterfaceStats, VethPeer} from './
 export interface HostMonitorOptions {
 	rateIntervalMs?: number;
 	now?: () => number;
-	/** Quiet time after a container change before rescanning, so a burst costs one scan. */
+	/** Delay between a container change and the rescan it causes; a burst costs one scan. */
 	rescanDelayMs?: number;
 }
 
@@ -42,7 +42,7 @@ export class HostMonitor {
 		options: HostMonitorOptions = {},
 	) {
 		this.rateIntervalMs = options.rateIntervalMs ?? 1000;
-		this.rescanDelayMs = options.rescanDelayMs ?? 30;
+		this.rescanDelayMs = options.rescanDelayMs ?? 100;
 		this.now = options.now ?? Date.now;
 	}
 
@@ -89,8 +89,13 @@ export class HostMonitor {
 		if (containers === this.lastContainers && networks === this.lastNetworks) return;
 		this.lastContainers = containers;
 		this.lastNetworks = networks;
-		clearTimeout(this.rescanTimer);
-		this.rescanTimer = setTimeout(() => this.requestScan(), this.rescanDelayMs);
+		// Throttled, not debounced: during a storm of starts a scan still runs every
+		// rescanDelayMs (plus its own time), instead of waiting for the storm to end.
+		if (this.rescanTimer !== undefined) return;
+		this.rescanTimer = setTimeout(() => {
+			this.rescanTimer = undefined;
+			this.requestScan();
+		}, this.rescanDelayMs);
 	}
 
 	private requestScan(): void {

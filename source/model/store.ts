@@ -68,8 +68,12 @@ export class SnapshotStore {
 	private snapshot: EngineSnapshot;
 	private readonly listeners = new Set<Listener>();
 	private notifyScheduled = false;
+	private lastNotify = -Infinity;
 
-	constructor(initial: EngineSnapshot = initialSnapshot) {
+	constructor(
+		initial: EngineSnapshot = initialSnapshot,
+		private readonly minIntervalMs = 33,
+	) {
 		this.snapshot = initial;
 	}
 
@@ -99,10 +103,17 @@ export class SnapshotStore {
 	private scheduleNotify(): void {
 		if (this.notifyScheduled) return;
 		this.notifyScheduled = true;
-		setImmediate(() => {
+		// A lone change renders on the next turn; during a burst renders are spaced by
+		// minIntervalMs, so a storm of events cannot keep the UI (and keys) waiting.
+		const wait = this.lastNotify + this.minIntervalMs - performance.now();
+		const notify = (): void => {
 			this.notifyScheduled = false;
+			this.lastNotify = performance.now();
 			for (const listener of [...this.listeners]) listener();
-		});
+		};
+
+		if (wait > 0) setTimeout(notify, wait);
+		else setImmediate(notify);
 	}
 }
 

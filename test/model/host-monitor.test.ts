@@ -14,7 +14,8 @@ afterEach(() => {
 
 async function setup() {
 	const gateway = new FakeGateway();
-	const store = new SnapshotStore();
+	// Notifications on the next turn, not spaced: the idle test counts them.
+	const store = new SnapshotStore(undefined, 0);
 	const sync = new EngineSync(gateway, store);
 	const bridge = gateway.network('bridge');
 	const source = new FakeHostSource(() => gateway.state.containers, {[bridge.id]: 'docker0'});
