@@ -7,9 +7,13 @@ import {repoRoot} from '../test/helpers/pty-app.js';
 // that change would buy. Ink 6.8 builds a fresh OutputCaches for every frame (every line of a
 // 160x45 screen is tokenized and measured again, each time), and `widest-line`, called for
 // every <Text> on every frame, caches nothing.
-// Usage: tsx bench/ink-cache-variant.ts [out.js]   (default /tmp/docknet-ink-cache.js)
+// With --startup-order it also opens the engine's events and listings before the first
+// render, waits up to 250 ms for them before drawing, and starts the host scan only after the
+// first listing (source/cli.tsx runApp).
+// Usage: tsx bench/ink-cache-variant.ts [--startup-order] [out.js]   (default /tmp/docknet-ink-cache.js)
 
-const out = path.resolve(process.argv[2] ?? '/tmp/docknet-ink-cache.js');
+const startupOrder = process.argv.includes('--startup-order');
+const out = path.resolve(process.argv.slice(2).find(arg => !arg.startsWith('--')) ?? '/tmp/docknet-ink-cache.js');
 let bundle = readFileSync(path.join(repoRoot, 'dist', 'docknet.js'), 'utf8');
 
 function replaceOnce(from: string, to: string): void {
@@ -60,6 +64,32 @@ function widestLine(string) {
 function widestLineUncached(string) {
   let lineWidth = 0;`,
 );
+
+if (startupOrder) {
+	replaceOnce(
+		`  const hostMonitor = new HostMonitor(hostSourceFor(endpoint), store);
+`,
+		`  const hostMonitor = new HostMonitor(hostSourceFor(endpoint), store);
+  sync.start(info);
+`,
+	);
+	// The first render is synchronous and takes ~70 ms: requests made before it only leave
+	// after it, so wait (briefly) for the first listing and draw once, with data.
+	replaceOnce(
+		`  process.stdout.write(enterAlternateScreen);
+  const frames = new FrameWriter(process.stdout);`,
+		`  await Promise.race([sync.firstLoad.catch(() => void 0), new Promise((resolve) => setTimeout(resolve, 250))]);
+  process.stdout.write(enterAlternateScreen);
+  const frames = new FrameWriter(process.stdout);`,
+	);
+	replaceOnce(
+		`  sync.start(info);
+  hostMonitor.start();
+`,
+		`  sync.firstLoad.then(() => setTimeout(() => hostMonitor.start(), 0), () => hostMonitor.start());
+`,
+	);
+}
 
 writeFileSync(out, bundle, {mode: 0o755});
 process.stderr.write(`wrote ${out}\n`);

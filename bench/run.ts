@@ -227,7 +227,8 @@ interface Figure {
 	value: number;
 	unit: string;
 	target: string;
-	pass: boolean | undefined;
+	/** null: reported, no target. */
+	pass: boolean | null;
 }
 
 interface SizeResult {
@@ -250,7 +251,7 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 	const figures: Figure[] = [];
 	const details: Record<string, unknown> = {};
 	const add = (figure: string, value: number, unit: string, target: string, pass: boolean | undefined): void => {
-		figures.push({figure, value: round(value), unit, target, pass});
+		figures.push({figure, value: round(value), unit, target, pass: pass ?? null});
 		say(`  ${figure}: ${round(value)} ${unit} (target ${target})${pass === undefined ? '' : pass ? ' ✓' : ' ✗'}`);
 	};
 
@@ -484,7 +485,7 @@ function printTable(result: SizeResult, verbose: boolean, script: string | undef
 		figure.figure,
 		`${figure.value} ${figure.unit}`,
 		figure.target,
-		figure.pass === undefined ? '' : figure.pass ? 'pass' : 'FAIL',
+		figure.pass === null ? '' : figure.pass ? 'pass' : 'FAIL',
 	]);
 	const header = ['figure', 'value', 'target', ''];
 	const widths = header.map((title, column) => Math.max(title.length, ...rows.map(row => (row[column] ?? '').length)));
