@@ -23,7 +23,7 @@ import type {Layout} from './ui/layout.js';
 import {containerDetails, interfaceDetails, networkDetails} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
 import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
-import {initialUiState, paneOrder, paneTitles, resolveIndex, uiReducer} from './ui/state/ui-state.js';
+import {initialUiState, paneOrder, paneTitles, resolveIndex, scrollToShow, uiReducer} from './ui/state/ui-state.js';
 import type {PaneId, UiAction, UiState} from './ui/state/ui-state.js';
 import type {EngineSnapshot, HostSnapshot} from './model/store.js';
 import type {ViewModel} from './ui/hooks/use-view-model.js';
@@ -113,13 +113,18 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		}
 	}, [detailsGone, dispatch]);
 
-	const interfacesVisible = !ui.overlay && !layout.tooSmall;
-	useEffect(() => {
-		services.setInterfaceRatesActive(interfacesVisible);
-	}, [services, interfacesVisible]);
-
 	// c d D u n x p: dialogs that take every key while open, then the engine call.
 	const engineActions = useEngineActions({dispatch, dialogLines: overlayHeight});
+	const interfacesVisible = !ui.overlay && !layout.tooSmall && !engineActions.dialog;
+	// The interface rows on screen, computed as PaneView does: rates are read for these.
+	const interfacesModel = view.panes.interfaces;
+	const interfacesViewport = layout.panes.interfaces.rowsVisible - (interfacesNotice(snapshot.host) ? 1 : 0);
+	const interfacesTop = scrollToShow(ui.panes.interfaces.scrollTop, Math.max(0, interfacesModel.selectedIndex), interfacesViewport, interfacesModel.rowIds.length);
+	const visibleInterfaces = interfacesModel.rowIds.slice(interfacesTop, interfacesTop + interfacesViewport).join('\n');
+	useEffect(() => {
+		services.setInterfaceRatesActive(interfacesVisible, visibleInterfaces.split('\n'));
+	}, [services, interfacesVisible, visibleInterfaces]);
+
 	useRoutedInput(
 		{
 			getUi: () => latestUi.current,

@@ -179,7 +179,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		readOnly: options.readOnly,
 		// In --read-only mode nothing that could change the engine is even built.
 		actions: options.readOnly ? undefined : new EngineActions(gateway, store),
-		setInterfaceRatesActive: active => hostMonitor.setRatesActive(active),
+		setInterfaceRatesActive: (active, visible) => hostMonitor.setRatesActive(active, visible),
 		quit: () => shutdown(0),
 	};
 

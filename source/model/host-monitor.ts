@@ -33,6 +33,7 @@ export class HostMonitor {
 	private scanning: Promise<void> | undefined;
 	private rescanAgain = false;
 	private previousStats = new Map<string, {stats: InterfaceStats; at: number}>();
+	private watched: ReadonlySet<string> | undefined;
 	private readonly peerCache = new Map<string, {key: string; peers: VethPeer[]}>();
 	private stopped = false;
 
@@ -67,9 +68,17 @@ export class HostMonitor {
 		if (!('unavailable' in this.source)) void this.source.close?.();
 	}
 
-	/** Counters are read only while the interfaces pane is on screen. */
-	setRatesActive(active: boolean): void {
+	/**
+	 * Counters are read only while the interfaces pane is on screen, and only for the rows
+	 * it shows (`visible`; all when omitted): on a host with a thousand veths the rest would
+	 * cost CPU and renders every second for numbers nobody sees.
+	 */
+	setRatesActive(active: boolean, visible?: readonly string[]): void {
 		if ('unavailable' in this.source || this.stopped) return;
+		const watched = visible && new Set(visible);
+		const watchChanged = active && !sameSet(this.watched, watched);
+		this.watched = watched;
+		if (watchChanged && this.rateTimer !== undefined) void this.tick();
 		if (active && this.rateTimer === undefined) {
 			this.rateTimer = setInterval(() => void this.tick(), this.rateIntervalMs);
 			this.rateTimer.unref();
@@ -179,23 +188,29 @@ export class HostMonitor {
 	private async tick(): Promise<void> {
 		if (this.scanning || this.stopped) return;
 		const source = this.source as HostInterfaceSource;
-		const known = this.store.getSnapshot().host.interfaces.map(item => item.name);
+		const known = new Set(this.store.getSnapshot().host.interfaces.map(item => item.name));
 		try {
 			const names = await source.listNames();
-			if (names.length !== known.length || names.some(name => !known.includes(name))) {
+			if (names.length !== known.size || names.some(name => !known.has(name))) {
 				this.requestScan();
 				return;
 			}
 
-			const stats = await source.readStats(names);
+			const watched = this.watched;
+			const stats = await source.readStats(watched ? names.filter(name => watched.has(name)) : names);
 			const now = this.now();
 			const rates = computeRates(this.previousStats, stats, now);
-			this.previousStats = new Map([...stats].map(([name, value]) => [name, {stats: value, at: now}]));
+			for (const [name, value] of stats) this.previousStats.set(name, {stats: value, at: now});
 			this.store.updateHost(host => (sameRates(host.rates, rates) ? host : {...host, rates}));
 		} catch {
 			// A failed tick leaves the last rates; the next scan reports lasting failures.
 		}
 	}
+}
+
+function sameSet(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {
+	if (a === undefined || b === undefined) return a === b;
+	return a.size === b.size && [...a].every(name => b.has(name));
 }
 
 function sameRates(a: ReadonlyMap<string, InterfaceRates>, b: ReadonlyMap<string, InterfaceRates>): boolean {

@@ -11,8 +11,8 @@ export interface AppServices {
 	readOnly: boolean;
 	/** Connect, disconnect, create, remove, prune, undo; absent in --read-only mode. */
 	actions?: EngineActions;
-	/** Counters are read only while the interfaces pane is on screen. */
-	setInterfaceRatesActive(active: boolean): void;
+	/** Counters are read only while the interfaces pane is on screen, for the rows it shows. */
+	setInterfaceRatesActive(active: boolean, visible?: readonly string[]): void;
 	/** Leaves the app the same way on every path: q, Ctrl-C, signals. */
 	quit(): void;
 }

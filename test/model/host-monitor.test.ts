@@ -63,6 +63,17 @@ describe('HostMonitor', () => {
 		assert.ok(peers.status === 'ok' && peers.peers.some(peer => peer.containerName === 'ctn1'), 'cached peers are kept');
 	});
 
+	test('only the interfaces on screen are measured', async () => {
+		const {store, monitor} = await setup();
+		monitor.setRatesActive(true, ['eth0', 'docker0']);
+		await waitFor(() => store.getSnapshot().host.rates.has('eth0'), 'a rate for eth0');
+		assert.deepEqual([...store.getSnapshot().host.rates.keys()].sort(), ['docker0', 'eth0']);
+		monitor.setRatesActive(true, ['lo']);
+		await waitFor(() => store.getSnapshot().host.rates.has('lo'), 'the newly visible lo measured at once');
+		assert.deepEqual([...store.getSnapshot().host.rates.keys()], ['lo']);
+		monitor.setRatesActive(false);
+	});
+
 	test('rates move when the counters move, only while active, and idle counters write nothing', async () => {
 		const {store, source, monitor, advance} = await setup();
 		let updates = 0;

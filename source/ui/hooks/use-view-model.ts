@@ -1,6 +1,7 @@
 import {useMemo} from 'react';
 import {emptyHostView, joinHostView} from '../../host/bridges.js';
 import type {HostView} from '../../host/bridges.js';
+import {initialHostSnapshot} from '../../model/store.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import {attachmentsByNetwork} from '../../model/selectors.js';
 import type {Column} from '../presentation/columns.js';
@@ -117,7 +118,13 @@ export function hostViewOf({host, networks, containers}: Pick<EngineSnapshot, 'h
 
 export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
 	const {networks, containers, freshUntil, host} = snapshot;
-	const hostView = useMemo(() => hostViewOf({host, networks, containers}), [host, networks, containers]);
+	// Keyed on what the join reads, not on `host`: rates change every second and must not
+	// redo the veth ↔ container join.
+	const {status: hostStatus, interfaces, peers} = host;
+	const hostView = useMemo(
+		() => hostViewOf({host: {...initialHostSnapshot, status: hostStatus, interfaces, peers}, networks, containers}),
+		[hostStatus, interfaces, peers, networks, containers],
+	);
 	const allNetworkRows = useMemo(() => networkRows(networks, containers), [networks, containers]);
 	const allContainerRows = useMemo(() => containerRows(containers, freshUntil), [containers, freshUntil]);
 	const allInterfaceRows = useMemo(() => interfaceRows(host, hostView), [host, hostView]);
