@@ -121,6 +121,7 @@ export class EngineSync {
 	private readonly inspectConcurrency: number;
 	private readonly pendingContainers = new Set<string>();
 	private readonly pendingNetworks = new Set<string>();
+	private readonly pendingEvents: EngineEvent[] = [];
 	private flushScheduled = false;
 	private flushing = false;
 	private listening = false;
@@ -300,13 +301,9 @@ export class EngineSync {
 			return;
 		}
 
-		if (isShownEvent(event)) {
-			this.store.update(snapshot => ({
-				...snapshot,
-				events: [event, ...snapshot.events].slice(0, this.maxEvents),
-			}));
-		}
-
+		// Shown with the refresh it causes, in one store update: one render per `docker run`
+		// (create, connect, start), not one per event and another for the new row.
+		if (isShownEvent(event)) this.pendingEvents.push(event);
 		this.scheduleFlush();
 	}
 
@@ -348,8 +345,18 @@ export class EngineSync {
 						// that follows the reconnect.
 					}
 				});
-				this.applyNetworks(networks);
-				this.applyContainers(containers);
+				const events = this.pendingEvents.splice(0).reverse();
+				this.store.update(snapshot => {
+					const nextNetworks = applyResults(snapshot.networks, networks);
+					const nextContainers = applyResults(snapshot.containers, containers);
+					if (nextNetworks === snapshot.networks && nextContainers === snapshot.containers && events.length === 0) return snapshot;
+					return {
+						...snapshot,
+						networks: nextNetworks,
+						containers: nextContainers,
+						events: events.length === 0 ? snapshot.events : [...events, ...snapshot.events].slice(0, this.maxEvents),
+					};
+				});
 			}
 		} finally {
 			this.flushing = false;
@@ -361,14 +368,6 @@ export class EngineSync {
 		this.store.update(snapshot => {
 			const containers = applyResults(snapshot.containers, results);
 			return containers === snapshot.containers ? snapshot : {...snapshot, containers};
-		});
-	}
-
-	private applyNetworks(results: ReadonlyArray<[string, DockerNetwork | undefined]>): void {
-		if (results.length === 0) return;
-		this.store.update(snapshot => {
-			const networks = applyResults(snapshot.networks, results);
-			return networks === snapshot.networks ? snapshot : {...snapshot, networks};
 		});
 	}
 
