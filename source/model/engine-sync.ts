@@ -122,6 +122,7 @@ export class EngineSync {
 	private readonly pendingContainers = new Set<string>();
 	private readonly pendingNetworks = new Set<string>();
 	private readonly pendingEvents: EngineEvent[] = [];
+	private readonly pendingFresh = new Set<string>();
 	private flushScheduled = false;
 	private flushing = false;
 	private listening = false;
@@ -288,7 +289,7 @@ export class EngineSync {
 			if (containerActionsIgnored.test(event.action)) return;
 			this.pendingContainers.add(event.actorId);
 			if ((event.action === 'create' || event.action === 'start') && this.listening) {
-				this.markFresh(event.actorId);
+				this.pendingFresh.add(event.actorId);
 			}
 		} else if (event.type === 'network') {
 			const containerId = event.attributes['container'];
@@ -346,17 +347,25 @@ export class EngineSync {
 					}
 				});
 				const events = this.pendingEvents.splice(0).reverse();
+				const fresh = [...this.pendingFresh];
+				this.pendingFresh.clear();
+				const freshUntil = this.now() + this.freshForMs;
 				this.store.update(snapshot => {
 					const nextNetworks = applyResults(snapshot.networks, networks);
 					const nextContainers = applyResults(snapshot.containers, containers);
-					if (nextNetworks === snapshot.networks && nextContainers === snapshot.containers && events.length === 0) return snapshot;
+					if (nextNetworks === snapshot.networks && nextContainers === snapshot.containers && events.length === 0 && fresh.length === 0) {
+						return snapshot;
+					}
+
 					return {
 						...snapshot,
 						networks: nextNetworks,
 						containers: nextContainers,
 						events: events.length === 0 ? snapshot.events : [...events, ...snapshot.events].slice(0, this.maxEvents),
+						freshUntil: fresh.length === 0 ? snapshot.freshUntil : new Map([...snapshot.freshUntil, ...fresh.map(id => [id, freshUntil] as const)]),
 					};
 				});
+				if (fresh.length > 0) this.scheduleFreshExpiry();
 			}
 		} finally {
 			this.flushing = false;
@@ -369,16 +378,6 @@ export class EngineSync {
 			const containers = applyResults(snapshot.containers, results);
 			return containers === snapshot.containers ? snapshot : {...snapshot, containers};
 		});
-	}
-
-	private markFresh(id: string): void {
-		const until = this.now() + this.freshForMs;
-		this.store.update(snapshot => {
-			const freshUntil = new Map(snapshot.freshUntil);
-			freshUntil.set(id, until);
-			return {...snapshot, freshUntil};
-		});
-		this.scheduleFreshExpiry();
 	}
 
 	private scheduleFreshExpiry(): void {
