@@ -46,6 +46,15 @@ const unusedBuildKit = {
 	},
 };
 
+// Ink measures every text node on every render with widest-line and no cache; the same rows
+// come back frame after frame, so the bundle uses a remembering stand-in.
+const cachedWidestLine = {
+	name: 'cached-widest-line',
+	setup(build) {
+		build.onResolve({filter: /^widest-line$/}, () => ({path: path.join(root, 'source', 'terminal', 'widest-line-cached.ts')}));
+	},
+};
+
 function option(name) {
 	const prefix = `--${name}=`;
 	return process.argv.find(arg => arg.startsWith(prefix))?.slice(prefix.length);
@@ -66,7 +75,7 @@ export async function build({
 		banner: {js: banner},
 		// cpu-features is an optional native speed-up of ssh2; native addons cannot be bundled.
 		external: ['cpu-features', '*.node'],
-		plugins: [emptyDevtools, unusedBuildKit],
+		plugins: [emptyDevtools, unusedBuildKit, cachedWidestLine],
 		define: {'process.env.NODE_ENV': '"production"'},
 		// Lets an entry outside the repository (benchmarks, experiments) use its packages.
 		nodePaths: [path.join(root, 'node_modules')],
