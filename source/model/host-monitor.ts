@@ -114,11 +114,15 @@ export class HostMonitor {
 			return;
 		}
 
+		const started = this.now();
 		this.scanning = this.scan().finally(() => {
 			this.scanning = undefined;
 			if (this.rescanAgain) {
 				this.rescanAgain = false;
-				this.requestScan();
+				// Back-to-back scans during a storm would keep the CPU (and keys) busy: leave
+				// at least twice the last scan's time free before the next one.
+				const pause = Math.max(0, 2 * (this.now() - started));
+				setTimeout(() => this.requestScan(), pause).unref();
 			}
 		});
 	}

@@ -72,7 +72,7 @@ export class SnapshotStore {
 
 	constructor(
 		initial: EngineSnapshot = initialSnapshot,
-		private readonly minIntervalMs = 33,
+		private readonly minIntervalMs = 100,
 	) {
 		this.snapshot = initial;
 	}

@@ -82,31 +82,45 @@ export function containerNetworksText(container: DockerContainer, containers: re
 		.join(', ');
 }
 
+// Rows of unchanged containers are reused: the store keeps a container's object while it
+// is unchanged, so during a storm of starts only the new rows are formatted.
+const containerRowCache = new WeakMap<DockerContainer, {fresh: boolean; row: PaneRow}>();
+
 export function containerRows(
 	containers: readonly DockerContainer[],
 	freshUntil: ReadonlyMap<string, number>,
 ): PaneRow[] {
 	return containers.map(container => {
 		const fresh = freshUntil.has(container.id);
-		const networks = containerNetworksText(container, containers);
-		return {
-			id: container.id,
-			cells: [
-				{text: fresh ? `${container.name} ✚new` : container.name, tone: fresh ? 'new' : undefined},
-				{text: container.state, tone: stateTone(container.state)},
-				{text: container.image, tone: 'muted'},
-				{text: networks},
-			],
-			search: [
-				container.name,
-				container.image,
-				container.state,
-				shortId(container.id),
-				container.networkMode,
-				...container.endpoints.flatMap(endpoint => [endpoint.networkName, endpoint.ipv4, endpoint.ipv6]),
-			],
-		};
+		// container:<x> rows name another container, which may have changed: not cached.
+		const cacheable = !container.networkMode.startsWith('container:');
+		const cached = cacheable ? containerRowCache.get(container) : undefined;
+		if (cached?.fresh === fresh) return cached.row;
+		const row = containerRow(container, containers, fresh);
+		if (cacheable) containerRowCache.set(container, {fresh, row});
+		return row;
 	});
+}
+
+function containerRow(container: DockerContainer, containers: readonly DockerContainer[], fresh: boolean): PaneRow {
+	const networks = containerNetworksText(container, containers);
+	return {
+		id: container.id,
+		cells: [
+			{text: fresh ? `${container.name} ✚new` : container.name, tone: fresh ? 'new' : undefined},
+			{text: container.state, tone: stateTone(container.state)},
+			{text: container.image, tone: 'muted'},
+			{text: networks},
+		],
+		search: [
+			container.name,
+			container.image,
+			container.state,
+			shortId(container.id),
+			container.networkMode,
+			...container.endpoints.flatMap(endpoint => [endpoint.networkName, endpoint.ipv4, endpoint.ipv6]),
+		],
+	};
 }
 
 export const interfaceColumns: readonly Column[] = [
