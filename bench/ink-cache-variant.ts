@@ -16,9 +16,19 @@ const startupOrder = process.argv.includes('--startup-order');
 const out = path.resolve(process.argv.slice(2).find(arg => !arg.startsWith('--')) ?? '/tmp/docknet-ink-cache.js');
 let bundle = readFileSync(path.join(repoRoot, 'dist', 'docknet.js'), 'utf8');
 
+const applied: string[] = [];
+const skipped: string[] = [];
+
+/** Applies one patch where its text occurs exactly once; the source may have made it already. */
 function replaceOnce(from: string, to: string): void {
 	const at = bundle.indexOf(from);
-	if (at < 0 || bundle.indexOf(from, at + 1) >= 0) throw new Error(`expected exactly one occurrence of:\n${from}`);
+	const what = from.trim().split('\n')[0] ?? from;
+	if (at < 0 || bundle.indexOf(from, at + 1) >= 0) {
+		skipped.push(what);
+		return;
+	}
+
+	applied.push(what);
 	bundle = bundle.slice(0, at) + to + bundle.slice(at + from.length);
 }
 
@@ -91,5 +101,6 @@ if (startupOrder) {
 	);
 }
 
+if (applied.length === 0) throw new Error('no patch applies to this build (made in source already?)');
 writeFileSync(out, bundle, {mode: 0o755});
-process.stderr.write(`wrote ${out}\n`);
+process.stderr.write(`wrote ${out}\napplied: ${applied.join(' | ')}\n${skipped.length > 0 ? `not found (skipped): ${skipped.join(' | ')}\n` : ''}`);

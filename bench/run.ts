@@ -314,10 +314,18 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		// First frame: three starts, median.
 		const firstFrames: number[] = [];
 		let app: DocknetPty | undefined;
+		// Phase boundaries in ms since the measured docknet was spawned: a --cpu-prof profile
+		// starts a few ms after that, so profile-summary --from/--to can pick a phase.
+		let spawnedAt = 0;
+		const phases: Record<string, number> = {};
+		const phase = (name: string): void => {
+			phases[name] = round(performance.now() - spawnedAt, 0);
+		};
 		let startupRequests: CountedRequest[] = [];
 		const hydratedMs: number[] = [];
 		for (let attempt = 0; attempt < 3; attempt++) {
 			const spawned = performance.now();
+			spawnedAt = spawned;
 			app = spawn();
 			const at = await app.waitFor(rowShows('c-0', 'running'), 'the first container rows', 30_000);
 			firstFrames.push(at - spawned);
@@ -343,6 +351,7 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		const pid = app.nodePid();
 		if (pid === undefined) throw new Error('no docknet node process found');
 
+		phase('idle');
 		// Idle: nothing happens on the engine for 10 s.
 		await quiet(app, 1000);
 		const idleTicks = cpuTicks(pid);
@@ -358,6 +367,7 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		details['idleRequests'] = proxy.requests.length - idleRequests;
 		details['rssAfterStartMb'] = round(residentKb(pid) / 1024);
 
+		phase('keys');
 		// Key → screen: the containers pane, j pressed 50 times.
 		app.press('2');
 		await app.waitFor(() => app?.highlighted().some(text => text.startsWith('2 Containers')) ?? false, 'the containers pane focused');
@@ -374,12 +384,14 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		add('key → screen median', median(keyTimes), 'ms', `≤ ${targets.keyMedianMs} ms`, median(keyTimes) <= targets.keyMedianMs);
 		add('key → screen p95', percentile(keyTimes, 95), 'ms', '–', undefined);
 		details['keyMs'] = keyTimes.map(value => round(value));
+		phase('starts');
 		// Start → screen: `docker run` 20 times (create, then start), each named to sort first
 		// so the row is on screen.
 		const startTimes: number[] = [];
 		const startCalls: number[] = [];
 		const startEventCounts: number[] = [];
 		const startRoutes: CountedRequest[] = [];
+		const startBreakdown: Array<{deliveredMs: number; inspectAskedMs: number | null; screenMs: number}> = [];
 		for (let index = 0; index < STARTS; index++) {
 			// Descending names: each new row lands at the top, above the selection, on screen.
 			const name = `000-s-${String(99 - index).padStart(2, '0')}`;
@@ -395,6 +407,14 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 			startRoutes.push(...requests);
 			startCalls.push(requests.length);
 			startEventCounts.push(events.events.filter(event => event.timeMs >= wall(mark) && (event.type === 'container' || event.type === 'network')).length);
+			// Where the time went: the engine delivering the event, docknet asking for the
+			// container (its inspect request reaching the proxy), the answer and the frame.
+			const inspect = requests.find(request => request.path.includes(id) && wall(request.at) >= started.timeMs);
+			startBreakdown.push({
+				deliveredMs: round(started.receivedMs - started.timeMs),
+				inspectAskedMs: inspect === undefined ? null : round(wall(inspect.at) - started.timeMs),
+				screenMs: round(wall(seen) - started.timeMs),
+			});
 		}
 
 		add('start → screen median', median(startTimes), 'ms', '≤ 25 ms', median(startTimes) <= 25);
@@ -404,8 +424,10 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		const callsPerEvent = totalCalls / Math.max(1, totalEvents);
 		add('engine calls per event', callsPerEvent, 'calls', '≤ 2', callsPerEvent <= 2);
 		details['startMs'] = startTimes.map(value => round(value));
+		details['startBreakdown'] = startBreakdown;
 		details['callsPerDockerRun'] = {median: median(startCalls), eventsPerDockerRun: median(startEventCounts), byRoute: summarizeRequests(startRoutes)};
 
+		phase('bytes');
 		// Bytes per change: one `docker run` whose row appears at the top of the list, measured
 		// from the create call until the screen settles, once no "new" mark is pending. The
 		// mark's expiry (5 s later) redraws the row again; reported apart.
@@ -429,6 +451,7 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		details['bytesPerChange'] = changeBytes;
 		details['bytesPerNewMarkExpiry'] = round((app.bytesReceived - beforeExpiry) / BYTES_SAMPLES);
 
+		phase('stormCreate');
 		// Storm: 100 containers created, then started together; keys pressed throughout.
 		const stormNames = Array.from({length: STORM_SIZE}, (_, index) => `001-storm-${String(index).padStart(3, '0')}`);
 		const stormIds: string[] = [];
@@ -439,6 +462,7 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		await delay(FRESH_MS + 300);
 		await quiet(app, 300);
 		const stormMark = performance.now();
+		phase('storm');
 		let stormOver = false;
 		const stormKeys: number[] = [];
 		let keyFailures = 0;
@@ -464,6 +488,8 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		const running = await engine.runningCount();
 		const agreed = await app.waitForText(`containers, ${running} running`, 60_000);
 		stormOver = true;
+		phase('stormEnd');
+		details['phasesMs'] = phases;
 		await keyLoop;
 		const settle = wall(agreed) - lastStart;
 		add('storm settles after last start', settle, 'ms', '≤ 1000 ms', settle <= 1000);
