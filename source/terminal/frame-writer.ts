@@ -96,9 +96,17 @@ export class FrameWriter extends EventEmitter {
 
 	/** The escape sequences that turn the screen showing `previous` into `frame`. */
 	diff(frame: string): string {
-		const lines = frame.endsWith('\n') ? frame.slice(0, -1).split('\n') : frame.split('\n');
+		let lines = frame.endsWith('\n') ? frame.slice(0, -1).split('\n') : frame.split('\n');
 		const repaint = this.repaintNext;
 		this.repaintNext = false;
+		// Right after a resize Ink may render once more for the old height. Lines past the
+		// last row would all land on it, and the screen would no longer match what was
+		// written: draw only what fits and repaint the next frame from scratch.
+		if (lines.length > this.rows) {
+			lines = lines.slice(0, this.rows);
+			this.repaintNext = true;
+		}
+
 		let update = repaint ? `${escape}H${escape}2J` : '';
 		const count = Math.max(lines.length, this.previous.length);
 		for (let index = 0; index < count; index++) {

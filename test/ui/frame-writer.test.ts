@@ -59,6 +59,14 @@ describe('FrameWriter', () => {
 		assert.equal(writer.diff('ab世cd'), '\u001B[1;3H世');
 	});
 
+	test('a frame taller than the terminal is cut to fit, and the next one is drawn afresh', () => {
+		const writer = new FrameWriter(new FakeTerminal(), {synchronized: false});
+		writer.diff('a');
+		const tall = writer.diff('1\n2\n3\n4\n5\n6\n7\n8');
+		assert.ok(!tall.includes('\u001B[7;1H'), 'nothing is written below the last row');
+		assert.ok(writer.diff('1\n2').startsWith('\u001B[H\u001B[2J'));
+	});
+
 	test('a resize repaints everything and is passed on to Ink', () => {
 		const terminal = new FakeTerminal();
 		const writer = new FrameWriter(terminal, {synchronized: false});
