@@ -1,32 +1,10 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import type {Key} from 'ink';
 import {dialogIntent} from '../../source/ui/hooks/use-dialog-input.js';
+import {noKey} from '../../source/ui/keys/match-key.js';
 import {dialogReducer, newForm, newPicker, pickedItem, visibleItems} from '../../source/ui/state/dialog-state.js';
 import type {DialogAction, DialogState, FormDialog, PickerDialog} from '../../source/ui/state/dialog-state.js';
 
-const noKey: Key = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-};
 
 const apply = (state: DialogState, ...actions: DialogAction[]): DialogState => actions.reduce(dialogReducer, state);
 

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import type {Key} from 'ink';
 import {footerText} from '../../source/ui/components/footer.js';
 import {helpLines} from '../../source/ui/components/help-view.js';
 import {keymap} from '../../source/ui/keys/keymap.js';
-import {matchCommand, splitKeys} from '../../source/ui/keys/match-key.js';
+import {matchCommand, noKey, splitKeys} from '../../source/ui/keys/match-key.js';
 
-const none: Key = {
-	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-	return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false,
-	hyper: false, capsLock: false, numLock: false,
-};
+const none = noKey;
 
 describe('keymap', () => {
 	test('the keys of issue 2 and 3 are bound where they belong', () => {

@@ -30,7 +30,8 @@ export function matchCommand(input: string, key: Key, scopes: readonly KeyScope[
 	return matchBinding(input, key, scopes)?.command;
 }
 
-const noKey: Key = {
+/** A key event with nothing pressed, to build others from (also used by tests). */
+export const noKey: Key = {
 	upArrow: false,
 	downArrow: false,
 	leftArrow: false,
