@@ -162,12 +162,14 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	// Every way out (q, Ctrl-C, SIGTERM, SIGHUP from a dropped ssh session, a crash) goes
 	// through here, so the user's terminal is always given back as it was.
 	let exiting = false;
+	// Filled once Ink renders; a signal may arrive before that.
+	const screen: {instance?: ReturnType<typeof render>} = {};
 	const shutdown = (code: number, message?: string): void => {
 		if (exiting) return;
 		exiting = true;
 		sync.stop();
 		hostMonitor.stop();
-		instance.unmount();
+		screen.instance?.unmount();
 		restoreTerminal();
 		if (message) process.stderr.write(`${message}\n`);
 		process.exit(code);
@@ -183,6 +185,19 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		quit: () => shutdown(0),
 	};
 
+	process.on('SIGTERM', () => shutdown(143));
+	process.on('SIGHUP', () => shutdown(129));
+	process.on('SIGINT', () => shutdown(130));
+	process.on('uncaughtException', error => shutdown(1, `docknet stopped on an unexpected error: ${error.stack ?? error.message}`));
+	process.on('exit', restoreTerminal);
+
+	// The listing goes out before the first render: that render is synchronous (~70 ms)
+	// and would hold the requests back. Drawing waits a moment for the data, so the first
+	// frame already shows containers; the host scan starts once the listing is in.
+	sync.start(info);
+	await Promise.race([sync.firstLoad.catch(() => undefined), new Promise(resolve => setTimeout(resolve, 250))]);
+	void sync.firstLoad.catch(() => undefined).finally(() => hostMonitor.start());
+
 	process.stdout.write(enterAlternateScreen);
 	const frames = new FrameWriter(process.stdout);
 	// debug: Ink hands over whole frames and FrameWriter diffs them onto the screen (see
@@ -194,14 +209,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		</AppServicesProvider>,
 		{stdout: frames as unknown as NodeJS.WriteStream, debug: true, exitOnCtrlC: false, patchConsole: false},
 	);
-	process.on('SIGTERM', () => shutdown(143));
-	process.on('SIGHUP', () => shutdown(129));
-	process.on('SIGINT', () => shutdown(130));
-	process.on('uncaughtException', error => shutdown(1, `docknet stopped on an unexpected error: ${error.stack ?? error.message}`));
-	process.on('exit', restoreTerminal);
-
-	sync.start(info);
-	hostMonitor.start();
+	screen.instance = instance;
 	await instance.waitUntilExit();
 	shutdown(0);
 }
