@@ -3,23 +3,11 @@ import {describe, test} from 'node:test';
 import {bridgeNameForNetwork, emptyHostView, joinHostView} from '../../source/host/bridges.js';
 import {zeroStats} from '../../source/host/host-source.js';
 import type {DockerNetwork, HostInterface, VethPeer} from '../../source/model/types.js';
+import {fakeNetwork} from '../helpers/fake-gateway.js';
 import {fakeContainer} from './fake-host-tree.js';
 
 function network(overrides: Partial<DockerNetwork> & {id: string; name: string}): DockerNetwork {
-	return {
-		driver: 'bridge',
-		scope: 'local',
-		internal: false,
-		attachable: false,
-		ingress: false,
-		enableIPv6: false,
-		ipamDriver: 'default',
-		pools: [],
-		options: {},
-		labels: {},
-		created: '2024-01-01T00:00:00Z',
-		...overrides,
-	};
+	return fakeNetwork(overrides);
 }
 
 function hostInterface(name: string, ifindex: number, kind: string, master?: string): HostInterface {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {fakeNetwork} from '../helpers/fake-gateway.js';
 import {execFile} from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -68,21 +69,7 @@ async function inspectNetwork(idOrName: string): Promise<DockerNetwork> {
 		Options: Record<string, string> | null;
 	}>;
 	assert.ok(entry);
-	return {
-		id: entry.Id,
-		name: entry.Name,
-		driver: entry.Driver,
-		scope: 'local',
-		internal: false,
-		attachable: false,
-		ingress: false,
-		enableIPv6: false,
-		ipamDriver: 'default',
-		pools: [],
-		options: entry.Options ?? {},
-		labels: {},
-		created: '',
-	};
+	return fakeNetwork({id: entry.Id, name: entry.Name, driver: entry.Driver, options: entry.Options ?? {}});
 }
 
 /** What the kernel says, read without docknet's code: the container's interfaces and their iflink. */
