@@ -123,6 +123,18 @@ export class FakeGateway implements EngineGateway {
 		if (this.failure) throw this.failure;
 	}
 
+	/** Holds every call until the returned function is called, to keep an action in flight. */
+	hold(): () => void {
+		let release: () => void = () => undefined;
+		this.gate = new Promise(resolve => {
+			release = () => {
+				this.gate = undefined;
+				resolve();
+			};
+		});
+		return release;
+	}
+
 	emit(type: string, action: string, actorId: string, attributes: Record<string, string> = {}): void {
 		this.clock += 1000;
 		const event: EngineEvent = {

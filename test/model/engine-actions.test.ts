@@ -32,18 +32,6 @@ async function setup(gateway = new FakeGateway()) {
 	return {gateway, store, actions, ids, endpoint};
 }
 
-/** Holds every gateway call until released. */
-function hold(gateway: FakeGateway): () => void {
-	let release: () => void = () => undefined;
-	gateway.gate = new Promise(resolve => {
-		release = () => {
-			gateway.gate = undefined;
-			resolve();
-		};
-	});
-	return release;
-}
-
 const callsOf = (gateway: FakeGateway, method: string) => gateway.calls.filter(call => call.method === method);
 
 describe('connect and disconnect', () => {
@@ -65,7 +53,7 @@ describe('connect and disconnect', () => {
 
 	test('the same connect twice while the first is in flight is sent once', async () => {
 		const {gateway, actions, ids} = await setup();
-		const release = hold(gateway);
+		const release = gateway.hold();
 		const request = {networkId: ids.network('front'), containerId: ids.container('ctn1'), options: {}};
 		const first = actions.connect(request);
 		const second = await actions.connect(request);
@@ -182,7 +170,7 @@ describe('undo', () => {
 		const {gateway, actions, ids} = await setup();
 		await actions.connect({networkId: ids.network('front'), containerId: ids.container('ctn1'), options: {}});
 		await actions.connect({networkId: ids.network('front'), containerId: ids.container('ctn2'), options: {}});
-		const release = hold(gateway);
+		const release = gateway.hold();
 		const first = actions.undo();
 		assert.equal((await actions.undo()).busy, true);
 		release();

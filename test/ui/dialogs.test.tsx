@@ -15,18 +15,6 @@ const left = '\u001B[D';
 const ctrlU = '\u0015';
 const callsOf = (gateway: FakeGateway, method: string) => gateway.calls.filter(call => call.method === method);
 
-/** Holds every gateway call until released, to keep an action in flight. */
-function hold(gateway: FakeGateway): () => void {
-	let release: () => void = () => undefined;
-	gateway.gate = new Promise(resolve => {
-		release = () => {
-			gateway.gate = undefined;
-			resolve();
-		};
-	});
-	return release;
-}
-
 async function start(options: Parameters<typeof renderApp>[0] = {}): Promise<Rendered> {
 	app = await renderApp(options);
 	// Aliases come with the inspect that follows the first listing.
@@ -202,7 +190,7 @@ describe('in flight', () => {
 		const {press, waitForFrame, gateway} = await start();
 		await press('2', 'j', 'd');
 		await waitForFrame(text => text.includes('Disconnect ctn2 from bridge?'), 'the confirmation');
-		const release = hold(gateway);
+		const release = gateway.hold();
 		await press('y');
 		let frame = await waitForFrame(text => /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Disconnecting ctn2 from bridge…/.test(text), 'the spinner');
 		// The same action again while the first is in flight.
@@ -221,7 +209,7 @@ describe('in flight', () => {
 		const {press, waitForFrame, gateway} = await start();
 		await press('2', 'c', keys.enter);
 		await waitForFrame(text => text.includes('Connect ctn1 to front'), 'the form');
-		const release = hold(gateway);
+		const release = gateway.hold();
 		await press(keys.enter);
 		await waitForFrame(text => text.includes('Connect ctn1 to front — sending…'), 'sending');
 		await press(keys.enter, keys.enter);
