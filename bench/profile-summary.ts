@@ -54,6 +54,19 @@ const label = (frame: CallFrame): string => {
 	return frame.url === '' ? name : `${name} ${path.basename(frame.url)}:${frame.lineNumber + 1}`;
 };
 
+/** Adds `delta` to the sample's function and each caller above it, once per name (recursion). */
+function addInclusive(times: Map<string, number>, nodeId: number, delta: number): void {
+	const seen = new Set<string>();
+	for (let current: number | undefined = nodeId; current !== undefined; current = parent.get(current)) {
+		const frame = byId.get(current)?.callFrame;
+		if (frame === undefined) break;
+		const name = label(frame);
+		if (seen.has(name)) continue;
+		seen.add(name);
+		times.set(name, (times.get(name) ?? 0) + delta);
+	}
+}
+
 const self = new Map<string, number>();
 const total = new Map<string, number>();
 let elapsed = 0;
@@ -72,15 +85,7 @@ for (const [index, sample] of profile.samples.entries()) {
 	}
 
 	self.set(label(node.callFrame), (self.get(label(node.callFrame)) ?? 0) + delta);
-	const seen = new Set<string>();
-	for (let current: number | undefined = node.id; current !== undefined; current = parent.get(current)) {
-		const frame = byId.get(current)?.callFrame;
-		if (frame === undefined) break;
-		const name = label(frame);
-		if (seen.has(name)) continue;
-		seen.add(name);
-		total.set(name, (total.get(name) ?? 0) + delta);
-	}
+	addInclusive(total, node.id, delta);
 }
 
 const print = (title: string, table: Map<string, number>): void => {
@@ -111,15 +116,7 @@ if (longMs !== undefined) {
 		}
 
 		busy += delta;
-		const seen = new Set<string>();
-		for (let current: number | undefined = node.id; current !== undefined; current = parent.get(current)) {
-			const frame = byId.get(current)?.callFrame;
-			if (frame === undefined) break;
-			const name = label(frame);
-			if (seen.has(name)) continue;
-			seen.add(name);
-			frames.set(name, (frames.get(name) ?? 0) + delta);
-		}
+		addInclusive(frames, node.id, delta);
 	}
 
 	process.stdout.write(`\n${stretches.length} busy stretches ≥ ${longMs} ms\n`);
