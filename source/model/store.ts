@@ -62,7 +62,8 @@ type Listener = () => void;
 /**
  * Holds the engine snapshot outside React. Writers replace the snapshot immutably; readers
  * subscribe (useSyncExternalStore). Notifications are coalesced to one per turn of the event
- * loop, so a burst of engine events costs one render, not one per event.
+ * loop, and spaced by minIntervalMs during bursts, so a storm of engine events costs a
+ * bounded number of renders, not one per event.
  */
 export class SnapshotStore {
 	private snapshot: EngineSnapshot;
