@@ -20,8 +20,11 @@ export interface HostInterfaceSource {
 	listNames(): Promise<string[]>;
 	/** Counters only (for the once-a-second rates). Interfaces that are gone are left out. */
 	readStats(names: readonly string[]): Promise<Map<string, InterfaceStats>>;
-	/** Which container interface is behind each host veth. */
-	findVethPeers(containers: readonly DockerContainer[]): Promise<VethPeerScan>;
+	/**
+	 * Which container interface is behind each host veth. `hostInterfaces`, from a scan just
+	 * made, spares the source reading the host's side again.
+	 */
+	findVethPeers(containers: readonly DockerContainer[], hostInterfaces?: readonly HostIndexes[]): Promise<VethPeerScan>;
 	/** Releases what the source holds open (an ssh master connection). Safe to call twice. */
 	close?(): Promise<void>;
 }
@@ -83,6 +86,9 @@ export function networkForMac(container: DockerContainer, mac: string | undefine
 	const endpoint = container.endpoints.find((candidate) => candidate.mac?.toLowerCase() === wanted);
 	return endpoint ? {id: endpoint.networkId, name: endpoint.networkName} : undefined;
 }
+
+/** What the veth join needs of a host interface. */
+export type HostIndexes = Pick<HostInterface, 'ifindex' | 'iflink'>;
 
 /** One interface as seen inside a container's network namespace. */
 export interface ContainerSideInterface {

@@ -2,7 +2,7 @@ import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
 import {computeRates} from '../host/rates.js';
 import {deepEqual, keepIdentity} from './store.js';
 import type {EngineSnapshot, SnapshotStore} from './store.js';
-import type {DockerContainer, InterfaceRates, InterfaceStats, VethPeer} from './types.js';
+import type {DockerContainer, HostInterface, InterfaceRates, InterfaceStats, VethPeer} from './types.js';
 
 export interface HostMonitorOptions {
 	rateIntervalMs?: number;
@@ -131,7 +131,10 @@ export class HostMonitor {
 		const source = this.source as HostInterfaceSource;
 		try {
 			const containers = runningWithPid(this.store.getSnapshot().containers);
-			const [interfaces, peers] = await Promise.all([source.scan(), this.findPeers(source, containers)]);
+			// Interfaces first: the veth join then takes the host's side from them instead of
+			// reading every host interface's sysfs files again.
+			const interfaces = await source.scan();
+			const peers = await this.findPeers(source, containers, interfaces);
 			if (this.stopped) return;
 			const at = this.now();
 			this.previousStats = new Map(interfaces.map(item => [item.name, {stats: item.stats, at}]));
@@ -164,12 +167,16 @@ export class HostMonitor {
 	 * /proc/<pid>/root for every running container on each event would cost seconds of CPU
 	 * on a host with a thousand containers.
 	 */
-	private async findPeers(source: HostInterfaceSource, containers: readonly DockerContainer[]): Promise<VethPeerScan> {
+	private async findPeers(
+		source: HostInterfaceSource,
+		containers: readonly DockerContainer[],
+		hostInterfaces: readonly HostInterface[],
+	): Promise<VethPeerScan> {
 		const keyOf = (container: DockerContainer): string =>
 			`${container.pid}|${container.endpoints.map(endpoint => `${endpoint.networkId}/${endpoint.mac}`).join(',')}`;
 		const changed = containers.filter(container => this.peerCache.get(container.id)?.key !== keyOf(container));
 		if (changed.length > 0) {
-			const scan = await source.findVethPeers(changed);
+			const scan = await source.findVethPeers(changed, hostInterfaces);
 			if (scan.status === 'unavailable') {
 				// Nothing can be read (not root): the whole mapping is unknown, not just these.
 				this.peerCache.clear();

@@ -272,6 +272,29 @@ describe('sysfs source with ip and /proc/net/dev (the fast paths)', () => {
 		}
 	});
 
+	test('once ip and sysfs agreed, an interface appearing between their reads leaves ip in charge', async () => {
+		const reads: string[] = [];
+		const fileSystem: HostFileSystem = {
+			...nodeFileSystem,
+			readText: (file) => {
+				reads.push(file);
+				return nodeFileSystem.readText(file);
+			},
+		};
+		const source = createSysfsSource({sysClassNet: tree.sysClassNet, procRoot: tree.procRoot, readIpLinks: async () => ipJson, readAddresses: () => new Map(), fileSystem});
+		await source.scan();
+		await tree.addInterface({name: 'veth5555555', ifindex: 10, iflink: 9, master: 'docker0', stats: {rxBytes: 42}});
+		try {
+			reads.length = 0;
+			const interfaces = await source.scan();
+			assert.equal(interfaces.length, 9, "ip's dump, without the newcomer it had not seen yet");
+			assert.equal(interfaces.find((item) => item.name === 'veth1a2b3c4')?.stats.rxBytes, 796, 'counters from ip');
+			assert.ok(!reads.some((file) => file.includes('statistics')), 'no per-interface sysfs reads');
+		} finally {
+			await tree.removeInterface('veth5555555');
+		}
+	});
+
 	test('readStats uses /proc/net/dev once a scan proved it shows the same interfaces', async () => {
 		const reads: string[] = [];
 		const fileSystem: HostFileSystem = {
@@ -364,6 +387,21 @@ describe('sysfs source: which container is behind each veth', () => {
 			{hostIfindex: 11, containerId: db.id, containerName: 'db', containerInterface: 'eth1', containerMac: fakeMac(10), networkId: 'n-backend', networkName: 'backend'},
 			{hostIfindex: 22, containerId: unknownMac.id, containerName: 'odd', containerInterface: 'eth0', containerMac: fakeMac(21), networkId: undefined, networkName: undefined},
 		]);
+	});
+
+	test('interfaces from a scan just made stand in for reading the host side again', async () => {
+		const reads: string[] = [];
+		const fileSystem: HostFileSystem = {
+			...nodeFileSystem,
+			readText: (file) => {
+				reads.push(file);
+				return nodeFileSystem.readText(file);
+			},
+		};
+		const hostInterfaces = await source().scan();
+		const scan = await source(fileSystem).findVethPeers([web], hostInterfaces);
+		assert.deepEqual(scan.status === 'ok' ? scan.peers.map((peer) => peer.hostIfindex) : scan, [7]);
+		assert.ok(reads.length > 0 && reads.every((file) => file.startsWith(tree.procRoot)), 'only the container side was read');
 	});
 
 	test('no running containers: ok and empty, without touching /proc', async () => {
