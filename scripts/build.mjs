@@ -55,6 +55,19 @@ const cachedWidestLine = {
 	},
 };
 
+// Ink paints each frame onto a fresh grid of per-cell objects and re-tokenizes every text;
+// source/terminal/ink-output.ts does the same job row by row, reusing unchanged rows.
+const rowCachingOutput = {
+	name: 'row-caching-ink-output',
+	setup(build) {
+		build.onResolve({filter: /^\.\/output\.js$/}, args =>
+			/[\\/]ink[\\/]build[\\/]renderer\.js$/.test(args.importer)
+				? {path: path.join(root, 'source', 'terminal', 'ink-output.ts')}
+				: undefined,
+		);
+	},
+};
+
 function option(name) {
 	const prefix = `--${name}=`;
 	return process.argv.find(arg => arg.startsWith(prefix))?.slice(prefix.length);
@@ -75,7 +88,7 @@ export async function build({
 		banner: {js: banner},
 		// cpu-features is an optional native speed-up of ssh2; native addons cannot be bundled.
 		external: ['cpu-features', '*.node'],
-		plugins: [emptyDevtools, unusedBuildKit, cachedWidestLine],
+		plugins: [emptyDevtools, unusedBuildKit, cachedWidestLine, rowCachingOutput],
 		define: {'process.env.NODE_ENV': '"production"'},
 		// Lets an entry outside the repository (benchmarks, experiments) use its packages.
 		nodePaths: [path.join(root, 'node_modules')],
@@ -85,6 +98,11 @@ export async function build({
 		logLevel: 'warning',
 		metafile: true,
 	});
+	// An Ink release that moves its output module would silently bring the slow path back.
+	if (!Object.keys(result.metafile.inputs).some(input => input.endsWith(path.join('source', 'terminal', 'ink-output.ts')))) {
+		throw new Error("Ink's renderer no longer imports ./output.js: scripts/build.mjs cannot put source/terminal/ink-output.ts in its place");
+	}
+
 	await chmod(outfile, 0o755);
 	return result;
 }
