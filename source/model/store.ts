@@ -62,20 +62,26 @@ type Listener = () => void;
 /**
  * Holds the engine snapshot outside React. Writers replace the snapshot immutably; readers
  * subscribe (useSyncExternalStore). Notifications are coalesced to one per turn of the event
- * loop, and spaced by minIntervalMs during bursts, so a storm of engine events costs a
- * bounded number of renders, not one per event.
+ * loop, and rationed during bursts, so a storm of engine events costs a bounded number of
+ * renders, not one per event.
  */
 export class SnapshotStore {
 	private snapshot: EngineSnapshot;
 	private readonly listeners = new Set<Listener>();
 	private notifyScheduled = false;
-	private lastNotify = -Infinity;
+	// A token bucket: `burst` notifications go out at once, then one per minIntervalMs. A
+	// `docker run` changes the snapshot three times within ~100 ms (created, started, its
+	// veth) and each shows at once; a storm of starts renders ten times a second.
+	private tokens: number;
+	private tokensAt = -Infinity;
 
 	constructor(
 		initial: EngineSnapshot = initialSnapshot,
 		private readonly minIntervalMs = 100,
+		private readonly burst = 3,
 	) {
 		this.snapshot = initial;
+		this.tokens = burst;
 	}
 
 	getSnapshot = (): EngineSnapshot => this.snapshot;
@@ -104,17 +110,24 @@ export class SnapshotStore {
 	private scheduleNotify(): void {
 		if (this.notifyScheduled) return;
 		this.notifyScheduled = true;
-		// A lone change renders on the next turn; during a burst renders are spaced by
-		// minIntervalMs, so a storm of events cannot keep the UI (and keys) waiting.
-		const wait = this.lastNotify + this.minIntervalMs - performance.now();
+		this.refillTokens();
+		const wait = this.tokens >= 1 ? 0 : (1 - this.tokens) * this.minIntervalMs;
 		const notify = (): void => {
 			this.notifyScheduled = false;
-			this.lastNotify = performance.now();
+			this.refillTokens();
+			this.tokens -= 1;
 			for (const listener of [...this.listeners]) listener();
 		};
 
 		if (wait > 0) setTimeout(notify, wait);
 		else setImmediate(notify);
+	}
+
+	private refillTokens(): void {
+		const now = performance.now();
+		const earned = this.minIntervalMs > 0 ? (now - this.tokensAt) / this.minIntervalMs : Infinity;
+		this.tokens = Math.min(this.burst, this.tokens + earned);
+		this.tokensAt = now;
 	}
 }
 

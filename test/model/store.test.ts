@@ -12,15 +12,21 @@ describe('SnapshotStore', () => {
 		assert.equal(notified, 1);
 	});
 
-	test('changes right after a notification wait for the interval, so storms render at a bounded rate', async () => {
-		const store = new SnapshotStore(undefined, 50);
+	test('a few changes in a row show at once; a storm is rationed to one per interval', async () => {
+		const store = new SnapshotStore(undefined, 50, 3);
 		const times: number[] = [];
 		store.subscribe(() => times.push(performance.now()));
-		store.update(snapshot => ({...snapshot, loaded: true}));
-		await new Promise(resolve => setImmediate(resolve));
-		store.update(snapshot => ({...snapshot, loaded: false}));
-		while (times.length < 2) await new Promise(resolve => setTimeout(resolve, 5));
-		assert.ok((times[1] ?? 0) - (times[0] ?? 0) >= 45, `second notification after ${(times[1] ?? 0) - (times[0] ?? 0)} ms`);
+		const started = performance.now();
+		for (let index = 0; index < 6; index++) {
+			store.update(snapshot => ({...snapshot, loaded: index % 2 === 0}));
+			await new Promise(resolve => setImmediate(resolve));
+			while (times.length <= index && performance.now() - started < 2000) await new Promise(resolve => setTimeout(resolve, 2));
+		}
+
+		const gaps = times.slice(1).map((at, index) => at - (times[index] ?? 0));
+		assert.equal(times.length, 6);
+		assert.ok(gaps.slice(0, 2).every(gap => gap < 25), `the first three at once: gaps ${gaps.join(', ')}`);
+		assert.ok(gaps.slice(2).every(gap => gap >= 40), `then one per 50 ms: gaps ${gaps.join(', ')}`);
 	});
 
 	test('an update that returns the same snapshot notifies nobody', async () => {
