@@ -18,9 +18,10 @@ import {EngineEvents} from './engine-events.js';
 // inside that namespace, talking to the engine through a proxy that counts its requests; a
 // headless xterm keeps the screen it draws. Targets: issue 5.
 //
-// Usage: npm run bench -- [--n=200[,1000]] [--cpu-prof] [--no-write] [--verbose]
+// Usage: npm run bench -- [--n=200[,1000]] [--cpu-prof] [--no-write] [--verbose] [--node-arg=<flag>]...
 // --cpu-prof writes docknet's CPU profiles to bench/results/profiles/ (bench/profile-summary.ts
-// reads them); --script=<bundle> measures a variant build and writes no results.
+// reads them); --script=<bundle> measures a variant build, --node-arg passes a flag to node
+// (heap sizes); both write no results.
 
 const ENGINE_NAME = 'docknet-bench';
 const LABEL = 'docknet.bench';
@@ -42,6 +43,8 @@ interface Options {
 	verbose: boolean;
 	/** A variant docknet bundle to measure instead of dist/docknet.js (experiments). */
 	script: string | undefined;
+	/** Extra options for node (experiments: heap sizes). */
+	nodeArgs: string[];
 }
 
 function parseOptions(argv: string[]): Options {
@@ -50,6 +53,7 @@ function parseOptions(argv: string[]): Options {
 	let write = true;
 	let verbose = false;
 	let script: string | undefined;
+	const nodeArgs: string[] = [];
 	for (const arg of argv) {
 		if (arg.startsWith('--n=')) {
 			sizes = arg
@@ -61,11 +65,12 @@ function parseOptions(argv: string[]): Options {
 		else if (arg === '--no-write') write = false;
 		else if (arg === '--verbose') verbose = true;
 		else if (arg.startsWith('--script=')) script = path.resolve(arg.slice('--script='.length));
-		else throw new Error(`unknown option ${arg} (use --n=200[,1000], --cpu-prof, --no-write, --verbose, --script=<bundle>)`);
+		else if (arg.startsWith('--node-arg=')) nodeArgs.push(arg.slice('--node-arg='.length));
+		else throw new Error(`unknown option ${arg} (use --n=200[,1000], --cpu-prof, --no-write, --verbose, --script=<bundle>, --node-arg=<flag>)`);
 	}
 
 	if (sizes.length === 0) throw new Error('--n needs at least one positive integer');
-	return {sizes, cpuProf, write: write && script === undefined, verbose, script};
+	return {sizes, cpuProf, write: write && script === undefined && nodeArgs.length === 0, verbose, script, nodeArgs};
 }
 
 const say = (line: string): void => {
@@ -305,7 +310,7 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 				rows: ROWS,
 				recordOutput: false,
 				...(options.script === undefined ? {} : {script: options.script}),
-				nodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+				nodeArgs: [...options.nodeArgs, ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])],
 			});
 			apps.push(app);
 			return app;
