@@ -1,5 +1,6 @@
 import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
 import {computeRates} from '../host/rates.js';
+import {RateBudget} from './rate-budget.js';
 import {deepEqual, keepIdentity} from './store.js';
 import type {EngineSnapshot, SnapshotStore} from './store.js';
 import type {DockerContainer, HostInterface, InterfaceRates, InterfaceStats, VethPeer} from './types.js';
@@ -9,6 +10,8 @@ export interface HostMonitorOptions {
 	now?: () => number;
 	/** Delay between a container change and the rescan it causes; a burst costs one scan. */
 	rescanDelayMs?: number;
+	/** While changes keep coming, at most one rescan per this many ms (after two at once). */
+	sustainedRescanMs?: number;
 }
 
 function runningWithPid(containers: readonly DockerContainer[]): DockerContainer[] {
@@ -32,6 +35,7 @@ export class HostMonitor {
 	private rateTimer: NodeJS.Timeout | undefined;
 	private scanning: Promise<void> | undefined;
 	private rescanAgain = false;
+	private readonly rescanBudget: RateBudget;
 	private previousStats = new Map<string, {stats: InterfaceStats; at: number}>();
 	private watched: ReadonlySet<string> | undefined;
 	private readonly peerCache = new Map<string, {key: string; peers: VethPeer[]}>();
@@ -45,6 +49,9 @@ export class HostMonitor {
 		this.rateIntervalMs = options.rateIntervalMs ?? 1000;
 		this.rescanDelayMs = options.rescanDelayMs ?? 100;
 		this.now = options.now ?? Date.now;
+		// A lone `docker run` (create, then start) gets both its scans at once; a storm of
+		// starts gets one a second: each scan parses every interface, and the keys come first.
+		this.rescanBudget = new RateBudget(options.sustainedRescanMs ?? 1000, 2);
 	}
 
 	start(): void {
@@ -104,7 +111,7 @@ export class HostMonitor {
 		this.rescanTimer = setTimeout(() => {
 			this.rescanTimer = undefined;
 			this.requestScan();
-		}, this.rescanDelayMs);
+		}, Math.max(this.rescanDelayMs, this.rescanBudget.wait()));
 	}
 
 	private requestScan(): void {
@@ -115,13 +122,14 @@ export class HostMonitor {
 		}
 
 		const started = this.now();
+		this.rescanBudget.spend();
 		this.scanning = this.scan().finally(() => {
 			this.scanning = undefined;
 			if (this.rescanAgain) {
 				this.rescanAgain = false;
 				// Back-to-back scans during a storm would keep the CPU (and keys) busy: leave
 				// at least twice the last scan's time free before the next one.
-				const pause = Math.max(0, 2 * (this.now() - started));
+				const pause = Math.max(2 * (this.now() - started), this.rescanBudget.wait());
 				setTimeout(() => this.requestScan(), pause).unref();
 			}
 		});

@@ -7,6 +7,7 @@ import type {
 	HostInterface,
 	InterfaceRates,
 } from './types.js';
+import {RateBudget} from './rate-budget.js';
 
 export type ConnectionState =
 	| {status: 'connecting'; attempt: number}
@@ -69,19 +70,18 @@ export class SnapshotStore {
 	private snapshot: EngineSnapshot;
 	private readonly listeners = new Set<Listener>();
 	private notifyScheduled = false;
-	// A token bucket: `burst` notifications go out at once, then one per minIntervalMs. A
-	// `docker run` changes the snapshot three times within ~100 ms (created, started, its
-	// veth) and each shows at once; a storm of starts renders ten times a second.
-	private tokens: number;
-	private tokensAt = -Infinity;
+	// `burst` notifications go out at once, then one per minIntervalMs: a `docker run`
+	// changes the snapshot three times within ~100 ms (created, started, its veth) and each
+	// shows at once; a storm of starts renders ten times a second.
+	private readonly budget: RateBudget;
 
 	constructor(
 		initial: EngineSnapshot = initialSnapshot,
-		private readonly minIntervalMs = 100,
-		private readonly burst = 3,
+		minIntervalMs = 100,
+		burst = 3,
 	) {
 		this.snapshot = initial;
-		this.tokens = burst;
+		this.budget = new RateBudget(minIntervalMs, burst);
 	}
 
 	getSnapshot = (): EngineSnapshot => this.snapshot;
@@ -110,24 +110,15 @@ export class SnapshotStore {
 	private scheduleNotify(): void {
 		if (this.notifyScheduled) return;
 		this.notifyScheduled = true;
-		this.refillTokens();
-		const wait = this.tokens >= 1 ? 0 : (1 - this.tokens) * this.minIntervalMs;
+		const wait = this.budget.wait();
 		const notify = (): void => {
 			this.notifyScheduled = false;
-			this.refillTokens();
-			this.tokens -= 1;
+			this.budget.spend();
 			for (const listener of [...this.listeners]) listener();
 		};
 
 		if (wait > 0) setTimeout(notify, wait);
 		else setImmediate(notify);
-	}
-
-	private refillTokens(): void {
-		const now = performance.now();
-		const earned = this.minIntervalMs > 0 ? (now - this.tokensAt) / this.minIntervalMs : Infinity;
-		this.tokens = Math.min(this.burst, this.tokens + earned);
-		this.tokensAt = now;
 	}
 }
 

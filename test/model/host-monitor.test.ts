@@ -12,7 +12,7 @@ afterEach(() => {
 	for (const stop of stops.splice(0)) stop();
 });
 
-async function setup() {
+async function setup(options: {sustainedRescanMs?: number} = {}) {
 	const gateway = new FakeGateway();
 	// Notifications on the next turn, not spaced: the idle test counts them.
 	const store = new SnapshotStore(undefined, 0);
@@ -20,7 +20,7 @@ async function setup() {
 	const bridge = gateway.network('bridge');
 	const source = new FakeHostSource(() => gateway.state.containers, {[bridge.id]: 'docker0'});
 	let clock = 1_000_000;
-	const monitor = new HostMonitor(source, store, {rateIntervalMs: 10, rescanDelayMs: 1, now: () => clock});
+	const monitor = new HostMonitor(source, store, {rateIntervalMs: 10, rescanDelayMs: 1, now: () => clock, ...options});
 	stops.push(() => sync.stop(), () => monitor.stop());
 	sync.start();
 	monitor.start();
@@ -41,6 +41,28 @@ describe('HostMonitor', () => {
 		assert.ok(peers.status === 'ok' && peers.peers.some(peer => peer.containerName === 'fresh'));
 		gateway.removeContainer('fresh');
 		await waitFor(() => !store.getSnapshot().host.interfaces.some(item => item.name === 'vethfresh0'), 'the veth gone');
+	});
+
+	test('a storm of starts is rescanned at a bounded rate, and the last scan sees it all', async () => {
+		const {gateway, store, source} = await setup({sustainedRescanMs: 150});
+		let scans = 0;
+		const original = source.scan.bind(source);
+		source.scan = async () => {
+			scans++;
+			return original();
+		};
+
+		const started = performance.now();
+		for (let index = 0; index < 10; index++) {
+			gateway.runContainer(`storm${index}`);
+			await new Promise(resolve => setTimeout(resolve, 20));
+		}
+
+		await waitFor(() => store.getSnapshot().host.interfaces.some(item => item.name === 'vethstorm90'), 'the last veth');
+		const elapsed = performance.now() - started;
+		// Two at once, then one per 150 ms; a scan per change would be ten or more.
+		assert.ok(scans <= 3 + Math.ceil(elapsed / 150), `${scans} scans in ${Math.round(elapsed)} ms`);
+		assert.ok(scans < 10, `${scans} scans`);
 	});
 
 	test('a new container costs a look inside that container only', async () => {
