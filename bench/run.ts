@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
@@ -18,10 +18,11 @@ import {EngineEvents} from './engine-events.js';
 // inside that namespace, talking to the engine through a proxy that counts its requests; a
 // headless xterm keeps the screen it draws. Targets: issue 5.
 //
-// Usage: npm run bench -- [--n=200[,1000]] [--cpu-prof] [--no-write] [--verbose] [--node-arg=<flag>]...
+// Usage: npm run bench -- [--n=200[,1000]] [--cpu-prof] [--heap-snapshot] [--no-write] [--verbose] [--node-arg=<flag>]...
 // --cpu-prof writes docknet's CPU profiles to bench/results/profiles/ (bench/profile-summary.ts
-// reads them); --script=<bundle> measures a variant build, --node-arg passes a flag to node
-// (heap sizes); both write no results.
+// reads them), --heap-snapshot a heap snapshot after the storm (bench/heap-summary.ts reads
+// it); --script=<bundle> measures a variant build, --node-arg passes a flag to node (heap
+// sizes); both write no results.
 
 const ENGINE_NAME = 'docknet-bench';
 const LABEL = 'docknet.bench';
@@ -45,6 +46,8 @@ interface Options {
 	script: string | undefined;
 	/** Extra options for node (experiments: heap sizes). */
 	nodeArgs: string[];
+	/** Write a heap snapshot of docknet after the storm (bench/results/profiles/). */
+	heapSnapshot: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -54,6 +57,7 @@ function parseOptions(argv: string[]): Options {
 	let verbose = false;
 	let script: string | undefined;
 	const nodeArgs: string[] = [];
+	let heapSnapshot = false;
 	for (const arg of argv) {
 		if (arg.startsWith('--n=')) {
 			sizes = arg
@@ -66,11 +70,12 @@ function parseOptions(argv: string[]): Options {
 		else if (arg === '--verbose') verbose = true;
 		else if (arg.startsWith('--script=')) script = path.resolve(arg.slice('--script='.length));
 		else if (arg.startsWith('--node-arg=')) nodeArgs.push(arg.slice('--node-arg='.length));
-		else throw new Error(`unknown option ${arg} (use --n=200[,1000], --cpu-prof, --no-write, --verbose, --script=<bundle>, --node-arg=<flag>)`);
+		else if (arg === '--heap-snapshot') heapSnapshot = true;
+		else throw new Error(`unknown option ${arg} (use --n=200[,1000], --cpu-prof, --heap-snapshot, --no-write, --verbose, --script=<bundle>, --node-arg=<flag>)`);
 	}
 
 	if (sizes.length === 0) throw new Error('--n needs at least one positive integer');
-	return {sizes, cpuProf, write: write && script === undefined && nodeArgs.length === 0, verbose, script, nodeArgs};
+	return {sizes, cpuProf, write: write && script === undefined && nodeArgs.length === 0, verbose, script, nodeArgs, heapSnapshot};
 }
 
 const say = (line: string): void => {
@@ -234,6 +239,56 @@ function summarizeRequests(requests: readonly CountedRequest[]): Record<string, 
 	return summary;
 }
 
+interface KeySplit {
+	/** Press → docknet's key handler: the key waits while docknet is busy or off the CPU. */
+	readMs: number;
+	/** Handler → frame written to the pty. */
+	drawMs: number;
+	/** Frame written → the bench's terminal shows it (pty, this process, xterm). */
+	showMs: number;
+	totalMs: number;
+}
+
+/**
+ * Splits storm key latencies with docknet's own trace (DOCKNET_KEY_TRACE): the n-th key
+ * docknet handled is the n-th press. Undefined when the trace is missing or does not match.
+ */
+function splitStormKeys(
+	traceFile: string,
+	pressedAt: readonly number[],
+	indexes: readonly number[],
+	latencies: readonly number[],
+): {worst: KeySplit; slowest: KeySplit[]; docknetP99Ms: number; showP99Ms: number} | undefined {
+	if (!existsSync(traceFile)) return undefined;
+	const trace = JSON.parse(readFileSync(traceFile, 'utf8')) as Array<{handledAt: number; framedAt?: number}>;
+	if (trace.length !== pressedAt.length) {
+		say(`  key trace: docknet handled ${trace.length} keys, the bench pressed ${pressedAt.length}`);
+		return undefined;
+	}
+	const splits = indexes.flatMap((index, at): KeySplit[] => {
+		const entry = trace[index];
+		const pressed = pressedAt[index];
+		const total = latencies[at];
+		if (entry?.framedAt === undefined || pressed === undefined || total === undefined) return [];
+		return [
+			{
+				readMs: round(entry.handledAt - pressed),
+				drawMs: round(entry.framedAt - entry.handledAt),
+				showMs: round(pressed + total - entry.framedAt),
+				totalMs: round(total),
+			},
+		];
+	});
+	if (splits.length === 0) return undefined;
+	const slowest = [...splits].sort((a, b) => b.totalMs - a.totalMs).slice(0, 5);
+	return {
+		worst: slowest[0] as KeySplit,
+		slowest,
+		docknetP99Ms: round(percentile(splits.map(split => split.readMs + split.drawMs), 99)),
+		showP99Ms: round(percentile(splits.map(split => split.showMs), 99)),
+	};
+}
+
 // ---------------------------------------------------------------------------------------------
 // One size
 
@@ -302,15 +357,21 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		events = new EngineEvents(privateEngine.socketPath);
 		await events.open();
 		const cpuProfDir = path.join(repoRoot, 'bench', 'results', 'profiles');
+		const keyTraceFile = (index: number): string => path.join(os.tmpdir(), `docknet-bench-keys-${process.pid}-${index}.json`);
 		const spawn = (): DocknetPty => {
 			const app = startDocknet({
+				env: {DOCKNET_KEY_TRACE: keyTraceFile(apps.length)},
 				args: ['--host', `unix://${(proxy as CountingProxy).socketPath}`],
 				netns: privateEngine.netns,
 				columns: COLUMNS,
 				rows: ROWS,
 				recordOutput: false,
 				...(options.script === undefined ? {} : {script: options.script}),
-				nodeArgs: [...options.nodeArgs, ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])],
+				nodeArgs: [
+					...options.nodeArgs,
+					...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
+					...(options.heapSnapshot ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${cpuProfDir}`] : []),
+				],
 			});
 			apps.push(app);
 			return app;
@@ -470,12 +531,16 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		phase('storm');
 		let stormOver = false;
 		const stormKeys: number[] = [];
+		// Which press each latency belongs to, to find it again in docknet's key trace.
+		const stormPressIndexes: number[] = [];
 		let keyFailures = 0;
 		const keyLoop = (async () => {
 			let down = true;
 			while (!stormOver) {
 				try {
+					const index = (app as DocknetPty).pressedAt.length;
 					stormKeys.push(await keyLatency(app as DocknetPty, down ? 'j' : 'k', 5000));
+					stormPressIndexes.push(index);
 				} catch {
 					keyFailures++;
 				}
@@ -512,10 +577,35 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		await quiet(app, 500);
 		const rssMb = residentKb(pid) / 1024;
 		add('memory (RSS after storm)', rssMb, 'MB', `≤ ${targets.memoryMb} MB`, rssMb <= targets.memoryMb);
+		if (options.heapSnapshot) {
+			mkdirSync(cpuProfDir, {recursive: true});
+			const before = new Set(readdirSync(cpuProfDir));
+			process.kill(pid, 'SIGUSR2');
+			const deadline = performance.now() + 60_000;
+			const written = (): string | undefined => readdirSync(cpuProfDir).find(name => name.endsWith('.heapsnapshot') && !before.has(name));
+			while (written() === undefined && performance.now() < deadline) await delay(200);
+			// The file grows while V8 writes it; wait until its size holds.
+			let size = -1;
+			const file = path.join(cpuProfDir, written() ?? '');
+			while (existsSync(file) && statSync(file).size !== size) {
+				size = statSync(file).size;
+				await delay(500);
+			}
+
+			say(`  heap snapshot: ${file} (bench/heap-summary.ts reads it)`);
+		}
 
 		app.press('q');
 		const exit = await app.exited;
 		details['exitCode'] = exit.exitCode;
+		const split = splitStormKeys(keyTraceFile(apps.length - 1), app.pressedAt, stormPressIndexes, stormKeys);
+		for (let index = 0; index < apps.length; index++) rmSync(keyTraceFile(index), {force: true});
+		if (split) {
+			add('worst storm key: docknet reading it', split.worst.readMs, 'ms', '–', undefined);
+			add('worst storm key: docknet drawing it', split.worst.drawMs, 'ms', '–', undefined);
+			add('storm keys: docknet part (press → frame written) p99', split.docknetP99Ms, 'ms', '–', undefined);
+			details['stormKeySplit'] = split;
+		} else say('  the key trace does not match the presses: no split of the storm keys');
 		return {n, figures, details};
 	} finally {
 		process.off('SIGINT', onSignal);

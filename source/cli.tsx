@@ -1,3 +1,4 @@
+import {writeFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {parseArgs} from 'node:util';
 import {render} from 'ink';
@@ -18,6 +19,7 @@ import {HostMonitor} from './model/host-monitor.js';
 import {SnapshotStore} from './model/store.js';
 import {runPlayground} from './playground/run-playground.js';
 import {FrameWriter} from './terminal/frame-writer.js';
+import {keyTrace} from './terminal/key-trace.js';
 import type {EngineInfo} from './model/types.js';
 import {collectSnapshot} from './snapshot/collect-snapshot.js';
 import {snapshotToJson} from './snapshot/snapshot-json.js';
@@ -147,6 +149,8 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		process.exit(2);
 	}
 
+	const traceFile = process.env['DOCKNET_KEY_TRACE'];
+	if (traceFile) keyTrace.enable();
 	const store = new SnapshotStore();
 	const sync = new EngineSync(gateway, store);
 	const hostMonitor = new HostMonitor(hostSourceFor(endpoint), store);
@@ -171,6 +175,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		hostMonitor.stop();
 		screen.instance?.unmount();
 		restoreTerminal();
+		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
 		if (message) process.stderr.write(`${message}\n`);
 		process.exit(code);
 	};

@@ -1,5 +1,6 @@
 import {EventEmitter} from 'node:events';
 import stringWidth from 'string-width';
+import {keyTrace} from './key-trace.js';
 import {sgr, toCells} from './styled-cells.js';
 
 // Ink hands docknet whole frames (render option `debug: true`) and this writer puts them
@@ -92,6 +93,7 @@ export class FrameWriter extends EventEmitter {
 		const output = this.synchronized ? beginSynchronized + update + endSynchronized : update;
 		this.bytesWritten += Buffer.byteLength(output);
 		this.terminal.write(output);
+		keyTrace.frameWritten();
 	}
 
 	/** The escape sequences that turn the screen showing `previous` into `frame`. */

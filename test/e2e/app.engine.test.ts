@@ -1,5 +1,7 @@
 import {execFile} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {readFileSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {dockerCli, requireTestEngine, TestResources, uniqueName} from '../helpers/engine-harness.js';
@@ -221,6 +223,33 @@ describe('docknet leaves the terminal as it found it', () => {
 			}
 		});
 	}
+});
+
+describe('docknet times its keys for the benchmark', () => {
+	test('DOCKNET_KEY_TRACE: one entry per key pressed, each drawn after it was handled', async () => {
+		const traceFile = path.join(os.tmpdir(), `docknet-key-trace-test-${process.pid}.json`);
+		const app = startDocknet({args: ['--host', engine.dockerHost], netns: engine.netns, columns: 100, rows: 30, env: {DOCKNET_KEY_TRACE: traceFile}});
+		try {
+			await app.waitForText('● live');
+			for (const key of ['2', 'j', 'k', '1']) {
+				const before = app.text();
+				app.press(key);
+				await app.waitFor(lines => lines.join('\n') !== before, `the screen to change after ${key}`);
+			}
+
+			app.press('q');
+			await app.exited;
+			const trace = JSON.parse(readFileSync(traceFile, 'utf8')) as Array<{handledAt: number; framedAt?: number}>;
+			assert.equal(trace.length, app.pressedAt.length, 'one entry per key');
+			for (const [index, entry] of trace.slice(0, -1).entries()) {
+				assert.ok(entry.handledAt >= (app.pressedAt[index] ?? Infinity) - 5, `key ${index} handled after it was pressed`);
+				assert.ok(entry.framedAt !== undefined && entry.framedAt >= entry.handledAt, `key ${index} drawn after it was handled`);
+			}
+		} finally {
+			await app.dispose();
+			rmSync(traceFile, {force: true});
+		}
+	});
 });
 
 describe('docknet fits the terminal', () => {

@@ -71,6 +71,8 @@ export interface DocknetPty {
 	nextChange(timeoutMs?: number): Promise<number>;
 	/** Writes keys to the terminal as typed. */
 	press(keys: string): void;
+	/** Wall-clock ms (performance.timeOrigin based) of every press() so far, in order. */
+	readonly pressedAt: readonly number[];
 	resize(columns: number, rows: number): void;
 	readonly bytesReceived: number;
 	/** When output last arrived (performance.now()), or the spawn time. */
@@ -132,6 +134,7 @@ export function startDocknet(options: StartDocknetOptions): DocknetPty {
 	const terminal: HeadlessTerminal = new Terminal({cols: columns, rows, allowProposedApi: true, scrollback: 0});
 	const child: IPty = spawnPty(file, args, {name: 'xterm-256color', cols: columns, rows, cwd: repoRoot, env: childEnv(options.env)});
 
+	const pressedAt: number[] = [];
 	let bytesReceived = 0;
 	let lastOutputAt = performance.now();
 	const chunks: string[] = [];
@@ -260,8 +263,11 @@ export function startDocknet(options: StartDocknetOptions): DocknetPty {
 		waitFor,
 		nextChange,
 		press: sequence => {
-			if (exitStatus === undefined) child.write(sequence);
+			if (exitStatus !== undefined) return;
+			pressedAt.push(performance.timeOrigin + performance.now());
+			child.write(sequence);
 		},
+		pressedAt,
 		resize: (newColumns, newRows) => {
 			columns = newColumns;
 			rows = newRows;

@@ -1,6 +1,4 @@
-import {useInput} from 'ink';
 import type {Key} from 'ink';
-import {useCallback, useLayoutEffect, useRef} from 'react';
 import type {Command, KeyScope} from '../keys/keymap.js';
 import {isErase, isPrintable, matchBinding, splitKeys} from '../keys/match-key.js';
 import type {Layout} from '../layout.js';
@@ -154,16 +152,4 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 	} else {
 		context.onCommand?.(command, ui, panes);
 	}
-}
-
-export function useAppInput(context: InputContext, isActive: boolean): void {
-	// Ink re-subscribes a changed handler only in a passive effect, after the frame is
-	// already on screen; a key typed in between would reach the previous render's
-	// handler. One stable handler reading the context committed last avoids that.
-	const latest = useRef(context);
-	useLayoutEffect(() => {
-		latest.current = context;
-	});
-	const handler = useCallback((input: string, key: Key) => handleKey(input, key, latest.current), []);
-	useInput(handler, {isActive});
 }

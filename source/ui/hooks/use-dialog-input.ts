@@ -1,6 +1,7 @@
 import {useInput} from 'ink';
 import {useCallback, useLayoutEffect, useRef} from 'react';
 import type {Key} from 'ink';
+import {keyTrace} from '../../terminal/key-trace.js';
 import {isErase, isPrintable, splitKeys} from '../keys/match-key.js';
 import type {Dialog, DialogAction} from '../state/dialog-state.js';
 import {pageStep} from '../state/ui-state.js';
@@ -63,13 +64,15 @@ export interface DialogKeys {
  * and "fr" filters it.
  */
 export function useRoutedInput(context: InputContext, dialogs: DialogKeys): void {
-	// One stable handler reading what was committed last, as in useAppInput: Ink swaps a
-	// changed handler only after the frame is drawn.
+	// One stable handler reading what was committed last: Ink swaps a changed handler only
+	// in a passive effect, after the frame is drawn, and a key typed in between would reach
+	// the previous render's handler.
 	const latest = useRef({context, dialogs});
 	useLayoutEffect(() => {
 		latest.current = {context, dialogs};
 	});
 	const handler = useCallback((input: string, key: Key) => {
+		keyTrace.keyHandled();
 		for (const press of splitKeys(input, key)) {
 			const current = latest.current;
 			if (current.dialogs.isOpen()) current.dialogs.handleKey(press.input, press.key);
