@@ -1,5 +1,5 @@
 import {Box} from 'ink';
-import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
+import React, {useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {useAppServices} from './ui/app-context.js';
 import {DetailsView, detailsTableViewport} from './ui/components/details-view.js';
 import {DialogHost} from './ui/components/dialogs/dialog-host.js';
@@ -114,7 +114,17 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	}, [detailsGone, dispatch]);
 
 	// c d D u n x p: dialogs that take every key while open, then the engine call.
-	const engineActions = useEngineActions({dispatch, dialogLines: overlayHeight});
+	// A network just created gets selected once its row is there (the store may bring it a
+	// render after the engine said yes). A layout effect: it runs before the next key can.
+	const [createdNetwork, setCreatedNetwork] = useState<string>();
+	const engineActions = useEngineActions({dispatch, dialogLines: overlayHeight, onNetworkCreated: setCreatedNetwork});
+	useLayoutEffect(() => {
+		if (createdNetwork === undefined) return;
+		const allRowIds = view.allRows.networks.map(row => row.id);
+		if (!allRowIds.includes(createdNetwork)) return;
+		setCreatedNetwork(undefined);
+		dispatch({type: 'jumpTo', pane: 'networks', allRowIds, id: createdNetwork, viewport: layoutFor('networks').panes.networks.rowsVisible});
+	}, [createdNetwork, view.allRows, layoutFor, dispatch]);
 	const interfacesVisible = !ui.overlay && !layout.tooSmall && !engineActions.dialog;
 	// The interface rows on screen, computed as PaneView does: rates are read for these.
 	const interfacesModel = view.panes.interfaces;

@@ -200,6 +200,10 @@ describe('networks through the UI', () => {
 		assert.deepEqual(ipam, [{Subnet: '10.201.6.0/24', Gateway: '10.201.6.254'}]);
 		assert.equal(await dockerCli(['network', 'inspect', '-f', `{{index .Labels "${TEST_LABEL}"}}`, name]), TEST_RUN_ID);
 		assert.match(rowOf(frame, name) ?? '', /10\.201\.6\.0\/24\s+10\.201\.6\.254/);
+		// Selected: x offers to remove the new network.
+		await current.press('x');
+		await current.waitForFrame(text => text.includes(`Remove network ${name}?`), 'the new network selected');
+		await current.press(keys.escape);
 	});
 
 	test('x removes a network after confirmation', async () => {

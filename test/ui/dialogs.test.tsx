@@ -260,7 +260,8 @@ describe('disconnect and undo', () => {
 describe('networks', () => {
 	test('n creates a network from the form: driver, toggles with Space, labels', async () => {
 		const {press, waitForFrame, gateway} = await start();
-		await press('n');
+		// Some other network selected first (j): afterwards the new one must be.
+		await press('1', 'j', 'n');
 		await waitForFrame(text => text.includes('Create a network'), 'the form');
 		await press('back', keys.tab, right);
 		let frame = await waitForFrame(text => text.includes('‹ macvlan ›'), 'the driver chosen');
@@ -285,6 +286,10 @@ describe('networks', () => {
 			attachable: true,
 			labels: {team: 'net'},
 		});
+		// The new network is the selection: x offers to remove it, not the one selected before.
+		await press('x');
+		await waitForFrame(text => text.includes('Remove network back?'), 'the new network selected');
+		await press(keys.escape);
 	});
 
 	test('an overlapping subnet warns once; Enter again sends anyway', async () => {

@@ -51,6 +51,8 @@ export interface UseEngineActionsOptions {
 	dispatch(action: UiAction): void;
 	/** Lines the dialog has on screen. */
 	dialogLines: number;
+	/** A network was created (the user will want it selected). */
+	onNetworkCreated?(networkId: string): void;
 }
 
 type Data = Pick<EngineSnapshot, 'networks' | 'containers' | 'engine'>;
@@ -83,7 +85,7 @@ function refusalProblems(form: FormDialog, result: ActionResult): {errors: Recor
 	return {errors: {[target]: describeRefusal(refusal)}};
 }
 
-export function useEngineActions({dispatch, dialogLines}: UseEngineActionsOptions): EngineActionsUi {
+export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseEngineActionsOptions): EngineActionsUi {
 	const services = useAppServices();
 	const {actions, store, quit} = services;
 	const [dialog, dispatchToReact] = useReducer(dialogReducer, undefined as DialogState);
@@ -245,7 +247,13 @@ export function useEngineActions({dispatch, dialogLines}: UseEngineActionsOption
 	};
 
 	/** Enter on a form: check, then send; warnings are shown once before sending anyway. */
-	const sendForm = <Value>(form: FormDialog, checked: Checked<string, Value>, busyText: string, send: (value: Value) => Promise<ActionResult>): void => {
+	const sendForm = <Value>(
+		form: FormDialog,
+		checked: Checked<string, Value>,
+		busyText: string,
+		send: (value: Value) => Promise<ActionResult>,
+		succeeded?: (result: ActionResult) => void,
+	): void => {
 		const errors = defined(checked.errors);
 		const warnings = defined(checked.warnings);
 		if (checked.general !== undefined || hasProblems(errors) || checked.value === undefined) {
@@ -261,8 +269,10 @@ export function useEngineActions({dispatch, dialogLines}: UseEngineActionsOption
 		const value = checked.value;
 		dispatchDialog({type: 'submitting'});
 		run(busyText, () => send(value), result => {
-			if (result.ok) dispatchDialog({type: 'closeIf', serial: form.serial});
-			else dispatchDialog({type: 'failed', serial: form.serial, ...refusalProblems(form, result)});
+			if (result.ok) {
+				dispatchDialog({type: 'closeIf', serial: form.serial});
+				succeeded?.(result);
+			} else dispatchDialog({type: 'failed', serial: form.serial, ...refusalProblems(form, result)});
 		});
 	};
 
@@ -321,7 +331,15 @@ export function useEngineActions({dispatch, dialogLines}: UseEngineActionsOption
 				);
 			} else if (flow.type === 'createNetwork') {
 				const checked = validateNetworkCreate(networkInputOf(current), {networks: data.networks, swarm: data.engine?.swarm});
-				sendForm(current, checked, `Creating network ${checked.value?.name ?? ''}…`, spec => actions.createNetwork(spec));
+				sendForm(
+					current,
+					checked,
+					`Creating network ${checked.value?.name ?? ''}…`,
+					spec => actions.createNetwork(spec),
+					result => {
+						if (result.networkId) onNetworkCreated?.(result.networkId);
+					},
+				);
 			}
 
 			return;
