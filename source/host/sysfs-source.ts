@@ -341,9 +341,9 @@ export function createSysfsSource(options: SysfsSourceOptions = {}): HostInterfa
 		}
 	}
 
-	async function readProcNetDev(): Promise<Map<string, InterfaceStats> | undefined> {
+	async function readProcNetDev(only?: ReadonlySet<string>): Promise<Map<string, InterfaceStats> | undefined> {
 		try {
-			return parseProcNetDev(await fileSystem.readText(procNetDev));
+			return parseProcNetDev(await fileSystem.readText(procNetDev), only);
 		} catch {
 			return undefined;
 		}
@@ -387,7 +387,7 @@ export function createSysfsSource(options: SysfsSourceOptions = {}): HostInterfa
 	}
 
 	async function readStats(names: readonly string[]): Promise<Map<string, InterfaceStats>> {
-		const netDev = procNetDevMatches ? await readProcNetDev() : undefined;
+		const netDev = procNetDevMatches ? await readProcNetDev(new Set(names)) : undefined;
 		if (!netDev) return new Map(await readStatsFromSysfs(names));
 		const result = new Map<string, InterfaceStats>();
 		const missing: string[] = [];

@@ -105,8 +105,14 @@ export class HostMonitor {
 		if (containers === this.lastContainers && networks === this.lastNetworks) return;
 		this.lastContainers = containers;
 		this.lastNetworks = networks;
-		// Throttled, not debounced: during a storm of starts a scan still runs every
-		// rescanDelayMs (plus its own time), instead of waiting for the storm to end.
+		this.scheduleRescan();
+	}
+
+	/**
+	 * Throttled, not debounced: during a storm of starts a scan still runs now and then
+	 * (within the budget) instead of waiting for the storm to end.
+	 */
+	private scheduleRescan(): void {
 		if (this.rescanTimer !== undefined) return;
 		this.rescanTimer = setTimeout(() => {
 			this.rescanTimer = undefined;
@@ -211,7 +217,7 @@ export class HostMonitor {
 		try {
 			const names = await source.listNames();
 			if (names.length !== known.size || names.some(name => !known.has(name))) {
-				this.requestScan();
+				this.scheduleRescan();
 				return;
 			}
 

@@ -75,6 +75,21 @@ function applySgr(style: Style, parameters: string): void {
 	}
 }
 
+// string-width runs several regular expressions per call; frames repeat the same few
+// non-ASCII characters (borders, •, …) thousands of times.
+const characterWidths = new Map<string, number>();
+
+function widthOf(character: string): number {
+	let width = characterWidths.get(character);
+	if (width === undefined) {
+		width = stringWidth(character);
+		if (characterWidths.size > 4096) characterWidths.clear();
+		characterWidths.set(character, width);
+	}
+
+	return width;
+}
+
 const escapeCharacter = String.fromCharCode(27);
 const sgrPattern = new RegExp(`${escapeCharacter}\\[([0-9;]*)m`, 'y');
 
@@ -98,7 +113,7 @@ export function toCells(line: string): Cell[] | undefined {
 		const codePoint = line.codePointAt(index) ?? 0;
 		const character = String.fromCodePoint(codePoint);
 		index += character.length;
-		const width = codePoint < 0x7f ? 1 : stringWidth(character);
+		const width = codePoint < 0x7f ? 1 : widthOf(character);
 		if (width === 0) {
 			// Combining marks belong to the cell before them.
 			const last = cells.at(-1);

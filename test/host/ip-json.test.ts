@@ -150,3 +150,10 @@ test('parseProcNetDev reads the captured /proc/net/dev', async () => {
 	);
 	assert.equal(parseProcNetDev('broken: 1 2\n').size, 0);
 });
+
+test('parseProcNetDev can keep only the interfaces asked for', async () => {
+	const text = await fs.readFile(path.join(fixtures, 'proc-net-dev.txt'), 'utf8');
+	const stats = parseProcNetDev(text, new Set(['docker0', 'tap0', 'gone0']));
+	assert.deepEqual([...stats.keys()], ['docker0', 'tap0']);
+	assert.deepEqual(stats.get('docker0'), parseProcNetDev(text).get('docker0'));
+});
