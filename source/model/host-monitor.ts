@@ -157,9 +157,7 @@ export class HostMonitor {
 				// Counters change on every scan; compare without them so rows keep identity.
 				const next = interfaces.map(item => {
 					const previous = previousByName.get(item.name);
-					return previous && deepEqual({...previous, stats: undefined}, {...item, stats: undefined})
-						? previous
-						: item;
+					return previous && sameApartFromCounters(previous, item) ? previous : item;
 				});
 				const unchanged =
 					host.status === 'ok' &&
@@ -231,6 +229,28 @@ export class HostMonitor {
 			// A failed tick leaves the last rates; the next scan reports lasting failures.
 		}
 	}
+}
+
+// Every field but the counters and the address list; the type makes a new field of
+// HostInterface a compile error here until it is compared too.
+const plainFields = Object.keys({
+	name: true,
+	ifindex: true,
+	iflink: true,
+	kind: true,
+	state: true,
+	mac: true,
+	mtu: true,
+	master: true,
+} satisfies Record<Exclude<keyof HostInterface, 'stats' | 'addresses'>, true>) as Array<Exclude<keyof HostInterface, 'stats' | 'addresses'>>;
+
+/** Field by field, without copies: a thousand interfaces are compared on every scan. */
+function sameApartFromCounters(a: HostInterface, b: HostInterface): boolean {
+	return (
+		plainFields.every(field => a[field] === b[field]) &&
+		a.addresses.length === b.addresses.length &&
+		a.addresses.every((address, index) => address === b.addresses[index])
+	);
 }
 
 function sameSet(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {
