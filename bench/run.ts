@@ -371,8 +371,11 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 	const apps: DocknetPty[] = [];
 	let proxy: CountingProxy | undefined;
 	let events: EngineEvents | undefined;
+	// Each docknet started writes when it handled and drew each key here (DOCKNET_KEY_TRACE).
+	const keyTraceFile = (index: number): string => path.join(os.tmpdir(), `docknet-bench-keys-${process.pid}-${index}.json`);
 	const stopAll = async (): Promise<void> => {
 		for (const app of apps) await app.dispose();
+		for (let index = 0; index < apps.length; index++) rmSync(keyTraceFile(index), {force: true});
 		events?.close();
 		await proxy?.close();
 		const stopping = performance.now();
@@ -397,7 +400,6 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		events = new EngineEvents(privateEngine.socketPath);
 		await events.open();
 		const cpuProfDir = path.join(repoRoot, 'bench', 'results', 'profiles');
-		const keyTraceFile = (index: number): string => path.join(os.tmpdir(), `docknet-bench-keys-${process.pid}-${index}.json`);
 		const spawn = (): DocknetPty => {
 			const app = startDocknet({
 				env: {DOCKNET_KEY_TRACE: keyTraceFile(apps.length)},
@@ -661,7 +663,6 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		const exit = await app.exited;
 		details['exitCode'] = exit.exitCode;
 		const split = splitStormKeys(keyTraceFile(apps.length - 1), app.pressedAt, stormPressIndexes, stormKeys);
-		for (let index = 0; index < apps.length; index++) rmSync(keyTraceFile(index), {force: true});
 		if (split) {
 			add('worst storm key: docknet reading it', split.worst.readMs, 'ms', '–', undefined);
 			add('worst storm key: docknet drawing it', split.worst.drawMs, 'ms', '–', undefined);
