@@ -79,6 +79,19 @@ function failingFileSystem(fail: (file: string) => string | undefined): HostFile
 	};
 }
 
+/** The real file system, noting every file read. */
+function recordingFileSystem(): {reads: string[]; fileSystem: HostFileSystem} {
+	const reads: string[] = [];
+	const fileSystem: HostFileSystem = {
+		...nodeFileSystem,
+		readText: (file) => {
+			reads.push(file);
+			return nodeFileSystem.readText(file);
+		},
+	};
+	return {reads, fileSystem};
+}
+
 describe('sysfs source on a fake /sys/class/net', () => {
 	let tree: FakeHostTree;
 	before(async () => {
@@ -273,14 +286,7 @@ describe('sysfs source with ip and /proc/net/dev (the fast paths)', () => {
 	});
 
 	test('once ip and sysfs agreed, an interface appearing between their reads leaves ip in charge', async () => {
-		const reads: string[] = [];
-		const fileSystem: HostFileSystem = {
-			...nodeFileSystem,
-			readText: (file) => {
-				reads.push(file);
-				return nodeFileSystem.readText(file);
-			},
-		};
+		const {reads, fileSystem} = recordingFileSystem();
 		const source = createSysfsSource({sysClassNet: tree.sysClassNet, procRoot: tree.procRoot, readIpLinks: async () => ipJson, readAddresses: () => new Map(), fileSystem});
 		await source.scan();
 		await tree.addInterface({name: 'veth5555555', ifindex: 10, iflink: 9, master: 'docker0', stats: {rxBytes: 42}});
@@ -296,14 +302,7 @@ describe('sysfs source with ip and /proc/net/dev (the fast paths)', () => {
 	});
 
 	test('readStats uses /proc/net/dev once a scan proved it shows the same interfaces', async () => {
-		const reads: string[] = [];
-		const fileSystem: HostFileSystem = {
-			...nodeFileSystem,
-			readText: (file) => {
-				reads.push(file);
-				return nodeFileSystem.readText(file);
-			},
-		};
+		const {reads, fileSystem} = recordingFileSystem();
 		const names = ['lo', 'docker0', 'br-3f2a9c1d4e5b', 'veth1a2b3c4', 'vxlan42', 'tun0', 'tap0', 'mv0', 'ifb9'];
 		await tree.writeProcNetDev(await fs.readFile(path.join(fixtures, 'proc-net-dev.txt'), 'utf8'));
 		const source = createSysfsSource({sysClassNet: tree.sysClassNet, procRoot: tree.procRoot, readIpLinks: false, readAddresses: () => new Map(), fileSystem});
@@ -390,14 +389,7 @@ describe('sysfs source: which container is behind each veth', () => {
 	});
 
 	test('interfaces from a scan just made stand in for reading the host side again', async () => {
-		const reads: string[] = [];
-		const fileSystem: HostFileSystem = {
-			...nodeFileSystem,
-			readText: (file) => {
-				reads.push(file);
-				return nodeFileSystem.readText(file);
-			},
-		};
+		const {reads, fileSystem} = recordingFileSystem();
 		const hostInterfaces = await source().scan();
 		const scan = await source(fileSystem).findVethPeers([web], hostInterfaces);
 		assert.deepEqual(scan.status === 'ok' ? scan.peers.map((peer) => peer.hostIfindex) : scan, [7]);
