@@ -231,6 +231,7 @@ export type NetworkField =
 	| 'ipRange'
 	| 'ipv6'
 	| 'ipv6Subnet'
+	| 'ipv6Gateway'
 	| 'internal'
 	| 'attachable'
 	| 'labels'
@@ -244,6 +245,7 @@ export interface NetworkInput {
 	ipRange: string;
 	ipv6: boolean;
 	ipv6Subnet: string;
+	ipv6Gateway: string;
 	internal: boolean;
 	attachable: boolean;
 	labels: string;
@@ -268,10 +270,10 @@ export function overlappingNetworks(cidr: ParsedCidr, networks: readonly DockerN
 	return found;
 }
 
-function checkAddressIn(text: string, subnet: ParsedCidr | undefined, what: string): string | undefined {
+function checkAddressIn(text: string, subnet: ParsedCidr | undefined, what: string, family: 4 | 6 = 4): string | undefined {
 	const ip = parseIp(text);
-	if (!ip || ip.family !== 4) return `"${text}" is not an IPv4 address`;
-	if (!subnet) return `a ${what} needs a subnet: fill in Subnet first`;
+	if (!ip || ip.family !== family) return `"${text}" is not an IPv${family} address`;
+	if (!subnet) return `a ${what} needs a subnet: fill in ${family === 4 ? 'Subnet' : 'IPv6 subnet'} first`;
 	if (!cidrContains(subnet, ip)) return `${text} is outside the subnet ${formatCidr(subnet)}`;
 	const role = reservedRole(subnet, ip.value);
 	return role ? `${text} is the ${role} of ${formatCidr(subnet)}` : undefined;
@@ -327,8 +329,10 @@ export function validateNetworkCreate(input: NetworkInput, context: NetworkConte
 	}
 
 	const ipv6Subnet = input.ipv6Subnet.trim();
+	let parsedIpv6Subnet: ParsedCidr | undefined;
 	if (ipv6Subnet !== '') {
 		const checked = checkCidr(ipv6Subnet, 6);
+		parsedIpv6Subnet = checked.error ? undefined : checked.cidr;
 		if (checked.error) errors.ipv6Subnet = checked.error;
 		else if (!input.ipv6) errors.ipv6Subnet = 'IPv6 is off: turn it on (Space on IPv6) or clear this field';
 		else {
@@ -339,6 +343,13 @@ export function validateNetworkCreate(input: NetworkInput, context: NetworkConte
 		}
 	} else if (input.ipv6) {
 		warnings.ipv6Subnet = 'no IPv6 subnet: the engine picks one only if its daemon has default IPv6 pools (Docker 20.10 has none)';
+	}
+
+	const ipv6Gateway = input.ipv6Gateway.trim();
+	if (ipv6Gateway !== '') {
+		const problem = checkAddressIn(ipv6Gateway, parsedIpv6Subnet, 'gateway', 6);
+		if (problem) errors.ipv6Gateway = ipv6Subnet !== '' && !parsedIpv6Subnet ? 'fix the IPv6 subnet first' : problem;
+		else if (spec.ipv6Subnet !== undefined) spec.ipv6Gateway = ipv6Gateway;
 	}
 
 	if (input.ipv6) spec.enableIPv6 = true;

@@ -191,7 +191,8 @@ describe('networks through the UI', () => {
 		await current.press('1', 'n');
 		await current.waitForFrame(text => text.includes('Create a network'), 'the form');
 		await current.press(name, keys.down, keys.down, '10.201.6.0/24', keys.down, '10.201.6.254');
-		for (let step = 0; step < 6; step++) await current.press(keys.down);
+		// Gateway → IP range, IPv6, IPv6 subnet, IPv6 gateway, Internal, Attachable, Labels.
+		for (let step = 0; step < 7; step++) await current.press(keys.down);
 		await current.press(`${TEST_LABEL}=${TEST_RUN_ID}`);
 		await current.waitForFrame(text => text.includes(`› Labels`), 'on the labels field');
 		await current.press(keys.enter);
@@ -204,6 +205,28 @@ describe('networks through the UI', () => {
 		await current.press('x');
 		await current.waitForFrame(text => text.includes(`Remove network ${name}?`), 'the new network selected');
 		await current.press(keys.escape);
+	});
+
+	test('n creates an IPv6 network with its own gateway', async () => {
+		const name = uniqueName('created6');
+		resources.track('network', name);
+		const current = await start();
+		await current.press('1', 'n');
+		await current.waitForFrame(text => text.includes('Create a network'), 'the form');
+		// Name → Driver, Subnet, Gateway, IP range, IPv6 (Space), IPv6 subnet, IPv6 gateway.
+		await current.press(name, keys.down, keys.down, keys.down, keys.down, keys.down, ' ', keys.down, 'fd00:d0c:9::/64', keys.down, 'fd00:d0c:9::fe');
+		// → Internal, Attachable, Labels.
+		for (let step = 0; step < 3; step++) await current.press(keys.down);
+		await current.press(`${TEST_LABEL}=${TEST_RUN_ID}`);
+		await current.waitForFrame(text => text.includes(`› Labels`), 'on the labels field');
+		await current.press(keys.enter);
+		await current.waitForFrame(text => text.includes(`✔ Created network ${name}`), 'created');
+		const ipam = JSON.parse(await dockerCli(['network', 'inspect', '-f', '{{json .IPAM.Config}}', name])) as Array<{Subnet: string; Gateway?: string}>;
+		assert.ok(
+			ipam.some(pool => pool.Subnet === 'fd00:d0c:9::/64' && pool.Gateway === 'fd00:d0c:9::fe'),
+			`the IPv6 pool with its gateway: ${JSON.stringify(ipam)}`,
+		);
+		assert.equal(await dockerCli(['network', 'inspect', '-f', '{{.EnableIPv6}}', name]), 'true');
 	});
 
 	test('x removes a network after confirmation', async () => {

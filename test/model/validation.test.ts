@@ -24,6 +24,7 @@ const emptyNetwork: NetworkInput = {
 	ipRange: '',
 	ipv6: false,
 	ipv6Subnet: '',
+	ipv6Gateway: '',
 	internal: false,
 	attachable: false,
 	labels: '',
@@ -195,6 +196,10 @@ describe('network create', () => {
 		['an IP range outside the subnet', {subnet: '10.201.3.0/24', ipRange: '10.201.4.0/25'}, 'ipRange', /not inside the subnet/],
 		['an IP range larger than the subnet', {subnet: '10.201.3.0/24', ipRange: '10.201.0.0/16'}, 'ipRange', /not inside the subnet/],
 		['an IPv6 subnet with IPv6 off', {ipv6Subnet: 'fd00:1::/64'}, 'ipv6Subnet', /IPv6 is off/],
+		['an IPv6 gateway without an IPv6 subnet', {ipv6: true, ipv6Gateway: 'fd00:1::1'}, 'ipv6Gateway', /fill in IPv6 subnet first/],
+		['an IPv4 address as IPv6 gateway', {ipv6: true, ipv6Subnet: 'fd00:1::/64', ipv6Gateway: '10.0.0.1'}, 'ipv6Gateway', /not an IPv6 address/],
+		['an IPv6 gateway outside its subnet', {ipv6: true, ipv6Subnet: 'fd00:1::/64', ipv6Gateway: 'fd00:2::1'}, 'ipv6Gateway', /outside the subnet fd00:1::\/64/],
+		['an IPv6 gateway behind a broken subnet', {ipv6: true, ipv6Subnet: 'fd00:1::', ipv6Gateway: 'fd00:1::1'}, 'ipv6Gateway', /fix the IPv6 subnet first/],
 		['labels', {labels: 'team'}, 'labels', /"team" is not key=value/],
 		['driver options', {options: 'mtu'}, 'options', /"mtu" is not key=value/],
 		['macvlan without a parent', {driver: 'macvlan'}, 'options', /macvlan needs the host interface.*parent=eth0/],
@@ -207,6 +212,12 @@ describe('network create', () => {
 			assert.match(checked.errors[field] ?? '', message);
 		});
 	}
+
+	test('an IPv6 gateway inside its subnet goes into the request', () => {
+		const checked = validateNetworkCreate({...emptyNetwork, ipv6: true, ipv6Subnet: 'fd00:1::/64', ipv6Gateway: 'fd00:1::fe'}, context());
+		assert.equal(checked.value?.ipv6Subnet, 'fd00:1::/64');
+		assert.equal(checked.value?.ipv6Gateway, 'fd00:1::fe');
+	});
 
 	test('overlaps with an existing network are a warning that names it', () => {
 		const checked = validateNetworkCreate({...emptyNetwork, subnet: '10.88.0.0/16'}, context());

@@ -174,7 +174,7 @@ describe('modal dialogs', () => {
 		const {press, waitForFrame} = await start({columns: 80, rows: 24});
 		await press('n');
 		const frame = await waitForFrame(text => text.includes('Create a network'), 'the form');
-		for (const label of ['Name', 'Driver', 'Subnet', 'Gateway', 'IP range', 'IPv6', 'IPv6 subnet', 'Internal', 'Attachable', 'Labels', 'Driver options']) {
+		for (const label of ['Name', 'Driver', 'Subnet', 'Gateway', 'IP range', 'IPv6', 'IPv6 subnet', 'IPv6 gateway', 'Internal', 'Attachable', 'Labels', 'Driver options']) {
 			assert.ok(lineWith(frame, ` ${label} `), `${label} is on screen`);
 		}
 
@@ -268,9 +268,10 @@ describe('networks', () => {
 		await press(keys.enter);
 		frame = await waitForFrame(text => text.includes('macvlan needs the host interface'), 'the parent explained');
 		assert.match(lineWith(frame, '› Driver options') ?? '', /✖ macvlan needs/);
-		await press(keys.up, keys.up, keys.up, keys.up, keys.up, keys.up, keys.up, keys.up, keys.up, left);
+		await press(...Array.from({length: 10}, () => keys.up), left);
 		frame = await waitForFrame(text => text.includes('‹ bridge ›'), 'back to bridge');
-		await press(keys.down, '10.201.9.0/24', keys.down, '10.201.9.254', keys.down, keys.down, keys.down, keys.down, ' ', keys.down, ' ', keys.down, 'team=net');
+		// Gateway → IP range, IPv6, IPv6 subnet, IPv6 gateway, Internal.
+		await press(keys.down, '10.201.9.0/24', keys.down, '10.201.9.254', ...Array.from({length: 5}, () => keys.down), ' ', keys.down, ' ', keys.down, 'team=net');
 		frame = await waitForFrame(text => text.includes('team=net'), 'typed');
 		assert.match(lineWith(frame, 'Internal') ?? '', /\[x\] on/);
 		assert.match(lineWith(frame, 'Attachable') ?? '', /\[x\] on/);
