@@ -10,16 +10,10 @@ import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-// The young generation's semi-spaces may grow to 16 MB each, and during a storm of events they
-// do, and stay: capped at 4 MB, docknet kept 102 MB instead of 126 MB after the benchmark's
-// storm, with the same idle CPU and key latency (bench/run.ts --node-arg). The flag must
-// reach node on its command line; test/helpers/pty-app.ts reads it from here too.
-export const nodeFlags = ['--max-semi-space-size=4'];
-
 // The bundle is ESM (yoga-layout uses top-level await), but ssh2 and friends are CommonJS and
 // use require, __dirname and __filename; the banner gives them those.
 const banner = [
-	`#!/usr/bin/env -S node ${nodeFlags.join(' ')}`,
+	'#!/usr/bin/env node',
 	"import {createRequire as __docknetCreateRequire} from 'node:module';",
 	"import {fileURLToPath as __docknetFileURLToPath} from 'node:url';",
 	"import {dirname as __docknetDirname} from 'node:path';",

@@ -6,7 +6,7 @@ import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {dockerCli, requireTestEngine, TestResources, uniqueName} from '../helpers/engine-harness.js';
 import type {TestEngine} from '../helpers/engine-harness.js';
-import {disposeAllDocknets, docknetBundle, findNodeProcess, keys, shebangNodeFlags, startDocknet} from '../helpers/pty-app.js';
+import {disposeAllDocknets, docknetBundle, findNodeProcess, keys, startDocknet} from '../helpers/pty-app.js';
 import type {DocknetPty} from '../helpers/pty-app.js';
 
 // docknet as a user runs it: a real pseudo-terminal, a real engine, the screen read back from
@@ -105,15 +105,6 @@ describe('docknet in a terminal, live against the engine (100x30)', () => {
 	test('the header names the engine and its version', async () => {
 		const version = await dockerCli(['version', '--format', '{{.Server.Version}}']);
 		await app.waitFor(lines => (lines[0] ?? '').startsWith('docknet') && (lines[0] ?? '').includes(`Docker ${version}`), `the header with Docker ${version}`);
-	});
-
-	test("node runs with the options on the bundle's first line, as from a shell", () => {
-		const pid = findNodeProcess(app.pid);
-		assert.ok(pid !== undefined, 'the docknet node process');
-		const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-		const flags = shebangNodeFlags(docknetBundle);
-		assert.ok(flags.length > 0, 'the bundle asks for node options');
-		for (const flag of flags) assert.ok(commandLine.includes(flag), `${flag} in ${commandLine.join(' ')}`);
 	});
 
 	test('a container started elsewhere appears without a key, marked new', async () => {

@@ -122,22 +122,11 @@ function describeScreen(lines: string[]): string {
 	return lines.map((line, index) => `${String(index).padStart(2)}│${line}`).join('\n');
 }
 
-/**
- * The node options the bundle's first line gives (`#!/usr/bin/env -S node --flag`): tests and
- * the benchmark run node themselves, and must run it as a user's shell would.
- */
-export function shebangNodeFlags(script: string): string[] {
-	const firstLine = readFileSync(script, 'utf8').slice(0, 200).split('\n')[0] ?? '';
-	const match = /^#!\S*env -S node(?<flags>( --?\S+)*)\s*$/.exec(firstLine);
-	return match?.groups?.['flags']?.trim().split(/\s+/).filter(Boolean) ?? [];
-}
-
 export function startDocknet(options: StartDocknetOptions): DocknetPty {
 	let columns = options.columns ?? 100;
 	let rows = options.rows ?? 30;
 	const record = options.recordOutput ?? true;
-	const script = options.script ?? docknetBundle;
-	const command = [process.execPath, ...shebangNodeFlags(script), ...(options.nodeArgs ?? []), script, ...options.args];
+	const command = [process.execPath, ...(options.nodeArgs ?? []), options.script ?? docknetBundle, ...options.args];
 	const wrapped = [...(options.wrapper ?? []), ...command];
 	const full = options.netns === undefined ? wrapped : ['ip', 'netns', 'exec', options.netns, ...wrapped];
 	const [file, ...args] = full as [string, ...string[]];
