@@ -87,8 +87,6 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	);
 	const layout: Layout = useMemo(() => layoutFor(ui.focus), [layoutFor, ui.focus]);
 	const lost = snapshot.connection.status !== 'live';
-	const busy = ui.status?.tone === 'busy' || snapshot.connection.status === 'connecting';
-	const now = useNow(busy ? 100 : 1000, lost || busy);
 	const details = openDetails(ui, snapshot, view);
 	const topologyOpen = ui.overlay?.kind === 'topology';
 	const topologyRows = useMemo(
@@ -125,6 +123,8 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		setCreatedNetwork(undefined);
 		dispatch({type: 'jumpTo', pane: 'networks', allRowIds, id: createdNetwork, viewport: layoutFor('networks').panes.networks.rowsVisible});
 	}, [createdNetwork, view.allRows, layoutFor, dispatch]);
+	const busy = ui.status?.tone === 'busy' || engineActions.inFlight.length > 0 || snapshot.connection.status === 'connecting';
+	const now = useNow(busy ? 100 : 1000, lost || busy);
 	const interfacesVisible = !ui.overlay && !layout.tooSmall && !engineActions.dialog;
 	// The interface rows on screen, computed as PaneView does: rates are read for these.
 	const interfacesModel = view.panes.interfaces;
@@ -237,7 +237,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		<Box flexDirection="column" width={layout.columns} height={layout.lines}>
 			<Header snapshot={snapshot} endpoint={endpoint} readOnly={readOnly} width={layout.columns} now={now} theme={theme} />
 			{body}
-			<StatusLine connection={snapshot.connection} status={ui.status} width={layout.columns} now={now} theme={theme} spinner={spinner} />
+			<StatusLine connection={snapshot.connection} status={ui.status} inFlight={engineActions.inFlight} width={layout.columns} now={now} theme={theme} spinner={spinner} />
 			<Footer
 				scopes={activeScopes(ui)}
 				width={layout.columns}

@@ -196,6 +196,8 @@ describe('in flight', () => {
 		// The same action again while the first is in flight.
 		await press('d', 'y');
 		frame = await waitForFrame(text => text.includes('Already disconnecting ctn2 from bridge'), 'refused as in flight');
+		// The refusal does not hide that the first disconnect is still working.
+		assert.match(lineWith(frame, 'Already disconnecting') ?? '', /·\s+[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Disconnecting ctn2 from/);
 		await press('?');
 		await waitForFrame(text => text.includes('Keys —'), 'the help opens meanwhile');
 		await press(keys.escape);

@@ -9,6 +9,8 @@ import type {Theme} from '../theme.js';
 export interface StatusLineProps {
 	connection: ConnectionState;
 	status?: StatusMessage;
+	/** What the engine actions still in flight are doing, oldest first. */
+	inFlight?: readonly string[];
 	width: number;
 	now: number;
 	theme: Theme;
@@ -16,7 +18,7 @@ export interface StatusLineProps {
 }
 
 /** The engine-lost banner wins over everything: stale data must never look live. */
-export function StatusLine({connection, status, width, now, theme, spinner}: StatusLineProps) {
+export function StatusLine({connection, status, inFlight = [], width, now, theme, spinner}: StatusLineProps) {
 	if (connection.status === 'lost') {
 		const text = `Engine connection lost: ${connection.error}. Showing the last data (stale). Retrying in ${formatDuration(connection.retryAt - now)} (attempt ${connection.attempt}).`;
 		return (
@@ -31,7 +33,7 @@ export function StatusLine({connection, status, width, now, theme, spinner}: Sta
 		const prefix = status.tone === 'busy' ? `${spinner} ` : status.tone === 'error' ? '✖ ' : status.tone === 'success' ? '✔ ' : '';
 		return (
 			<Text color={theme.color(tone)} wrap="truncate">
-				{fitText(prefix + status.text, width)}
+				{fitText(prefix + status.text + stillWorking(status, inFlight, spinner), width)}
 			</Text>
 		);
 	}
@@ -41,4 +43,15 @@ export function StatusLine({connection, status, width, now, theme, spinner}: Sta
 	}
 
 	return <Text> </Text>;
+}
+
+/**
+ * Actions still in flight besides the one the message is about: a result must not hide that
+ * another action is still working, and a spinner says how many run.
+ */
+function stillWorking(status: StatusMessage, inFlight: readonly string[], spinner: string): string {
+	if (status.tone === 'busy') return inFlight.length > 1 ? ` (+${inFlight.length - 1} more in flight)` : '';
+	const latest = inFlight.at(-1);
+	if (latest === undefined) return '';
+	return `  ·  ${spinner} ${latest}${inFlight.length > 1 ? ` (+${inFlight.length - 1} more)` : ''}`;
 }

@@ -1,5 +1,5 @@
 import type {Key} from 'ink';
-import {useCallback, useReducer, useRef} from 'react';
+import {useCallback, useMemo, useReducer, useRef, useState} from 'react';
 import {pruneCandidates} from '../../model/engine-actions.js';
 import type {ActionResult} from '../../model/engine-actions.js';
 import {connectBlocker, describeRefusal, leaveBlocker, networkJoinBlocker, removeBlocker} from '../../model/refusals.js';
@@ -45,6 +45,8 @@ export interface EngineActionsUi extends DialogKeys {
 	/** The footer while a dialog is open. */
 	footer: string | undefined;
 	onCommand(command: Command, ui: UiState, panes: Record<PaneId, PaneViewModel>): void;
+	/** What the actions still in flight are doing, oldest first. */
+	inFlight: readonly string[];
 }
 
 export interface UseEngineActionsOptions {
@@ -106,10 +108,21 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 
 	const viewport = pickerViewport(dialogLines);
 
+	// Actions run side by side (a disconnect while a create is slow): the status line shows
+	// the latest message and, while any is still working, what that one does.
+	const [inFlight, setInFlight] = useState<ReadonlyArray<{id: number; text: string}>>([]);
+	const actionIds = useRef(0);
+
+	const inFlightTexts = useMemo(() => inFlight.map(item => item.text), [inFlight]);
+
 	/** Runs one engine action with a spinner in the status line, then says how it went. */
 	const run = (busyText: string, work: () => Promise<ActionResult>, after?: (result: ActionResult) => void): void => {
+		actionIds.current += 1;
+		const id = actionIds.current;
+		setInFlight(list => [...list, {id, text: busyText}]);
 		status('busy', busyText);
 		void work().then(result => {
+			setInFlight(list => list.filter(item => item.id !== id));
 			status(result.ok ? 'success' : result.busy ? 'info' : 'error', result.message);
 			after?.(result);
 		});
@@ -389,5 +402,6 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 		isOpen: () => latest.current !== undefined,
 		handleKey,
 		onCommand,
+		inFlight: inFlightTexts,
 	};
 }
