@@ -97,7 +97,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 
 	const overlayExtent =
 		ui.overlay?.kind === 'help'
-			? {total: helpLines(readOnly).length, viewport: overlayHeight - 1}
+			? {total: helpLines(readOnly, layout.columns).length, viewport: overlayHeight - 1}
 			: details
 				? {total: details.table.rows.length, viewport: detailsTableViewport(details, overlayHeight)}
 				: {total: 0, viewport: 0};

@@ -55,6 +55,18 @@ describe('keymap', () => {
 		assert.match(text, /Connect the selected container[^\n]*off in read-only mode/);
 	});
 
+	test('on a narrow terminal help wraps descriptions instead of cutting them', () => {
+		const width = 60;
+		const lines = helpLines(false, width);
+		for (const line of lines) assert.ok(line.text.length <= width, `${line.text.length} columns: ${line.text}`);
+		const words = (text: string) => text.split(/\s+/).filter(Boolean).join(' ');
+		const wide = words(helpLines(false).map(line => line.text).join(' '));
+		assert.equal(words(lines.map(line => line.text).join(' ')), wide, 'the same words, only wrapped');
+		assert.ok(lines.length > helpLines(false).length, 'some descriptions need a second line at 60 columns');
+		const continued = lines.find((line, index) => index > 0 && line.text.startsWith(' '.repeat(19)) && !line.heading);
+		assert.ok(continued, 'a continuation starts under the description column');
+	});
+
 	test('the footer always ends with help and quit, and hides changing keys in read-only mode', () => {
 		const text = footerText(['global', 'list', 'networks'], false, 60);
 		assert.match(text, /\? help {2}q quit$/);

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
+import wrapAnsi from 'wrap-ansi';
 import {dialogKeys} from '../keys/dialog-keys.js';
 import {keymap, keysDisplay} from '../keys/keymap.js';
 import type {KeyScope} from '../keys/keymap.js';
@@ -21,8 +22,26 @@ export interface HelpLine {
 	disabled: boolean;
 }
 
-/** The help screen, generated from the keymap: each binding under the first scope it has. */
-export function helpLines(readOnly: boolean): HelpLine[] {
+const KEYS_COLUMN = 16;
+// Two spaces, the keys column and one space: where a description starts.
+const DESCRIPTION_INDENT = ' '.repeat(2 + KEYS_COLUMN + 1);
+
+/** One binding's line, wrapped under its description so nothing is cut on a narrow terminal. */
+function bindingLines(keys: string, description: string, width: number, disabled: boolean): HelpLine[] {
+	const descriptionWidth = Math.max(8, width - DESCRIPTION_INDENT.length);
+	const wrapped = wrapAnsi(description, descriptionWidth, {hard: true, trim: true}).split('\n');
+	return wrapped.map((text, index) => ({
+		text: index === 0 ? `  ${keys.padEnd(KEYS_COLUMN)} ${text}` : DESCRIPTION_INDENT + text,
+		heading: false,
+		disabled,
+	}));
+}
+
+/**
+ * The help screen, generated from the keymap: each binding under the first scope it has,
+ * its description wrapped to `width` columns.
+ */
+export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY): HelpLine[] {
 	const lines: HelpLine[] = [];
 	for (const [scope, title] of scopeTitles) {
 		const bindings = keymap.filter(binding => binding.scopes[0] === scope);
@@ -32,11 +51,7 @@ export function helpLines(readOnly: boolean): HelpLine[] {
 		for (const binding of bindings) {
 			const disabled = readOnly && (binding.changesEngine ?? false);
 			const where = binding.scopes.length > 1 ? ` (${binding.scopes.join(', ')})` : '';
-			lines.push({
-				text: `  ${keysDisplay(binding).padEnd(16)} ${binding.description}${where}${disabled ? ' — off in read-only mode' : ''}`,
-				heading: false,
-				disabled,
-			});
+			lines.push(...bindingLines(keysDisplay(binding), `${binding.description}${where}${disabled ? ' — off in read-only mode' : ''}`, width, disabled));
 		}
 	}
 
@@ -44,7 +59,7 @@ export function helpLines(readOnly: boolean): HelpLine[] {
 	lines.push({text: '', heading: false, disabled: false});
 	lines.push({text: `In dialogs (connect, disconnect, create, remove, prune)${readOnly ? ' — off in read-only mode' : ''}`, heading: true, disabled: readOnly});
 	for (const entry of dialogKeys) {
-		lines.push({text: `  ${entry.keys.padEnd(16)} ${entry.description}`, heading: false, disabled: readOnly});
+		lines.push(...bindingLines(entry.keys, entry.description, width, readOnly));
 	}
 
 	return lines;
@@ -59,7 +74,7 @@ export interface HelpViewProps {
 }
 
 export function HelpView({readOnly, scrollTop, width, height, theme}: HelpViewProps) {
-	const lines = helpLines(readOnly);
+	const lines = helpLines(readOnly, width);
 	const visible = lines.slice(scrollTop, scrollTop + height - 1);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
