@@ -715,11 +715,11 @@ function toEndpointConfig(options: ConnectOptions): JsonRecord {
 function toCreateBody(spec: NetworkCreateSpec): JsonRecord {
 	const pools: JsonRecord[] = [];
 	if (spec.subnet !== undefined) {
-		pools.push(withoutUndefined({Subnet: spec.subnet, Gateway: spec.gateway, IPRange: spec.ipRange}));
+		pools.push(withoutUndefined({Subnet: spec.subnet, Gateway: spec.gateway, IPRange: spec.ipRange, AuxiliaryAddresses: spec.auxAddresses}));
 	}
 
 	if (spec.ipv6Subnet !== undefined) {
-		pools.push(withoutUndefined({Subnet: spec.ipv6Subnet, Gateway: spec.ipv6Gateway}));
+		pools.push(withoutUndefined({Subnet: spec.ipv6Subnet, Gateway: spec.ipv6Gateway, AuxiliaryAddresses: spec.ipv6AuxAddresses}));
 	}
 
 	const body: JsonRecord = {

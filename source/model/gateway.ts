@@ -51,9 +51,12 @@ export interface NetworkCreateSpec {
 	subnet?: string;
 	gateway?: string;
 	ipRange?: string;
+	/** AuxiliaryAddresses of the IPv4 pool: name → address the engine must not hand out. */
+	auxAddresses?: Record<string, string>;
 	enableIPv6?: boolean;
 	ipv6Subnet?: string;
 	ipv6Gateway?: string;
+	ipv6AuxAddresses?: Record<string, string>;
 	internal?: boolean;
 	attachable?: boolean;
 	labels?: Record<string, string>;

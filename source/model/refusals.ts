@@ -42,6 +42,15 @@ interface Rule {
 }
 
 const rules: Rule[] = [
+	// Ahead of "address already in use", which an aux-address refusal also ends with.
+	{
+		pattern: /no matching subnet for aux-address/i,
+		explain: () => ({reason: 'an aux address is outside the subnets', field: 'auxAddresses'}),
+	},
+	{
+		pattern: /failed to allocate secondary ip address/i,
+		explain: () => ({reason: 'an aux address is taken: by the gateway, or by another aux address', field: 'auxAddresses'}),
+	},
 	{
 		pattern: /cannot be disconnected from host network or connected to host network/i,
 		explain: ({action}, {container}) =>

@@ -229,6 +229,7 @@ export type NetworkField =
 	| 'subnet'
 	| 'gateway'
 	| 'ipRange'
+	| 'auxAddresses'
 	| 'ipv6'
 	| 'ipv6Subnet'
 	| 'ipv6Gateway'
@@ -243,6 +244,8 @@ export interface NetworkInput {
 	subnet: string;
 	gateway: string;
 	ipRange: string;
+	/** name=address pairs (docker network create --aux-address), IPv4 or IPv6. */
+	auxAddresses: string;
 	ipv6: boolean;
 	ipv6Subnet: string;
 	ipv6Gateway: string;
@@ -277,6 +280,54 @@ function checkAddressIn(text: string, subnet: ParsedCidr | undefined, what: stri
 	if (!cidrContains(subnet, ip)) return `${text} is outside the subnet ${formatCidr(subnet)}`;
 	const role = reservedRole(subnet, ip.value);
 	return role ? `${text} is the ${role} of ${formatCidr(subnet)}` : undefined;
+}
+
+/**
+ * Aux addresses the IPAM driver must never hand out (a router, a NAS already on the LAN of a
+ * macvlan network): each inside the subnet of its family, not its network or broadcast
+ * address, not the gateway, and no address given twice.
+ */
+function checkAuxAddresses(
+	text: string,
+	subnets: Record<4 | 6, ParsedCidr | undefined>,
+	/** The Gateway fields as typed ('' when left empty). */
+	gateways: Record<4 | 6, string>,
+): {byFamily: Record<4 | 6, Record<string, string>>; error?: string; needsSubnet?: 4 | 6} {
+	const byFamily: Record<4 | 6, Record<string, string>> = {4: {}, 6: {}};
+	const parsed = parseKeyValues(text);
+	if (parsed.error) return {byFamily, error: `${parsed.error}: write name=address, e.g. router=10.201.3.5`};
+	const taken = new Map<string, string>();
+	for (const family of [4, 6] as const) {
+		const subnet = subnets[family];
+		if (gateways[family] !== '') {
+			const given = parseIp(gateways[family]);
+			if (given) taken.set(`${family}:${given.value}`, 'the gateway');
+		} else if (subnet) {
+			// Left empty, the gateway is the subnet's first address, and the engine refuses an
+			// aux address there ("failed to allocate secondary ip address").
+			taken.set(`${family}:${subnet.network + 1n}`, "the gateway the engine picks (the subnet's first address): give the Gateway another one");
+		}
+	}
+
+	for (const [name, address] of Object.entries(parsed.values)) {
+		const ip = parseIp(address);
+		if (!ip) return {byFamily, error: `${name}=${address}: "${address}" is not an IP address`};
+		const subnet = subnets[ip.family];
+		if (!subnet) {
+			const field = ip.family === 4 ? 'Subnet' : 'IPv6 subnet';
+			return {byFamily, error: `${name}=${address}: an aux address needs a subnet: fill in ${field} first`, needsSubnet: ip.family};
+		}
+
+		const problem = checkAddressIn(address, subnet, 'aux address', ip.family);
+		if (problem) return {byFamily, error: `${name}=${address}: ${problem}`};
+		const key = `${ip.family}:${ip.value}`;
+		const holder = taken.get(key);
+		if (holder) return {byFamily, error: `${name}=${address}: ${address} is ${holder}`};
+		taken.set(key, `aux address ${name} already`);
+		byFamily[ip.family][name] = address;
+	}
+
+	return {byFamily};
 }
 
 export interface NetworkContext {
@@ -350,6 +401,16 @@ export function validateNetworkCreate(input: NetworkInput, context: NetworkConte
 		const problem = checkAddressIn(ipv6Gateway, parsedIpv6Subnet, 'gateway', 6);
 		if (problem) errors.ipv6Gateway = ipv6Subnet !== '' && !parsedIpv6Subnet ? 'fix the IPv6 subnet first' : problem;
 		else if (spec.ipv6Subnet !== undefined) spec.ipv6Gateway = ipv6Gateway;
+	}
+
+	const aux = checkAuxAddresses(input.auxAddresses, {4: subnet, 6: parsedIpv6Subnet}, {4: gateway, 6: ipv6Gateway});
+	if (aux.error) {
+		const brokenSubnet = aux.needsSubnet === 4 ? subnetText !== '' : aux.needsSubnet === 6 && ipv6Subnet !== '';
+		errors.auxAddresses = brokenSubnet ? `fix the ${aux.needsSubnet === 4 ? 'subnet' : 'IPv6 subnet'} first` : aux.error;
+	}
+	else {
+		if (Object.keys(aux.byFamily[4]).length > 0) spec.auxAddresses = aux.byFamily[4];
+		if (Object.keys(aux.byFamily[6]).length > 0) spec.ipv6AuxAddresses = aux.byFamily[6];
 	}
 
 	if (input.ipv6) spec.enableIPv6 = true;

@@ -191,14 +191,16 @@ describe('networks through the UI', () => {
 		await current.press('1', 'n');
 		await current.waitForFrame(text => text.includes('Create a network'), 'the form');
 		await current.press(name, keys.down, keys.down, '10.201.6.0/24', keys.down, '10.201.6.254');
-		// Gateway → IP range, IPv6, IPv6 subnet, IPv6 gateway, Internal, Attachable, Labels.
-		for (let step = 0; step < 7; step++) await current.press(keys.down);
+		// Gateway → IP range, Aux addresses.
+		await current.press(keys.down, keys.down, 'router=10.201.6.5');
+		// → IPv6, IPv6 subnet, IPv6 gateway, Internal, Attachable, Labels.
+		for (let step = 0; step < 6; step++) await current.press(keys.down);
 		await current.press(`${TEST_LABEL}=${TEST_RUN_ID}`);
 		await current.waitForFrame(text => text.includes(`› Labels`), 'on the labels field');
 		await current.press(keys.enter);
 		const frame = await current.waitForFrame(text => text.includes(`✔ Created network ${name} (bridge, 10.201.6.0/24, gateway 10.201.6.254)`), 'created');
 		const ipam = JSON.parse(await dockerCli(['network', 'inspect', '-f', '{{json .IPAM.Config}}', name])) as Array<{Subnet: string; Gateway: string}>;
-		assert.deepEqual(ipam, [{Subnet: '10.201.6.0/24', Gateway: '10.201.6.254'}]);
+		assert.deepEqual(ipam, [{Subnet: '10.201.6.0/24', Gateway: '10.201.6.254', AuxiliaryAddresses: {router: '10.201.6.5'}}]);
 		assert.equal(await dockerCli(['network', 'inspect', '-f', `{{index .Labels "${TEST_LABEL}"}}`, name]), TEST_RUN_ID);
 		assert.match(rowOf(frame, name) ?? '', /10\.201\.6\.0\/24\s+10\.201\.6\.254/);
 		// Selected: x offers to remove the new network.
@@ -213,8 +215,8 @@ describe('networks through the UI', () => {
 		const current = await start();
 		await current.press('1', 'n');
 		await current.waitForFrame(text => text.includes('Create a network'), 'the form');
-		// Name → Driver, Subnet, Gateway, IP range, IPv6 (Space), IPv6 subnet, IPv6 gateway.
-		await current.press(name, keys.down, keys.down, keys.down, keys.down, keys.down, ' ', keys.down, 'fd00:d0c:9::/64', keys.down, 'fd00:d0c:9::fe');
+		// Name → Driver, Subnet, Gateway, IP range, Aux addresses, IPv6 (Space), IPv6 subnet, IPv6 gateway.
+		await current.press(name, keys.down, keys.down, keys.down, keys.down, keys.down, keys.down, ' ', keys.down, 'fd00:d0c:9::/64', keys.down, 'fd00:d0c:9::fe');
 		// → Internal, Attachable, Labels.
 		for (let step = 0; step < 3; step++) await current.press(keys.down);
 		await current.press(`${TEST_LABEL}=${TEST_RUN_ID}`);

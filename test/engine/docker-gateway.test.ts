@@ -123,7 +123,14 @@ describe('docker gateway against a scripted engine', () => {
 		};
 
 		const id = await gateway.createNetwork({
-			name: 'n', driver: 'bridge', subnet: '10.1.0.0/24', gateway: '10.1.0.1', ipv6Subnet: 'fd00:1::/64', ipv6Gateway: 'fd00:1::1',
+			name: 'n',
+			driver: 'bridge',
+			subnet: '10.1.0.0/24',
+			gateway: '10.1.0.1',
+			auxAddresses: {router: '10.1.0.2'},
+			ipv6Subnet: 'fd00:1::/64',
+			ipv6Gateway: 'fd00:1::1',
+			ipv6AuxAddresses: {nas: 'fd00:1::2'},
 		});
 		assert.equal(id, 'new-id');
 		assert.deepEqual(received[0]?.body, {
@@ -135,7 +142,13 @@ describe('docker gateway against a scripted engine', () => {
 			EnableIPv6: true,
 			Labels: {},
 			Options: {},
-			IPAM: {Driver: 'default', Config: [{Subnet: '10.1.0.0/24', Gateway: '10.1.0.1'}, {Subnet: 'fd00:1::/64', Gateway: 'fd00:1::1'}]},
+			IPAM: {
+				Driver: 'default',
+				Config: [
+					{Subnet: '10.1.0.0/24', Gateway: '10.1.0.1', AuxiliaryAddresses: {router: '10.1.0.2'}},
+					{Subnet: 'fd00:1::/64', Gateway: 'fd00:1::1', AuxiliaryAddresses: {nas: 'fd00:1::2'}},
+				],
+			},
 		});
 		assert.equal(received[0]?.url, '/networks/create');
 	});

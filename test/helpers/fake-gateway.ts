@@ -299,8 +299,8 @@ export class FakeGateway implements EngineGateway {
 		}
 
 		const pools = [
-			...(spec.subnet ? [{subnet: spec.subnet, gateway: spec.gateway, ipRange: spec.ipRange}] : []),
-			...(spec.ipv6Subnet ? [{subnet: spec.ipv6Subnet, gateway: spec.ipv6Gateway}] : []),
+			...(spec.subnet ? [{subnet: spec.subnet, gateway: spec.gateway, ipRange: spec.ipRange, auxAddresses: spec.auxAddresses}] : []),
+			...(spec.ipv6Subnet ? [{subnet: spec.ipv6Subnet, gateway: spec.ipv6Gateway, auxAddresses: spec.ipv6AuxAddresses}] : []),
 		];
 		const network = fakeNetwork({
 			name: spec.name,

@@ -170,11 +170,26 @@ describe('modal dialogs', () => {
 		assert.match(frame, /Esc\s+Cancel: nothing is changed/);
 	});
 
+	test('at the smallest size the create form scrolls, saying how many fields are hidden', async () => {
+		const {press, waitForFrame} = await start({columns: 60, rows: 16});
+		await press('n');
+		let frame = await waitForFrame(text => text.includes('Create a network'), 'the form');
+		const below = /↓ (\d+) more/.exec(frame);
+		assert.ok(below, 'a count of the fields below');
+		assert.equal(lineWith(frame, ' Driver options '), undefined, 'the last field is below');
+		assert.doesNotMatch(frame, /↑ \d+ more/);
+		await press(...Array.from({length: 12}, () => keys.down));
+		frame = await waitForFrame(text => text.includes('› Driver options'), 'the last field focused');
+		assert.match(frame, /↑ \d+ more/);
+		assert.doesNotMatch(frame, /↓ \d+ more/);
+		assert.ok(frame.split('\n').length <= 15, 'the frame fits');
+	});
+
 	test('at 80x24 the create form shows every field, and the frame fits', async () => {
 		const {press, waitForFrame} = await start({columns: 80, rows: 24});
 		await press('n');
 		const frame = await waitForFrame(text => text.includes('Create a network'), 'the form');
-		for (const label of ['Name', 'Driver', 'Subnet', 'Gateway', 'IP range', 'IPv6', 'IPv6 subnet', 'IPv6 gateway', 'Internal', 'Attachable', 'Labels', 'Driver options']) {
+		for (const label of ['Name', 'Driver', 'Subnet', 'Gateway', 'IP range', 'Aux addresses', 'IPv6', 'IPv6 subnet', 'IPv6 gateway', 'Internal', 'Attachable', 'Labels', 'Driver options']) {
 			assert.ok(lineWith(frame, ` ${label} `), `${label} is on screen`);
 		}
 
@@ -270,10 +285,10 @@ describe('networks', () => {
 		await press(keys.enter);
 		frame = await waitForFrame(text => text.includes('macvlan needs the host interface'), 'the parent explained');
 		assert.match(lineWith(frame, '› Driver options') ?? '', /✖ macvlan needs/);
-		await press(...Array.from({length: 10}, () => keys.up), left);
+		await press(...Array.from({length: 11}, () => keys.up), left);
 		frame = await waitForFrame(text => text.includes('‹ bridge ›'), 'back to bridge');
-		// Gateway → IP range, IPv6, IPv6 subnet, IPv6 gateway, Internal.
-		await press(keys.down, '10.201.9.0/24', keys.down, '10.201.9.254', ...Array.from({length: 5}, () => keys.down), ' ', keys.down, ' ', keys.down, 'team=net');
+		// Gateway → IP range, Aux addresses, IPv6, IPv6 subnet, IPv6 gateway, Internal.
+		await press(keys.down, '10.201.9.0/24', keys.down, '10.201.9.254', ...Array.from({length: 6}, () => keys.down), ' ', keys.down, ' ', keys.down, 'team=net');
 		frame = await waitForFrame(text => text.includes('team=net'), 'typed');
 		assert.match(lineWith(frame, 'Internal') ?? '', /\[x\] on/);
 		assert.match(lineWith(frame, 'Attachable') ?? '', /\[x\] on/);

@@ -223,7 +223,7 @@ export const keymap: readonly KeyBinding[] = [
 		command: 'createNetwork',
 		keys: [key('n')],
 		label: 'new',
-		description: 'Create a network (driver, subnet, gateway, IP range, IPv6, flags, labels)',
+		description: 'Create a network (driver, subnet, gateway, IP range, aux addresses, IPv6, flags, labels)',
 		scopes: ['networks'],
 		footer: true,
 		changesEngine: true,

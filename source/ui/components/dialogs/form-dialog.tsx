@@ -55,8 +55,14 @@ export function FormDialogView({form, width, height, theme}: FormDialogViewProps
 	const labelWidth = Math.max(...form.fields.map(field => displayWidth(field.label))) + 1;
 	const valueWidth = Math.min(40, Math.max(16, Math.floor((width - 3 - labelWidth) * 0.55)));
 	const noteWidth = Math.max(0, width - 3 - labelWidth - valueWidth - 1);
-	const fixed = 1 + (form.subtitle ? 1 : 0) + 1 + 1 + messageLines + (form.footnote ? 1 : 0);
-	const room = Math.max(1, height - fixed);
+	const fixed = 1 + (form.subtitle ? 1 : 0) + messageLines + (form.footnote ? 1 : 0);
+	// The lines above and below the fields say "↑ 3 more" when the form scrolls; when every
+	// field fits they are blank, and they give way to fields before any field scrolls.
+	const spare = height - fixed - form.fields.length;
+	const scrolls = spare < 0;
+	const lineAbove = scrolls || spare >= 2;
+	const lineBelow = scrolls || spare >= 1;
+	const room = scrolls ? Math.max(1, height - fixed - 2) : form.fields.length;
 	const {start, end} = visibleFieldRange(form.fields.length, form.focus, room);
 	const message = formMessage(form);
 	const wrapped = message ? wrapText(message.text, width - 1, messageLines) : [];
@@ -72,9 +78,11 @@ export function FormDialogView({form, width, height, theme}: FormDialogViewProps
 					{fitText(` ${form.subtitle}`, width)}
 				</Text>
 			) : null}
-			<Text color={theme.color('muted')} wrap="truncate">
-				{fitText(start > 0 ? `   ↑ ${start} more` : ' ', width)}
-			</Text>
+			{lineAbove ? (
+				<Text color={theme.color('muted')} wrap="truncate">
+					{fitText(start > 0 ? `   ↑ ${start} more` : ' ', width)}
+				</Text>
+			) : null}
 			{form.fields.slice(start, end).map((field, offset) => {
 				const index = start + offset;
 				const focused = index === form.focus;
@@ -94,9 +102,11 @@ export function FormDialogView({form, width, height, theme}: FormDialogViewProps
 					</Text>
 				);
 			})}
-			<Text color={theme.color('muted')} wrap="truncate">
-				{fitText(end < form.fields.length ? `   ↓ ${form.fields.length - end} more` : ' ', width)}
-			</Text>
+			{lineBelow ? (
+				<Text color={theme.color('muted')} wrap="truncate">
+					{fitText(end < form.fields.length ? `   ↓ ${form.fields.length - end} more` : ' ', width)}
+				</Text>
+			) : null}
 			{Array.from({length: messageLines}, (_, index) => (
 				<Text key={`message-${index}`} color={message ? theme.color(message.tone) : undefined} wrap="truncate">
 					{fitText(wrapped[index] ? ` ${wrapped[index] ?? ''}` : ' ', width)}
