@@ -407,8 +407,7 @@ export function validateNetworkCreate(input: NetworkInput, context: NetworkConte
 	if (aux.error) {
 		const brokenSubnet = aux.needsSubnet === 4 ? subnetText !== '' : aux.needsSubnet === 6 && ipv6Subnet !== '';
 		errors.auxAddresses = brokenSubnet ? `fix the ${aux.needsSubnet === 4 ? 'subnet' : 'IPv6 subnet'} first` : aux.error;
-	}
-	else {
+	} else {
 		if (Object.keys(aux.byFamily[4]).length > 0) spec.auxAddresses = aux.byFamily[4];
 		if (Object.keys(aux.byFamily[6]).length > 0) spec.ipv6AuxAddresses = aux.byFamily[6];
 	}
