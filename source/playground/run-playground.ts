@@ -65,6 +65,11 @@ function runInside(engine: PrivateEngine, forwardedArgs: string[]): Promise<numb
 
 /** Returns the exit code docknet should end with. */
 export async function runPlayground(options: PlaygroundOptions): Promise<number> {
+	// When the terminal goes away (ssh dropped, window closed), every write fails with EIO;
+	// unheeded, that error would end this process before it stops the engine.
+	const ignoreClosedTerminal = (): void => undefined;
+	process.stdout.on('error', ignoreClosedTerminal);
+	process.stderr.on('error', ignoreClosedTerminal);
 	const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 	const problems = checkPrivateEngineRequirements();
 	if (problems.length > 0) {

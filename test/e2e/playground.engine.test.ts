@@ -111,6 +111,24 @@ describe('docknet --playground', () => {
 		}
 	});
 
+	test('closing the terminal (a dropped ssh link) stops the engine and leaves nothing behind', async () => {
+		const app = startPlayground();
+		const {name, dir} = playgroundOf(app);
+		try {
+			await waitForWalkthrough(app);
+			app.hangUp();
+			// Nothing reports back through a closed terminal: watch the remains go instead.
+			const deadline = Date.now() + 30_000;
+			while (Date.now() < deadline && (dockerdsOf(name).length > 0 || existsSync(dir))) {
+				await new Promise(resolve => setTimeout(resolve, 200));
+			}
+
+			await assertNothingLeft(name, dir);
+		} finally {
+			await app.dispose();
+		}
+	});
+
 	test('after a SIGKILL, the next start removes the remains', async () => {
 		const killed = startPlayground();
 		const first = playgroundOf(killed);

@@ -86,6 +86,11 @@ export interface DocknetPty {
 	kill(signal?: NodeJS.Signals): void;
 	/** Signals the child's whole process group (the pty made it a session leader). */
 	killGroup(signal?: NodeJS.Signals): void;
+	/**
+	 * Closes the terminal as a dropped ssh link or a closed window does: the kernel sends
+	 * SIGHUP and every later write to it fails with EIO. The screen stops changing.
+	 */
+	hangUp(): void;
 	/** Kills the child (TERM, then KILL) unless it exited, and waits for it. Never throws. */
 	dispose(): Promise<void>;
 	/** The pid of the process the pty started (may be a wrapper such as `ip netns exec`). */
@@ -293,6 +298,12 @@ export function startDocknet(options: StartDocknetOptions): DocknetPty {
 		},
 		kill: (signal = 'SIGTERM') => signalChild(signal, false),
 		killGroup: (signal = 'SIGTERM') => signalChild(signal, true),
+		hangUp: () => {
+			// destroy() closes the pty's master side; node-pty has it but does not declare it.
+			const closable = child as IPty & {destroy?: () => void};
+			if (typeof closable.destroy !== 'function') throw new Error('this node-pty cannot close its terminal');
+			closable.destroy();
+		},
 		dispose: async () => {
 			live.delete(app);
 			if (exitStatus === undefined) {
