@@ -95,12 +95,13 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	);
 	const overlayHeight = layout.overlayLines;
 
-	const overlayExtent =
-		ui.overlay?.kind === 'help'
-			? {total: helpLines(readOnly, layout.columns).length, viewport: overlayHeight - 1}
-			: details
-				? {total: details.table.rows.length, viewport: detailsTableViewport(details, overlayHeight)}
-				: {total: 0, viewport: 0};
+	// Wrapped to the width once, for both the scroll bounds and the view.
+	const help = ui.overlay?.kind === 'help' ? helpLines(readOnly, layout.columns) : undefined;
+	const overlayExtent = help
+		? {total: help.length, viewport: overlayHeight - 1}
+		: details
+			? {total: details.table.rows.length, viewport: detailsTableViewport(details, overlayHeight)}
+			: {total: 0, viewport: 0};
 
 	// The details of something that vanished (container removed) close by themselves.
 	const detailsGone = ui.overlay?.kind === 'details' && !details;
@@ -192,8 +193,8 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	let body: React.ReactNode;
 	if (engineActions.dialog) {
 		body = <DialogHost dialog={engineActions.dialog} width={layout.columns} height={overlayHeight} theme={theme} />;
-	} else if (ui.overlay?.kind === 'help') {
-		body = <HelpView readOnly={readOnly} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
+	} else if (ui.overlay?.kind === 'help' && help) {
+		body = <HelpView lines={help} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else if (ui.overlay?.kind === 'topology') {
 		body = (
 			<TopologyView

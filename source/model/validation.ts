@@ -282,25 +282,28 @@ function checkAddressIn(text: string, subnet: ParsedCidr | undefined, what: stri
 	return role ? `${text} is the ${role} of ${formatCidr(subnet)}` : undefined;
 }
 
+interface AuxFamily {
+	/** The subnet field as typed, and parsed when it is good. */
+	subnetText: string;
+	subnet: ParsedCidr | undefined;
+	/** The gateway field as typed ('' when left empty). */
+	gateway: string;
+}
+
 /**
  * Aux addresses the IPAM driver must never hand out (a router, a NAS already on the LAN of a
  * macvlan network): each inside the subnet of its family, not its network or broadcast
  * address, not the gateway, and no address given twice.
  */
-function checkAuxAddresses(
-	text: string,
-	subnets: Record<4 | 6, ParsedCidr | undefined>,
-	/** The Gateway fields as typed ('' when left empty). */
-	gateways: Record<4 | 6, string>,
-): {byFamily: Record<4 | 6, Record<string, string>>; error?: string; needsSubnet?: 4 | 6} {
+function checkAuxAddresses(text: string, families: Record<4 | 6, AuxFamily>): {byFamily: Record<4 | 6, Record<string, string>>; error?: string} {
 	const byFamily: Record<4 | 6, Record<string, string>> = {4: {}, 6: {}};
 	const parsed = parseKeyValues(text);
 	if (parsed.error) return {byFamily, error: `${parsed.error}: write name=address, e.g. router=10.201.3.5`};
 	const taken = new Map<string, string>();
 	for (const family of [4, 6] as const) {
-		const subnet = subnets[family];
-		if (gateways[family] !== '') {
-			const given = parseIp(gateways[family]);
+		const {subnet, gateway} = families[family];
+		if (gateway !== '') {
+			const given = parseIp(gateway);
 			if (given) taken.set(`${family}:${given.value}`, 'the gateway');
 		} else if (subnet) {
 			// Left empty, the gateway is the subnet's first address, and the engine refuses an
@@ -312,10 +315,11 @@ function checkAuxAddresses(
 	for (const [name, address] of Object.entries(parsed.values)) {
 		const ip = parseIp(address);
 		if (!ip) return {byFamily, error: `${name}=${address}: "${address}" is not an IP address`};
-		const subnet = subnets[ip.family];
+		const {subnet, subnetText} = families[ip.family];
 		if (!subnet) {
-			const field = ip.family === 4 ? 'Subnet' : 'IPv6 subnet';
-			return {byFamily, error: `${name}=${address}: an aux address needs a subnet: fill in ${field} first`, needsSubnet: ip.family};
+			const [label, field] = ip.family === 4 ? ['Subnet', 'subnet'] : ['IPv6 subnet', 'IPv6 subnet'];
+			const error = subnetText === '' ? `${name}=${address}: an aux address needs a subnet: fill in ${label} first` : `fix the ${field} first`;
+			return {byFamily, error};
 		}
 
 		const problem = checkAddressIn(address, subnet, 'aux address', ip.family);
@@ -403,11 +407,12 @@ export function validateNetworkCreate(input: NetworkInput, context: NetworkConte
 		else if (spec.ipv6Subnet !== undefined) spec.ipv6Gateway = ipv6Gateway;
 	}
 
-	const aux = checkAuxAddresses(input.auxAddresses, {4: subnet, 6: parsedIpv6Subnet}, {4: gateway, 6: ipv6Gateway});
-	if (aux.error) {
-		const brokenSubnet = aux.needsSubnet === 4 ? subnetText !== '' : aux.needsSubnet === 6 && ipv6Subnet !== '';
-		errors.auxAddresses = brokenSubnet ? `fix the ${aux.needsSubnet === 4 ? 'subnet' : 'IPv6 subnet'} first` : aux.error;
-	} else {
+	const aux = checkAuxAddresses(input.auxAddresses, {
+		4: {subnetText, subnet, gateway},
+		6: {subnetText: ipv6Subnet, subnet: parsedIpv6Subnet, gateway: ipv6Gateway},
+	});
+	if (aux.error) errors.auxAddresses = aux.error;
+	else {
 		if (Object.keys(aux.byFamily[4]).length > 0) spec.auxAddresses = aux.byFamily[4];
 		if (Object.keys(aux.byFamily[6]).length > 0) spec.ipv6AuxAddresses = aux.byFamily[6];
 	}

@@ -66,15 +66,15 @@ export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY): 
 }
 
 export interface HelpViewProps {
-	readOnly: boolean;
+	/** helpLines() for this width. */
+	lines: HelpLine[];
 	scrollTop: number;
 	width: number;
 	height: number;
 	theme: Theme;
 }
 
-export function HelpView({readOnly, scrollTop, width, height, theme}: HelpViewProps) {
-	const lines = helpLines(readOnly, width);
+export function HelpView({lines, scrollTop, width, height, theme}: HelpViewProps) {
 	const visible = lines.slice(scrollTop, scrollTop + height - 1);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
