@@ -1,5 +1,6 @@
 import {Box} from 'ink';
 import React, {useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {safeDeep} from './text/safe-text.js';
 import {useAppServices} from './ui/app-context.js';
 import {DetailsView, detailsTableViewport} from './ui/components/details-view.js';
 import {DialogHost} from './ui/components/dialogs/dialog-host.js';
@@ -144,7 +145,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			readOnly,
 			overlayExtent,
 			getTopologyRows: () => {
-				const latest = services.store.getSnapshot();
+				const latest = safeDeep(services.store.getSnapshot());
 				return flattenTopology(buildTopology(latest, hostViewOf(latest)));
 			},
 			dispatch,

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {fitText} from '../presentation/columns.js';
+import {safeText} from '../../text/safe-text.js';
+import {displayWidth, fitText} from '../presentation/columns.js';
 import type {TopologyRow} from '../presentation/topology.js';
 import {scrollToShow} from '../state/ui-state.js';
 import type {Theme} from '../theme.js';
@@ -30,9 +31,9 @@ export function TopologyView({rows, selectedIndex, scrollTop, width, height, the
 					<Text key={row.id} inverse={selected} wrap="truncate">
 						<Text color={theme.color('muted')}>{row.prefix}</Text>
 						<Text bold={row.prefix === ''} color={theme.color(row.tone)}>
-							{row.label}
+							{safeText(row.label)}
 						</Text>
-						<Text color={theme.color('muted')}>{fitText(row.detail ? `  ${row.detail}` : '', Math.max(0, width - label.length))}</Text>
+						<Text color={theme.color('muted')}>{fitText(row.detail ? `  ${row.detail}` : '', Math.max(0, width - displayWidth(label)))}</Text>
 					</Text>
 				);
 			})}

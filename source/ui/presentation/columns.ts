@@ -1,3 +1,4 @@
+import {safeText} from '../../text/safe-text.js';
 import stringWidth from 'string-width';
 
 // Turns rows of cells into fixed-width text. Knows nothing about Docker.
@@ -59,13 +60,19 @@ export function fitColumns(columns: readonly Column[], width: number): FittedCol
 
 const isPlainAscii = (text: string): boolean => /^[\u0020-\u007e]*$/.test(text);
 
+/** Columns the text takes once made safe to draw (control characters shown visibly). */
 export function displayWidth(text: string): number {
-	return isPlainAscii(text) ? text.length : stringWidth(text);
+	const shown = safeText(text);
+	return isPlainAscii(shown) ? shown.length : stringWidth(shown);
 }
 
-/** Pads or cuts `text` to exactly `width` columns, marking a cut with an ellipsis. */
-export function fitText(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+/**
+ * Pads or cuts `text` to exactly `width` columns, marking a cut with an ellipsis. The text
+ * passes safeText first: whatever reaches a cell is measured and drawn as it is shown.
+ */
+export function fitText(rawText: string, width: number, align: 'left' | 'right' = 'left'): string {
 	if (width <= 0) return '';
+	const text = safeText(rawText);
 	const textWidth = displayWidth(text);
 	if (textWidth <= width) {
 		const padding = ' '.repeat(width - textWidth);

@@ -1,3 +1,4 @@
+import {safeText} from '../../text/safe-text.js';
 import type {HostSnapshot} from '../../model/store.js';
 import {
 	addressUse,
@@ -219,7 +220,7 @@ export function fitTableRows(
 			columns.map((column, index) => {
 				const value = row[column] ?? '';
 				const limit = widths[index] ?? 0;
-				return [column, displayWidth(value) > limit ? fitText(value, limit) : value];
+				return [column, displayWidth(value) > limit ? fitText(value, limit) : safeText(value)];
 			}),
 		),
 	);

@@ -1,3 +1,4 @@
+import {safeText} from '../../text/safe-text.js';
 import {displayWidth} from './columns.js';
 
 /** Word-wraps `text` to `width` columns, at most `maxLines` lines (the last one cut with …). */
@@ -5,7 +6,8 @@ export function wrapText(text: string, width: number, maxLines: number): string[
 	if (width <= 0 || maxLines <= 0) return [];
 	const lines: string[] = [];
 	let current = '';
-	for (const word of text.split(/\s+/).filter(Boolean)) {
+	// Made safe before splitting: a CR or LF from the engine is shown, not obeyed.
+	for (const word of safeText(text).split(/\s+/).filter(Boolean)) {
 		const next = current === '' ? word : `${current} ${word}`;
 		if (displayWidth(next) <= width) {
 			current = next;
