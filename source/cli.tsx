@@ -1,4 +1,4 @@
-import {writeFileSync} from 'node:fs';
+import {closeSync, writeFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {parseArgs} from 'node:util';
 import {render} from 'ink';
@@ -9,6 +9,7 @@ import {createDockerGateway} from './engine/docker-gateway.js';
 import {EndpointError, resolveEngineEndpoint} from './engine/endpoint.js';
 import type {ResolvedEndpoint} from './engine/endpoint.js';
 import {describeUnreachable, toEngineError} from './engine/errors.js';
+import {debugWanted, exitCodes, formatFailure, reportFailure} from './failure-report.js';
 import type {HostInterfaceSource} from './host/host-source.js';
 import {createSshSource} from './host/ssh-source.js';
 import {createSysfsSource} from './host/sysfs-source.js';
@@ -24,6 +25,7 @@ import type {EngineInfo} from './model/types.js';
 import {collectSnapshot} from './snapshot/collect-snapshot.js';
 import {snapshotToJson} from './snapshot/snapshot-json.js';
 import {snapshotToText} from './snapshot/snapshot-text.js';
+import {safeDeep, safeText} from './text/safe-text.js';
 import {AppServicesProvider} from './ui/app-context.js';
 import type {AppServices} from './ui/app-context.js';
 import {buildTopology, flattenTopology, topologyText} from './ui/presentation/topology.js';
@@ -44,12 +46,17 @@ Options
       --tree             (snapshot) the host as a tree: network → bridge → veth → container
       --keep             (playground) leave the private engine running on exit
       --no-color         no colours (NO_COLOR is honoured too)
+      --debug            add the stack trace to error reports (or DOCKNET_DEBUG=1)
   -h, --help             this help
   -v, --version          docknet's version
 
 Engine selection follows the docker CLI: --host or --context, then DOCKER_HOST, then
 DOCKER_CONTEXT, the current context in ~/.docker/config.json, then
-unix:///var/run/docker.sock. Keys: press ? inside docknet.`;
+unix:///var/run/docker.sock. Keys: press ? inside docknet.
+
+Exit codes: 0 done; 1 the engine could not be reached or answered with an error;
+2 bad usage, or no terminal for the full-screen view; 3 the engine's answer could not be
+read; 70 a bug in docknet; 128+N ended by signal N.`;
 
 interface CliOptions {
 	host?: string;
@@ -76,6 +83,7 @@ function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 			playground: {type: 'boolean', default: false},
 			keep: {type: 'boolean', default: false},
 			'no-color': {type: 'boolean', default: false},
+			debug: {type: 'boolean', default: false},
 			help: {type: 'boolean', short: 'h', default: false},
 			version: {type: 'boolean', short: 'v', default: false},
 		},
@@ -125,14 +133,27 @@ async function connectOrExplain(endpoint: ResolvedEndpoint, gateway: EngineGatew
 
 async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
 	await connectOrExplain(endpoint, gateway);
-	const collected = await collectSnapshot(gateway, hostSourceFor(endpoint));
+	let collected;
+	try {
+		collected = await collectSnapshot(gateway, hostSourceFor(endpoint));
+	} catch (error) {
+		const report = reportFailure(error, 'taking the snapshot', endpoint.url);
+		process.stderr.write(formatFailure(report, debugWanted(process.argv, process.env)));
+		process.exit(report.exitCode);
+	}
+
 	if (options.json) {
+		// JSON keeps the exact values; JSON.stringify escapes every control character.
 		process.stdout.write(`${JSON.stringify(snapshotToJson(collected), null, 2)}\n`);
-	} else if (options.tree) {
-		const {snapshot, hostView} = collected;
-		process.stdout.write(`${topologyText(flattenTopology(buildTopology(snapshot, hostView)))}\n`);
+		return;
+	}
+
+	// Text and tree go to a terminal as often as to a file: every value is shown safely.
+	const shown = safeDeep(collected);
+	if (options.tree) {
+		process.stdout.write(`${topologyText(flattenTopology(buildTopology(shown.snapshot, shown.hostView)))}\n`);
 	} else {
-		process.stdout.write(snapshotToText(collected));
+		process.stdout.write(snapshotToText(shown));
 	}
 }
 
@@ -146,7 +167,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		process.stderr.write(
 			'docknet: the full-screen view needs a terminal on stdin and stdout. For scripts and pipes, use `docknet snapshot` (text, --tree or --json).\n',
 		);
-		process.exit(2);
+		process.exit(exitCodes.usage);
 	}
 
 	const traceFile = process.env['DOCKNET_KEY_TRACE'];
@@ -176,8 +197,34 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		screen.instance?.unmount();
 		restoreTerminal();
 		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
-		if (message) process.stderr.write(`${message}\n`);
+		if (message) process.stderr.write(message);
 		process.exit(code);
+	};
+
+	// The terminal went away (window closed, ssh dropped, tmux session killed): there is
+	// nothing to draw on or restore. Node restores the tty's settings at exit and aborts when
+	// that fails on a hung-up tty (node::ResetStdio); with the descriptors closed it skips them.
+	const terminalGone = (code: number): void => {
+		if (exiting) return;
+		exiting = true;
+		restored = true;
+		sync.stop();
+		hostMonitor.stop();
+		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
+		for (const fd of [0, 1, 2]) {
+			try {
+				closeSync(fd);
+			} catch {
+				// Already closed.
+			}
+		}
+
+		process.exit(code);
+	};
+
+	const unexpected = (error: unknown): void => {
+		const report = reportFailure(error, 'showing the engine', endpoint.url);
+		shutdown(exitCodes.internal, formatFailure({...report, exitCode: exitCodes.internal}, debugWanted(process.argv, process.env)));
 	};
 
 	const services: AppServices = {
@@ -191,9 +238,18 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	};
 
 	process.on('SIGTERM', () => shutdown(143));
-	process.on('SIGHUP', () => shutdown(129));
 	process.on('SIGINT', () => shutdown(130));
-	process.on('uncaughtException', error => shutdown(1, `docknet stopped on an unexpected error: ${error.stack ?? error.message}`));
+	process.on('SIGQUIT', () => shutdown(131));
+	process.on('SIGHUP', () => terminalGone(129));
+	for (const stream of [process.stdout, process.stdin]) {
+		stream.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code === 'EIO' || error.code === 'EPIPE' || error.code === 'ENXIO' || error.code === 'EBADF') terminalGone(129);
+			else unexpected(error);
+		});
+	}
+
+	process.on('uncaughtException', unexpected);
+	process.on('unhandledRejection', unexpected);
 	process.on('exit', restoreTerminal);
 
 	// The listing goes out before the first render: that render is synchronous (~70 ms)
@@ -227,8 +283,8 @@ async function main(): Promise<void> {
 	try {
 		options = parseCli(process.argv.slice(2));
 	} catch (error) {
-		process.stderr.write(`docknet: ${error instanceof Error ? error.message : String(error)}\nRun docknet --help for usage.\n`);
-		process.exit(2);
+		process.stderr.write(`docknet: ${safeText(error instanceof Error ? error.message : String(error))}\nRun docknet --help for usage.\n`);
+		process.exit(exitCodes.usage);
 	}
 
 	if (options === 'help') {
@@ -251,8 +307,8 @@ async function main(): Promise<void> {
 		endpoint = resolveEngineEndpoint({hostFlag: options.host, contextFlag: options.context, env: process.env, homeDir: homedir()});
 	} catch (error) {
 		if (!(error instanceof EndpointError)) throw error;
-		process.stderr.write(`docknet: ${error.message}\n`);
-		process.exit(1);
+		process.stderr.write(`docknet: ${safeText(error.message)}\n`);
+		process.exit(exitCodes.engine);
 	}
 
 	const gateway = createDockerGateway(endpoint);
@@ -264,4 +320,9 @@ async function main(): Promise<void> {
 	await runApp(endpoint, gateway, options);
 }
 
-await main();
+// Whatever escapes main is reported as one paragraph; the stack only with --debug.
+await main().catch((error: unknown) => {
+	const report = reportFailure(error, 'starting');
+	process.stderr.write(formatFailure(report, debugWanted(process.argv, process.env)));
+	process.exit(report.exitCode);
+});

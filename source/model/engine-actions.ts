@@ -95,9 +95,21 @@ export function pruneCandidates(snapshot: Pick<EngineSnapshot, 'networks' | 'con
 	);
 }
 
+/** Why `u` has nothing to do, in terms of what this session did. */
+function nothingToUndo({made, undone, dropped}: {made: number; undone: number; dropped: number}): string {
+	if (made === 0) return 'Nothing to undo: no connect or disconnect in this session yet.';
+	const were = (count: number): string => `${count} ${count === 1 ? 'was' : 'were'}`;
+	const outcomes = [`${were(undone)} undone`];
+	if (dropped > 0) outcomes.push(`${were(dropped)} dropped because ${dropped === 1 ? 'its' : 'their'} container or network is gone`);
+	if (made === 1) return `Nothing left to undo: the one connect or disconnect this session made ${undone === 1 ? 'was undone' : 'was dropped because its container or network is gone'}.`;
+	return `Nothing left to undo: of the ${made} connects or disconnects this session made, ${outcomes.join(' and ')}.`;
+}
+
 export class EngineActions {
 	private readonly inFlight = new Map<string, string>();
 	private readonly undoStack: UndoEntry[] = [];
+	/** What happened to this session's connects and disconnects, for honest undo messages. */
+	private readonly undoHistory = {made: 0, undone: 0, dropped: 0};
 	private readonly settleTimeoutMs: number;
 
 	constructor(
@@ -118,12 +130,18 @@ export class EngineActions {
 		return this.undoStack.at(-1);
 	}
 
+	/** Why `u` has nothing to take back, from what this session did. */
+	whyNothingToUndo(): string {
+		return nothingToUndo(this.undoHistory);
+	}
+
 	async connect(request: ConnectRequest): Promise<ActionResult> {
 		const names = this.names(request.networkId, request.containerId);
 		return this.exclusive(pairKey(request.networkId, request.containerId), `connecting ${names.container} to ${names.network}`, async () => {
 			const result = await this.doConnect(request, names);
 			if (result.ok) {
 				this.undoStack.push({kind: 'connected', networkId: request.networkId, networkName: names.network, containerId: request.containerId, containerName: names.container});
+				this.undoHistory.made++;
 			}
 
 			return result;
@@ -147,6 +165,7 @@ export class EngineActions {
 					endpoint: before,
 					fixedByUser: before.requestedIpv4 !== undefined || before.requestedIpv6 !== undefined,
 				});
+				this.undoHistory.made++;
 			}
 
 			return result.ok ? {...result, message: `${result.message} — u undoes`} : result;
@@ -155,7 +174,7 @@ export class EngineActions {
 
 	async undo(): Promise<ActionResult> {
 		const entry = this.undoStack.at(-1);
-		if (!entry) return {ok: false, message: 'Nothing to undo: no connect or disconnect in this session yet.'};
+		if (!entry) return {ok: false, message: this.whyNothingToUndo()};
 		const names = {network: entry.networkName, container: entry.containerName};
 		const label = entry.kind === 'connected' ? `undoing: disconnecting ${names.container} from ${names.network}` : `undoing: reconnecting ${names.container} to ${names.network}`;
 		if (this.inFlight.has('undo')) return {ok: false, busy: true, message: `Already ${this.inFlight.get('undo') ?? 'undoing'}…`};
@@ -168,7 +187,12 @@ export class EngineActions {
 				// A failed undo stays on the stack, so the user can retry once the cause is fixed;
 				// unless its container or network is gone, which no retry can mend.
 				const gone = result.refusal?.kind === 'not-found';
-				if ((result.ok || gone) && this.undoStack.at(-1) === entry) this.undoStack.pop();
+				if ((result.ok || gone) && this.undoStack.at(-1) === entry) {
+					this.undoStack.pop();
+					if (result.ok) this.undoHistory.undone++;
+					else this.undoHistory.dropped++;
+				}
+
 				if (result.ok) return {...result, message: `Undone: ${lowerFirst(result.message)}`};
 				return gone ? {...result, message: `${result.message}; dropped from the undo list`} : result;
 			});

@@ -1,3 +1,4 @@
+import {safeText} from '../text/safe-text.js';
 import type {DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from './types.js';
 
 // The one contract between docknet and a Docker engine. The real implementation lives in
@@ -29,7 +30,9 @@ export class EngineError extends Error {
 	readonly statusCode?: number;
 
 	constructor(kind: EngineErrorKind, message: string, statusCode?: number, options?: {cause?: unknown}) {
-		super(message, options);
+		// The engine's own words are in the message, and every error ends up on a screen or on
+		// stderr: made safe once, here, where they enter.
+		super(safeText(message), options);
 		this.name = 'EngineError';
 		this.kind = kind;
 		this.statusCode = statusCode;

@@ -136,8 +136,24 @@ describe('undo', () => {
 		assert.equal(endpoint('ctn1', 'front'), undefined);
 		const none = await actions.undo();
 		assert.equal(none.ok, false);
-		assert.match(none.message, /Nothing to undo/);
+		assert.equal(none.message, 'Nothing left to undo: of the 2 connects or disconnects this session made, 2 were undone.');
 		assert.equal(callsOf(gateway, 'disconnect').length, 2);
+	});
+
+	test('with nothing left, u says what became of the changes: undone, or dropped as gone', async () => {
+		const {gateway, actions, ids} = await setup();
+		assert.equal((await actions.undo()).message, 'Nothing to undo: no connect or disconnect in this session yet.');
+		await actions.connect({networkId: ids.network('front'), containerId: ids.container('ctn1'), options: {}});
+		await actions.connect({networkId: ids.network('front'), containerId: ids.container('ctn2'), options: {}});
+		gateway.removeContainer('ctn2');
+		const dropped = await actions.undo();
+		assert.match(dropped.message, /dropped from the undo list/);
+		assert.ok((await actions.undo()).ok);
+		const none = await actions.undo();
+		assert.equal(
+			none.message,
+			'Nothing left to undo: of the 2 connects or disconnects this session made, 1 was undone and 1 was dropped because its container or network is gone.',
+		);
 	});
 
 	test('a failed undo stays on the stack', async () => {

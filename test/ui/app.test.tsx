@@ -40,6 +40,16 @@ describe('the live app over a fake engine', () => {
 		await app.waitForFrame(text => text.includes('2 Containers'), 'the panes again');
 	});
 
+	test('Esc and the next key in one burst: details close and the key acts', async () => {
+		app = await renderApp();
+		await app.press('2', keys.enter);
+		await app.waitForFrame(text => text.includes('Container ctn1'), 'container details');
+		await app.press(`${keys.escape}1`);
+		await app.waitForFrame(text => text.includes('2 Containers') && !text.includes('Container ctn1'), 'the panes again');
+		await app.press(keys.enter);
+		await app.waitForFrame(text => text.includes('Network bridge'), 'the 1 focused networks: Enter opens a network');
+	});
+
 	test('selection stays on the same container when rows are added above it', async () => {
 		app = await renderApp();
 		await app.press('2', 'j', 'j', 'j');

@@ -270,7 +270,7 @@ describe('disconnect and undo', () => {
 		assert.match(lineWith(frame, ' web ') ?? '', /front 10\.88\.0\.2/);
 		assert.deepEqual(callsOf(gateway, 'connect')[0]?.args[2], {ipv4: '10.88.0.2', aliases: ['www']});
 		await press('u');
-		await waitForFrame(text => text.includes('Nothing to undo'), 'nothing left');
+		await waitForFrame(text => text.includes('Nothing left to undo: the one connect or disconnect this session made was undone.'), 'nothing left');
 	});
 });
 

@@ -49,6 +49,14 @@ describe('keymap', () => {
 		assert.equal(splitKeys('\u001B[A', {...none, upArrow: true}).length, 1, 'escape sequences stay whole');
 	});
 
+	test('Esc and a key in one read (Meta+key to Ink) are Esc, then the key', () => {
+		const presses = splitKeys('1', {...none, meta: true});
+		assert.deepEqual(presses.map(press => [press.key.escape, press.input]), [[true, ''], [false, '1']]);
+		assert.deepEqual(splitKeys('jk', {...none, meta: true}).map(press => press.input), ['', 'j', 'k']);
+		assert.equal(splitKeys('', {...none, meta: true, escape: true}).length, 1, 'a lone Esc stays one key');
+		assert.equal(splitKeys('', {...none, meta: true, upArrow: true}).length, 1, 'Meta+arrow stays one key');
+	});
+
 	test('help lists every binding, and read-only marks the changing ones', () => {
 		const text = helpLines(true).map(line => line.text).join('\n');
 		for (const binding of keymap) assert.ok(text.includes(binding.description), binding.command);

@@ -224,7 +224,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 				return startDisconnect(ui, panes, data, command === 'forceDisconnect');
 			case 'undo': {
 				const entry = actions.nextUndo();
-				if (!entry) return status('info', 'Nothing to undo: no connect or disconnect in this session yet.');
+				if (!entry) return status('info', actions.whyNothingToUndo());
 				const what = entry.kind === 'connected' ? `disconnecting ${entry.containerName} from ${entry.networkName}` : `reconnecting ${entry.containerName} to ${entry.networkName}`;
 				return run(`Undoing: ${what}…`, () => actions.undo());
 			}

@@ -88,8 +88,21 @@ function keyOfCharacter(character: string): {input: string; key: Key} {
  * Escape sequences (arrows, Home) are left whole: Ink has already parsed those.
  */
 export function splitKeys(input: string, key: Key): Array<{input: string; key: Key}> {
+	if (isEscapeThenText(input, key)) {
+		return [{input: '', key: {...noKey, escape: true, meta: true}}, ...splitKeys(input, {...key, meta: false})];
+	}
+
 	if (key.meta || input.length <= 1 || input.includes('\u001B')) return [{input, key}];
 	return [...input].map(keyOfCharacter);
+}
+
+/**
+ * Esc and the next key in one read (a fast typist, a slow link) reach Ink as Meta+key. No
+ * binding uses Meta, so that is Esc followed by the key; splitting it keeps both.
+ */
+function isEscapeThenText(input: string, key: Key): boolean {
+	const special = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end;
+	return key.meta && !key.escape && !key.ctrl && !special && input !== '' && isPrintable(input);
 }
 
 /** Backspace: many terminals send DEL (0x7f), which Ink reports as `delete`. */
