@@ -364,7 +364,36 @@ describe('networks', () => {
 		assert.deepEqual(gateway.state.networks.map(network => network.name).sort(), ['bridge', 'front', 'host', 'keep-c', 'none']);
 	});
 
-	test('p with nothing unused says so', async () => {
+	test('a long prune list scrolls with arrows and pages, and every network can be seen before y', async () => {
+		const gateway = new FakeGateway();
+		const names = Array.from({length: 120}, (_, index) => `unused-${String(index).padStart(3, '0')}`);
+		for (const name of names) gateway.state.networks.push(fakeNetwork({name}));
+		const {press, waitForFrame, frame} = await start({gateway});
+		await press('p');
+		await waitForFrame(text => text.includes('Prune 120 unused networks?') && text.includes('unused-000'), 'the first rows');
+		assert.match(frame(), /rows 1–\d+ of 120 · ↓ more/);
+		const seen = new Set<string>();
+		const collect = (): void => {
+			for (const name of names) if (frame().includes(name)) seen.add(name);
+		};
+
+		collect();
+		for (let page = 0; page < 20 && !frame().includes('unused-119'); page++) {
+			await press(keys.pageDown);
+			collect();
+		}
+
+		assert.ok(frame().includes('unused-119'), 'the last network is reachable');
+		assert.equal(seen.size, 120, 'paging showed every network once on the way');
+		assert.doesNotMatch(frame(), /↓ more/);
+		await press(keys.up, keys.home);
+		await waitForFrame(text => text.includes('unused-000'), 'back at the top');
+		assert.match(frame(), /Prune 120 unused networks\?/, 'scrolling did not cancel');
+		await press('y');
+		await waitForFrame(text => text.includes('✔ Pruned 120 networks'), 'pruned', 10_000);
+	});
+
+		test('p with nothing unused says so', async () => {
 		const {press, waitForFrame} = await start();
 		await press('p');
 		await waitForFrame(text => text.includes('No unused network to prune.'), 'nothing to prune');

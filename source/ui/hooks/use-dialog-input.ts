@@ -5,6 +5,7 @@ import {keyTrace} from '../../terminal/key-trace.js';
 import {isErase, isPrintable, splitKeys} from '../keys/match-key.js';
 import type {Dialog, DialogAction} from '../state/dialog-state.js';
 import {pageStep} from '../state/ui-state.js';
+import type {Movement} from '../state/ui-state.js';
 import {handleKey} from './use-app-input.js';
 import type {InputContext} from './use-app-input.js';
 
@@ -18,10 +19,21 @@ export type DialogIntent =
 
 const act = (action: DialogAction): DialogIntent => ({type: 'action', action});
 
-/** What one key means in the open dialog; `viewport` is how many picker rows show. */
+/** What one key means in the open dialog; `viewport` is how many picker or list rows show. */
 export function dialogIntent(dialog: Dialog, input: string, key: Key, viewport: number): DialogIntent {
 	if (key.ctrl && input === 'c') return {type: 'quit'};
 	if (dialog.kind === 'confirm') {
+		// A long list scrolls: the user confirms only what they could see.
+		if (dialog.list !== undefined) {
+			const scroll = (movement: Movement): DialogIntent => act({type: 'scrollList', movement, viewport});
+			if (key.upArrow) return scroll(-1);
+			if (key.downArrow) return scroll(1);
+			if (key.pageUp) return scroll(-pageStep(viewport));
+			if (key.pageDown) return scroll(pageStep(viewport));
+			if (key.home) return scroll('home');
+			if (key.end) return scroll('end');
+		}
+
 		return !key.ctrl && !key.meta && (input === 'y' || input === 'Y') ? {type: 'submit'} : {type: 'cancel'};
 	}
 

@@ -1,4 +1,5 @@
 import type {Key} from 'ink';
+import {confirmListViewport} from '../components/dialogs/confirm-dialog.js';
 import {useCallback, useMemo, useReducer, useRef, useState} from 'react';
 import {pruneCandidates} from '../../model/engine-actions.js';
 import type {ActionResult} from '../../model/engine-actions.js';
@@ -252,7 +253,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 					return status('info', `No unused network to prune${filter.trim() === '' ? '' : ` among those matching "${filter}"`}.`);
 				}
 
-				const text = pruneConfirmText(candidates, filter, dialogLines - 4);
+				const text = pruneConfirmText(candidates, filter);
 				const networkIds = candidates.map(network => network.id);
 				return open(serial => ({kind: 'confirm', serial, flow: {type: 'pruneConfirm', networkIds}, ...text}));
 			}
@@ -375,7 +376,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 	const handleKey = (input: string, key: Key): void => {
 		const current = latest.current;
 		if (!current) return;
-		const intent = dialogIntent(current, input, key, viewport);
+		const intent = dialogIntent(current, input, key, current.kind === 'confirm' ? confirmListViewport(current, dialogLines) : viewport);
 		switch (intent.type) {
 			case 'action':
 				dispatchDialog(intent.action);

@@ -212,16 +212,16 @@ export function removeConfirmText(network: DockerNetwork, data: Data): {title: s
 	return {title: `Remove network ${network.name}?`, lines, prompt: 'y removes it · any other key cancels'};
 }
 
-export function pruneConfirmText(networks: readonly DockerNetwork[], filter: string, room: number): {title: string; lines: string[]; prompt: string} {
+export function pruneConfirmText(
+	networks: readonly DockerNetwork[],
+	filter: string,
+): {title: string; lines: string[]; list: string[]; notes: string[]; prompt: string} {
 	const count = `${networks.length} unused network${networks.length === 1 ? '' : 's'}`;
 	const intro = filter.trim() === '' ? [] : [`Only networks matching the filter "${filter}".`];
-	const outro = [
+	const notes = [
 		'Exactly these are removed, one at a time; a network created meanwhile is left alone.',
 		...(networks.some(network => network.scope === 'swarm') ? ['Swarm networks that services use are refused by the engine and reported.'] : []),
 	];
-	// Intro and outro sentences may wrap onto a second line on a narrow terminal.
-	const listRoom = Math.max(1, room - 2 * (intro.length + outro.length));
-	const rows = networks.map(network => `  ${network.name}  ${network.driver}  ${subnetText(network)}`);
-	const shown = rows.length > listRoom ? [...rows.slice(0, listRoom - 1), `  … and ${rows.length - listRoom + 1} more`] : rows;
-	return {title: `Prune ${count}?`, lines: [...intro, ...shown, ...outro], prompt: 'y removes them · any other key cancels'};
+	const list = networks.map(network => `${network.name}  ${network.driver}  ${subnetText(network)}`);
+	return {title: `Prune ${count}?`, lines: intro, list, notes, prompt: 'y removes them · ↑↓ PgUp PgDn scroll the list · any other key cancels'};
 }

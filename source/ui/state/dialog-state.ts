@@ -74,6 +74,12 @@ export interface ConfirmDialog {
 	flow: DialogFlow;
 	title: string;
 	lines: readonly string[];
+	/** What the confirmation acts on, one row each, scrolled with ↑↓ PgUp PgDn when long. */
+	list?: readonly string[];
+	/** Sentences after the list. */
+	notes?: readonly string[];
+	/** First list row shown. */
+	scrollTop?: number;
 	/** e.g. "y removes it". */
 	prompt: string;
 }
@@ -89,6 +95,8 @@ export type DialogAction =
 	| {type: 'erase'}
 	| {type: 'clearField'}
 	| {type: 'move'; movement: Movement; viewport: number}
+	/** Scrolls a confirmation's list; `viewport` is how many of its rows show. */
+	| {type: 'scrollList'; movement: Movement; viewport: number}
 	| {type: 'focusField'; step: number}
 	| {type: 'toggle'}
 	| {type: 'cycle'; step: number}
@@ -243,7 +251,16 @@ export function dialogReducer(state: DialogState, action: DialogAction): DialogS
 	if (action.type === 'failed' && action.serial !== state.serial) return state;
 	if (state.kind === 'form') return formReducer(state, action);
 	if (state.kind === 'picker') return pickerReducer(state, action);
+	if (action.type === 'scrollList') return scrollConfirmList(state, action.movement, action.viewport);
 	return state;
+}
+
+function scrollConfirmList(confirm: ConfirmDialog, movement: Movement, viewport: number): ConfirmDialog {
+	const last = Math.max(0, (confirm.list?.length ?? 0) - Math.max(1, viewport));
+	const current = confirm.scrollTop ?? 0;
+	const wanted = movement === 'home' ? 0 : movement === 'end' ? last : current + movement;
+	const scrollTop = Math.min(last, Math.max(0, wanted));
+	return scrollTop === current ? confirm : {...confirm, scrollTop};
 }
 
 export function newForm(
