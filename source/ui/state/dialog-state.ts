@@ -66,6 +66,8 @@ export interface FormDialog {
 	formError?: string;
 	/** Sent; waiting for the engine. */
 	submitting: boolean;
+	/** Sent and unanswered: docknet watches whether it is applied. Closing the form does not stop that. */
+	watching?: boolean;
 }
 
 export interface ConfirmDialog {
@@ -95,7 +97,7 @@ export type DialogAction =
 	| {type: 'pickerError'; text: string}
 	| {type: 'problems'; errors: Record<string, string>; warnings: Record<string, string>; formError?: string}
 	| {type: 'submitting'}
-	| {type: 'failed'; serial: number; errors: Record<string, string>; formError?: string};
+	| {type: 'failed'; serial: number; errors: Record<string, string>; formError?: string; watching?: boolean};
 
 export type DialogState = Dialog | undefined;
 
@@ -197,6 +199,7 @@ function formReducer(form: FormDialog, action: DialogAction): FormDialog {
 			return {
 				...form,
 				submitting: false,
+				watching: action.watching ?? false,
 				errors: action.errors,
 				warnings: {},
 				warningsShown: false,
