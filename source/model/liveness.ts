@@ -24,7 +24,7 @@ export interface LivenessHandlers {
 }
 
 /** Worst case from a freeze to onStall: one interval of quiet, then the probe's time limit. */
-export const DEFAULT_LIVENESS = {intervalMs: 3000, timeoutMs: 3000} as const;
+export const DEFAULT_LIVENESS = {intervalMs: 4000, timeoutMs: 3000} as const;
 
 export class LivenessProbe {
 	private readonly intervalMs: number;

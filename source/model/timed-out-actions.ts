@@ -85,7 +85,7 @@ export function watchTimedOut(store: SnapshotStore, action: TimedOutAction, opti
 
 		return {
 			ok: false,
-			message: `${doing} timed out — it was not applied (the engine said so at ${clockTime(outcome.at)})`,
+			message: `${doing} timed out — it was not applied (checked at ${clockTime(outcome.at)})`,
 			followUp: watch.late.then(late => {
 				if (!late) return undefined;
 				action.onApplied?.();
