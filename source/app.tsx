@@ -160,7 +160,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	}
 
 	const spinner = spinnerFrames[Math.floor(now / 100) % spinnerFrames.length] ?? '';
-	const stale = snapshot.connection.status === 'lost';
+	const stale = snapshot.connection.status === 'lost' || snapshot.connection.status === 'stalled';
 	const containerName = (id: string): string | undefined => snapshot.containers.find(item => item.id === id)?.name;
 
 	const pane = (id: PaneId) => {

@@ -9,6 +9,7 @@ import type {
 import type {ResolvedEndpoint} from './endpoint.js';
 import {toEngineError} from './errors.js';
 import {createEventParser} from './event-parser.js';
+import {unixPing} from './unix-ping.js';
 
 // Every call goes through docker-modem's `dial` rather than dockerode's per-resource
 // helpers: those helpers differ in which options they forward (Network#inspect drops the
@@ -41,6 +42,10 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const docker = createDocker(endpoint);
 	let requests = 0;
+	let lastAnswerAt = 0;
+	const answered = (): void => {
+		lastAnswerAt = Date.now();
+	};
 
 	const dial = (spec: RequestSpec, signal: AbortSignal, isStream: boolean, callback: (error: unknown, data: unknown) => void): void => {
 		requests += 1;
@@ -66,7 +71,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 		}
 	};
 
-	const request = async (spec: RequestSpec): Promise<unknown> => new Promise((resolve, reject) => {
+	const request = async (spec: RequestSpec, limitMs = timeoutMs): Promise<unknown> => new Promise((resolve, reject) => {
 		const controller = new AbortController();
 		let settled = false;
 		// The abort frees the socket; rejecting here as well does not depend on every code
@@ -78,10 +83,15 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 
 			settled = true;
 			controller.abort();
-			reject(new EngineError('timeout', `the engine did not answer within ${formatDuration(timeoutMs)} while ${spec.what}`));
-		}, timeoutMs);
+			reject(new EngineError('timeout', `the engine did not answer within ${formatDuration(limitMs)} while ${spec.what}`));
+		}, limitMs);
 
 		dial(spec, controller.signal, false, (error, data) => {
+			// An error status is an answer too; a broken connection is not.
+			if (!error || typeof (error as {statusCode?: unknown}).statusCode === 'number') {
+				answered();
+			}
+
 			if (settled) {
 				return;
 			}
@@ -113,6 +123,21 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 			return requests;
 		},
 
+		get lastAnswerAt() {
+			return lastAnswerAt;
+		},
+
+		async ping(limitMs) {
+			if (endpoint.kind !== 'unix' || endpoint.socketPath === undefined) {
+				await request({method: 'GET', path: '/_ping', what: 'checking that the engine answers'}, limitMs);
+				return;
+			}
+
+			requests += 1;
+			await unixPing(endpoint.socketPath, limitMs);
+			answered();
+		},
+
 		async info() {
 			const [version, info] = await Promise.all([
 				request({method: 'GET', path: '/version', what: 'reading the engine version'}),
@@ -142,7 +167,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 		},
 
 		async streamEvents(handlers, signal) {
-			return streamEvents(dial, handlers, signal);
+			return streamEvents(dial, handlers, signal, answered);
 		},
 
 		async connect(networkId, containerId, connectOptions) {
@@ -181,7 +206,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 
 type Dial = (spec: RequestSpec, signal: AbortSignal, isStream: boolean, callback: (error: unknown, data: unknown) => void) => void;
 
-async function streamEvents(dial: Dial, handlers: EventStreamHandlers, signal: AbortSignal): Promise<void> {
+async function streamEvents(dial: Dial, handlers: EventStreamHandlers, signal: AbortSignal, answered: () => void): Promise<void> {
 	if (signal.aborted) {
 		return;
 	}
@@ -219,6 +244,7 @@ async function streamEvents(dial: Dial, handlers: EventStreamHandlers, signal: A
 			}
 
 			response = data as IncomingMessage;
+			answered();
 			// Errors after settling (the destroy on abort) must not go unhandled.
 			response.on('error', (streamError: Error) => {
 				settle(toEngineError(streamError, 'reading engine events'));
@@ -229,6 +255,7 @@ async function streamEvents(dial: Dial, handlers: EventStreamHandlers, signal: A
 			}
 
 			response.on('data', (chunk: Buffer) => {
+				answered();
 				if (settled) {
 					return;
 				}

@@ -1,11 +1,15 @@
 import type {ConnectOptions, EngineGateway, NetworkCreateSpec} from './gateway.js';
 import {endpointOn, membersOf, nameList} from './membership.js';
+import {outcomeUnknown} from './outcome-watch.js';
+import type {OutcomeWatchOptions} from './outcome-watch.js';
 import {describeRefusal, explainRefusal, holdsEndpoint} from './refusals.js';
 import type {Refusal, RefusalContext} from './refusals.js';
 import {isPredefinedNetwork} from './selectors.js';
 import {keepIdentity, upsertById} from './store.js';
 import type {EngineSnapshot, SnapshotStore} from './store.js';
 import type {ContainerEndpoint, DockerContainer, DockerNetwork} from './types.js';
+import {createCheck, endpointCheck, removeCheck, watchTimedOut} from './timed-out-actions.js';
+import type {TimedOutAction} from './timed-out-actions.js';
 
 // The actions that change the engine: connect, disconnect, create, remove, prune and undo.
 // Each goes through the gateway and then waits until the engine's own event has brought
@@ -23,6 +27,10 @@ export interface ActionResult {
 	refusal?: Refusal;
 	/** The new network's id, after a create. */
 	networkId?: string;
+	/** The request went unanswered: docknet watches for its effect; `followUp` has the verdict. */
+	watching?: boolean;
+	/** A later word on the same action: a watch's verdict, or an effect seen after all. */
+	followUp?: Promise<ActionResult | undefined>;
 }
 
 export interface PruneResult extends ActionResult {
@@ -47,6 +55,8 @@ export type UndoEntry =
 export interface EngineActionsOptions {
 	/** How long to wait for the engine's event to reach the store before asking directly. */
 	settleTimeoutMs?: number;
+	/** How timed-out requests are watched. */
+	outcomeWatch?: OutcomeWatchOptions;
 }
 
 export interface ConnectRequest {
@@ -111,6 +121,7 @@ export class EngineActions {
 	/** What happened to this session's connects and disconnects, for honest undo messages. */
 	private readonly undoHistory = {made: 0, undone: 0, dropped: 0};
 	private readonly settleTimeoutMs: number;
+	private readonly outcomeWatch: OutcomeWatchOptions;
 
 	constructor(
 		private readonly gateway: EngineGateway,
@@ -118,6 +129,7 @@ export class EngineActions {
 		options: EngineActionsOptions = {},
 	) {
 		this.settleTimeoutMs = options.settleTimeoutMs ?? 5000;
+		this.outcomeWatch = options.outcomeWatch ?? {};
 	}
 
 	/** What is being done right now, e.g. ["connecting ctn1 to front"]. */
@@ -130,6 +142,11 @@ export class EngineActions {
 		return this.undoStack.at(-1);
 	}
 
+	private recordUndoable(entry: UndoEntry): void {
+		this.undoStack.push(entry);
+		this.undoHistory.made++;
+	}
+
 	/** Why `u` has nothing to take back, from what this session did. */
 	whyNothingToUndo(): string {
 		return nothingToUndo(this.undoHistory);
@@ -139,12 +156,9 @@ export class EngineActions {
 		const names = this.names(request.networkId, request.containerId);
 		return this.exclusive(pairKey(request.networkId, request.containerId), `connecting ${names.container} to ${names.network}`, async () => {
 			const result = await this.doConnect(request, names);
-			if (result.ok) {
-				this.undoStack.push({kind: 'connected', networkId: request.networkId, networkName: names.network, containerId: request.containerId, containerName: names.container});
-				this.undoHistory.made++;
-			}
-
-			return result;
+			const entry: UndoEntry = {kind: 'connected', networkId: request.networkId, networkName: names.network, containerId: request.containerId, containerName: names.container};
+			if (result.ok) this.recordUndoable(entry);
+			return whenApplied(result, () => this.recordUndoable(entry));
 		});
 	}
 
@@ -155,20 +169,18 @@ export class EngineActions {
 			// Undo needs the aliases and links, which only an inspect reports.
 			const before = await this.currentEndpoint(request.networkId, request.containerId);
 			const result = await this.doDisconnect(request, names);
-			if (result.ok && before) {
-				this.undoStack.push({
-					kind: 'disconnected',
-					networkId: request.networkId,
-					networkName: names.network,
-					containerId: request.containerId,
-					containerName: names.container,
-					endpoint: before,
-					fixedByUser: before.requestedIpv4 !== undefined || before.requestedIpv6 !== undefined,
-				});
-				this.undoHistory.made++;
-			}
-
-			return result.ok ? {...result, message: `${result.message} — u undoes`} : result;
+			const entry: UndoEntry | undefined = before && {
+				kind: 'disconnected',
+				networkId: request.networkId,
+				networkName: names.network,
+				containerId: request.containerId,
+				containerName: names.container,
+				endpoint: before,
+				fixedByUser: before.requestedIpv4 !== undefined || before.requestedIpv6 !== undefined,
+			};
+			if (result.ok && entry) this.recordUndoable(entry);
+			if (!result.ok) return whenApplied(result, () => entry && this.recordUndoable(entry));
+			return {...result, message: `${result.message} — u undoes`};
 		});
 	}
 
@@ -187,12 +199,15 @@ export class EngineActions {
 				// A failed undo stays on the stack, so the user can retry once the cause is fixed;
 				// unless its container or network is gone, which no retry can mend.
 				const gone = result.refusal?.kind === 'not-found';
-				if ((result.ok || gone) && this.undoStack.at(-1) === entry) {
+				const settle = (undone: boolean): void => {
+					if (this.undoStack.at(-1) !== entry) return;
 					this.undoStack.pop();
-					if (result.ok) this.undoHistory.undone++;
+					if (undone) this.undoHistory.undone++;
 					else this.undoHistory.dropped++;
-				}
+				};
 
+				if (result.ok || gone) settle(result.ok);
+				if (result.watching) return whenApplied(result, () => settle(true));
 				if (result.ok) return {...result, message: `Undone: ${lowerFirst(result.message)}`};
 				return gone ? {...result, message: `${result.message}; dropped from the undo list`} : result;
 			});
@@ -204,9 +219,20 @@ export class EngineActions {
 	async createNetwork(spec: NetworkCreateSpec): Promise<ActionResult> {
 		return this.exclusive(`create:${spec.name}`, `creating network ${spec.name}`, async () => {
 			let id: string;
+			const sentAt = Date.now();
 			try {
 				id = await this.gateway.createNetwork(spec);
 			} catch (error) {
+				if (outcomeUnknown(error)) {
+					const created = (): DockerNetwork | undefined => this.store.getSnapshot().networks.find(network => network.name === spec.name);
+					return this.watch({
+						doing: `Creating network ${spec.name}`,
+						check: createCheck(this.gateway, spec.name, sentAt, Date.now),
+						detail: () => describeNetwork(created()),
+						applied: () => ({networkId: created()?.id}),
+					});
+				}
+
 				return this.failure(`Could not create network ${spec.name}`, error, {action: 'create', spec, networkName: spec.name});
 			}
 
@@ -233,7 +259,9 @@ export class EngineActions {
 		const removedIds: string[] = [];
 		const refused: Array<{name: string; reason: string}> = [];
 		const outcome = await this.exclusive('prune', `pruning ${networkIds.length} network${networkIds.length === 1 ? '' : 's'}`, async () => {
-			for (const id of networkIds) {
+			let watched: ActionResult | undefined;
+			let notSent: string[] = [];
+			for (const [index, id] of networkIds.entries()) {
 				const name = this.networkName(id);
 				if (this.inFlight.has(networkKey(id))) {
 					refused.push({name, reason: 'another action on it is in flight'});
@@ -250,20 +278,30 @@ export class EngineActions {
 				}
 
 				this.inFlight.set(networkKey(id), `removing network ${name}`);
+				let result: ActionResult;
 				try {
-					const result = await this.doRemove(id, name, false);
-					if (result.ok) {
-						removed.push(name);
-						removedIds.push(id);
-					}
-					else refused.push({name, reason: result.refusal ? describeRefusal(result.refusal) : result.message});
+					result = await this.doRemove(id, name, false);
 				} finally {
 					this.inFlight.delete(networkKey(id));
 				}
+
+				if (result.ok) {
+					removed.push(name);
+					removedIds.push(id);
+				} else if (result.watching) {
+					// The engine stopped answering: sending the rest would only queue more
+					// requests whose fate nobody knows.
+					watched = result;
+					notSent = networkIds.slice(index + 1).map(other => this.networkName(other));
+					break;
+				} else refused.push({name, reason: result.refusal ? describeRefusal(result.refusal) : result.message});
 			}
 
 			await this.settle(current => !current.networks.some(network => removedIds.includes(network.id)));
-			return {ok: refused.length === 0, message: pruneMessage(removed, refused)};
+			const done = pruneMessage(removed, refused);
+			if (!watched) return {ok: refused.length === 0, message: done};
+			const rest = notSent.length === 0 ? '' : `; not sent: ${nameList(notSent, 6)}`;
+			return {...watched, message: `${done}; ${lowerFirst(watched.message)}${rest}`};
 		});
 		return {...outcome, removed, refused};
 	}
@@ -274,20 +312,42 @@ export class EngineActions {
 		const running = this.inFlight.get(key);
 		if (running !== undefined) return {ok: false, busy: true, message: `Already ${running}… (sent once; wait for it)`};
 		this.inFlight.set(key, label);
+		let watching: Promise<unknown> | undefined;
 		try {
-			return await work();
+			const result = await work();
+			// Until the verdict, the same request is not sent again (it may still be applied).
+			if (result.watching && result.followUp) {
+				watching = result.followUp;
+				this.inFlight.set(key, `watching whether ${label} is applied`);
+			}
+
+			return result;
 		} catch (error) {
 			// Never let an unexpected error escape into a key handler.
 			return {ok: false, message: `${upperFirst(label)} failed: ${error instanceof Error ? error.message : String(error)}`};
 		} finally {
-			this.inFlight.delete(key);
+			if (watching) void watching.finally(() => this.inFlight.delete(key));
+			else this.inFlight.delete(key);
 		}
 	}
 
+	private watch(action: TimedOutAction): ActionResult {
+		return watchTimedOut(this.store, action, this.outcomeWatch);
+	}
+
 	private async doConnect(request: ConnectRequest, names: {network: string; container: string}): Promise<ActionResult> {
+		const sentAt = Date.now();
 		try {
 			await this.gateway.connect(request.networkId, request.containerId, request.options);
 		} catch (error) {
+			if (outcomeUnknown(error)) {
+				return this.watch({
+					doing: `Connecting ${names.container} to ${names.network}`,
+					check: endpointCheck(this.gateway, {id: request.networkId, name: names.network}, request.containerId, true, sentAt, Date.now),
+					detail: () => describeEndpoint(this.storeEndpoint(request.networkId, request.containerId)),
+				});
+			}
+
 			return this.failure(`Could not connect ${names.container} to ${names.network}`, error, this.context('connect', request.networkId, request.containerId, names));
 		}
 
@@ -298,9 +358,17 @@ export class EngineActions {
 	private async doDisconnect(request: DisconnectRequest, names: {network: string; container: string}): Promise<ActionResult> {
 		const context = this.context('disconnect', request.networkId, request.containerId, names);
 		const was = this.storeEndpoint(request.networkId, request.containerId);
+		const sentAt = Date.now();
 		try {
 			await this.gateway.disconnect(request.networkId, request.containerId, request.force);
 		} catch (error) {
+			if (outcomeUnknown(error)) {
+				return this.watch({
+					doing: `${request.force ? 'Force-disconnecting' : 'Disconnecting'} ${names.container} from ${names.network}`,
+					check: endpointCheck(this.gateway, {id: request.networkId, name: names.network}, request.containerId, false, sentAt, Date.now),
+				});
+			}
+
 			return this.failure(`Could not disconnect ${names.container} from ${names.network}`, error, context);
 		}
 
@@ -337,9 +405,14 @@ export class EngineActions {
 	}
 
 	private async doRemove(networkId: string, name: string, wait = true): Promise<ActionResult> {
+		const sentAt = Date.now();
 		try {
 			await this.gateway.removeNetwork(networkId);
 		} catch (error) {
+			if (outcomeUnknown(error)) {
+				return this.watch({doing: `Removing network ${name}`, check: removeCheck(this.gateway, networkId, sentAt, Date.now)});
+			}
+
 			return this.failure(`Could not remove network ${name}`, error, this.context('remove', networkId, undefined, {network: name}));
 		}
 
@@ -472,6 +545,24 @@ function pruneMessage(removed: readonly string[], refused: ReadonlyArray<{name: 
 	if (refused.length === 0) return done;
 	const kept = refused.map(item => `${item.name} (${item.reason})`).join('; ');
 	return `${done}; kept ${kept}`;
+}
+
+/** Runs `then` when a watched result's verdict (or a late sighting) says it was applied. */
+function whenApplied(result: ActionResult, then: () => void): ActionResult {
+	const {followUp} = result;
+	if (!followUp) return result;
+	return {
+		...result,
+		followUp: followUp.then(next => {
+			if (!next) return next;
+			if (next.ok) {
+				then();
+				return next;
+			}
+
+			return whenApplied(next, then);
+		}),
+	};
 }
 
 const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);

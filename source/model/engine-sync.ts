@@ -1,5 +1,7 @@
 import {EngineError} from './gateway.js';
 import type {EngineGateway} from './gateway.js';
+import {LivenessProbe} from './liveness.js';
+import type {LivenessOptions} from './liveness.js';
 import {keepIdentity, removeById, sortByName, upsertById} from './store.js';
 import type {SnapshotStore} from './store.js';
 import type {DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from './types.js';
@@ -14,6 +16,8 @@ export interface EngineSyncOptions {
 	backoffMs?: (attempt: number) => number;
 	/** Parallel inspect calls; low, because Docker 20.10 deadlocks under heavy parallel load. */
 	inspectConcurrency?: number;
+	/** The idle liveness probe (GET /_ping while the engine is quiet); false turns it off. */
+	liveness?: LivenessOptions | false;
 }
 
 const containerActionsShown = new Set([
@@ -129,6 +133,7 @@ export class EngineSync {
 	private freshTimer: NodeJS.Timeout | undefined;
 	private settleFirstLoad!: (error?: unknown) => void;
 	private firstLoadSettled = false;
+	private readonly liveness: LivenessProbe | undefined;
 
 	constructor(
 		private readonly gateway: EngineGateway,
@@ -140,6 +145,9 @@ export class EngineSync {
 		this.maxEvents = options.maxEvents ?? 200;
 		this.backoffMs = options.backoffMs ?? defaultBackoffMs;
 		this.inspectConcurrency = options.inspectConcurrency ?? 6;
+		this.liveness = options.liveness === false
+			? undefined
+			: new LivenessProbe(gateway, {onStall: since => this.onStall(since), onAnswer: () => void this.recover()}, {now: this.now, ...options.liveness});
 		this.firstLoad = new Promise<void>((resolve, reject) => {
 			this.settleFirstLoad = error => {
 				if (this.firstLoadSettled) return;
@@ -158,6 +166,7 @@ export class EngineSync {
 	}
 
 	stop(): void {
+		this.liveness?.stop();
 		this.controller.abort();
 		clearTimeout(this.freshTimer);
 	}
@@ -182,6 +191,7 @@ export class EngineSync {
 				this.store.update(snapshot => ({...snapshot, connection: {status: 'live', since: this.now()}}));
 				this.settleFirstLoad();
 				this.listening = true;
+				this.liveness?.start();
 				this.scheduleFlush();
 				void this.hydrate();
 				const outcome = await streamEnded;
@@ -191,6 +201,7 @@ export class EngineSync {
 					: new EngineError('unreachable', 'the engine closed its event stream');
 			} catch (error) {
 				streamController.abort();
+				this.liveness?.stop();
 				if (this.signal.aborted) break;
 				this.listening = false;
 				this.settleFirstLoad(error);
@@ -210,6 +221,33 @@ export class EngineSync {
 				this.signal.removeEventListener('abort', stopStream);
 			}
 		}
+	}
+
+	/** The engine stopped answering while connected: say so; the data on screen may be stale. */
+	private onStall(since: number): void {
+		if (!this.listening || this.signal.aborted) return;
+		this.store.update(snapshot => ({...snapshot, connection: {status: 'stalled', since}}));
+	}
+
+	/**
+	 * The engine answers again after a stall: list everything again (inspects that failed
+	 * meanwhile were dropped, and changes sent during the stall may have been applied), then
+	 * show it live.
+	 */
+	private async recover(): Promise<void> {
+		if (!this.listening || this.signal.aborted) return;
+		try {
+			await this.resync();
+		} catch {
+			// Not answering after all: the probe asks again and calls back here.
+			this.liveness?.suspect();
+			return;
+		}
+
+		if (!this.listening || this.signal.aborted || this.liveness?.isStalled) return;
+		this.store.update(snapshot => ({...snapshot, connection: {status: 'live', since: this.now()}}));
+		this.scheduleFlush();
+		void this.hydrate();
 	}
 
 	/**

@@ -93,6 +93,17 @@ export interface EngineGateway {
 	/** Returns the new network's id. */
 	createNetwork(spec: NetworkCreateSpec): Promise<string>;
 	removeNetwork(networkId: string): Promise<void>;
+	/**
+	 * The cheapest question there is (GET /_ping), with its own short time limit: does the
+	 * engine answer at all? Rejects with kind 'timeout' when it does not.
+	 */
+	ping(timeoutMs: number): Promise<void>;
 	/** Number of API requests sent so far; the benchmark reports calls per event. */
 	readonly requestCount: number;
+	/**
+	 * When the engine last sent anything (ms since the epoch; 0 before the first answer): an
+	 * answer, an error status, bytes on the events stream. A recent answer makes a liveness
+	 * probe unnecessary.
+	 */
+	readonly lastAnswerAt: number;
 }

@@ -12,6 +12,8 @@ import {RateBudget} from './rate-budget.js';
 export type ConnectionState =
 	| {status: 'connecting'; attempt: number}
 	| {status: 'live'; since: number}
+	/** Connected, but the engine stopped answering (frozen, hung): `since` is the first unanswered probe. */
+	| {status: 'stalled'; since: number}
 	| {status: 'lost'; error: string; attempt: number; retryAt: number};
 
 export interface HostSnapshot {

@@ -110,6 +110,11 @@ export class FakeGateway implements EngineGateway {
 	failure: EngineError | undefined;
 	/** Calls wait for this promise first (to hold an action in flight). */
 	gate: Promise<void> | undefined;
+	/** When the fake last answered (see EngineGateway.lastAnswerAt). */
+	lastAnswerAt = 0;
+	/** Probes answered so far (not in `calls`: they come at the probe's own pace). */
+	pings = 0;
+	private frozen: {thawed: Promise<void>; thaw: () => void; timeoutMs: number} | undefined;
 	private readonly streams = new Set<EventStreamHandlers>();
 	private readonly streamEnders = new Set<(error?: Error) => void>();
 	private clock = Date.parse('2026-11-28T10:00:00Z');
@@ -119,8 +124,51 @@ export class FakeGateway implements EngineGateway {
 	private async enter(method: string, args: unknown[]): Promise<void> {
 		this.requestCount++;
 		this.calls.push({method, args});
+		const frozen = this.frozen;
+		if (frozen) {
+			// As a SIGSTOPped dockerd: the request waits in its socket and is carried out once
+			// the engine runs again, long after the caller gave up on it.
+			void frozen.thawed.then(() => this.replay(method, args));
+			await new Promise(resolve => setTimeout(resolve, frozen.timeoutMs));
+			throw new EngineError('timeout', `the engine did not answer within ${frozen.timeoutMs} ms while ${method}`);
+		}
+
 		if (this.gate) await this.gate;
 		if (this.failure) throw this.failure;
+		this.lastAnswerAt = Date.now();
+	}
+
+	private replay(method: string, args: unknown[]): void {
+		const call = (this as unknown as Record<string, (...parameters: unknown[]) => Promise<unknown>>)[method];
+		if (method !== 'streamEvents' && typeof call === 'function') void call.apply(this, args).catch(() => undefined);
+	}
+
+	/** Stops answering, like dockerd under SIGSTOP: every call times out after `timeoutMs`. */
+	freeze(timeoutMs = 50): void {
+		if (this.frozen) return;
+		let thaw: () => void = () => undefined;
+		const thawed = new Promise<void>(resolve => {
+			thaw = resolve;
+		});
+		this.frozen = {thawed, thaw, timeoutMs};
+	}
+
+	/** Answers again (SIGCONT), and carries out what was sent meanwhile. */
+	thaw(): void {
+		const frozen = this.frozen;
+		this.frozen = undefined;
+		frozen?.thaw();
+	}
+
+	async ping(timeoutMs: number): Promise<void> {
+		this.pings++;
+		if (this.frozen) {
+			await new Promise(resolve => setTimeout(resolve, timeoutMs));
+			throw new EngineError('timeout', `the engine did not answer within ${timeoutMs} ms while checking that the engine answers`);
+		}
+
+		if (this.failure) throw this.failure;
+		this.lastAnswerAt = Date.now();
 	}
 
 	/** Holds every call until the returned function is called, to keep an action in flight. */

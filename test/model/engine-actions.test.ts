@@ -159,7 +159,8 @@ describe('undo', () => {
 	test('a failed undo stays on the stack', async () => {
 		const {gateway, actions, ids} = await setup();
 		await actions.connect({networkId: ids.network('front'), containerId: ids.container('ctn1'), options: {}});
-		gateway.failure = new EngineError('timeout', 'the engine did not answer in time');
+		// A refusal, not a time-out: a request that went unanswered is watched instead (timed-out-actions.test.ts).
+		gateway.failure = new EngineError('engine', 'driver failed programming external connectivity', 500);
 		assert.equal((await actions.undo()).ok, false);
 		gateway.failure = undefined;
 		assert.equal(actions.nextUndo()?.kind, 'connected');

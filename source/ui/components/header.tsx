@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import type {EngineSnapshot} from '../../model/store.js';
 import {fitText} from '../presentation/columns.js';
-import {formatDuration} from '../presentation/format.js';
+import {formatClock, formatDuration} from '../presentation/format.js';
 import type {Theme} from '../theme.js';
 
 export interface HeaderProps {
@@ -23,6 +23,8 @@ export function connectionLabel(snapshot: EngineSnapshot, now: number): {text: s
 			return {text: connection.attempt === 0 ? '○ connecting' : '○ reconnecting', tone: 'warn'};
 		case 'lost':
 			return {text: `✖ lost · retry in ${formatDuration(connection.retryAt - now)}`, tone: 'bad'};
+		case 'stalled':
+			return {text: `✖ not answering since ${formatClock(connection.since)}`, tone: 'bad'};
 	}
 }
 

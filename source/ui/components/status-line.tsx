@@ -2,7 +2,7 @@ import {Text} from 'ink';
 import React from 'react';
 import type {ConnectionState} from '../../model/store.js';
 import {fitText} from '../presentation/columns.js';
-import {formatDuration} from '../presentation/format.js';
+import {formatClock, formatDuration} from '../presentation/format.js';
 import type {StatusMessage} from '../state/ui-state.js';
 import type {Theme} from '../theme.js';
 
@@ -17,10 +17,19 @@ export interface StatusLineProps {
 	spinner: string;
 }
 
-/** The engine-lost banner wins over everything: stale data must never look live. */
+/** The engine-lost and not-answering banners win over everything: stale data must never look live. */
 export function StatusLine({connection, status, inFlight = [], width, now, theme, spinner}: StatusLineProps) {
 	if (connection.status === 'lost') {
 		const text = `Engine connection lost: ${connection.error}. Showing the last data (stale). Retrying in ${formatDuration(connection.retryAt - now)} (attempt ${connection.attempt}).`;
+		return (
+			<Text inverse color={theme.danger} wrap="truncate">
+				{fitText(text, width)}
+			</Text>
+		);
+	}
+
+	if (connection.status === 'stalled') {
+		const text = `The engine has not answered since ${formatClock(connection.since)} (frozen or overloaded). Showing the last data (stale); docknet checks every few seconds and lists everything again once it answers.`;
 		return (
 			<Text inverse color={theme.danger} wrap="truncate">
 				{fitText(text, width)}

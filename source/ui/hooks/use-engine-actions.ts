@@ -124,8 +124,26 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 		status('busy', busyText);
 		void work().then(result => {
 			setInFlight(list => list.filter(item => item.id !== id));
-			status(result.ok ? 'success' : result.busy ? 'info' : 'error', result.message);
-			after?.(result);
+			report(result, after);
+		});
+	};
+
+	/**
+	 * Says how an action went; a request that went unanswered stays in flight as a watch,
+	 * and its verdict (and any later sighting) is said when it comes.
+	 */
+	const report = (result: ActionResult, after?: (result: ActionResult) => void): void => {
+		status(result.ok ? 'success' : result.busy ? 'info' : result.watching ? 'busy' : 'error', result.message);
+		after?.(result);
+		const {followUp} = result;
+		if (!followUp) return;
+		actionIds.current += 1;
+		const id = actionIds.current;
+		const doing = result.message.split(' timed out')[0] ?? result.message;
+		if (result.watching) setInFlight(list => [...list, {id, text: `watching: ${doing.charAt(0).toLowerCase()}${doing.slice(1)}`}]);
+		void followUp.then(next => {
+			setInFlight(list => list.filter(item => item.id !== id));
+			if (next) report(next, after);
 		});
 	};
 
@@ -286,6 +304,8 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 			if (result.ok) {
 				dispatchDialog({type: 'closeIf', serial: form.serial});
 				succeeded?.(result);
+			} else if (result.watching) {
+				dispatchDialog({type: 'failed', serial: form.serial, errors: {}, formError: `${result.message}. Esc closes this form; the watch goes on.`, watching: true});
 			} else dispatchDialog({type: 'failed', serial: form.serial, ...refusalProblems(form, result)});
 		});
 	};
@@ -386,8 +406,10 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 				return;
 			case 'cancel':
 				dispatchDialog({type: 'close'});
-				// A form already sent goes on in the background; anything else changed nothing.
-				if (!(current.kind === 'form' && current.submitting)) status('info', 'Cancelled: nothing was changed.');
+				// A form already sent goes on in the background, and one whose request went
+				// unanswered is still watched: only a dialog that sent nothing changed nothing.
+				if (current.kind === 'form' && current.watching) status('busy', 'Form closed; still watching whether the engine applies what was sent.');
+				else if (!(current.kind === 'form' && current.submitting)) status('info', 'Cancelled: nothing was changed.');
 				return;
 			case 'quit':
 				quit();

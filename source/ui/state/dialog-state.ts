@@ -66,6 +66,8 @@ export interface FormDialog {
 	formError?: string;
 	/** Sent; waiting for the engine. */
 	submitting: boolean;
+	/** Sent and unanswered: docknet watches whether it is applied. Closing the form does not stop that. */
+	watching?: boolean;
 }
 
 export interface ConfirmDialog {
@@ -103,7 +105,7 @@ export type DialogAction =
 	| {type: 'pickerError'; text: string}
 	| {type: 'problems'; errors: Record<string, string>; warnings: Record<string, string>; formError?: string}
 	| {type: 'submitting'}
-	| {type: 'failed'; serial: number; errors: Record<string, string>; formError?: string};
+	| {type: 'failed'; serial: number; errors: Record<string, string>; formError?: string; watching?: boolean};
 
 export type DialogState = Dialog | undefined;
 
@@ -205,6 +207,7 @@ function formReducer(form: FormDialog, action: DialogAction): FormDialog {
 			return {
 				...form,
 				submitting: false,
+				watching: action.watching ?? false,
 				errors: action.errors,
 				warnings: {},
 				warningsShown: false,

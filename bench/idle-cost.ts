@@ -1,0 +1,42 @@
+import {performance} from 'node:perf_hooks';
+import {startPrivateEngine} from '../source/playground/private-engine.js';
+import {cpuTicks, docknetBundle, startDocknet} from '../test/helpers/pty-app.js';
+import {startCountingProxy} from './count-proxy.js';
+
+// What docknet costs while nothing happens, now that it probes an idle engine for signs of
+// life: CPU, bytes to the terminal and requests to the engine over a quiet minute.
+// Usage: npx tsx bench/idle-cost.ts [--seconds=60] [--script=dist/docknet.js] [--name=docknet-idle]
+
+const argument = (name: string, fallback: string): string =>
+	process.argv.find(item => item.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const seconds = Number(argument('seconds', '60'));
+const script = argument('script', docknetBundle);
+const name = argument('name', `docknet-idle-${process.pid % 100_000}`);
+const clockTicks = 100;
+
+const engine = await startPrivateEngine({name});
+const proxy = await startCountingProxy(`${engine.dir}/count.sock`, engine.socketPath);
+try {
+	const app = startDocknet({args: ['--host', `unix://${proxy.socketPath}`], script, columns: 160, rows: 45, recordOutput: false});
+	try {
+		await app.waitForText('● live', 30_000);
+		// Let the start-up settle (background inspections, the first host scan).
+		await new Promise(resolve => setTimeout(resolve, 3000));
+		const pid = app.nodePid();
+		if (pid === undefined) throw new Error('no docknet process');
+		const ticks = cpuTicks(pid);
+		const bytes = app.bytesReceived;
+		const requests = proxy.requests.length;
+		const started = performance.now();
+		await new Promise(resolve => setTimeout(resolve, seconds * 1000));
+		const elapsed = (performance.now() - started) / 1000;
+		const cpu = ((cpuTicks(pid) - ticks) / clockTicks / elapsed) * 100;
+		const paths = proxy.requests.slice(requests).map(request => request.path);
+		process.stdout.write(`${JSON.stringify({script, seconds: Math.round(elapsed), cpuPercent: Number(cpu.toFixed(2)), bytesToTerminal: app.bytesReceived - bytes, engineRequests: paths.length, pings: paths.filter(path => path.startsWith('/_ping')).length})}\n`);
+	} finally {
+		await app.dispose();
+	}
+} finally {
+	await proxy.close();
+	await engine.stop();
+}
