@@ -212,7 +212,9 @@ async function streamEvents(dial: Dial, handlers: EventStreamHandlers, signal: A
 
 		signal.addEventListener('abort', onAbort, {once: true});
 
-		dial({method: 'GET', path: '/events', query: {filters: {type: ['container', 'network']}}, what: 'reading engine events'}, signal, true, (error, data) => {
+		// No type filter: swarm managers add node and service events, and Podman refuses a
+		// filter naming a type it does not know (node); EngineSync ignores the rest.
+		dial({method: 'GET', path: '/events', what: 'reading engine events'}, signal, true, (error, data) => {
 			if (error) {
 				settle(toEngineError(error, 'reading engine events'));
 				return;
