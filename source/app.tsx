@@ -26,6 +26,7 @@ import type {Details} from './ui/presentation/details.js';
 import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
 import {initialUiState, paneOrder, paneTitles, resolveIndex, scrollToShow, uiReducer} from './ui/state/ui-state.js';
 import type {PaneId, UiAction, UiState} from './ui/state/ui-state.js';
+import {statusAt} from './model/status-text.js';
 import type {EngineSnapshot, HostSnapshot} from './model/store.js';
 import type {ViewModel} from './ui/hooks/use-view-model.js';
 
@@ -37,7 +38,7 @@ export interface AppProps {
 
 const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel): Details | undefined {
+function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now: number): Details | undefined {
 	const overlay = ui.overlay;
 	if (overlay?.kind !== 'details') return undefined;
 	if (overlay.pane === 'networks') {
@@ -47,7 +48,8 @@ function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel): De
 
 	if (overlay.pane === 'containers') {
 		const container = snapshot.containers.find(item => item.id === overlay.id);
-		return container && containerDetails(container, snapshot.containers, snapshot.host);
+		// The status text ("Up 2 minutes") is made for now, not for when it was read.
+		return container && containerDetails({...container, status: statusAt(container, now)}, snapshot.containers, snapshot.host);
 	}
 
 	const item = snapshot.host.interfaces.find(candidate => candidate.name === overlay.id);
@@ -88,7 +90,9 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	);
 	const layout: Layout = useMemo(() => layoutFor(ui.focus), [layoutFor, ui.focus]);
 	const lost = snapshot.connection.status !== 'live';
-	const details = openDetails(ui, snapshot, view);
+	// A container's details tick once a second: their status text counts time.
+	const detailsNow = useNow(1000, ui.overlay?.kind === 'details' && ui.overlay.pane === 'containers');
+	const details = openDetails(ui, snapshot, view, detailsNow);
 	const topologyOpen = ui.overlay?.kind === 'topology';
 	const topologyRows = useMemo(
 		() => (topologyOpen ? flattenTopology(buildTopology(snapshot, view.hostView)) : []),

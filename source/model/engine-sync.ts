@@ -22,6 +22,11 @@ export interface EngineSyncOptions {
 	 * 0 turns it off.
 	 */
 	reconcileMs?: number;
+	/**
+	 * Called when something swarm-related may have changed (node and service events, overlay
+	 * and task events, a changed network list or swarm state); SwarmSync reads the swarm then.
+	 */
+	onSwarmHint?: () => void;
 }
 
 const containerActionsShown = new Set([
@@ -114,6 +119,7 @@ export class EngineSync {
 	private readonly backoffMs: (attempt: number) => number;
 	private readonly inspectConcurrency: number;
 	private readonly reconcileMs: number;
+	private readonly onSwarmHint: () => void;
 	private readonly pendingContainers = new Set<string>();
 	/**
 	 * Network events lead to a fresh network list rather than an inspect of the id they name:
@@ -151,6 +157,7 @@ export class EngineSync {
 		this.backoffMs = options.backoffMs ?? defaultBackoffMs;
 		this.inspectConcurrency = options.inspectConcurrency ?? 6;
 		this.reconcileMs = options.reconcileMs ?? 5000;
+		this.onSwarmHint = options.onSwarmHint ?? (() => undefined);
 		this.firstLoad = new Promise<void>((resolve, reject) => {
 			this.settleFirstLoad = error => {
 				if (this.firstLoadSettled) return;
@@ -263,6 +270,7 @@ export class EngineSync {
 			networks: mergeNetworkListing(snapshot.networks, networks),
 			containers: mergeContainerListing(snapshot.containers, containers).containers,
 		}));
+		this.onSwarmHint();
 	}
 
 	private scheduleReconcile(): void {
@@ -300,7 +308,11 @@ export class EngineSync {
 				return merge.containers === snapshot.containers ? snapshot : {...snapshot, containers: merge.containers};
 			});
 			for (const id of toInspect) this.pendingContainers.add(id);
-			if (networksChanged) this.infoWanted = true;
+			if (networksChanged) {
+				this.infoWanted = true;
+				this.onSwarmHint();
+			}
+
 			if (toInspect.length > 0 || networksChanged) this.scheduleFlush();
 		} catch {
 			// The events stream notices a lost engine; the next round tries again.
@@ -353,11 +365,13 @@ export class EngineSync {
 			if (containerActionsIgnored.test(event.action)) return;
 			this.pendingContainers.add(event.actorId);
 			this.touchedDuringListing?.add(event.actorId);
+			if (event.attributes['com.docker.swarm.task.id'] !== undefined) this.onSwarmHint();
 			if ((event.action === 'create' || event.action === 'start') && this.listening) {
 				this.pendingFresh.add(event.actorId);
 			}
 		} else if (event.type === 'network') {
 			const containerId = event.attributes['container'];
+			if (event.attributes['type'] === 'overlay') this.onSwarmHint();
 			if (containerId && (event.action === 'connect' || event.action === 'disconnect')) {
 				this.pendingContainers.add(containerId);
 				this.touchedDuringListing?.add(containerId);
@@ -369,6 +383,7 @@ export class EngineSync {
 			// (ingress, overlays, their load balancers) and the swarm state change with them.
 			this.networksWanted = true;
 			this.infoWanted = true;
+			this.onSwarmHint();
 		} else {
 			return;
 		}
@@ -438,10 +453,12 @@ export class EngineSync {
 				const useNetworks = listed !== undefined && listed.sent >= this.networkListApplied;
 				if (useNetworks) this.networkListApplied = listed.sent;
 				const freshInfo = info;
+				let swarmMayDiffer = false;
 				this.store.update(snapshot => {
 					const nextNetworks = useNetworks ? mergeNetworkListing(snapshot.networks, listed.list) : snapshot.networks;
 					const nextContainers = applyResults(snapshot.containers, containers);
 					const nextEngine = freshInfo === undefined ? snapshot.engine : keepIdentity(snapshot.engine, freshInfo);
+					swarmMayDiffer = nextNetworks !== snapshot.networks || nextEngine !== snapshot.engine;
 					if (nextNetworks === snapshot.networks && nextContainers === snapshot.containers && nextEngine === snapshot.engine && events.length === 0 && fresh.length === 0) {
 						return snapshot;
 					}
@@ -456,6 +473,7 @@ export class EngineSync {
 					};
 				});
 				if (fresh.length > 0) this.scheduleFreshExpiry();
+				if (swarmMayDiffer) this.onSwarmHint();
 			}
 		} finally {
 			this.flushing = false;

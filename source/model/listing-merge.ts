@@ -40,7 +40,8 @@ export interface ContainerMerge {
 
 /**
  * The containers a listing names. An inspected container whose listed facts still hold is
- * kept (with the listing's status text, so "Up 2 minutes" stays current); `skip` names
+ * kept as it is: a listing's newer status text alone would re-render every row each round,
+ * and the inspected one makes its text as it is drawn (statusAt). `skip` names
  * containers an event refreshed while the listing was on its way: their newer state stays.
  */
 export function mergeContainerListing(
@@ -60,7 +61,9 @@ export function mergeContainerListing(
 		}
 
 		if (before?.inspected && sameListedFacts(before, item)) {
-			merged.push(before.status === item.status ? before : {...before, status: item.status});
+			// An inspected container makes its status text when drawn (statusClock); only one
+			// without a clock takes the listing's newer text.
+			merged.push(before.statusClock !== undefined || before.status === item.status ? before : {...before, status: item.status});
 			continue;
 		}
 
