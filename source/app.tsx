@@ -11,6 +11,7 @@ import {HelpView, helpLines} from './ui/components/help-view.js';
 import {PaneView} from './ui/components/pane-view.js';
 import {StatusLine} from './ui/components/status-line.js';
 import {TooSmall} from './ui/components/too-small.js';
+import {SwarmView} from './ui/components/swarm-view.js';
 import {TopologyView} from './ui/components/topology-view.js';
 import {activeScopes} from './ui/hooks/use-app-input.js';
 import {useRoutedInput} from './ui/hooks/use-dialog-input.js';
@@ -23,6 +24,7 @@ import {computeLayout} from './ui/layout.js';
 import type {Layout} from './ui/layout.js';
 import {containerDetails, interfaceDetails, networkDetails} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
+import {swarmLines, withCluster} from './ui/presentation/swarm-view.js';
 import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
 import {initialUiState, paneOrder, paneTitles, resolveIndex, scrollToShow, uiReducer} from './ui/state/ui-state.js';
 import type {PaneId, UiAction, UiState} from './ui/state/ui-state.js';
@@ -43,7 +45,9 @@ function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now
 	if (overlay?.kind !== 'details') return undefined;
 	if (overlay.pane === 'networks') {
 		const network = snapshot.networks.find(item => item.id === overlay.id);
-		return network && networkDetails(network, snapshot.containers);
+		const cluster = network && snapshot.swarm.networks.get(network.id);
+		const plain = network && networkDetails(network, snapshot.containers);
+		return plain && network && cluster ? withCluster(plain, snapshot, network, cluster) : plain;
 	}
 
 	if (overlay.pane === 'containers') {
@@ -102,9 +106,12 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 
 	// Wrapped to the width once, for both the scroll bounds and the view.
 	const help = ui.overlay?.kind === 'help' ? helpLines(readOnly, layout.columns) : undefined;
+	const swarm = ui.overlay?.kind === 'swarm' ? swarmLines(snapshot) : undefined;
 	const overlayExtent = help
 		? {total: help.length, viewport: overlayHeight - 1}
-		: details
+		: swarm
+			? {total: swarm.length, viewport: overlayHeight - 1}
+			: details
 			? {total: details.table.rows.length, viewport: detailsTableViewport(details, overlayHeight)}
 			: {total: 0, viewport: 0};
 
@@ -200,6 +207,8 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		body = <DialogHost dialog={engineActions.dialog} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else if (ui.overlay?.kind === 'help' && help) {
 		body = <HelpView lines={help} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
+	} else if (ui.overlay?.kind === 'swarm' && swarm) {
+		body = <SwarmView lines={swarm} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else if (ui.overlay?.kind === 'topology') {
 		body = (
 			<TopologyView

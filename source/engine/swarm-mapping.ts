@@ -110,6 +110,7 @@ export function toSwarmTask(raw: unknown): SwarmTask {
 }
 
 function endpointKind(key: string, name: string, service: string): ClusterEndpoint['kind'] {
+	if (name.startsWith('gateway_')) return 'gateway';
 	if (key.startsWith('lb-') || key === 'ingress-sbox' || name.endsWith('-endpoint')) return 'lb';
 	return service === '' ? 'container' : 'task';
 }

@@ -22,6 +22,8 @@ export interface EngineSyncOptions {
 	 * 0 turns it off.
 	 */
 	reconcileMs?: number;
+	/** The container list is compared every this many rounds (and whenever the networks changed). */
+	containerRoundEvery?: number;
 	/**
 	 * Called when something swarm-related may have changed (node and service events, overlay
 	 * and task events, a changed network list or swarm state); SwarmSync reads the swarm then.
@@ -137,6 +139,8 @@ export class EngineSync {
 	private touchedDuringListing: Set<string> | undefined;
 	private reconcileTimer: NodeJS.Timeout | undefined;
 	private reconciling = false;
+	private rounds = 0;
+	private readonly containerRoundEvery: number;
 	private readonly pendingEvents: EngineEvent[] = [];
 	private readonly pendingFresh = new Set<string>();
 	private flushScheduled = false;
@@ -157,6 +161,7 @@ export class EngineSync {
 		this.backoffMs = options.backoffMs ?? defaultBackoffMs;
 		this.inspectConcurrency = options.inspectConcurrency ?? 6;
 		this.reconcileMs = options.reconcileMs ?? 5000;
+		this.containerRoundEvery = Math.max(1, options.containerRoundEvery ?? 12);
 		this.onSwarmHint = options.onSwarmHint ?? (() => undefined);
 		this.firstLoad = new Promise<void>((resolve, reject) => {
 			this.settleFirstLoad = error => {
@@ -283,22 +288,41 @@ export class EngineSync {
 	}
 
 	/**
-	 * Compares both lists with a fresh listing and applies the difference: what appeared or
-	 * went without an event, and the listing's status texts. Unchanged lists cost no render.
+	 * Compares the lists with a fresh listing and applies the difference: what appeared or
+	 * went without an event. Unchanged lists cost no render.
 	 */
 	async reconcile(): Promise<void> {
 		if (this.reconciling || !this.listening) return;
 		this.reconciling = true;
+		try {
+			const sent = ++this.networkListsSent;
+			const networks = await this.gateway.listNetworks();
+			if (!this.listening) return;
+			const networksChanged = this.applyNetworkList(sent, networks);
+			if (networksChanged) {
+				this.infoWanted = true;
+				this.onSwarmHint();
+				this.scheduleFlush();
+			}
+
+			// Containers come with events on Docker and Podman alike; their list (the costly
+			// one: ~0.1 ms of parsing per container) is compared when the networks moved
+			// under them, and otherwise only now and then, as a safety net.
+			this.rounds++;
+			if (networksChanged || this.rounds % this.containerRoundEvery === 0) await this.reconcileContainers();
+		} catch {
+			// The events stream notices a lost engine; the next round tries again.
+		} finally {
+			this.reconciling = false;
+		}
+	}
+
+	private async reconcileContainers(): Promise<void> {
 		const touched = new Set<string>();
 		this.touchedDuringListing = touched;
 		try {
-			const sent = ++this.networkListsSent;
-			const [networks, containers] = await Promise.all([
-				this.gateway.listNetworks(),
-				this.gateway.listContainers(),
-			]);
+			const containers = await this.gateway.listContainers();
 			if (!this.listening) return;
-			const networksChanged = this.applyNetworkList(sent, networks);
 			// Containers an inspect is about to refresh are left to it.
 			for (const id of this.pendingContainers) touched.add(id);
 			let toInspect: string[] = [];
@@ -308,17 +332,9 @@ export class EngineSync {
 				return merge.containers === snapshot.containers ? snapshot : {...snapshot, containers: merge.containers};
 			});
 			for (const id of toInspect) this.pendingContainers.add(id);
-			if (networksChanged) {
-				this.infoWanted = true;
-				this.onSwarmHint();
-			}
-
-			if (toInspect.length > 0 || networksChanged) this.scheduleFlush();
-		} catch {
-			// The events stream notices a lost engine; the next round tries again.
+			if (toInspect.length > 0) this.scheduleFlush();
 		} finally {
 			this.touchedDuringListing = undefined;
-			this.reconciling = false;
 		}
 	}
 

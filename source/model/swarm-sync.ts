@@ -154,7 +154,9 @@ export async function readSwarm(
 ): Promise<SwarmSnapshot> {
 	if (engine === undefined || engine.swarm !== 'active' || engine.swarmNodeId === undefined) return noSwarm;
 	const localAddress = engine.swarmNodeAddress ?? '';
-	const overlays = networks.filter(network => network.driver === 'overlay');
+	// docker_gwbridge too: its endpoints (each overlay container's way out, the ingress
+	// sandbox) are in no container's own network list.
+	const overlays = networks.filter(network => network.driver === 'overlay' || network.name === 'docker_gwbridge');
 	try {
 		const clustersPromise = Promise.all(overlays.map(async network => gateway.inspectNetworkCluster(network.id, localAddress)));
 		if (!engine.swarmManager) {

@@ -68,8 +68,11 @@ export interface ClusterEndpoint {
 	mac?: string;
 	/** Address of the node that holds it. */
 	nodeAddress: string;
-	/** "task", "container", "lb" (a node's load balancer), "ingress-sbox". */
-	kind: 'task' | 'container' | 'lb';
+	/**
+	 * "task", "container" (attached by hand), "lb" (a node's load balancer: `<net>-endpoint`,
+	 * `ingress-endpoint`), "gateway" (a container's way out on docker_gwbridge: `gateway_<id>`).
+	 */
+	kind: 'task' | 'container' | 'lb' | 'gateway';
 }
 
 export interface OverlayPeer {

@@ -20,7 +20,7 @@ async function hydrated(store: SnapshotStore): Promise<void> {
 
 async function started(gateway = new FakeGateway(), reconcileMs = 0) {
 	const store = new SnapshotStore();
-	sync = new EngineSync(gateway, store, {backoffMs: () => 20, freshForMs: 50, reconcileMs});
+	sync = new EngineSync(gateway, store, {backoffMs: () => 20, freshForMs: 50, reconcileMs, containerRoundEvery: 2});
 	sync.start();
 	await sync.firstLoad;
 	return {gateway, store, sync};
