@@ -26,7 +26,8 @@ export interface EngineSyncOptions {
 	containerRoundEvery?: number;
 	/**
 	 * Called when something swarm-related may have changed (node and service events, overlay
-	 * and task events, a changed network list or swarm state); SwarmSync reads the swarm then.
+	 * and task events, a changed network list or swarm state) and once per reconcile round;
+	 * SwarmSync reads the swarm then.
 	 */
 	onSwarmHint?: () => void;
 }
@@ -301,9 +302,13 @@ export class EngineSync {
 			const networksChanged = this.applyNetworkList(sent, networks);
 			if (networksChanged) {
 				this.infoWanted = true;
-				this.onSwarmHint();
 				this.scheduleFlush();
 			}
+
+			// On a swarm node much changes with no event here: a container attached to an
+			// overlay on another node, a task failing or moving there. SwarmSync reads the
+			// swarm once a round (nothing at all outside a swarm).
+			this.onSwarmHint();
 
 			// Containers come with events on Docker and Podman alike; their list (the costly
 			// one: ~0.1 ms of parsing per container) is compared when the networks moved

@@ -33,10 +33,11 @@ function keepList<T extends {id: string}>(previous: readonly T[], next: readonly
 
 /**
  * Keeps the store's swarm part in step: nodes, services and tasks (a manager), and each
- * overlay network as the cluster sees it (managers and workers). It never polls: EngineSync
- * calls `request()` on node and service events, overlay and task container events, and when
- * the network list or the swarm state changed; a change is then followed until its tasks
- * have settled.
+ * overlay network as the cluster sees it (managers and workers). EngineSync calls
+ * `request()` on node and service events, overlay and task container events, when the
+ * network list or the swarm state changed, and once per reconcile round (what happens on
+ * other nodes reaches a manager without events); a change is then followed until its tasks
+ * have settled. Outside a swarm a request costs no call.
  */
 export class SwarmSync {
 	private readonly settleDelays: readonly number[];
