@@ -1,4 +1,4 @@
-import {closeSync, writeFileSync} from 'node:fs';
+import {closeSync, writeFileSync, writeSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {parseArgs} from 'node:util';
 import {render} from 'ink';
@@ -243,7 +243,19 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	process.on('SIGTERM', () => shutdown(143));
 	process.on('SIGINT', () => shutdown(130));
 	process.on('SIGQUIT', () => shutdown(131));
-	process.on('SIGHUP', () => terminalGone(129));
+	// SIGHUP also comes from `kill -HUP` with the terminal still there: give it back then. A
+	// synchronous write tells which: on a hung-up terminal it fails with EIO.
+	process.on('SIGHUP', () => {
+		if (exiting) return;
+		try {
+			writeSync(1, leaveAlternateScreen + showCursor);
+		} catch {
+			terminalGone(129);
+			return;
+		}
+
+		shutdown(129);
+	});
 	for (const stream of [process.stdout, process.stdin]) {
 		stream.on('error', (error: NodeJS.ErrnoException) => {
 			if (error.code === 'EIO' || error.code === 'EPIPE' || error.code === 'ENXIO' || error.code === 'EBADF') terminalGone(129);
