@@ -11,8 +11,9 @@ import type {StatusClock} from '../model/status-text.js';
 import type {ResolvedEndpoint} from './endpoint.js';
 import {toEngineError} from './errors.js';
 import {createEventParser} from './event-parser.js';
-import {unixPing} from './unix-ping.js';
 import {toNetworkCluster, toSwarmNode, toSwarmService, toSwarmTask} from './swarm-mapping.js';
+import {createUnixPinger} from './unix-ping.js';
+import type {UnixPinger} from './unix-ping.js';
 
 // Every call goes through docker-modem's `dial` rather than dockerode's per-resource
 // helpers: those helpers differ in which options they forward (Network#inspect drops the
@@ -46,6 +47,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 	const docker = createDocker(endpoint);
 	let requests = 0;
 	let lastAnswerAt = 0;
+	let pinger: UnixPinger | undefined;
 	const answered = (): void => {
 		lastAnswerAt = Date.now();
 	};
@@ -137,7 +139,8 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 			}
 
 			requests += 1;
-			await unixPing(endpoint.socketPath, limitMs);
+			pinger ??= createUnixPinger(endpoint.socketPath);
+			await pinger.ping(limitMs);
 			answered();
 		},
 

@@ -5,7 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, describe, test} from 'node:test';
 import {EngineError} from '../../source/model/gateway.js';
-import {unixPing} from '../../source/engine/unix-ping.js';
+import {createUnixPinger} from '../../source/engine/unix-ping.js';
+
+const unixPing = async (socketPath: string, timeoutMs: number): Promise<void> => {
+	const pinger = createUnixPinger(socketPath);
+	try {
+		await pinger.ping(timeoutMs);
+	} finally {
+		pinger.close();
+	}
+};
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dn-ping-'));
 const servers: net.Server[] = [];
@@ -14,10 +23,11 @@ after(() => {
 	rmSync(dir, {recursive: true, force: true});
 });
 
-async function serve(name: string, onRequest: (socket: net.Socket) => void): Promise<string> {
+async function serve(name: string, onRequest: (socket: net.Socket) => void, eachRequest = false): Promise<string> {
 	const socketPath = path.join(dir, name);
 	const server = net.createServer(socket => {
-		socket.once('data', () => onRequest(socket));
+		if (eachRequest) socket.on('data', () => onRequest(socket));
+		else socket.once('data', () => onRequest(socket));
 		socket.on('error', () => undefined);
 	});
 	servers.push(server);
@@ -36,6 +46,23 @@ const kindOf = async (promise: Promise<void>): Promise<string> => {
 };
 
 describe('unixPing', () => {
+	test('one connection for many pings while the engine keeps it open; a fresh one once it closed it', async () => {
+		const accepted: net.Socket[] = [];
+		const socketPath = await serve('kept.sock', socket => socket.write('HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK'), true);
+		servers.at(-1)?.on('connection', socket => accepted.push(socket));
+		const pinger = createUnixPinger(socketPath);
+		try {
+			for (let index = 0; index < 5; index++) await pinger.ping(1000);
+			assert.equal(accepted.length, 1, 'one connection for five pings');
+			// The engine drops the idle connection: the next ping still gets through.
+			for (const socket of accepted) socket.destroy();
+			await pinger.ping(1000);
+			assert.equal(accepted.length, 2);
+		} finally {
+			pinger.close();
+		}
+	});
+
 	test('any HTTP status is an answer, even in one-byte pieces', async () => {
 		const ok = await serve('ok.sock', socket => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK'));
 		const failing = await serve('500.sock', socket => socket.end('HTTP/1.1 500 Internal Server Error\r\n\r\n'));

@@ -92,7 +92,7 @@ describe('docknet behind a faulty engine', () => {
 		assertHealthy(app);
 	});
 
-	test('wrong-shaped answers (an object for a list, a list of junk for info): banner, then recovery', async () => {
+	test('wrong-shaped answers (an object where the network and container lists belong): banner, then recovery', async () => {
 		proxy.addRule({method: 'GET', path: /^\/networks(\?|$)/, fault: {kind: 'body', body: '{"Networks":"not a list"}'}, times: 1});
 		proxy.addRule({method: 'GET', path: /^\/containers\/json/, fault: {kind: 'body', body: '{"Id":"not a list either"}'}, times: 1});
 		const app = start();

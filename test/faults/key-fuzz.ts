@@ -1,5 +1,6 @@
 import {ensureTestImage, startPrivateEngine} from '../../source/playground/private-engine.js';
 import {seedWalkthrough} from '../../source/playground/seed.js';
+import {startCountingProxy} from '../../bench/count-proxy.js';
 import {auxEngineName} from '../helpers/aux-engine.js';
 import {residentKb, startDocknet} from '../helpers/pty-app.js';
 import type {DocknetPty} from '../helpers/pty-app.js';
@@ -35,8 +36,18 @@ export interface FuzzReport {
 	networksAtEnd: number;
 	/** The app answered afterwards: Esc closed whatever was open and the header came back. */
 	responsiveAtEnd: boolean;
+	/** Requests that change the engine, by kind ("POST connect": 12): the actions really ran. */
+	changes: Record<string, number>;
 	/** The keys, for replaying a failure. */
 	sample: string;
+}
+
+function changeKind(method: string, path: string): string | undefined {
+	if (method === 'GET') return undefined;
+	const action = /\/networks\/(create|prune)|\/networks\/[^/]+\/(connect|disconnect)/.exec(path);
+	if (action) return action[1] ?? action[2];
+	if (method === 'DELETE' && /\/networks\//.test(path)) return 'remove';
+	return `${method} ${path.replace(/\?.*/, '')}`;
 }
 
 /** A small fast PRNG (mulberry32): the same seed gives the same keys. */
@@ -62,13 +73,28 @@ function pick<T>(random: () => number, list: readonly T[]): T {
 	return list[Math.floor(random() * list.length)] as T;
 }
 
-function randomKey(random: () => number): string {
+// Random keys alone seldom get through a picker and a form to the engine; these key runs do
+// (each still lands wherever the screen happens to be: a dialog, the help, a filter).
+const actionRuns = [
+	['2', 'c', '\r', '\r'],
+	['1', 'c', '\r', '\r'],
+	['2', 'd', '\r', 'y'],
+	['1', 'D', '\r', 'y'],
+	['1', 'n', 'fuzz-net', '\r'],
+	['1', 'x', 'y'],
+	['1', 'p', 'y'],
+	['u'],
+];
+
+/** One key, or a run of keys; Esc+key in one burst counts as two. */
+function randomKeys(random: () => number): readonly string[] {
 	const roll = random();
-	if (roll < 0.5) return pick(random, boundKeys);
-	if (roll < 0.7) return pick(random, sequences);
-	if (roll < 0.95) return pick(random, text);
+	if (roll < 0.02) return pick(random, actionRuns);
+	if (roll < 0.5) return [pick(random, boundKeys)];
+	if (roll < 0.7) return [pick(random, sequences)];
+	if (roll < 0.95) return [pick(random, text)];
 	// Esc followed at once by another key, as one burst.
-	return escape + pick(random, [...boundKeys, ...text]);
+	return [escape, pick(random, [...boundKeys, ...text])];
 }
 
 const stackLine = /^\s+at .+\(.*:\d+:\d+\)$/m;
@@ -85,10 +111,12 @@ export async function runKeyFuzz(options: FuzzOptions): Promise<FuzzReport> {
 	const resizeEvery = options.resizeEvery ?? 400;
 	const engine = await startPrivateEngine({name: auxEngineName('fuzz')});
 	let app: DocknetPty | undefined;
+	let proxy: Awaited<ReturnType<typeof startCountingProxy>> | undefined;
 	try {
 		await ensureTestImage(engine.dockerHost);
 		await seedWalkthrough(engine.dockerHost);
-		app = startDocknet({args: ['--host', engine.dockerHost], netns: engine.netns, columns: 120, rows: 32});
+		proxy = await startCountingProxy(`${engine.dir}/counted.sock`, engine.socketPath);
+		app = startDocknet({args: ['--host', `unix://${proxy.socketPath}`], netns: engine.netns, columns: 120, rows: 32});
 		await app.waitForText('● live', 30_000);
 		await app.waitForText('ctn1', 10_000);
 		const pid = app.nodePid();
@@ -105,8 +133,9 @@ export async function runKeyFuzz(options: FuzzOptions): Promise<FuzzReport> {
 			const size = 1 + Math.floor(random() * 5);
 			let burst = '';
 			for (let index = 0; index < size && sent < options.keys; index++) {
-				burst += randomKey(random);
-				sent++;
+				const run = randomKeys(random).slice(0, options.keys - sent);
+				burst += run.join('');
+				sent += run.length;
 			}
 
 			if (sample.length < 2000) sample.push(burst);
@@ -150,7 +179,14 @@ export async function runKeyFuzz(options: FuzzOptions): Promise<FuzzReport> {
 
 		const rssEndKb = app.hasExited ? 0 : residentKb(pid);
 		const networksMatch = /Networks \((\d+)/.exec(app.text());
+		const changes: Record<string, number> = {};
+		for (const request of proxy.requests) {
+			const kind = changeKind(request.method, request.path);
+			if (kind !== undefined) changes[kind] = (changes[kind] ?? 0) + 1;
+		}
+
 		return {
+			changes,
 			seed: options.seed,
 			keys: sent,
 			resizes,
@@ -167,6 +203,7 @@ export async function runKeyFuzz(options: FuzzOptions): Promise<FuzzReport> {
 		};
 	} finally {
 		await app?.dispose();
+		await proxy?.close();
 		await engine.stop();
 	}
 }

@@ -29,7 +29,8 @@ export function StatusLine({connection, status, inFlight = [], width, now, theme
 	}
 
 	if (connection.status === 'stalled') {
-		const text = `The engine has not answered since ${formatClock(connection.since)} (frozen or overloaded). Showing the last data (stale); docknet checks every few seconds and lists everything again once it answers.`;
+		// The key facts first: at 80 columns the line ends after "stale".
+		const text = `Engine not answering since ${formatClock(connection.since)}: data shown is stale; checking again every few seconds, relisting once it answers.`;
 		return (
 			<Text inverse color={theme.danger} wrap="truncate">
 				{fitText(text, width)}

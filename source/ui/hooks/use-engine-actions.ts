@@ -306,7 +306,10 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 				succeeded?.(result);
 			} else if (result.watching) {
 				dispatchDialog({type: 'failed', serial: form.serial, errors: {}, formError: `${result.message}. Esc closes this form; the watch goes on.`, watching: true});
-			} else dispatchDialog({type: 'failed', serial: form.serial, ...refusalProblems(form, result)});
+			} else {
+				// "Already sent, wait for it" leaves a watched form watched; a verdict ends it.
+				dispatchDialog({type: 'failed', serial: form.serial, ...refusalProblems(form, result), ...(result.busy ? {} : {watching: false})});
+			}
 		});
 	};
 

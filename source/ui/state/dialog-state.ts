@@ -207,7 +207,7 @@ function formReducer(form: FormDialog, action: DialogAction): FormDialog {
 			return {
 				...form,
 				submitting: false,
-				watching: action.watching ?? false,
+				watching: action.watching ?? form.watching ?? false,
 				errors: action.errors,
 				warnings: {},
 				warningsShown: false,
