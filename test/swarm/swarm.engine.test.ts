@@ -102,17 +102,20 @@ function swarmKey(swarm: SwarmSnapshot): string {
 	});
 }
 
-/** Waits until the watcher's store equals a fresh listing (networks, containers, and the swarm). */
+/** Waits until the watcher's store equals a fresh listing (networks, containers inspected, and the swarm). */
 async function converged(watcher: Watcher, what: string, timeoutMs = 25_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	let last = '';
 	for (;;) {
 		try {
-			const [info, networks, containers] = await Promise.all([
+			const [info, networks, listed] = await Promise.all([
 				watcher.gateway.info(),
 				watcher.gateway.listNetworks(),
 				watcher.gateway.listContainers(),
 			]);
+			// Each listed container as its inspect says, as `docknet snapshot` collects them:
+			// Docker 20.10 under load lists a started task as "created" while its inspect says running.
+			const containers = await Promise.all(listed.map(async container => (await watcher.gateway.inspectContainer(container.id)) ?? container));
 			const swarm = await readSwarm(watcher.gateway, info, networks);
 			const snapshot = watcher.store.getSnapshot();
 			const want = `${listingKey(networks, containers)}\n${swarmKey(swarm)}`;
