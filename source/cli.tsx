@@ -12,7 +12,9 @@ import {describeUnreachable, toEngineError} from './engine/errors.js';
 import {debugWanted, exitCodes, formatFailure, reportFailure} from './failure-report.js';
 import type {HostInterfaceSource} from './host/host-source.js';
 import {createSshSource} from './host/ssh-source.js';
+import {readOverlayPlumbing} from './host/overlay-plumbing.js';
 import {createSysfsSource} from './host/sysfs-source.js';
+import type {PlumbingReader} from './model/swarm-types.js';
 import {EngineActions} from './model/engine-actions.js';
 import {EngineSync} from './model/engine-sync.js';
 import type {EngineGateway} from './model/gateway.js';
@@ -123,6 +125,12 @@ export function hostSourceFor(endpoint: ResolvedEndpoint): HostInterfaceSource |
 	};
 }
 
+/** Overlay plumbing is read in the engine's own namespaces: only for an engine on this machine. */
+export function plumbingFor(endpoint: ResolvedEndpoint): PlumbingReader | {unavailable: string} {
+	if (endpoint.kind === 'unix' && endpoint.local) return readOverlayPlumbing;
+	return {unavailable: `the engine at ${endpoint.url} runs on another machine: its overlay namespaces cannot be read from here`};
+}
+
 async function connectOrExplain(endpoint: ResolvedEndpoint, gateway: EngineGateway): Promise<EngineInfo> {
 	try {
 		return await gateway.info();
@@ -136,7 +144,7 @@ async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, o
 	await connectOrExplain(endpoint, gateway);
 	let collected;
 	try {
-		collected = await collectSnapshot(gateway, hostSourceFor(endpoint));
+		collected = await collectSnapshot(gateway, hostSourceFor(endpoint), plumbingFor(endpoint));
 	} catch (error) {
 		const report = reportFailure(error, 'taking the snapshot', endpoint.url);
 		process.stderr.write(formatFailure(report, debugWanted(process.argv, process.env)));
@@ -174,7 +182,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	const traceFile = process.env['DOCKNET_KEY_TRACE'];
 	if (traceFile) keyTrace.enable();
 	const store = new SnapshotStore();
-	const swarmSync = new SwarmSync(gateway, store);
+	const swarmSync = new SwarmSync(gateway, store, {plumbing: plumbingFor(endpoint)});
 	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
 	const hostMonitor = new HostMonitor(hostSourceFor(endpoint), store);
 	const colorEnabled = colorWanted(process.env) && !options.noColor;

@@ -34,7 +34,7 @@ export function sameListedFacts(inspected: DockerContainer, listed: DockerContai
 
 export interface ContainerMerge {
 	containers: readonly DockerContainer[];
-	/** Running containers whose listed facts changed or that are new: worth an inspect. */
+	/** Containers whose listed facts differ from their inspect, and new running ones: worth an inspect. */
 	toInspect: string[];
 }
 
@@ -64,6 +64,15 @@ export function mergeContainerListing(
 			// An inspected container makes its status text when drawn (statusClock); only one
 			// without a clock takes the listing's newer text.
 			merged.push(before.statusClock !== undefined || before.status === item.status ? before : {...before, status: item.status});
+			continue;
+		}
+
+		if (before?.inspected) {
+			// The listing and an inspect disagree: the inspect decides. Docker 20.10 under load
+			// was seen listing a started swarm task as "created" for minutes while its inspect
+			// said running; taking the listing would flip the row at every round.
+			merged.push(before);
+			toInspect.push(before.id);
 			continue;
 		}
 

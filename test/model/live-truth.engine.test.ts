@@ -31,7 +31,9 @@ async function storeMatchesListing(what: string): Promise<void> {
 	let last = '';
 	const deadline = Date.now() + 10_000;
 	for (;;) {
-		const [networks, containers] = await Promise.all([gateway.listNetworks(), gateway.listContainers()]);
+		const [networks, listed] = await Promise.all([gateway.listNetworks(), gateway.listContainers()]);
+		// As `docknet snapshot` collects them: an inspect decides where the list lags.
+		const containers = await Promise.all(listed.map(async container => (await gateway.inspectContainer(container.id)) ?? container));
 		const want = JSON.stringify({
 			networks: networks.map(network => `${network.name} ${network.id}`).sort(),
 			containers: containers.map(container => `${container.name} ${container.state} ${container.endpoints.map(endpoint => `${endpoint.networkId}=${endpoint.ipv4 ?? ''}`).sort().join(',')}`).sort(),
