@@ -7,6 +7,7 @@ import {DialogHost} from './ui/components/dialogs/dialog-host.js';
 import {EventsStrip} from './ui/components/events-strip.js';
 import {Footer} from './ui/components/footer.js';
 import {Header} from './ui/components/header.js';
+import {CommandLogView} from './ui/components/command-log-view.js';
 import {HelpView, helpLines} from './ui/components/help-view.js';
 import {PaneView} from './ui/components/pane-view.js';
 import {StatusLine} from './ui/components/status-line.js';
@@ -15,6 +16,7 @@ import {TopologyView} from './ui/components/topology-view.js';
 import {activeScopes} from './ui/hooks/use-app-input.js';
 import {useRoutedInput} from './ui/hooks/use-dialog-input.js';
 import {useEngineActions} from './ui/hooks/use-engine-actions.js';
+import {useCommandLog} from './ui/hooks/use-command-log.js';
 import {useEngineSnapshot} from './ui/hooks/use-engine-snapshot.js';
 import {useNow} from './ui/hooks/use-now.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
@@ -98,8 +100,11 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 
 	// Wrapped to the width once, for both the scroll bounds and the view.
 	const help = ui.overlay?.kind === 'help' ? helpLines(readOnly, layout.columns) : undefined;
+	const commandLog = useCommandLog(ui.overlay?.kind === 'log', layout.columns);
 	const overlayExtent = help
 		? {total: help.length, viewport: overlayHeight - 1}
+		: commandLog
+			? {total: commandLog.lines.length, viewport: overlayHeight - 1}
 		: details
 			? {total: details.table.rows.length, viewport: detailsTableViewport(details, overlayHeight)}
 			: {total: 0, viewport: 0};
@@ -150,7 +155,8 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			},
 			dispatch,
 			quit: services.quit,
-			onCommand: engineActions.onCommand,
+			onCommand: (command, current, panes) =>
+				command === 'writeCommands' ? dispatch(commandLog?.writeScript() ?? {type: 'status', tone: 'info', text: 'No command log in this session.'}) : engineActions.onCommand(command, current, panes),
 		},
 		engineActions,
 	);
@@ -196,6 +202,8 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		body = <DialogHost dialog={engineActions.dialog} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else if (ui.overlay?.kind === 'help' && help) {
 		body = <HelpView lines={help} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
+	} else if (ui.overlay?.kind === 'log' && commandLog) {
+		body = <CommandLogView lines={commandLog.lines} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else if (ui.overlay?.kind === 'topology') {
 		body = (
 			<TopologyView

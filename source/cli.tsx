@@ -12,6 +12,8 @@ import {describeUnreachable, toEngineError} from './engine/errors.js';
 import type {HostInterfaceSource} from './host/host-source.js';
 import {createSshSource} from './host/ssh-source.js';
 import {createSysfsSource} from './host/sysfs-source.js';
+import {recordCommands} from './commands/command-log.js';
+import {createCommandLogService, stateDirectory} from './journal/journal.js';
 import {EngineActions} from './model/engine-actions.js';
 import {EngineSync} from './model/engine-sync.js';
 import type {EngineGateway} from './model/gateway.js';
@@ -180,12 +182,15 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		process.exit(code);
 	};
 
+	// Every request that changes the engine is recorded once, at the gateway (the L screen, the journal).
+	const commands = options.readOnly ? undefined : createCommandLogService(stateDirectory(process.env, homedir()));
 	const services: AppServices = {
 		store,
+		commands,
 		theme: createTheme(colorEnabled),
 		readOnly: options.readOnly,
 		// In --read-only mode nothing that could change the engine is even built.
-		actions: options.readOnly ? undefined : new EngineActions(gateway, store),
+		actions: commands && new EngineActions(recordCommands(gateway, commands.log, {snapshot: store.getSnapshot, endpoint: endpoint.url}), store),
 		setInterfaceRatesActive: (active, visible) => hostMonitor.setRatesActive(active, visible),
 		quit: () => shutdown(0),
 	};

@@ -1,4 +1,5 @@
 import React, {createContext, useContext} from 'react';
+import type {CommandLogService} from '../commands/command-log.js';
 import type {EngineActions} from '../model/engine-actions.js';
 import type {SnapshotStore} from '../model/store.js';
 import type {Theme} from './theme.js';
@@ -11,6 +12,8 @@ export interface AppServices {
 	readOnly: boolean;
 	/** Connect, disconnect, create, remove, prune, undo; absent in --read-only mode. */
 	actions?: EngineActions;
+	/** What docknet sent to the engine, as docker commands (the `L` screen and the journal). */
+	commands?: CommandLogService;
 	/** Counters are read only while the interfaces pane is on screen, for the rows it shows. */
 	setInterfaceRatesActive(active: boolean, visible?: readonly string[]): void;
 	/** Leaves the app the same way on every path: q, Ctrl-C, signals. */

@@ -14,6 +14,7 @@ const scopeTitles: Array<[KeyScope, string]> = [
 	['containers', 'Containers pane'],
 	['overlay', 'Details and help'],
 	['topology', 'Topology'],
+	['log', 'Command log'],
 ];
 
 export interface HelpLine {

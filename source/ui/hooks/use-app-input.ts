@@ -31,6 +31,7 @@ export interface InputContext {
 /** Which keymap scopes apply in the current state. */
 export function activeScopes(ui: UiState): KeyScope[] {
 	if (ui.overlay?.kind === 'topology') return ['global', 'topology'];
+	if (ui.overlay?.kind === 'log') return ['global', 'overlay', 'log'];
 	if (ui.overlay) return ['global', 'overlay'];
 	return ['global', 'list', ui.focus];
 }
@@ -121,10 +122,12 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 		if (movement) {
 			const {total, viewport} = context.overlayExtent;
 			dispatch({type: 'scrollOverlay', movement: movement(viewport), total, viewport});
-		} else if (command === 'back' || (command === 'help' && overlay.kind === 'help')) {
+		} else if (command === 'back' || (command === 'help' && overlay.kind === 'help') || (command === 'commandLog' && overlay.kind === 'log')) {
 			dispatch({type: 'closeOverlay'});
 		} else if (command === 'help') {
 			dispatch({type: 'openOverlay', overlay: {kind: 'help', scrollTop: 0}});
+		} else if (command === 'writeCommands') {
+			context.onCommand?.(command, ui, panes);
 		}
 
 		return;
@@ -147,6 +150,8 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 		dispatch({type: 'openOverlay', overlay: {kind: 'help', scrollTop: 0}});
 	} else if (command === 'topology') {
 		dispatch({type: 'openOverlay', overlay: {kind: 'topology', selectedIndex: 0, scrollTop: 0}});
+	} else if (command === 'commandLog') {
+		dispatch({type: 'openOverlay', overlay: {kind: 'log', scrollTop: 0}});
 	} else if (command === 'open') {
 		if (pane.selectedId) dispatch({type: 'openOverlay', overlay: {kind: 'details', pane: ui.focus, id: pane.selectedId, scrollTop: 0}});
 	} else {

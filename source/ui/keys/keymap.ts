@@ -25,7 +25,9 @@ export type Command =
 	| 'undo'
 	| 'createNetwork'
 	| 'removeNetwork'
-	| 'prune';
+	| 'prune'
+	| 'commandLog'
+	| 'writeCommands';
 
 export type SpecialKey =
 	| 'upArrow'
@@ -54,7 +56,7 @@ export interface KeyChord {
  * Where a binding applies. 'list' is any of the three panes; 'overlay' is the details,
  * help and topology screens.
  */
-export type KeyScope = 'global' | 'list' | 'networks' | 'containers' | 'interfaces' | 'overlay' | 'topology';
+export type KeyScope = 'global' | 'list' | 'networks' | 'containers' | 'interfaces' | 'overlay' | 'topology' | 'log';
 
 export interface KeyBinding {
 	command: Command;
@@ -252,6 +254,22 @@ export const keymap: readonly KeyBinding[] = [
 		label: 'topology',
 		description: 'Show the whole host as a tree: bridges, veths, containers (t again closes it)',
 		scopes: ['list', 'topology'],
+		footer: true,
+	},
+	{
+		command: 'commandLog',
+		keys: [key('L')],
+		label: 'log',
+		description: 'Command log: every change docknet made, as the docker command it is, with time, engine and result (L again closes it)',
+		scopes: ['list', 'log'],
+		footer: true,
+	},
+	{
+		command: 'writeCommands',
+		keys: [key('y')],
+		label: 'write script',
+		description: "Write this session's commands to a shell script (the path is shown); the journal keeps every session's",
+		scopes: ['log'],
 		footer: true,
 	},
 	{

@@ -1,3 +1,4 @@
+import {commandLine, disconnectArgv, removeArgv} from '../../commands/docker-command.js';
 import {formatCount, parseCidr, usableAddressCount} from '../../model/addressing.js';
 import {endpointOn, membersOf, nameList} from '../../model/membership.js';
 import {networkJoinBlocker} from '../../model/refusals.js';
@@ -194,6 +195,7 @@ export function disconnectConfirmText(network: DockerNetwork, container: DockerC
 	if (endpoint && endpoint.aliases.length > 0) lines.push(`Its aliases there: ${endpoint.aliases.join(', ')}.`);
 	if (force) lines.push('--force: the engine drops the endpoint even if it cannot clean it up normally (e.g. a stale endpoint).');
 	lines.push('u undoes it afterwards: reconnects with the same address and aliases.');
+	lines.push(`Runs: ${commandLine(disconnectArgv(network.name, container.name, force))}`);
 	return {
 		title: `${force ? 'Force-disconnect' : 'Disconnect'} ${container.name} from ${network.name}?`,
 		lines,
@@ -209,6 +211,7 @@ export function removeConfirmText(network: DockerNetwork, data: Data): {title: s
 	}
 
 	lines.push('This cannot be undone.');
+	lines.push(`Runs: ${commandLine(removeArgv(network.name))}`);
 	return {title: `Remove network ${network.name}?`, lines, prompt: 'y removes it · any other key cancels'};
 }
 

@@ -23,7 +23,9 @@ export interface PaneCursor {
 export type Overlay =
 	| {kind: 'help'; scrollTop: number}
 	| {kind: 'details'; pane: PaneId; id: string; scrollTop: number}
-	| {kind: 'topology'; selectedId?: string; selectedIndex: number; scrollTop: number};
+	| {kind: 'topology'; selectedId?: string; selectedIndex: number; scrollTop: number}
+	/** The command log: what docknet sent, as docker CLI commands, newest first. */
+	| {kind: 'log'; scrollTop: number};
 
 export type StatusTone = 'info' | 'success' | 'error' | 'busy';
 
