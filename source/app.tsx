@@ -25,6 +25,9 @@ import {computeLayout} from './ui/layout.js';
 import type {Layout} from './ui/layout.js';
 import {containerDetails, interfaceDetails, networkDetails} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
+import {insideDetails} from './ui/presentation/inside-details.js';
+import {useInsideView} from './ui/hooks/use-inside-view.js';
+import type {InsideView} from './model/inside.js';
 import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
 import {initialUiState, paneOrder, paneTitles, resolveIndex, scrollToShow, uiReducer} from './ui/state/ui-state.js';
 import type {PaneId, UiAction, UiState} from './ui/state/ui-state.js';
@@ -39,7 +42,7 @@ export interface AppProps {
 
 const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel): Details | undefined {
+function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, inside: InsideView | undefined): Details | undefined {
 	const overlay = ui.overlay;
 	if (overlay?.kind !== 'details') return undefined;
 	if (overlay.pane === 'networks') {
@@ -49,6 +52,7 @@ function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel): De
 
 	if (overlay.pane === 'containers') {
 		const container = snapshot.containers.find(item => item.id === overlay.id);
+		if (container && overlay.view === 'inside') return insideDetails(container, snapshot.containers, inside);
 		return container && containerDetails(container, snapshot.containers, snapshot.host);
 	}
 
@@ -90,7 +94,9 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	);
 	const layout: Layout = useMemo(() => layoutFor(ui.focus), [layoutFor, ui.focus]);
 	const lost = snapshot.connection.status !== 'live';
-	const details = openDetails(ui, snapshot, view);
+	const insideOf = ui.overlay?.kind === 'details' && ui.overlay.view === 'inside' ? ui.overlay.id : undefined;
+	const inside = useInsideView(snapshot.containers.find(item => item.id === insideOf));
+	const details = openDetails(ui, snapshot, view, inside);
 	const topologyOpen = ui.overlay?.kind === 'topology';
 	const topologyRows = useMemo(
 		() => (topologyOpen ? flattenTopology(buildTopology(snapshot, view.hostView)) : []),

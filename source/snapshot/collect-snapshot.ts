@@ -4,12 +4,15 @@ import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
 import type {EngineGateway} from '../model/gateway.js';
 import {initialHostSnapshot, sortByName} from '../model/store.js';
 import type {EngineSnapshot, HostSnapshot} from '../model/store.js';
+import type {InsideView} from '../model/inside.js';
 import type {DockerContainer} from '../model/types.js';
 
 export interface CollectedSnapshot {
 	snapshot: EngineSnapshot;
 	hostView: HostView;
 	takenAt: Date;
+	/** Each running container's stack as seen inside it, by container id (where the host can be read). */
+	inside?: ReadonlyMap<string, InsideView>;
 }
 
 async function inspectAll(gateway: EngineGateway, containers: readonly DockerContainer[]): Promise<DockerContainer[]> {
@@ -35,6 +38,7 @@ export async function collectSnapshot(
 	const [networks, listed] = await Promise.all([gateway.listNetworks(), gateway.listContainers()]);
 	const containers = sortByName(await inspectAll(gateway, listed));
 	let hostSnapshot: HostSnapshot;
+	const inside = new Map<string, InsideView>();
 	if ('unavailable' in host) {
 		hostSnapshot = {...initialHostSnapshot, status: 'unavailable', reason: host.unavailable};
 	} else {
@@ -45,6 +49,10 @@ export async function collectSnapshot(
 				host.findVethPeers(running),
 			]);
 			hostSnapshot = {...initialHostSnapshot, status: 'ok', origin: host.origin, interfaces, peers};
+			const {readInside} = host;
+			if (readInside) {
+				for (const container of running) inside.set(container.id, await readInside(container.pid ?? 0));
+			}
 		} catch (error) {
 			hostSnapshot = {
 				...initialHostSnapshot,
@@ -76,5 +84,5 @@ export async function collectSnapshot(
 					containers,
 				})
 			: emptyHostView();
-	return {snapshot, hostView, takenAt: new Date()};
+	return {snapshot, hostView, takenAt: new Date(), inside};
 }

@@ -1,5 +1,6 @@
 import {bridgeNameForNetwork} from '../host/bridges.js';
 import {attachmentsByNetwork} from '../model/selectors.js';
+import type {InsideView} from '../model/inside.js';
 import type {CollectedSnapshot} from './collect-snapshot.js';
 
 // The `docknet snapshot --json` shape. It is a contract for scripts: add fields freely,
@@ -8,7 +9,36 @@ export const snapshotSchema = 'docknet.snapshot/1';
 
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
-export function snapshotToJson({snapshot, hostView, takenAt}: CollectedSnapshot): unknown {
+function insideJson(view: InsideView | undefined): unknown {
+	if (!view) return null;
+	if (view.status === 'unavailable') return {status: view.status, reason: view.reason};
+	return {
+		status: view.status,
+		interfaces: view.interfaces.map(item => ({
+			name: item.name,
+			ifindex: item.ifindex,
+			peerIfindex: orNull(item.peerIfindex),
+			state: item.state,
+			mtu: item.mtu,
+			mac: orNull(item.mac),
+			addresses: item.addresses,
+		})),
+		routes: view.routes.map(route => ({
+			family: route.family,
+			destination: route.destination,
+			gateway: orNull(route.gateway),
+			device: orNull(route.device),
+			protocol: orNull(route.protocol),
+			scope: orNull(route.scope),
+			source: orNull(route.source),
+			metric: orNull(route.metric),
+		})),
+		dns: view.dns,
+		hosts: view.hosts,
+	};
+}
+
+export function snapshotToJson({snapshot, hostView, takenAt, inside}: CollectedSnapshot): unknown {
 	const attachments = attachmentsByNetwork(snapshot.containers);
 	const {engine, host} = snapshot;
 	return {
@@ -75,6 +105,7 @@ export function snapshotToJson({snapshot, hostView, takenAt}: CollectedSnapshot)
 				aliases: endpoint.aliases,
 			})),
 			ports: container.ports,
+			inside: insideJson(inside?.get(container.id)),
 		})),
 		interfaces: {
 			origin: host.origin,

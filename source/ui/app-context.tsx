@@ -1,6 +1,7 @@
 import React, {createContext, useContext} from 'react';
 import type {CommandLogService} from '../commands/command-log.js';
 import type {EngineActions} from '../model/engine-actions.js';
+import type {InsideReader} from '../model/inside.js';
 import type {SnapshotStore} from '../model/store.js';
 import type {Theme} from './theme.js';
 
@@ -14,6 +15,8 @@ export interface AppServices {
 	actions?: EngineActions;
 	/** What docknet sent to the engine, as docker commands (the `L` screen and the journal). */
 	commands?: CommandLogService;
+	/** A container's stack as seen inside it (the `i` view); absent where the host cannot be read. */
+	readInside?: InsideReader;
 	/** Counters are read only while the interfaces pane is on screen, for the rows it shows. */
 	setInterfaceRatesActive(active: boolean, visible?: readonly string[]): void;
 	/** Leaves the app the same way on every path: q, Ctrl-C, signals. */

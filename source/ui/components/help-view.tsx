@@ -15,6 +15,7 @@ const scopeTitles: Array<[KeyScope, string]> = [
 	['overlay', 'Details and help'],
 	['topology', 'Topology'],
 	['log', 'Command log'],
+	['details', 'Container details'],
 ];
 
 export interface HelpLine {

@@ -27,6 +27,7 @@ export type Command =
 	| 'removeNetwork'
 	| 'prune'
 	| 'commandLog'
+	| 'insideView'
 	| 'writeCommands';
 
 export type SpecialKey =
@@ -56,7 +57,7 @@ export interface KeyChord {
  * Where a binding applies. 'list' is any of the three panes; 'overlay' is the details,
  * help and topology screens.
  */
-export type KeyScope = 'global' | 'list' | 'networks' | 'containers' | 'interfaces' | 'overlay' | 'topology' | 'log';
+export type KeyScope = 'global' | 'list' | 'networks' | 'containers' | 'interfaces' | 'overlay' | 'topology' | 'log' | 'details';
 
 export interface KeyBinding {
 	command: Command;
@@ -254,6 +255,14 @@ export const keymap: readonly KeyBinding[] = [
 		label: 'topology',
 		description: 'Show the whole host as a tree: bridges, veths, containers (t again closes it)',
 		scopes: ['list', 'topology'],
+		footer: true,
+	},
+	{
+		command: 'insideView',
+		keys: [key('i')],
+		label: 'inside',
+		description: "The container's stack as seen inside it: interfaces (lo too), routes, DNS, /etc/hosts; read without exec (i again: its endpoints)",
+		scopes: ['containers', 'details'],
 		footer: true,
 	},
 	{

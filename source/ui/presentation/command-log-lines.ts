@@ -46,7 +46,7 @@ export function commandLogLines(
 ): LogLine[] {
 	const lines: LogLine[] = [];
 	if (journal.problem) lines.push(...wrapText(`Journal not written: ${journal.problem}`, width, 3).map(text => ({text, tone: 'bad' as Tone})));
-	else if (journal.file) lines.push({text: `Journal (every session, one JSON line per action): ${journal.file}`, tone: 'muted'});
+	else if (journal.file) lines.push(...hardWrap(`Journal (every session, one JSON line per action): ${journal.file}`, width).map(text => ({text, tone: 'muted' as Tone})));
 	if (entries.length === 0) {
 		lines.push({text: ''}, {text: 'Nothing changed yet in this session: connect (c), disconnect (d), create (n), remove (x),'}, {text: 'prune (p) and undo (u) appear here as the docker commands they are.'});
 		return lines;

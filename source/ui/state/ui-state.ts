@@ -22,7 +22,8 @@ export interface PaneCursor {
 
 export type Overlay =
 	| {kind: 'help'; scrollTop: number}
-	| {kind: 'details'; pane: PaneId; id: string; scrollTop: number}
+	/** view 'inside': a container's stack as seen inside it (the `i` key). */
+	| {kind: 'details'; pane: PaneId; id: string; scrollTop: number; view?: 'inside'}
 	| {kind: 'topology'; selectedId?: string; selectedIndex: number; scrollTop: number}
 	/** The command log: what docknet sent, as docker CLI commands, newest first. */
 	| {kind: 'log'; scrollTop: number};
