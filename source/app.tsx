@@ -183,6 +183,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			<PaneView
 				key={id}
 				title={paneTitles[id]}
+				titleNote={id === 'networks' && snapshot.engine && layout.columns >= DRIVERS_IN_TITLE_COLUMNS ? driversNote(snapshot.engine.drivers) : undefined}
 				shortcut={String(paneOrder.indexOf(id) + 1)}
 				focused={ui.focus === id}
 				columns={model.columns}
@@ -263,6 +264,14 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			/>
 		</Box>
 	);
+}
+
+/** Wide enough that the drivers do not crowd the title (the help's "From the CLI" page shows them always). */
+const DRIVERS_IN_TITLE_COLUMNS = 150;
+
+/** `docker info | grep Network`, on the Networks pane's title. */
+function driversNote(drivers: readonly string[]): string | undefined {
+	return drivers.length > 0 ? `drivers: ${drivers.join(' ')}` : undefined;
 }
 
 function emptyTextFor(pane: PaneId): string {

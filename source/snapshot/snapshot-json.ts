@@ -54,6 +54,7 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside}: CollectedS
 					kernel: engine.kernel,
 					hostname: engine.hostname,
 					swarm: engine.swarm,
+					drivers: engine.drivers,
 				}
 			: null,
 		networks: snapshot.networks.map(network => ({

@@ -131,10 +131,10 @@ export function connectFormText(network: DockerNetwork, container: DockerContain
 	};
 }
 
-export function networkFields(swarm: string | undefined): FormField[] {
+export function networkFields(swarm: string | undefined, engineDrivers?: readonly string[]): FormField[] {
 	return [
 		{kind: 'text', id: 'name', label: 'Name', value: '', placeholder: 'required, e.g. backend'},
-		{kind: 'choice', id: 'driver', label: 'Driver', value: 'bridge', choices: creatableDrivers(swarm)},
+		{kind: 'choice', id: 'driver', label: 'Driver', value: 'bridge', choices: creatableDrivers(swarm, engineDrivers)},
 		{kind: 'text', id: 'subnet', label: 'Subnet', value: '', placeholder: 'automatic, e.g. 10.201.3.0/24'},
 		{kind: 'text', id: 'gateway', label: 'Gateway', value: '', placeholder: "automatic (the subnet's first address)"},
 		{kind: 'text', id: 'ipRange', label: 'IP range', value: '', placeholder: 'the whole subnet, e.g. 10.201.3.128/25'},
