@@ -26,7 +26,8 @@ import type {Layout} from './ui/layout.js';
 import {containerDetails, interfaceDetails, networkDetails} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
 import {insideDetails} from './ui/presentation/inside-details.js';
-import {useInsideView} from './ui/hooks/use-inside-view.js';
+import {useForwarding, useInsideView} from './ui/hooks/use-inside-view.js';
+import type {ForwardingScan} from './model/forwarding.js';
 import type {InsideView} from './model/inside.js';
 import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
 import {initialUiState, paneOrder, paneTitles, resolveIndex, scrollToShow, uiReducer} from './ui/state/ui-state.js';
@@ -42,7 +43,7 @@ export interface AppProps {
 
 const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, inside: InsideView | undefined): Details | undefined {
+function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, inside: InsideView | undefined, forwarding: ForwardingScan | undefined): Details | undefined {
 	const overlay = ui.overlay;
 	if (overlay?.kind !== 'details') return undefined;
 	if (overlay.pane === 'networks') {
@@ -53,7 +54,7 @@ function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, ins
 	if (overlay.pane === 'containers') {
 		const container = snapshot.containers.find(item => item.id === overlay.id);
 		if (container && overlay.view === 'inside') return insideDetails(container, snapshot.containers, inside);
-		return container && containerDetails(container, snapshot.containers, snapshot.host);
+		return container && containerDetails(container, snapshot.containers, snapshot.host, forwarding);
 	}
 
 	const item = snapshot.host.interfaces.find(candidate => candidate.name === overlay.id);
@@ -96,7 +97,9 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	const lost = snapshot.connection.status !== 'live';
 	const insideOf = ui.overlay?.kind === 'details' && ui.overlay.view === 'inside' ? ui.overlay.id : undefined;
 	const inside = useInsideView(snapshot.containers.find(item => item.id === insideOf));
-	const details = openDetails(ui, snapshot, view, inside);
+	const detailsOf = ui.overlay?.kind === 'details' && ui.overlay.pane === 'containers' && ui.overlay.view !== 'inside' ? ui.overlay.id : undefined;
+	const forwarding = useForwarding(snapshot.containers.find(item => item.id === detailsOf));
+	const details = openDetails(ui, snapshot, view, inside, forwarding);
 	const topologyOpen = ui.overlay?.kind === 'topology';
 	const topologyRows = useMemo(
 		() => (topologyOpen ? flattenTopology(buildTopology(snapshot, view.hostView)) : []),

@@ -192,6 +192,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		// In --read-only mode nothing that could change the engine is even built.
 		actions: commands && new EngineActions(recordCommands(gateway, commands.log, {snapshot: store.getSnapshot, endpoint: endpoint.url}), store),
 		readInside: pid => hostMonitor.readInside(pid),
+		readForwarding: () => hostMonitor.readForwarding(),
 		setInterfaceRatesActive: (active, visible) => hostMonitor.setRatesActive(active, visible),
 		quit: () => shutdown(0),
 	};

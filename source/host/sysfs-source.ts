@@ -18,6 +18,7 @@ import {
 	zeroStats,
 } from './host-source.js';
 import {createInsideReader} from './inside-view.js';
+import {createForwardingReader} from './port-forwarding.js';
 import {type IpLink, ipv4First, parseIpLinkJson, parseProcNetDev} from './ip-json.js';
 
 // Host interfaces of an engine on this machine, read from /sys/class/net (everything but
@@ -474,5 +475,6 @@ export function createSysfsSource(options: SysfsSourceOptions = {}): HostInterfa
 		readStats,
 		findVethPeers,
 		readInside: createInsideReader({procRoot: options.procRoot ?? '/proc', isRoot: options.isRoot}),
+		readForwarding: createForwardingReader({procRoot: options.procRoot ?? '/proc', isRoot: options.isRoot}),
 	};
 }

@@ -1,5 +1,6 @@
 import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
 import {computeRates} from '../host/rates.js';
+import type {ForwardingScan} from './forwarding.js';
 import type {InsideView} from './inside.js';
 import {RateBudget} from './rate-budget.js';
 import {deepEqual, keepIdentity} from './store.js';
@@ -101,6 +102,13 @@ export class HostMonitor {
 		if ('unavailable' in this.source) return Promise.resolve({status: 'unavailable', reason: this.source.unavailable});
 		if (!this.source.readInside) return Promise.resolve({status: 'unavailable', reason: `the inside view is read only for an engine on this machine, not over ${this.source.origin}`});
 		return this.source.readInside(pid);
+	}
+
+	/** The NAT rules and docker-proxies of published ports, read on demand (a container's details). */
+	readForwarding(): Promise<ForwardingScan> {
+		if ('unavailable' in this.source) return Promise.resolve({status: 'unavailable', reason: this.source.unavailable});
+		if (!this.source.readForwarding) return Promise.resolve({status: 'unavailable', reason: `NAT rules are read only for an engine on this machine, not over ${this.source.origin}`});
+		return this.source.readForwarding();
 	}
 
 	/** Resolves when any scan in progress is done (tests). */

@@ -4,6 +4,7 @@ import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
 import type {EngineGateway} from '../model/gateway.js';
 import {initialHostSnapshot, sortByName} from '../model/store.js';
 import type {EngineSnapshot, HostSnapshot} from '../model/store.js';
+import type {ForwardingScan} from '../model/forwarding.js';
 import type {InsideView} from '../model/inside.js';
 import type {DockerContainer} from '../model/types.js';
 
@@ -13,6 +14,8 @@ export interface CollectedSnapshot {
 	takenAt: Date;
 	/** Each running container's stack as seen inside it, by container id (where the host can be read). */
 	inside?: ReadonlyMap<string, InsideView>;
+	/** NAT rules and docker-proxies of published ports (where the host can be read). */
+	forwarding?: ForwardingScan;
 }
 
 async function inspectAll(gateway: EngineGateway, containers: readonly DockerContainer[]): Promise<DockerContainer[]> {
@@ -39,6 +42,7 @@ export async function collectSnapshot(
 	const containers = sortByName(await inspectAll(gateway, listed));
 	let hostSnapshot: HostSnapshot;
 	const inside = new Map<string, InsideView>();
+	let forwarding: ForwardingScan | undefined;
 	if ('unavailable' in host) {
 		hostSnapshot = {...initialHostSnapshot, status: 'unavailable', reason: host.unavailable};
 	} else {
@@ -49,6 +53,7 @@ export async function collectSnapshot(
 				host.findVethPeers(running),
 			]);
 			hostSnapshot = {...initialHostSnapshot, status: 'ok', origin: host.origin, interfaces, peers};
+			forwarding = await host.readForwarding?.();
 			const {readInside} = host;
 			if (readInside) {
 				for (const container of running) inside.set(container.id, await readInside(container.pid ?? 0));
@@ -84,5 +89,5 @@ export async function collectSnapshot(
 					containers,
 				})
 			: emptyHostView();
-	return {snapshot, hostView, takenAt: new Date(), inside};
+	return {snapshot, hostView, takenAt: new Date(), inside, ...(forwarding ? {forwarding} : {})};
 }

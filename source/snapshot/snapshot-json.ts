@@ -1,6 +1,7 @@
 import {bridgeNameForNetwork} from '../host/bridges.js';
 import {attachmentsByNetwork} from '../model/selectors.js';
 import type {InsideView} from '../model/inside.js';
+import {portPaths} from '../model/port-paths.js';
 import type {CollectedSnapshot} from './collect-snapshot.js';
 
 // The `docknet snapshot --json` shape. It is a contract for scripts: add fields freely,
@@ -38,7 +39,7 @@ function insideJson(view: InsideView | undefined): unknown {
 	};
 }
 
-export function snapshotToJson({snapshot, hostView, takenAt, inside}: CollectedSnapshot): unknown {
+export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}: CollectedSnapshot): unknown {
 	const attachments = attachmentsByNetwork(snapshot.containers);
 	const {engine, host} = snapshot;
 	return {
@@ -107,7 +108,17 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside}: CollectedS
 			})),
 			ports: container.ports,
 			inside: insideJson(inside?.get(container.id)),
+			published: portPaths(container, forwarding).map(path => ({
+				hostIp: orNull(path.binding.hostIp),
+				hostPort: orNull(path.binding.hostPort),
+				protocol: path.binding.protocol,
+				containerIp: orNull(path.containerIp),
+				containerPort: path.binding.containerPort,
+				nat: path.rule ? path.rule.text : null,
+				proxyPid: path.proxy ? path.proxy.pid : null,
+			})),
 		})),
+		forwarding: forwarding ? (forwarding.status === 'ok' ? {status: 'ok'} : {status: forwarding.status, reason: forwarding.reason}) : null,
 		interfaces: {
 			origin: host.origin,
 			status: host.status,

@@ -1,6 +1,7 @@
 import React, {createContext, useContext} from 'react';
 import type {CommandLogService} from '../commands/command-log.js';
 import type {EngineActions} from '../model/engine-actions.js';
+import type {ForwardingReader} from '../model/forwarding.js';
 import type {InsideReader} from '../model/inside.js';
 import type {SnapshotStore} from '../model/store.js';
 import type {Theme} from './theme.js';
@@ -17,6 +18,8 @@ export interface AppServices {
 	commands?: CommandLogService;
 	/** A container's stack as seen inside it (the `i` view); absent where the host cannot be read. */
 	readInside?: InsideReader;
+	/** NAT rules and docker-proxies of published ports (container details). */
+	readForwarding?: ForwardingReader;
 	/** Counters are read only while the interfaces pane is on screen, for the rows it shows. */
 	setInterfaceRatesActive(active: boolean, visible?: readonly string[]): void;
 	/** Leaves the app the same way on every path: q, Ctrl-C, signals. */

@@ -1,4 +1,5 @@
 import {useEffect, useState} from 'react';
+import type {ForwardingScan} from '../../model/forwarding.js';
 import type {InsideView} from '../../model/inside.js';
 import type {DockerContainer} from '../../model/types.js';
 import {safeDeep} from '../../text/safe-text.js';
@@ -27,4 +28,30 @@ export function useInsideView(container: DockerContainer | undefined): InsideVie
 		};
 	}, [key, pid, readInside]);
 	return read?.key === key ? read.view : undefined;
+}
+
+/**
+ * The NAT rules and docker-proxies behind `container`'s published ports while its details
+ * are on screen; read again when its ports or addresses change.
+ */
+export function useForwarding(container: DockerContainer | undefined): ForwardingScan | undefined {
+	const {readForwarding} = useAppServices();
+	const [read, setRead] = useState<{key: string; scan: ForwardingScan}>();
+	const published = container?.ports.filter(port => port.hostPort !== undefined) ?? [];
+	const key =
+		container && published.length > 0 && container.networkMode !== 'host'
+			? `${container.id}:${published.map(port => `${port.hostIp ?? ''}:${port.hostPort ?? ''}/${port.protocol}`).join(',')}:${container.endpoints.map(endpoint => endpoint.ipv4 ?? '').join(',')}`
+			: '';
+	useEffect(() => {
+		if (key === '') return;
+		let current = true;
+		const reading = readForwarding ? readForwarding() : Promise.resolve<ForwardingScan>({status: 'unavailable', reason: "this session cannot read the engine host's NAT rules"});
+		void reading.then(scan => {
+			if (current) setRead({key, scan: safeDeep(scan)});
+		});
+		return () => {
+			current = false;
+		};
+	}, [key, readForwarding]);
+	return read?.key === key ? read.scan : undefined;
 }
