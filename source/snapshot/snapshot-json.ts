@@ -146,6 +146,9 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}
 							}
 						: null,
 					bridge: links?.network ? {network: links.network.name, networkId: links.network.id, members: links.members} : null,
+					localPeer: orNull(links?.localPeer),
+					parent: orNull(links?.parent),
+					parentOf: (links?.parentOf ?? []).map(network => ({network: network.name, networkId: network.id})),
 					stats: item.stats,
 				};
 			}),

@@ -190,6 +190,9 @@ export function interfaceDetails(item: HostInterface, host: HostSnapshot, view: 
 	if (bridgeNetwork) lines.push(field('Network', bridgeNetwork.name));
 	if (members.length > 0) lines.push(field('Members', members.join(' ')));
 	if (links?.bridgeNetwork && !peer) lines.push(field('On network', links.bridgeNetwork.name));
+	if (links?.localPeer) lines.push(field('Peer', `${links.localPeer} (the other end is on the host too, not in a container)`));
+	if (links?.parent) lines.push(field('Parent', links.parent));
+	if (links?.parentOf) lines.push(field('Parent of', links.parentOf.map(network => `${network.name} (macvlan/ipvlan network)`).join(', ')));
 	lines.push(
 		field(
 			'Rates',
