@@ -24,6 +24,7 @@ import {FrameWriter} from './terminal/frame-writer.js';
 import {keyTrace} from './terminal/key-trace.js';
 import type {EngineInfo} from './model/types.js';
 import {collectSnapshot} from './snapshot/collect-snapshot.js';
+import {graphToDot, graphToMermaid, snapshotGraph} from './snapshot/snapshot-graph.js';
 import {snapshotToJson} from './snapshot/snapshot-json.js';
 import {snapshotToText} from './snapshot/snapshot-text.js';
 import {AppServicesProvider} from './ui/app-context.js';
@@ -44,6 +45,8 @@ Options
       --read-only        disable every action that changes the engine
       --json             (snapshot) machine-readable output, schema docknet.snapshot/1
       --tree             (snapshot) the host as a tree: network → bridge → veth → container
+      --dot              (snapshot) the same picture as a Graphviz graph (dot -Tsvg)
+      --mermaid          (snapshot) the same picture as a Mermaid flowchart (GitHub markdown)
       --keep             (playground) leave the private engine running on exit
       --no-color         no colours (NO_COLOR is honoured too)
   -h, --help             this help
@@ -59,6 +62,8 @@ interface CliOptions {
 	readOnly: boolean;
 	json: boolean;
 	tree: boolean;
+	dot: boolean;
+	mermaid: boolean;
 	playground: boolean;
 	keep: boolean;
 	noColor: boolean;
@@ -75,6 +80,8 @@ function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 			'read-only': {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
 			tree: {type: 'boolean', default: false},
+			dot: {type: 'boolean', default: false},
+			mermaid: {type: 'boolean', default: false},
 			playground: {type: 'boolean', default: false},
 			keep: {type: 'boolean', default: false},
 			'no-color': {type: 'boolean', default: false},
@@ -95,6 +102,8 @@ function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 		readOnly: values['read-only'] ?? false,
 		json: values.json ?? false,
 		tree: values.tree ?? false,
+		dot: values.dot ?? false,
+		mermaid: values.mermaid ?? false,
 		playground: values.playground ?? false,
 		keep: values.keep ?? false,
 		noColor: values['no-color'] ?? false,
@@ -130,7 +139,9 @@ async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, o
 	const collected = await collectSnapshot(gateway, hostSourceFor(endpoint));
 	if (options.json) {
 		process.stdout.write(`${JSON.stringify(snapshotToJson(collected), null, 2)}\n`);
-	} else if (options.tree) {
+	} else if (options.dot) process.stdout.write(graphToDot(snapshotGraph(collected)));
+	else if (options.mermaid) process.stdout.write(graphToMermaid(snapshotGraph(collected)));
+	else if (options.tree) {
 		const {snapshot, hostView} = collected;
 		process.stdout.write(`${topologyText(flattenTopology(buildTopology(snapshot, hostView)))}\n`);
 	} else {
