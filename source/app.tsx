@@ -108,7 +108,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	const overlayHeight = layout.overlayLines;
 
 	// Wrapped to the width once, for both the scroll bounds and the view.
-	const help = ui.overlay?.kind === 'help' ? helpLines(readOnly, layout.columns) : undefined;
+	const help = ui.overlay?.kind === 'help' ? helpLines(readOnly, layout.columns, snapshot.engine?.drivers) : undefined;
 	const commandLog = useCommandLog(ui.overlay?.kind === 'log', layout.columns);
 	const overlayExtent = help
 		? {total: help.length, viewport: overlayHeight - 1}
