@@ -73,7 +73,11 @@ export function snapshotGraph({snapshot, hostView}: CollectedSnapshot): Graph {
 		const networkId = add({id: graphId('net', network.name), kind: 'network', lines: [`network ${network.name}`, `${network.driver}${[...ipv4, ...ipv6].length > 0 ? ` ${[...ipv4, ...ipv6].join(' ')}` : ''}`]});
 		const side = hostView.byNetwork.get(network.id);
 		const bridge = side?.bridge ?? (interfaces.has(bridgeNameForNetwork(network) ?? '') ? bridgeNameForNetwork(network) : undefined);
-		if (bridge) edge(networkId, interfaceNode(bridge, 'bridge'), 'bridge', true);
+		if (bridge) {
+			// The bridge is an interface of the host, like its NICs.
+			edge(hostId, interfaceNode(bridge, 'bridge'));
+			edge(networkId, interfaceNode(bridge, 'bridge'), 'bridge', true);
+		}
 		const parent = side?.parent ?? parentOfNetwork(network);
 		if (parent && interfaces.has(parent)) edge(networkId, interfaceNode(parent, 'nic'), 'parent', true);
 
