@@ -7,6 +7,7 @@ import {DialogHost} from './ui/components/dialogs/dialog-host.js';
 import {EventsStrip} from './ui/components/events-strip.js';
 import {Footer} from './ui/components/footer.js';
 import {Header} from './ui/components/header.js';
+import {CommandLogView} from './ui/components/command-log-view.js';
 import {HelpView, helpLines} from './ui/components/help-view.js';
 import {PaneView} from './ui/components/pane-view.js';
 import {StatusLine} from './ui/components/status-line.js';
@@ -16,6 +17,7 @@ import {TopologyView} from './ui/components/topology-view.js';
 import {activeScopes} from './ui/hooks/use-app-input.js';
 import {useRoutedInput} from './ui/hooks/use-dialog-input.js';
 import {useEngineActions} from './ui/hooks/use-engine-actions.js';
+import {useCommandLog} from './ui/hooks/use-command-log.js';
 import {useEngineSnapshot} from './ui/hooks/use-engine-snapshot.js';
 import {useNow} from './ui/hooks/use-now.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
@@ -25,6 +27,10 @@ import type {Layout} from './ui/layout.js';
 import {containerDetails, interfaceDetails, networkDetails} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
 import {swarmLines, withCluster} from './ui/presentation/swarm-view.js';
+import {insideDetails} from './ui/presentation/inside-details.js';
+import {useForwarding, useInsideView} from './ui/hooks/use-inside-view.js';
+import type {ForwardingScan} from './model/forwarding.js';
+import type {InsideView} from './model/inside.js';
 import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
 import {initialUiState, paneOrder, paneTitles, resolveIndex, scrollToShow, uiReducer} from './ui/state/ui-state.js';
 import type {PaneId, UiAction, UiState} from './ui/state/ui-state.js';
@@ -40,7 +46,7 @@ export interface AppProps {
 
 const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now: number): Details | undefined {
+function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now: number, inside: InsideView | undefined, forwarding: ForwardingScan | undefined): Details | undefined {
 	const overlay = ui.overlay;
 	if (overlay?.kind !== 'details') return undefined;
 	if (overlay.pane === 'networks') {
@@ -52,8 +58,9 @@ function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now
 
 	if (overlay.pane === 'containers') {
 		const container = snapshot.containers.find(item => item.id === overlay.id);
+		if (container && overlay.view === 'inside') return insideDetails(container, snapshot.containers, inside);
 		// The status text ("Up 2 minutes") is made for now, not for when it was read.
-		return container && containerDetails({...container, status: statusAt(container, now)}, snapshot.containers, snapshot.host);
+		return container && containerDetails({...container, status: statusAt(container, now)}, snapshot.containers, snapshot.host, forwarding);
 	}
 
 	const item = snapshot.host.interfaces.find(candidate => candidate.name === overlay.id);
@@ -96,7 +103,11 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	const lost = snapshot.connection.status !== 'live';
 	// A container's details tick once a second: their status text counts time.
 	const detailsNow = useNow(1000, ui.overlay?.kind === 'details' && ui.overlay.pane === 'containers');
-	const details = openDetails(ui, snapshot, view, detailsNow);
+	const insideOf = ui.overlay?.kind === 'details' && ui.overlay.view === 'inside' ? ui.overlay.id : undefined;
+	const inside = useInsideView(snapshot.containers.find(item => item.id === insideOf));
+	const detailsOf = ui.overlay?.kind === 'details' && ui.overlay.pane === 'containers' && ui.overlay.view !== 'inside' ? ui.overlay.id : undefined;
+	const forwarding = useForwarding(snapshot.containers.find(item => item.id === detailsOf));
+	const details = openDetails(ui, snapshot, view, detailsNow, inside, forwarding);
 	const topologyOpen = ui.overlay?.kind === 'topology';
 	const topologyRows = useMemo(
 		() => (topologyOpen ? flattenTopology(buildTopology(snapshot, view.hostView)) : []),
@@ -105,15 +116,18 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	const overlayHeight = layout.overlayLines;
 
 	// Wrapped to the width once, for both the scroll bounds and the view.
-	const help = ui.overlay?.kind === 'help' ? helpLines(readOnly, layout.columns) : undefined;
+	const help = ui.overlay?.kind === 'help' ? helpLines(readOnly, layout.columns, snapshot.engine?.drivers) : undefined;
 	const swarm = ui.overlay?.kind === 'swarm' ? swarmLines(snapshot) : undefined;
+	const commandLog = useCommandLog(ui.overlay?.kind === 'log', layout.columns);
 	const overlayExtent = help
 		? {total: help.length, viewport: overlayHeight - 1}
 		: swarm
 			? {total: swarm.length, viewport: overlayHeight - 1}
-			: details
-			? {total: details.table.rows.length, viewport: detailsTableViewport(details, overlayHeight)}
-			: {total: 0, viewport: 0};
+			: commandLog
+				? {total: commandLog.lines.length, viewport: overlayHeight - 1}
+				: details
+					? {total: details.table.rows.length, viewport: detailsTableViewport(details, overlayHeight)}
+					: {total: 0, viewport: 0};
 
 	// The details of something that vanished (container removed) close by themselves.
 	const detailsGone = ui.overlay?.kind === 'details' && !details;
@@ -161,7 +175,8 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			},
 			dispatch,
 			quit: services.quit,
-			onCommand: engineActions.onCommand,
+			onCommand: (command, current, panes) =>
+				command === 'writeCommands' ? dispatch(commandLog?.writeScript() ?? {type: 'status', tone: 'info', text: 'No command log in this session.'}) : engineActions.onCommand(command, current, panes),
 		},
 		engineActions,
 	);
@@ -182,6 +197,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			<PaneView
 				key={id}
 				title={paneTitles[id]}
+				titleNote={id === 'networks' && snapshot.engine && layout.columns >= DRIVERS_IN_TITLE_COLUMNS ? driversNote(snapshot.engine.drivers) : undefined}
 				shortcut={String(paneOrder.indexOf(id) + 1)}
 				focused={ui.focus === id}
 				columns={model.columns}
@@ -209,6 +225,8 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		body = <HelpView lines={help} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else if (ui.overlay?.kind === 'swarm' && swarm) {
 		body = <SwarmView lines={swarm} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
+	} else if (ui.overlay?.kind === 'log' && commandLog) {
+		body = <CommandLogView lines={commandLog.lines} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else if (ui.overlay?.kind === 'topology') {
 		body = (
 			<TopologyView
@@ -262,6 +280,14 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			/>
 		</Box>
 	);
+}
+
+/** Wide enough that the drivers do not crowd the title (the help's "From the CLI" page shows them always). */
+const DRIVERS_IN_TITLE_COLUMNS = 150;
+
+/** `docker info | grep Network`, on the Networks pane's title. */
+function driversNote(drivers: readonly string[]): string | undefined {
+	return drivers.length > 0 ? `drivers: ${drivers.join(' ')}` : undefined;
 }
 
 function emptyTextFor(pane: PaneId): string {

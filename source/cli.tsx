@@ -15,6 +15,8 @@ import {createSshSource} from './host/ssh-source.js';
 import {readOverlayPlumbing} from './host/overlay-plumbing.js';
 import {createSysfsSource} from './host/sysfs-source.js';
 import type {PlumbingReader} from './model/swarm-types.js';
+import {recordCommands} from './commands/command-log.js';
+import {createCommandLogService, stateDirectory} from './journal/journal.js';
 import {EngineActions} from './model/engine-actions.js';
 import {EngineSync} from './model/engine-sync.js';
 import type {EngineGateway} from './model/gateway.js';
@@ -26,6 +28,7 @@ import {FrameWriter} from './terminal/frame-writer.js';
 import {keyTrace} from './terminal/key-trace.js';
 import type {EngineInfo} from './model/types.js';
 import {collectSnapshot} from './snapshot/collect-snapshot.js';
+import {graphToDot, graphToMermaid, snapshotGraph} from './snapshot/snapshot-graph.js';
 import {snapshotToJson} from './snapshot/snapshot-json.js';
 import {snapshotToText} from './snapshot/snapshot-text.js';
 import {safeDeep, safeText} from './text/safe-text.js';
@@ -47,6 +50,8 @@ Options
       --read-only        disable every action that changes the engine
       --json             (snapshot) machine-readable output, schema docknet.snapshot/1
       --tree             (snapshot) the host as a tree: network → bridge → veth → container
+      --dot              (snapshot) the same picture as a Graphviz graph (dot -Tsvg)
+      --mermaid          (snapshot) the same picture as a Mermaid flowchart (GitHub markdown)
       --keep             (playground) leave the private engine running on exit
       --no-color         no colours (NO_COLOR is honoured too)
       --debug            add the stack trace to error reports (or DOCKNET_DEBUG=1)
@@ -67,6 +72,8 @@ interface CliOptions {
 	readOnly: boolean;
 	json: boolean;
 	tree: boolean;
+	dot: boolean;
+	mermaid: boolean;
 	playground: boolean;
 	keep: boolean;
 	noColor: boolean;
@@ -83,6 +90,8 @@ function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 			'read-only': {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
 			tree: {type: 'boolean', default: false},
+			dot: {type: 'boolean', default: false},
+			mermaid: {type: 'boolean', default: false},
 			playground: {type: 'boolean', default: false},
 			keep: {type: 'boolean', default: false},
 			'no-color': {type: 'boolean', default: false},
@@ -104,6 +113,8 @@ function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 		readOnly: values['read-only'] ?? false,
 		json: values.json ?? false,
 		tree: values.tree ?? false,
+		dot: values.dot ?? false,
+		mermaid: values.mermaid ?? false,
 		playground: values.playground ?? false,
 		keep: values.keep ?? false,
 		noColor: values['no-color'] ?? false,
@@ -157,9 +168,11 @@ async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, o
 		return;
 	}
 
-	// Text and tree go to a terminal as often as to a file: every value is shown safely.
+	// Text, tree and graphs go to a terminal as often as to a file: every value is shown safely.
 	const shown = safeDeep(collected);
-	if (options.tree) {
+	if (options.dot) process.stdout.write(graphToDot(snapshotGraph(shown)));
+	else if (options.mermaid) process.stdout.write(graphToMermaid(snapshotGraph(shown)));
+	else if (options.tree) {
 		process.stdout.write(`${topologyText(flattenTopology(buildTopology(shown.snapshot, shown.hostView)))}\n`);
 	} else {
 		process.stdout.write(snapshotToText(shown));
@@ -238,12 +251,17 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		shutdown(exitCodes.internal, formatFailure({...report, exitCode: exitCodes.internal}, debugWanted(process.argv, process.env)));
 	};
 
+	// Every request that changes the engine is recorded once, at the gateway (the L screen, the journal).
+	const commands = options.readOnly ? undefined : createCommandLogService(stateDirectory(process.env, homedir()));
 	const services: AppServices = {
 		store,
+		commands,
 		theme: createTheme(colorEnabled),
 		readOnly: options.readOnly,
 		// In --read-only mode nothing that could change the engine is even built.
-		actions: options.readOnly ? undefined : new EngineActions(gateway, store),
+		actions: commands && new EngineActions(recordCommands(gateway, commands.log, {snapshot: store.getSnapshot, endpoint: endpoint.url}), store),
+		readInside: pid => hostMonitor.readInside(pid),
+		readForwarding: () => hostMonitor.readForwarding(),
 		setInterfaceRatesActive: (active, visible) => hostMonitor.setRatesActive(active, visible),
 		quit: () => shutdown(0),
 	};

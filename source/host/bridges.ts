@@ -19,6 +19,12 @@ export interface InterfaceLinks {
 	peer?: VethPeer;
 	/** For an interface enslaved to a bridge: that bridge's Docker network. */
 	bridgeNetwork?: NetworkRef;
+	/** For a veth whose other end is on the host too (`ip link add par0 type veth peer name par0p`): that end. */
+	localPeer?: string;
+	/** For a macvlan, ipvlan or vlan interface: the interface it sits on. */
+	parent?: string;
+	/** macvlan/ipvlan networks whose `parent` option names this interface. */
+	parentOf?: NetworkRef[];
 }
 
 /** Host-side footprint of one Docker network. */
@@ -27,6 +33,8 @@ export interface NetworkHostSide {
 	bridge?: string;
 	/** Host veths of containers on this network, sorted. */
 	veths: string[];
+	/** For a macvlan/ipvlan network: its parent interface, when it exists on the host. */
+	parent?: string;
 }
 
 export interface HostView {
@@ -41,6 +49,12 @@ export interface HostView {
 }
 
 const BRIDGE_NAME_OPTION = 'com.docker.network.bridge.name';
+const SUB_INTERFACE_KINDS = new Set(['macvlan', 'ipvlan', 'vlan']);
+
+/** The host interface a macvlan or ipvlan network sits on (its `parent` option). */
+export function parentOfNetwork(network: DockerNetwork): string | undefined {
+	return network.driver === 'macvlan' || network.driver === 'ipvlan' ? network.options['parent'] || undefined : undefined;
+}
 
 /**
  * The Linux bridge behind a bridge-driver network: the name the user or engine fixed
@@ -124,8 +138,19 @@ export function joinHostView(input: {
 		return side;
 	};
 
+	const byIfindex = new Map(interfaces.map(item => [item.ifindex, item]));
+	const parentNetworks = new Map<string, NetworkRef[]>();
+	for (const network of networks) {
+		const parent = parentOfNetwork(network);
+		if (!parent || !present.has(parent)) continue;
+		parentNetworks.set(parent, [...(parentNetworks.get(parent) ?? []), {id: network.id, name: network.name}]);
+		sideOf(network.id).parent = parent;
+	}
+
 	for (const item of interfaces) {
 		const links: InterfaceLinks = {members: []};
+		const parentOf = parentNetworks.get(item.name);
+		if (parentOf) links.parentOf = parentOf;
 		const ownNetworkId = networkByBridge.get(item.name);
 		if (ownNetworkId) {
 			links.network = refFor(ownNetworkId);
@@ -146,6 +171,16 @@ export function joinHostView(input: {
 			links.peer = withFallback;
 			pushUnique(vethsByContainer, withFallback.containerId, item.name);
 		}
+		// Both ends here and pointing at each other, and neither end a container's: a pair made
+		// on the host itself. (A container end's ifindex may equal a host ifindex by chance, so
+		// the pointing back and the missing container peer both count.)
+		const other = item.kind === 'veth' && !peer ? byIfindex.get(item.iflink) : undefined;
+		if (other && other !== item && other.kind === 'veth' && other.iflink === item.ifindex && !peerByIfindex.has(other.ifindex)) links.localPeer = other.name;
+		if (SUB_INTERFACE_KINDS.has(item.kind) && item.iflink !== item.ifindex) {
+			const parent = byIfindex.get(item.iflink);
+			if (parent) links.parent = parent.name;
+		}
+
 		const vethNetworkId = item.kind === 'veth' ? (links.bridgeNetwork?.id ?? links.peer?.networkId) : undefined;
 		if (vethNetworkId && networksById.has(vethNetworkId)) sideOf(vethNetworkId).veths.push(item.name);
 		view.set(item.name, links);

@@ -1,3 +1,5 @@
+import type {ForwardingScan} from '../model/forwarding.js';
+import type {InsideView} from '../model/inside.js';
 import type {DockerContainer, HostInterface, InterfaceStats, VethPeer} from '../model/types.js';
 
 // The contract between docknet and "the machine that runs the engine". Two
@@ -25,6 +27,10 @@ export interface HostInterfaceSource {
 	 * made, spares the source reading the host's side again.
 	 */
 	findVethPeers(containers: readonly DockerContainer[], hostInterfaces?: readonly HostIndexes[]): Promise<VethPeerScan>;
+	/** A container's network stack as seen inside it, by its pid; absent where it cannot be read. */
+	readInside?(pid: number): Promise<InsideView>;
+	/** The NAT rules and docker-proxy processes that carry published ports; absent where they cannot be read. */
+	readForwarding?(): Promise<ForwardingScan>;
 	/** Releases what the source holds open (an ssh master connection). Safe to call twice. */
 	close?(): Promise<void>;
 }

@@ -17,6 +17,8 @@ import {
 	sharesForeignNetworkNamespace,
 	zeroStats,
 } from './host-source.js';
+import {createInsideReader} from './inside-view.js';
+import {createForwardingReader} from './port-forwarding.js';
 import {type IpLink, ipv4First, parseIpLinkJson, parseProcNetDev} from './ip-json.js';
 
 // Host interfaces of an engine on this machine, read from /sys/class/net (everything but
@@ -472,5 +474,7 @@ export function createSysfsSource(options: SysfsSourceOptions = {}): HostInterfa
 		listNames,
 		readStats,
 		findVethPeers,
+		readInside: createInsideReader({procRoot: options.procRoot ?? '/proc', isRoot: options.isRoot}),
+		readForwarding: createForwardingReader({procRoot: options.procRoot ?? '/proc', isRoot: options.isRoot}),
 	};
 }

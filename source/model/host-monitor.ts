@@ -1,5 +1,7 @@
 import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
 import {computeRates} from '../host/rates.js';
+import type {ForwardingScan} from './forwarding.js';
+import type {InsideView} from './inside.js';
 import {RateBudget} from './rate-budget.js';
 import {deepEqual, keepIdentity} from './store.js';
 import type {EngineSnapshot, SnapshotStore} from './store.js';
@@ -93,6 +95,20 @@ export class HostMonitor {
 			clearInterval(this.rateTimer);
 			this.rateTimer = undefined;
 		}
+	}
+
+	/** A container's stack as seen inside it, read on demand (its details), where the host can be read. */
+	readInside(pid: number): Promise<InsideView> {
+		if ('unavailable' in this.source) return Promise.resolve({status: 'unavailable', reason: this.source.unavailable});
+		if (!this.source.readInside) return Promise.resolve({status: 'unavailable', reason: `the inside view is read only for an engine on this machine, not over ${this.source.origin}`});
+		return this.source.readInside(pid);
+	}
+
+	/** The NAT rules and docker-proxies of published ports, read on demand (a container's details). */
+	readForwarding(): Promise<ForwardingScan> {
+		if ('unavailable' in this.source) return Promise.resolve({status: 'unavailable', reason: this.source.unavailable});
+		if (!this.source.readForwarding) return Promise.resolve({status: 'unavailable', reason: `NAT rules are read only for an engine on this machine, not over ${this.source.origin}`});
+		return this.source.readForwarding();
 	}
 
 	/** Resolves when any scan in progress is done (tests). */

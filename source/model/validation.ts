@@ -256,8 +256,21 @@ export interface NetworkInput {
 }
 
 /** Drivers a network can be created with here; overlay only on a swarm node. */
-export function creatableDrivers(swarm: string | undefined): string[] {
-	return ['bridge', 'macvlan', 'ipvlan', ...(swarm === 'active' ? ['overlay'] : [])];
+/** Drivers `docker network create` can use on an engine that has none of its own listed. */
+const builtInDrivers = ['bridge', 'macvlan', 'ipvlan', 'overlay'];
+/** The engine lists these, but they exist once per engine and no network of theirs can be created. */
+const singletonDrivers = new Set(['host', 'null', 'none']);
+
+/**
+ * The create form's driver choices: the engine's own network drivers (Plugins.Network in
+ * /info, plugin drivers included) less host and null; overlay only on a swarm node, where it
+ * can work. Without the engine's list, the built-in ones.
+ */
+export function creatableDrivers(swarm: string | undefined, engineDrivers?: readonly string[]): string[] {
+	const known = engineDrivers && engineDrivers.length > 0 ? engineDrivers : builtInDrivers;
+	const usable = known.filter(driver => !singletonDrivers.has(driver) && (driver !== 'overlay' || swarm === 'active'));
+	// The built-in ones in their usual order (bridge first: the form's default), then plugins.
+	return [...builtInDrivers.filter(driver => usable.includes(driver)), ...usable.filter(driver => !builtInDrivers.includes(driver))];
 }
 
 /** Existing networks whose subnets overlap `cidr`, as "name (subnet)". */
@@ -340,6 +353,8 @@ export interface NetworkContext {
 	swarm?: string;
 	/** EngineInfo.swarmManager: a worker cannot create overlay networks. */
 	swarmManager?: boolean;
+	/** The engine's network drivers (Plugins.Network). */
+	drivers?: readonly string[];
 }
 
 export function validateNetworkCreate(input: NetworkInput, context: NetworkContext): Checked<NetworkField, NetworkCreateSpec> {
@@ -353,7 +368,7 @@ export function validateNetworkCreate(input: NetworkInput, context: NetworkConte
 	if (driver === 'overlay' && context.swarm !== 'active') errors.driver = 'overlay networks need swarm mode (docker swarm init)';
 	else if (driver === 'overlay' && context.swarmManager === false) {
 		errors.driver = 'only a swarm manager can create overlay networks, and this engine is a worker: create it on a manager';
-	} else if (!creatableDrivers(context.swarm).includes(driver)) errors.driver = `docknet creates bridge, macvlan, ipvlan or overlay networks, not ${driver}`;
+	} else if (!creatableDrivers(context.swarm, context.drivers).includes(driver)) errors.driver = `this engine creates ${creatableDrivers(context.swarm, context.drivers).join(', ')} networks, not ${driver}`;
 
 	const spec: NetworkCreateSpec = {name, driver};
 	let subnet: ParsedCidr | undefined;

@@ -6,12 +6,18 @@ import {initialHostSnapshot, sortByName} from '../model/store.js';
 import type {EngineSnapshot, HostSnapshot} from '../model/store.js';
 import {readSwarm, withPlumbing} from '../model/swarm-sync.js';
 import type {PlumbingReader} from '../model/swarm-types.js';
+import type {ForwardingScan} from '../model/forwarding.js';
+import type {InsideView} from '../model/inside.js';
 import type {DockerContainer} from '../model/types.js';
 
 export interface CollectedSnapshot {
 	snapshot: EngineSnapshot;
 	hostView: HostView;
 	takenAt: Date;
+	/** Each running container's stack as seen inside it, by container id (where the host can be read). */
+	inside?: ReadonlyMap<string, InsideView>;
+	/** NAT rules and docker-proxies of published ports (where the host can be read). */
+	forwarding?: ForwardingScan;
 }
 
 async function inspectAll(gateway: EngineGateway, containers: readonly DockerContainer[]): Promise<DockerContainer[]> {
@@ -42,6 +48,8 @@ export async function collectSnapshot(
 	]);
 	const swarm = await withPlumbing(clusterOnly, containers, plumbing);
 	let hostSnapshot: HostSnapshot;
+	const inside = new Map<string, InsideView>();
+	let forwarding: ForwardingScan | undefined;
 	if ('unavailable' in host) {
 		hostSnapshot = {...initialHostSnapshot, status: 'unavailable', reason: host.unavailable};
 	} else {
@@ -52,6 +60,11 @@ export async function collectSnapshot(
 				host.findVethPeers(running),
 			]);
 			hostSnapshot = {...initialHostSnapshot, status: 'ok', origin: host.origin, interfaces, peers};
+			forwarding = await host.readForwarding?.();
+			const {readInside} = host;
+			if (readInside) {
+				for (const container of running) inside.set(container.id, await readInside(container.pid ?? 0));
+			}
 		} catch (error) {
 			hostSnapshot = {
 				...initialHostSnapshot,
@@ -84,5 +97,5 @@ export async function collectSnapshot(
 					containers,
 				})
 			: emptyHostView();
-	return {snapshot, hostView, takenAt: new Date()};
+	return {snapshot, hostView, takenAt: new Date(), inside, ...(forwarding ? {forwarding} : {})};
 }

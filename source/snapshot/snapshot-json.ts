@@ -1,5 +1,7 @@
 import {bridgeNameForNetwork} from '../host/bridges.js';
 import {attachmentsByNetwork} from '../model/selectors.js';
+import type {InsideView} from '../model/inside.js';
+import {portPaths} from '../model/port-paths.js';
 import type {CollectedSnapshot} from './collect-snapshot.js';
 import {clusterJson, swarmJson} from './snapshot-swarm-json.js';
 
@@ -9,7 +11,36 @@ export const snapshotSchema = 'docknet.snapshot/1';
 
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
-export function snapshotToJson({snapshot, hostView, takenAt}: CollectedSnapshot): unknown {
+function insideJson(view: InsideView | undefined): unknown {
+	if (!view) return null;
+	if (view.status === 'unavailable') return {status: view.status, reason: view.reason};
+	return {
+		status: view.status,
+		interfaces: view.interfaces.map(item => ({
+			name: item.name,
+			ifindex: item.ifindex,
+			peerIfindex: orNull(item.peerIfindex),
+			state: item.state,
+			mtu: item.mtu,
+			mac: orNull(item.mac),
+			addresses: item.addresses,
+		})),
+		routes: view.routes.map(route => ({
+			family: route.family,
+			destination: route.destination,
+			gateway: orNull(route.gateway),
+			device: orNull(route.device),
+			protocol: orNull(route.protocol),
+			scope: orNull(route.scope),
+			source: orNull(route.source),
+			metric: orNull(route.metric),
+		})),
+		dns: view.dns,
+		hosts: view.hosts,
+	};
+}
+
+export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}: CollectedSnapshot): unknown {
 	const attachments = attachmentsByNetwork(snapshot.containers);
 	const {engine, host} = snapshot;
 	return {
@@ -25,6 +56,7 @@ export function snapshotToJson({snapshot, hostView, takenAt}: CollectedSnapshot)
 					kernel: engine.kernel,
 					hostname: engine.hostname,
 					swarm: engine.swarm,
+					drivers: engine.drivers,
 				}
 			: null,
 		networks: snapshot.networks.map(network => ({
@@ -77,8 +109,19 @@ export function snapshotToJson({snapshot, hostView, takenAt}: CollectedSnapshot)
 				aliases: endpoint.aliases,
 			})),
 			ports: container.ports,
+			inside: insideJson(inside?.get(container.id)),
+			published: portPaths(container, forwarding).map(path => ({
+				hostIp: orNull(path.binding.hostIp),
+				hostPort: orNull(path.binding.hostPort),
+				protocol: path.binding.protocol,
+				containerIp: orNull(path.containerIp),
+				containerPort: path.binding.containerPort,
+				nat: path.rule ? path.rule.text : null,
+				proxyPid: path.proxy ? path.proxy.pid : null,
+			})),
 		})),
 		...swarmJson(snapshot),
+		forwarding: forwarding ? (forwarding.status === 'ok' ? {status: 'ok'} : {status: forwarding.status, reason: forwarding.reason}) : null,
 		interfaces: {
 			origin: host.origin,
 			status: host.status,
@@ -106,6 +149,9 @@ export function snapshotToJson({snapshot, hostView, takenAt}: CollectedSnapshot)
 							}
 						: null,
 					bridge: links?.network ? {network: links.network.name, networkId: links.network.id, members: links.members} : null,
+					localPeer: orNull(links?.localPeer),
+					parent: orNull(links?.parent),
+					parentOf: (links?.parentOf ?? []).map(network => ({network: network.name, networkId: network.id})),
 					stats: item.stats,
 				};
 			}),

@@ -1,3 +1,4 @@
+import {safeText} from '../text/safe-text.js';
 import {displayWidth} from '../ui/presentation/columns.js';
 import type {Column} from '../ui/presentation/columns.js';
 import {
@@ -35,6 +36,7 @@ export function snapshotToText({snapshot, hostView, takenAt}: CollectedSnapshot)
 			? `Engine ${engine.endpoint} (${engine.source}) · Docker ${engine.version} (API ${engine.apiVersion}) · ${engine.hostname} · ${takenAt.toISOString()}`
 			: `Snapshot taken ${takenAt.toISOString()}`,
 	);
+	if (engine && engine.drivers.length > 0) lines.push(safeText(`Network drivers: ${engine.drivers.join(' ')}`));
 	lines.push('', `NETWORKS (${snapshot.networks.length})`, ...table(networkColumns, networkRows(snapshot.networks, snapshot.containers)));
 	lines.push(
 		'',

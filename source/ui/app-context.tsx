@@ -1,5 +1,8 @@
 import React, {createContext, useContext} from 'react';
+import type {CommandLogService} from '../commands/command-log.js';
 import type {EngineActions} from '../model/engine-actions.js';
+import type {ForwardingReader} from '../model/forwarding.js';
+import type {InsideReader} from '../model/inside.js';
 import type {SnapshotStore} from '../model/store.js';
 import type {Theme} from './theme.js';
 
@@ -11,6 +14,12 @@ export interface AppServices {
 	readOnly: boolean;
 	/** Connect, disconnect, create, remove, prune, undo; absent in --read-only mode. */
 	actions?: EngineActions;
+	/** What docknet sent to the engine, as docker commands (the `L` screen and the journal). */
+	commands?: CommandLogService;
+	/** A container's stack as seen inside it (the `i` view); absent where the host cannot be read. */
+	readInside?: InsideReader;
+	/** NAT rules and docker-proxies of published ports (container details). */
+	readForwarding?: ForwardingReader;
 	/** Counters are read only while the interfaces pane is on screen, for the rows it shows. */
 	setInterfaceRatesActive(active: boolean, visible?: readonly string[]): void;
 	/** Leaves the app the same way on every path: q, Ctrl-C, signals. */

@@ -1,8 +1,13 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {App} from '../../source/app.js';
 import {createDockerGateway} from '../../source/engine/docker-gateway.js';
 import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
+import {recordCommands} from '../../source/commands/command-log.js';
+import {createCommandLogService} from '../../source/journal/journal.js';
 import {EngineActions} from '../../source/model/engine-actions.js';
 import {EngineSync} from '../../source/model/engine-sync.js';
 import type {EngineGateway} from '../../source/model/gateway.js';
@@ -45,13 +50,17 @@ export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) 
 	const store = new SnapshotStore();
 	const sync = new EngineSync(gateway, store);
 	const monitor = new HostMonitor({unavailable: 'not part of this test'}, store);
-	const actions = options.readOnly ? undefined : new EngineActions(gateway, store);
+	// The command log as cli.tsx wires it, its journal in a folder of this test's own.
+	const stateDir = mkdtempSync(path.join(tmpdir(), 'docknet-test-state-'));
+	const commands = options.readOnly ? undefined : createCommandLogService(stateDir);
+	const actions = commands && new EngineActions(recordCommands(gateway, commands.log, {snapshot: store.getSnapshot, endpoint: engine.dockerHost}), store);
 	let quitCount = 0;
 	const services: AppServices = {
 		store,
 		theme: createTheme(false),
 		readOnly: options.readOnly ?? false,
 		actions,
+		commands,
 		setInterfaceRatesActive: () => undefined,
 		quit: () => {
 			quitCount++;
@@ -76,6 +85,8 @@ export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) 
 		gateway,
 		store,
 		actions,
+		commands,
+		stateDir,
 		frame,
 		/** Gateway methods called so far, in order. */
 		calls,
@@ -102,6 +113,7 @@ export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) 
 			monitor.stop();
 			result.unmount();
 			result.cleanup();
+			rmSync(stateDir, {recursive: true, force: true});
 		},
 	};
 }

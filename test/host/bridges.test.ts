@@ -134,3 +134,22 @@ describe('joinHostView', () => {
 		assert.deepEqual(joinHostView({interfaces: [], peers: [], networks: [], containers: []}), emptyHostView());
 	});
 });
+
+describe('sub-interfaces and host-only veth pairs', () => {
+	const iface = (name: string, kind: string, ifindex: number, iflink: number) => ({name, kind, ifindex, iflink, state: 'up', mtu: 1500, addresses: [], stats: zeroStats()});
+	const lan = {id: 'lan-id', name: 'lan', driver: 'macvlan', scope: 'local', internal: false, attachable: false, ingress: false, enableIPv6: false, ipamDriver: 'default', pools: [], options: {parent: 'eth0'}, labels: {}, created: ''};
+
+	test("a veth pair made on the host names each end's peer; macvlan names its parent; a macvlan network marks its parent", () => {
+		const view = joinHostView({
+			interfaces: [iface('eth0', 'ethernet', 2, 2), iface('par0', 'veth', 10, 11), iface('par0p', 'veth', 11, 10), iface('shim', 'macvlan', 12, 2)],
+			peers: [],
+			networks: [lan],
+			containers: [],
+		});
+		assert.equal(view.interfaces.get('par0')?.localPeer, 'par0p');
+		assert.equal(view.interfaces.get('par0p')?.localPeer, 'par0');
+		assert.equal(view.interfaces.get('shim')?.parent, 'eth0');
+		assert.deepEqual(view.interfaces.get('eth0')?.parentOf, [{id: 'lan-id', name: 'lan'}]);
+		assert.equal(view.byNetwork.get('lan-id')?.parent, 'eth0');
+	});
+});

@@ -249,6 +249,10 @@ describe('network create', () => {
 		assert.ok(validateNetworkCreate({...emptyNetwork, driver: 'ipvlan', internal: true}, context()).value);
 		assert.deepEqual(creatableDrivers('inactive'), ['bridge', 'macvlan', 'ipvlan']);
 		assert.deepEqual(creatableDrivers('active'), ['bridge', 'macvlan', 'ipvlan', 'overlay']);
+		// The engine's own list (docker info: Plugins.Network), a plugin driver included.
+		const engine = ['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay', 'weaveworks/net-plugin:latest'];
+		assert.deepEqual(creatableDrivers('inactive', engine), ['bridge', 'macvlan', 'ipvlan', 'weaveworks/net-plugin:latest']);
+		assert.deepEqual(creatableDrivers('active', engine), ['bridge', 'macvlan', 'ipvlan', 'overlay', 'weaveworks/net-plugin:latest']);
 		assert.ok(validateNetworkCreate({...emptyNetwork, driver: 'overlay'}, {...context(), swarm: 'active'}).value);
 		assert.ok(validateNetworkCreate({...emptyNetwork, driver: 'overlay'}, {...context(), swarm: 'active', swarmManager: true}).value);
 	});

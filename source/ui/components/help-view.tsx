@@ -5,6 +5,7 @@ import {dialogKeys} from '../keys/dialog-keys.js';
 import {keymap, keysDisplay} from '../keys/keymap.js';
 import type {KeyScope} from '../keys/keymap.js';
 import {fitText} from '../presentation/columns.js';
+import {fromTheCli} from '../presentation/from-the-cli.js';
 import type {Theme} from '../theme.js';
 
 const scopeTitles: Array<[KeyScope, string]> = [
@@ -14,6 +15,8 @@ const scopeTitles: Array<[KeyScope, string]> = [
 	['containers', 'Containers pane'],
 	['overlay', 'Details and help'],
 	['topology', 'Topology'],
+	['log', 'Command log'],
+	['details', 'Container details'],
 ];
 
 export interface HelpLine {
@@ -41,7 +44,7 @@ function bindingLines(keys: string, description: string, width: number, disabled
  * The help screen, generated from the keymap: each binding under the first scope it has,
  * its description wrapped to `width` columns.
  */
-export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY): HelpLine[] {
+export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY, drivers?: readonly string[]): HelpLine[] {
 	const lines: HelpLine[] = [];
 	for (const [scope, title] of scopeTitles) {
 		const bindings = keymap.filter(binding => binding.scopes[0] === scope);
@@ -60,6 +63,15 @@ export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY): 
 	lines.push({text: `In dialogs (connect, disconnect, create, remove, prune)${readOnly ? ' — off in read-only mode' : ''}`, heading: true, disabled: readOnly});
 	for (const entry of dialogKeys) {
 		lines.push(...bindingLines(entry.keys, entry.description, width, readOnly));
+	}
+
+	// The walkthrough's commands and where docknet answers each.
+	lines.push({text: '', heading: false, disabled: false});
+	lines.push({text: 'From the CLI: each command, and where docknet answers it', heading: true, disabled: false});
+	for (const answer of fromTheCli(drivers)) {
+		const wrap = (text: string, indent: number): string[] => wrapAnsi(text, Math.max(8, width - indent), {hard: true, trim: true}).split('\n');
+		lines.push(...wrap(answer.command, 4).map((text, index) => ({text: `${index === 0 ? '  $ ' : '    '}${text}`, heading: false, disabled: false})));
+		lines.push(...wrap(answer.where, 6).map((text, index) => ({text: `${index === 0 ? '    → ' : '      '}${text}`, heading: false, disabled: false})));
 	}
 
 	return lines;

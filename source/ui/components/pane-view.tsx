@@ -9,6 +9,8 @@ import {TableRow} from './table-row.js';
 
 export interface PaneViewProps {
 	title: string;
+	/** After the count, e.g. the engine's network drivers on the Networks pane. */
+	titleNote?: string;
 	/** Shortcut digit shown in the title bar. */
 	shortcut: string;
 	focused: boolean;
@@ -47,7 +49,7 @@ export function PaneView(props: PaneViewProps) {
 	const count = filter ? `${rows.length} of ${props.totalRows}` : String(rows.length);
 	const filterText = filtering ? `  /${filter}▏` : filter ? `  /${filter}` : '';
 	const position = rows.length > viewport && viewport > 0 ? `  ${top + 1}-${top + visible.length}` : '';
-	const titleText = fitText(` ${shortcut} ${title} (${count})${stale ? ' · stale' : ''}${filterText}${position}`, width);
+	const titleText = fitText(` ${shortcut} ${title} (${count})${stale ? ' · stale' : ''}${filterText}${position}${props.titleNote ? ` · ${props.titleNote}` : ''}`, width);
 
 	return (
 		<Box flexDirection="column" width={width} height={height}>

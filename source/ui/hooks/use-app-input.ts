@@ -32,6 +32,8 @@ export interface InputContext {
 export function activeScopes(ui: UiState): KeyScope[] {
 	if (ui.overlay?.kind === 'topology') return ['global', 'topology'];
 	if (ui.overlay?.kind === 'swarm') return ['global', 'overlay', 'swarm'];
+	if (ui.overlay?.kind === 'log') return ['global', 'overlay', 'log'];
+	if (ui.overlay?.kind === 'details') return ['global', 'overlay', 'details'];
 	if (ui.overlay) return ['global', 'overlay'];
 	return ['global', 'list', ui.focus];
 }
@@ -122,10 +124,14 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 		if (movement) {
 			const {total, viewport} = context.overlayExtent;
 			dispatch({type: 'scrollOverlay', movement: movement(viewport), total, viewport});
-		} else if (command === 'back' || (command === 'help' && overlay.kind === 'help') || (command === 'swarm' && overlay.kind === 'swarm')) {
+		} else if (command === 'back' || (command === 'help' && overlay.kind === 'help') || (command === 'swarm' && overlay.kind === 'swarm') || (command === 'commandLog' && overlay.kind === 'log')) {
 			dispatch({type: 'closeOverlay'});
 		} else if (command === 'help') {
 			dispatch({type: 'openOverlay', overlay: {kind: 'help', scrollTop: 0}});
+		} else if (command === 'insideView' && overlay.kind === 'details' && overlay.pane === 'containers') {
+			dispatch({type: 'openOverlay', overlay: {...overlay, scrollTop: 0, view: overlay.view === 'inside' ? undefined : 'inside'}});
+		} else if (command === 'writeCommands') {
+			context.onCommand?.(command, ui, panes);
 		}
 
 		return;
@@ -150,6 +156,10 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 		dispatch({type: 'openOverlay', overlay: {kind: 'topology', selectedIndex: 0, scrollTop: 0}});
 	} else if (command === 'swarm') {
 		dispatch({type: 'openOverlay', overlay: {kind: 'swarm', scrollTop: 0}});
+	} else if (command === 'insideView') {
+		if (pane.selectedId) dispatch({type: 'openOverlay', overlay: {kind: 'details', pane: ui.focus, id: pane.selectedId, scrollTop: 0, view: 'inside'}});
+	} else if (command === 'commandLog') {
+		dispatch({type: 'openOverlay', overlay: {kind: 'log', scrollTop: 0}});
 	} else if (command === 'open') {
 		if (pane.selectedId) dispatch({type: 'openOverlay', overlay: {kind: 'details', pane: ui.focus, id: pane.selectedId, scrollTop: 0}});
 	} else {

@@ -250,7 +250,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 
 			case 'createNetwork':
 				return open(serial =>
-					newForm(serial, {type: 'createNetwork'}, 'Create a network', networkFields(data.engine?.swarm), {
+					newForm(serial, {type: 'createNetwork'}, 'Create a network', networkFields(data.engine?.swarm, data.engine?.drivers), {
 						subtitle: 'Only the name is needed; the engine picks what is left empty.',
 						footnote: 'Enter creates · Space toggles · ←→ driver · Esc cancels, nothing changes',
 					}),
@@ -367,7 +367,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 					actions.connect({networkId: network.id, containerId: container.id, options}),
 				);
 			} else if (flow.type === 'createNetwork') {
-				const checked = validateNetworkCreate(networkInputOf(current), {networks: data.networks, swarm: data.engine?.swarm, swarmManager: data.engine?.swarmManager});
+				const checked = validateNetworkCreate(networkInputOf(current), {networks: data.networks, swarm: data.engine?.swarm, swarmManager: data.engine?.swarmManager, drivers: data.engine?.drivers});
 				sendForm(
 					current,
 					checked,

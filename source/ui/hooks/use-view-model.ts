@@ -77,6 +77,7 @@ export function relatedRows(
 		related.networks.add(networkId);
 		const side = hostView.byNetwork.get(networkId);
 		if (side?.bridge) related.interfaces.add(side.bridge);
+		if (side?.parent) related.interfaces.add(side.parent);
 		if (withContainers) {
 			for (const veth of side?.veths ?? []) related.interfaces.add(veth);
 			for (const attachment of attachments.get(networkId) ?? []) related.containers.add(attachment.container.id);
@@ -100,6 +101,9 @@ export function relatedRows(
 		if (links?.network) addNetwork(links.network.id, true);
 		if (links?.bridgeNetwork) related.networks.add(links.bridgeNetwork.id);
 		for (const member of links?.members ?? []) related.interfaces.add(member);
+		for (const network of links?.parentOf ?? []) addNetwork(network.id, true);
+		if (links?.localPeer) related.interfaces.add(links.localPeer);
+		if (links?.parent) related.interfaces.add(links.parent);
 		related.interfaces.delete(selectedId);
 	}
 

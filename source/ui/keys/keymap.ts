@@ -26,7 +26,10 @@ export type Command =
 	| 'undo'
 	| 'createNetwork'
 	| 'removeNetwork'
-	| 'prune';
+	| 'prune'
+	| 'commandLog'
+	| 'insideView'
+	| 'writeCommands';
 
 export type SpecialKey =
 	| 'upArrow'
@@ -55,7 +58,7 @@ export interface KeyChord {
  * Where a binding applies. 'list' is any of the three panes; 'overlay' is the details,
  * help and topology screens.
  */
-export type KeyScope = 'global' | 'list' | 'networks' | 'containers' | 'interfaces' | 'overlay' | 'topology' | 'swarm';
+export type KeyScope = 'global' | 'list' | 'networks' | 'containers' | 'interfaces' | 'overlay' | 'topology' | 'swarm' | 'log' | 'details';
 
 export interface KeyBinding {
 	command: Command;
@@ -261,6 +264,30 @@ export const keymap: readonly KeyBinding[] = [
 		label: 'swarm',
 		description: 'Show the swarm: nodes, services and their tasks, overlay networks across every node (s again closes it)',
 		scopes: ['list', 'swarm'],
+		footer: true,
+	},
+	{
+		command: 'insideView',
+		keys: [key('i')],
+		label: 'inside',
+		description: "The container's stack as seen inside it: interfaces (lo too), routes, DNS, /etc/hosts; read without exec (i again: its endpoints)",
+		scopes: ['containers', 'details'],
+		footer: true,
+	},
+	{
+		command: 'commandLog',
+		keys: [key('L')],
+		label: 'log',
+		description: 'Command log: every change docknet made, as the docker command it is, with time, engine and result (L again closes it)',
+		scopes: ['list', 'log'],
+		footer: true,
+	},
+	{
+		command: 'writeCommands',
+		keys: [key('y')],
+		label: 'write script',
+		description: "Write this session's commands to a shell script (the path is shown); the journal keeps every session's",
+		scopes: ['log'],
 		footer: true,
 	},
 	{

@@ -1,3 +1,4 @@
+import {commandLine, disconnectArgv, removeArgv} from '../../commands/docker-command.js';
 import {formatCount, parseCidr, usableAddressCount} from '../../model/addressing.js';
 import {endpointOn, membersOf, nameList} from '../../model/membership.js';
 import {networkJoinBlocker} from '../../model/refusals.js';
@@ -130,10 +131,10 @@ export function connectFormText(network: DockerNetwork, container: DockerContain
 	};
 }
 
-export function networkFields(swarm: string | undefined): FormField[] {
+export function networkFields(swarm: string | undefined, engineDrivers?: readonly string[]): FormField[] {
 	return [
 		{kind: 'text', id: 'name', label: 'Name', value: '', placeholder: 'required, e.g. backend'},
-		{kind: 'choice', id: 'driver', label: 'Driver', value: 'bridge', choices: creatableDrivers(swarm)},
+		{kind: 'choice', id: 'driver', label: 'Driver', value: 'bridge', choices: creatableDrivers(swarm, engineDrivers)},
 		{kind: 'text', id: 'subnet', label: 'Subnet', value: '', placeholder: 'automatic, e.g. 10.201.3.0/24'},
 		{kind: 'text', id: 'gateway', label: 'Gateway', value: '', placeholder: "automatic (the subnet's first address)"},
 		{kind: 'text', id: 'ipRange', label: 'IP range', value: '', placeholder: 'the whole subnet, e.g. 10.201.3.128/25'},
@@ -194,6 +195,7 @@ export function disconnectConfirmText(network: DockerNetwork, container: DockerC
 	if (endpoint && endpoint.aliases.length > 0) lines.push(`Its aliases there: ${endpoint.aliases.join(', ')}.`);
 	if (force) lines.push('--force: the engine drops the endpoint even if it cannot clean it up normally (e.g. a stale endpoint).');
 	lines.push('u undoes it afterwards: reconnects with the same address and aliases.');
+	lines.push(`Runs: ${commandLine(disconnectArgv(network.name, container.name, force))}`);
 	return {
 		title: `${force ? 'Force-disconnect' : 'Disconnect'} ${container.name} from ${network.name}?`,
 		lines,
@@ -209,6 +211,7 @@ export function removeConfirmText(network: DockerNetwork, data: Data): {title: s
 	}
 
 	lines.push('This cannot be undone.');
+	lines.push(`Runs: ${commandLine(removeArgv(network.name))}`);
 	return {title: `Remove network ${network.name}?`, lines, prompt: 'y removes it · any other key cancels'};
 }
 

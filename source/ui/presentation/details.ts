@@ -1,4 +1,6 @@
 import {safeText} from '../../text/safe-text.js';
+import type {ForwardingScan} from '../../model/forwarding.js';
+import {portPaths, portPathText} from '../../model/port-paths.js';
 import type {HostSnapshot} from '../../model/store.js';
 import {
 	addressUse,
@@ -94,10 +96,34 @@ export function networkDetails(network: DockerNetwork, containers: readonly Dock
 	};
 }
 
+/** Each published port end to end: host address → container address, the NAT rule, docker-proxy. */
+export function portLines(container: DockerContainer, forwarding: ForwardingScan | undefined): DetailLine[] {
+	if (container.networkMode === 'host') {
+		return [field('Ports', "the host's own: with --network host the container listens on the host's ports directly (no -p, no NAT, no docker-proxy)")];
+	}
+
+	const paths = portPaths(container, forwarding);
+	const exposed = container.ports.filter(port => port.hostPort === undefined).map(port => `${port.containerPort}/${port.protocol}`);
+	const lines: DetailLine[] = [];
+	paths.forEach((path, index) => {
+		const label = index === 0 ? 'Ports' : '';
+		if (!forwarding) lines.push(field(label, `${portPathText(path)} · reading NAT rules…`));
+		else if (forwarding.status === 'unavailable') lines.push(field(label, `${portPathText(path)} · NAT unknown: ${forwarding.reason}`));
+		else {
+			const proxy = path.proxy ? `docker-proxy pid ${path.proxy.pid} also listens` : 'no docker-proxy';
+			lines.push(field(label, `${portPathText(path)} · ${path.rule ? 'DNAT in the DOCKER chain' : 'no NAT rule found in the DOCKER chain'} · ${proxy}`, path.rule ? undefined : 'warn'));
+			if (path.rule) lines.push(field('', `  ${path.rule.text}`, 'muted'));
+		}
+	});
+	if (exposed.length > 0) lines.push(field(paths.length === 0 ? 'Ports' : '', `exposed, not published: ${exposed.join(', ')}`));
+	return lines.length > 0 ? lines : [field('Ports', 'none published')];
+}
+
 export function containerDetails(
 	container: DockerContainer,
 	containers: readonly DockerContainer[],
 	host: HostSnapshot,
+	forwarding?: ForwardingScan,
 ): Details {
 	const special = specialNetworkMode(container, containers);
 	const sharers = containers.filter(other => {
@@ -110,17 +136,12 @@ export function containerDetails(
 		const hostSide = host.interfaces.find(item => item.ifindex === peer.hostIfindex);
 		return `${hostSide?.name ?? `ifindex ${peer.hostIfindex}`} ↔ ${peer.containerInterface}`;
 	});
-	const ports = container.ports.map(port =>
-		port.hostPort
-			? `${port.hostIp ?? '0.0.0.0'}:${port.hostPort} → ${port.containerPort}/${port.protocol}`
-			: `${port.containerPort}/${port.protocol}`,
-	);
 	const lines: DetailLine[] = [
 		field('ID', container.id),
 		field('State', `${container.state} · ${container.status}`),
 		field('Image', container.image),
 		field('Network mode', special ? describeSpecialMode(special) : container.networkMode),
-		field('Ports', ports.join(', ') || 'none published'),
+		...portLines(container, forwarding),
 		field('Host veths', host.peers.status === 'unavailable' ? `unknown: ${host.peers.reason}` : vethNames.join(', ')),
 	];
 	if (sharers.length > 0) {
@@ -169,6 +190,9 @@ export function interfaceDetails(item: HostInterface, host: HostSnapshot, view: 
 	if (bridgeNetwork) lines.push(field('Network', bridgeNetwork.name));
 	if (members.length > 0) lines.push(field('Members', members.join(' ')));
 	if (links?.bridgeNetwork && !peer) lines.push(field('On network', links.bridgeNetwork.name));
+	if (links?.localPeer) lines.push(field('Peer', `${links.localPeer} (the other end is on the host too, not in a container)`));
+	if (links?.parent) lines.push(field('Parent', links.parent));
+	if (links?.parentOf) lines.push(field('Parent of', links.parentOf.map(network => `${network.name} (macvlan/ipvlan network)`).join(', ')));
 	lines.push(
 		field(
 			'Rates',

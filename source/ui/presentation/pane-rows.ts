@@ -161,9 +161,13 @@ function relationText(item: HostInterface, view: HostView, peersUnavailable: boo
 		return links?.network ? {text: `network ${links.network.name}`, tone: 'accent'} : {text: ''};
 	}
 
+	const parentOf = links?.parentOf ?? [];
+	if (parentOf.length > 0) return {text: `parent of ${parentOf.map(network => network.name).join(', ')}`, tone: 'accent'};
+	if (links?.parent) return {text: `on ${links.parent}`};
 	if (item.kind !== 'veth') return {text: ''};
 	const peer = links?.peer;
 	if (peer) return {text: peer.networkName ? `${peerLabel(peer)} (${peer.networkName})` : peerLabel(peer)};
+	if (links?.localPeer) return {text: `↔ ${links.localPeer} (host)`};
 	return {text: peersUnavailable ? 'unknown (needs root)' : '?', tone: 'muted'};
 }
 

@@ -23,8 +23,11 @@ export interface PaneCursor {
 export type Overlay =
 	| {kind: 'help'; scrollTop: number}
 	| {kind: 'swarm'; scrollTop: number}
-	| {kind: 'details'; pane: PaneId; id: string; scrollTop: number}
-	| {kind: 'topology'; selectedId?: string; selectedIndex: number; scrollTop: number};
+	/** view 'inside': a container's stack as seen inside it (the `i` key). */
+	| {kind: 'details'; pane: PaneId; id: string; scrollTop: number; view?: 'inside'}
+	| {kind: 'topology'; selectedId?: string; selectedIndex: number; scrollTop: number}
+	/** The command log: what docknet sent, as docker CLI commands, newest first. */
+	| {kind: 'log'; scrollTop: number};
 
 export type StatusTone = 'info' | 'success' | 'error' | 'busy';
 

@@ -1,4 +1,5 @@
 import React from 'react';
+import {formCommand} from '../../presentation/command-preview.js';
 import type {Dialog} from '../../state/dialog-state.js';
 import type {Theme} from '../../theme.js';
 import {ConfirmDialogView} from './confirm-dialog.js';
@@ -18,7 +19,7 @@ export function DialogHost({dialog, width, height, theme}: DialogHostProps) {
 		case 'picker':
 			return <PickerDialogView picker={dialog} width={width} height={height} theme={theme} />;
 		case 'form':
-			return <FormDialogView form={dialog} width={width} height={height} theme={theme} />;
+			return <FormDialogView form={dialog} command={formCommand(dialog)} width={width} height={height} theme={theme} />;
 		case 'confirm':
 			return <ConfirmDialogView confirm={dialog} width={width} height={height} theme={theme} />;
 	}

@@ -1,11 +1,23 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import {displayWidth, fitText} from '../../presentation/columns.js';
+import {hardWrap} from '../../presentation/command-log-lines.js';
 import {wrapText} from '../../presentation/wrap-text.js';
 import type {FormDialog, FormField} from '../../state/dialog-state.js';
 import type {Theme} from '../../theme.js';
 
 const messageLines = 3;
+
+/** The command in `lines` lines (one or two), its end kept visible (where typing happens). */
+function commandPreview(command: string, width: number, lines: number): string[] {
+	const pieces = hardWrap(`$ ${command}`, Math.max(10, width - 1));
+	if (pieces.length <= lines) return pieces;
+	const last = pieces.at(-1) ?? '';
+	if (lines === 2) return [`${(pieces[0] ?? '').slice(0, -1)}…`, last];
+	// One line: as much of the end as fits.
+	const tail = hardWrap([...pieces.join('')].reverse().join(''), Math.max(10, width - 2))[0] ?? '';
+	return [`…${[...tail].reverse().join('')}`];
+}
 
 /** The fields that fit, around the focused one. */
 export function visibleFieldRange(count: number, focus: number, room: number): {start: number; end: number} {
@@ -46,16 +58,23 @@ function formMessage(form: FormDialog): {text: string; tone: 'bad' | 'warn' | 'm
 
 export interface FormDialogViewProps {
 	form: FormDialog;
+	/** The docker CLI command this form sends (see command-preview.ts). */
+	command?: string;
 	width: number;
 	height: number;
 	theme: Theme;
 }
 
-export function FormDialogView({form, width, height, theme}: FormDialogViewProps) {
+export function FormDialogView({form, command, width, height, theme}: FormDialogViewProps) {
 	const labelWidth = Math.max(...form.fields.map(field => displayWidth(field.label))) + 1;
 	const valueWidth = Math.min(40, Math.max(16, Math.floor((width - 3 - labelWidth) * 0.55)));
 	const noteWidth = Math.max(0, width - 3 - labelWidth - valueWidth - 1);
-	const fixed = 1 + (form.subtitle ? 1 : 0) + messageLines + (form.footnote ? 1 : 0);
+	const base = 1 + (form.subtitle ? 1 : 0) + messageLines + (form.footnote ? 1 : 0);
+	// The docker command as typed so far: two lines where there is room, else one (every field
+	// of the create form still fits at 80×24).
+	const commandLines = command ? (height - base - form.fields.length >= 2 ? 2 : 1) : 0;
+	const fixed = base + commandLines;
+	const preview = command ? commandPreview(command, width, commandLines) : [];
 	// The lines above and below the fields say "↑ 3 more" when the form scrolls; when every
 	// field fits they are blank, and they give way to fields before any field scrolls.
 	const spare = height - fixed - form.fields.length;
@@ -112,6 +131,13 @@ export function FormDialogView({form, width, height, theme}: FormDialogViewProps
 					{fitText(wrapped[index] ? ` ${wrapped[index] ?? ''}` : ' ', width)}
 				</Text>
 			))}
+			{command
+				? Array.from({length: commandLines}, (_, index) => (
+						<Text key={`command-${index}`} color={theme.accent} wrap="truncate">
+							{fitText(` ${preview[index] ?? ''}`, width)}
+						</Text>
+					))
+				: null}
 			{form.footnote ? (
 				<Text color={theme.color('muted')} wrap="truncate">
 					{fitText(` ${form.footnote}`, width)}

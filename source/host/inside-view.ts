@@ -1,0 +1,143 @@
+import {execFile} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import type {HostsEntry, InsideDns, InsideInterface, InsideRoute, InsideView} from '../model/inside.js';
+
+// The inside view of a container, read from the engine's host: `ip -j addr` and `ip -j
+// route` run inside the container's network namespace through nsenter (only the network
+// namespace is entered, so the host's own ip binary runs: the container may have no shell
+// and no ip), and resolv.conf and hosts read through /proc/<pid>/root, the container's own
+// file system. Both need root.
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const number = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/** `ip -j addr show` → interfaces, in ifindex order; entries that are not objects are skipped. */
+export function parseIpAddr(json: string): InsideInterface[] {
+	const parsed: unknown = JSON.parse(json);
+	if (!Array.isArray(parsed)) throw new Error('ip -j addr did not print a list');
+	const interfaces: InsideInterface[] = [];
+	for (const item of parsed) {
+		if (!isRecord(item)) continue;
+		const name = text(item['ifname']);
+		const ifindex = number(item['ifindex']);
+		if (name === undefined || ifindex === undefined) continue;
+		const infos = Array.isArray(item['addr_info']) ? item['addr_info'].filter(isRecord) : [];
+		const cidr = (family: string): string[] =>
+			infos.filter(info => info['family'] === family && text(info['local'])).map(info => `${String(info['local'])}/${number(info['prefixlen']) ?? '?'}`);
+		const peer = number(item['link_index']);
+		interfaces.push({
+			name,
+			ifindex,
+			...(peer === undefined ? {} : {peerIfindex: peer}),
+			state: text(item['operstate']) ?? 'UNKNOWN',
+			mtu: number(item['mtu']) ?? 0,
+			...(text(item['address']) && item['link_type'] !== 'loopback' ? {mac: text(item['address'])} : {}),
+			addresses: [...cidr('inet'), ...cidr('inet6')],
+		});
+	}
+
+	return interfaces.sort((a, b) => a.ifindex - b.ifindex);
+}
+
+/** `ip -j route show` (either family) → routes. */
+export function parseIpRoute(json: string, family: 4 | 6): InsideRoute[] {
+	// With IPv6 off in the namespace, ip prints nothing at all.
+	const parsed: unknown = json.trim() === '' ? [] : JSON.parse(json);
+	if (!Array.isArray(parsed)) throw new Error('ip -j route did not print a list');
+	return parsed.filter(isRecord).flatMap(item => {
+		const destination = text(item['dst']);
+		if (destination === undefined) return [];
+		const route: InsideRoute = {family, destination};
+		const optional: Array<[keyof InsideRoute, string]> = [
+			['gateway', 'gateway'],
+			['device', 'dev'],
+			['protocol', 'protocol'],
+			['scope', 'scope'],
+			['source', 'prefsrc'],
+		];
+		for (const [key, field] of optional) {
+			const value = text(item[field]);
+			if (value !== undefined) Object.assign(route, {[key]: value});
+		}
+
+		const metric = number(item['metric']);
+		if (metric !== undefined) route.metric = metric;
+		return [route];
+	});
+}
+
+const contentLines = (content: string): string[][] =>
+	content
+		.split('\n')
+		.map(line => line.replace(/#.*/, '').trim())
+		.filter(line => line !== '')
+		.map(line => line.split(/\s+/));
+
+export function parseResolvConf(content: string): InsideDns {
+	const dns: InsideDns = {nameservers: [], search: [], options: []};
+	for (const [keyword, ...values] of contentLines(content)) {
+		if (keyword === 'nameserver' && values[0]) dns.nameservers.push(values[0]);
+		// The last search (or domain) line wins, as in the resolver.
+		else if (keyword === 'search' || keyword === 'domain') dns.search = values;
+		else if (keyword === 'options') dns.options.push(...values);
+	}
+
+	return dns;
+}
+
+export function parseHosts(content: string): HostsEntry[] {
+	return contentLines(content).flatMap(([address, ...names]) => (address && names.length > 0 ? [{address, names}] : []));
+}
+
+type Run = (program: string, args: readonly string[]) => Promise<string>;
+
+const runProgram: Run = (program, args) =>
+	new Promise((resolve, reject) => {
+		execFile(program, [...args], {timeout: 3000, maxBuffer: 8 * 1024 * 1024}, (error, stdout, stderr) => {
+			if (error) reject(new Error(stderr.trim() || error.message));
+			else resolve(stdout);
+		});
+	});
+
+export interface InsideReaderOptions {
+	procRoot?: string;
+	run?: Run;
+	readText?: (file: string) => string;
+	isRoot?: () => boolean;
+}
+
+export const NOT_ROOT_INSIDE = "docknet is not running as root, so it cannot enter the container's network namespace (run it with sudo to see the inside view)";
+
+export function createInsideReader(options: InsideReaderOptions = {}): (pid: number) => Promise<InsideView> {
+	const procRoot = options.procRoot ?? '/proc';
+	const run = options.run ?? runProgram;
+	const readText = options.readText ?? ((file: string) => readFileSync(file, 'utf8'));
+	const isRoot = options.isRoot ?? (() => process.getuid?.() === 0);
+	return async pid => {
+		if (!Number.isInteger(pid) || pid <= 0) return {status: 'unavailable', reason: 'the container is not running: a stopped container has no network stack'};
+		if (!isRoot()) return {status: 'unavailable', reason: NOT_ROOT_INSIDE};
+		const inNamespace = (args: string[]): Promise<string> => run('nsenter', [`--net=${procRoot}/${pid}/ns/net`, 'ip', '-j', ...args]);
+		try {
+			const [addr, route4, route6] = await Promise.all([inNamespace(['addr', 'show']), inNamespace(['-4', 'route', 'show']), inNamespace(['-6', 'route', 'show'])]);
+			// A file the image lacks (no /etc/hosts in a scratch image without Docker's mounts) is simply empty.
+			const file = (name: string): string => {
+				try {
+					return readText(`${procRoot}/${pid}/root/etc/${name}`);
+				} catch {
+					return '';
+				}
+			};
+
+			return {
+				status: 'ok',
+				interfaces: parseIpAddr(addr),
+				routes: [...parseIpRoute(route4, 4), ...parseIpRoute(route6, 6)],
+				dns: parseResolvConf(file('resolv.conf')),
+				hosts: parseHosts(file('hosts')),
+			};
+		} catch (error) {
+			return {status: 'unavailable', reason: `could not read the container's network namespace: ${error instanceof Error ? error.message : String(error)}`};
+		}
+	};
+}

@@ -1,0 +1,89 @@
+import {appendFileSync, mkdirSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {CommandLog} from '../commands/command-log.js';
+import type {CommandEntry, CommandLogService} from '../commands/command-log.js';
+import {safeText} from '../text/safe-text.js';
+
+// The command log on disk. The journal keeps one JSON line per finished action, across
+// sessions, so nothing docknet did is ever unknown (`jq -r .command` gives the commands);
+// a script file is what `y` in the log view writes: this session's commands, runnable.
+
+/** $XDG_STATE_HOME/docknet, or ~/.local/state/docknet (XDG: a relative value is ignored). */
+export function stateDirectory(env: NodeJS.ProcessEnv, homeDir: string): string {
+	const configured = env['XDG_STATE_HOME'];
+	const base = configured && path.isAbsolute(configured) ? configured : path.join(homeDir, '.local', 'state');
+	return path.join(base, 'docknet');
+}
+
+export interface Journal {
+	readonly file: string;
+	/** Why the last write failed; undefined while all is well. */
+	problem(): string | undefined;
+	append(entry: CommandEntry): void;
+}
+
+export function journalLine(entry: CommandEntry): string {
+	return JSON.stringify({
+		time: new Date(entry.time).toISOString(),
+		engine: entry.engine,
+		result: entry.result,
+		command: entry.command,
+		argv: entry.argv,
+		...(entry.detail === undefined ? {} : {detail: entry.detail}),
+	});
+}
+
+export function openJournal(directory: string): Journal {
+	const file = path.join(directory, 'journal.jsonl');
+	let problem: string | undefined;
+	return {
+		file,
+		problem: () => problem,
+		append(entry) {
+			try {
+				mkdirSync(directory, {recursive: true, mode: 0o700});
+				// JSON escapes newlines: one action is always exactly one line.
+				appendFileSync(file, `${journalLine(entry)}\n`, {mode: 0o600});
+				problem = undefined;
+			} catch (error) {
+				problem = `${file}: ${error instanceof Error ? error.message : String(error)}`;
+			}
+		},
+	};
+}
+
+/** A comment line: whatever the engine said, on one line and harmless to a terminal. */
+const comment = (text: string): string => `# ${safeText(text)}`;
+
+/** This session's commands as a POSIX shell script; failed ones are kept as comments. */
+export function sessionScript(entries: readonly CommandEntry[], written: Date): string {
+	const lines = ['#!/bin/sh', comment(`docknet: the commands of one session, written ${written.toISOString()}`)];
+	for (const entry of entries) {
+		const when = new Date(entry.time).toISOString();
+		lines.push(comment(`${when} on ${entry.engine}: ${entry.result}${entry.detail ? ` — ${entry.detail}` : ''}`));
+		lines.push(entry.result === 'ok' ? entry.command : comment(entry.command));
+	}
+
+	return `${lines.join('\n')}\n`;
+}
+
+/** Writes the script next to the journal; returns its path. Throws with a readable message. */
+export function writeSessionScript(directory: string, entries: readonly CommandEntry[], now = new Date()): string {
+	const stamp = now.toISOString().replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
+	const file = path.join(directory, `commands-${stamp}.sh`);
+	mkdirSync(directory, {recursive: true, mode: 0o700});
+	writeFileSync(file, sessionScript(entries, now), {mode: 0o700});
+	return file;
+}
+
+/** The log, its journal and the script writer, as AppServices carries them. */
+export function createCommandLogService(directory: string): CommandLogService {
+	const journal = openJournal(directory);
+	const log = new CommandLog({onFinished: entry => journal.append(entry)});
+	return {
+		log,
+		journalFile: journal.file,
+		journalProblem: journal.problem,
+		writeScript: () => writeSessionScript(directory, log.entries()),
+	};
+}

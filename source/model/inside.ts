@@ -1,0 +1,46 @@
+// A container's network stack as seen from inside it (what `docker exec … ip addr`, `ip
+// route`, `cat /etc/resolv.conf` and `cat /etc/hosts` would print), read from the engine's
+// host without exec'ing into the container. Pure types.
+
+export interface InsideInterface {
+	name: string;
+	ifindex: number;
+	/** The `@ifN` of `ip addr`: ifindex of the peer, in another namespace (a veth's host end). */
+	peerIfindex?: number;
+	/** operstate: "UP", "DOWN", "UNKNOWN" (lo). */
+	state: string;
+	mtu: number;
+	mac?: string;
+	/** CIDR strings, IPv4 first. */
+	addresses: string[];
+}
+
+export interface InsideRoute {
+	family: 4 | 6;
+	/** "default" or a CIDR. */
+	destination: string;
+	gateway?: string;
+	device?: string;
+	protocol?: string;
+	scope?: string;
+	source?: string;
+	metric?: number;
+}
+
+export interface InsideDns {
+	nameservers: string[];
+	search: string[];
+	options: string[];
+}
+
+export interface HostsEntry {
+	address: string;
+	names: string[];
+}
+
+export type InsideView =
+	| {status: 'ok'; interfaces: InsideInterface[]; routes: InsideRoute[]; dns: InsideDns; hosts: HostsEntry[]}
+	| {status: 'unavailable'; reason: string};
+
+/** Reads one container's inside view by the pid of its main process. */
+export type InsideReader = (pid: number) => Promise<InsideView>;

@@ -1,0 +1,65 @@
+import type {CommandEntry, CommandResult} from '../../commands/command-log.js';
+import {safeText} from '../../text/safe-text.js';
+import {displayWidth} from './columns.js';
+import type {Tone} from './columns.js';
+import {wrapText} from './wrap-text.js';
+
+// The command log screen as lines: newest first, each command whole (cut into the width,
+// never shortened), so what is on screen is what can be copied and run.
+
+export interface LogLine {
+	text: string;
+	tone?: Tone;
+	heading?: boolean;
+}
+
+const resultMarks: Record<CommandResult, {mark: string; tone: Tone}> = {
+	running: {mark: '… sent', tone: 'muted'},
+	ok: {mark: '✔ ok', tone: 'good'},
+	failed: {mark: '✖ failed', tone: 'bad'},
+	'timed out': {mark: '? timed out', tone: 'warn'},
+};
+
+/** Cuts text into pieces of at most `width` columns, keeping every character (spaces too). */
+export function hardWrap(text: string, width: number): string[] {
+	const pieces: string[] = [];
+	let current = '';
+	for (const character of safeText(text)) {
+		if (current !== '' && displayWidth(current + character) > width) {
+			pieces.push(current);
+			current = '';
+		}
+
+		current += character;
+	}
+
+	if (current !== '' || pieces.length === 0) pieces.push(current);
+	return pieces;
+}
+
+const clock = (time: number): string => new Date(time).toISOString().slice(11, 19);
+
+export function commandLogLines(
+	entries: readonly CommandEntry[],
+	journal: {file?: string; problem?: string},
+	width: number,
+): LogLine[] {
+	const lines: LogLine[] = [];
+	if (journal.problem) lines.push(...wrapText(`Journal not written: ${journal.problem}`, width, 3).map(text => ({text, tone: 'bad' as Tone})));
+	else if (journal.file) lines.push(...hardWrap(`Journal (every session, one JSON line per action): ${journal.file}`, width).map(text => ({text, tone: 'muted' as Tone})));
+	if (entries.length === 0) {
+		lines.push({text: ''}, {text: 'Nothing changed yet in this session: connect (c), disconnect (d), create (n), remove (x),'}, {text: 'prune (p) and undo (u) appear here as the docker commands they are.'});
+		return lines;
+	}
+
+	for (const entry of [...entries].reverse()) {
+		const result = resultMarks[entry.result];
+		lines.push({text: ''});
+		lines.push({text: `${clock(entry.time)}  ${result.mark}  ${safeText(entry.engine)}`, tone: result.tone, heading: true});
+		const commandWidth = Math.max(10, width - 4);
+		lines.push(...hardWrap(entry.command, commandWidth).map((piece, index) => ({text: `${index === 0 ? '  $ ' : '    '}${piece}`})));
+		if (entry.detail) lines.push(...wrapText(entry.detail, Math.max(10, width - 4), 4).map(text => ({text: `    ${text}`, tone: result.tone})));
+	}
+
+	return lines;
+}
