@@ -168,10 +168,6 @@ async function snapshot(args: string[] = []): Promise<Run> {
 	});
 }
 
-// `docknet snapshot`'s error output (one paragraph, a documented exit code) is being changed
-// on main (issue 12, part A); these hold for any wording.
-const snapshotErrorsFixed = {todo: 'until part A of issue 12 (one paragraph on stderr from snapshot) is merged'};
-
 describe('docknet snapshot behind a faulty engine', () => {
 	const faults = [
 		['500 with a hostile message on the network list', {method: 'GET', path: /^\/networks(\?|$)/, fault: {kind: 'status', status: 500, body: JSON.stringify({message: hostileMessage})}}],
@@ -180,14 +176,16 @@ describe('docknet snapshot behind a faulty engine', () => {
 	] as const;
 
 	for (const [what, rule] of faults) {
-		test(`${what}: a non-zero exit, one message on stderr, no stack trace, no escape byte`, snapshotErrorsFixed, async () => {
+		test(`${what}: a non-zero exit, one paragraph on stderr, no stack trace, no escape byte`, async () => {
 			proxy.addRule({...rule, times: 1});
 			const run = await snapshot();
 			assert.notEqual(run.code, 0, 'a failure exit code');
 			assert.doesNotMatch(run.stderr, stackTrace);
 			assert.ok(!run.stderr.includes('node:internal'), 'no node internals');
 			assert.ok(!run.stderr.includes('\u001B'), 'no escape byte on stderr');
-			assert.notEqual(run.stderr.trim(), '', 'it says what went wrong');
+			assert.equal(run.stderr.trim().split('\n').length, 1, `one paragraph: ${run.stderr}`);
+			assert.match(run.stderr, /^docknet: stopped while taking the snapshot: /);
+			assert.ok([1, 3].includes(run.code ?? -1), `exit code 1 (engine error) or 3 (unreadable answer), not ${run.code}`);
 		});
 	}
 
