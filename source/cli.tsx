@@ -1,10 +1,5 @@
 import {writeFileSync} from 'node:fs';
 import {homedir} from 'node:os';
-import {parseArgs} from 'node:util';
-import {render} from 'ink';
-import React from 'react';
-import packageJson from '../package.json' with {type: 'json'};
-import {App} from './app.js';
 import {createDockerGateway} from './engine/docker-gateway.js';
 import {EndpointError, resolveEngineEndpoint} from './engine/endpoint.js';
 import type {ResolvedEndpoint} from './engine/endpoint.js';
@@ -17,90 +12,16 @@ import {EngineSync} from './model/engine-sync.js';
 import type {EngineGateway} from './model/gateway.js';
 import {HostMonitor} from './model/host-monitor.js';
 import {SnapshotStore} from './model/store.js';
-import {runPlayground} from './playground/run-playground.js';
-import {FrameWriter} from './terminal/frame-writer.js';
+import type {CliOptions} from './startup/cli-args.js';
+import type {UiInstance} from './startup/render-ui.js';
 import {keyTrace} from './terminal/key-trace.js';
 import type {EngineInfo} from './model/types.js';
 import {collectSnapshot} from './snapshot/collect-snapshot.js';
 import {snapshotToJson} from './snapshot/snapshot-json.js';
 import {snapshotToText} from './snapshot/snapshot-text.js';
-import {AppServicesProvider} from './ui/app-context.js';
 import type {AppServices} from './ui/app-context.js';
 import {buildTopology, flattenTopology, topologyText} from './ui/presentation/topology.js';
 import {colorWanted, createTheme} from './ui/theme.js';
-
-const usage = `docknet ${packageJson.version} — Docker networking in your terminal
-
-Usage
-  docknet [options]              full-screen view: networks, containers, host interfaces
-  docknet snapshot [options]     print the same picture once and exit
-  docknet --playground           a private throwaway engine with sample containers (root)
-
-Options
-  -H, --host <url>       engine to use: unix:///path, tcp://host:2376, ssh://user@host
-  -c, --context <name>   docker context to use (as in \`docker context ls\`)
-      --read-only        disable every action that changes the engine
-      --json             (snapshot) machine-readable output, schema docknet.snapshot/1
-      --tree             (snapshot) the host as a tree: network → bridge → veth → container
-      --keep             (playground) leave the private engine running on exit
-      --no-color         no colours (NO_COLOR is honoured too)
-  -h, --help             this help
-  -v, --version          docknet's version
-
-Engine selection follows the docker CLI: --host or --context, then DOCKER_HOST, then
-DOCKER_CONTEXT, the current context in ~/.docker/config.json, then
-unix:///var/run/docker.sock. Keys: press ? inside docknet.`;
-
-interface CliOptions {
-	host?: string;
-	context?: string;
-	readOnly: boolean;
-	json: boolean;
-	tree: boolean;
-	playground: boolean;
-	keep: boolean;
-	noColor: boolean;
-	command: 'app' | 'snapshot';
-}
-
-function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
-	const {values, positionals} = parseArgs({
-		args: argv,
-		allowPositionals: true,
-		options: {
-			host: {type: 'string', short: 'H'},
-			context: {type: 'string', short: 'c'},
-			'read-only': {type: 'boolean', default: false},
-			json: {type: 'boolean', default: false},
-			tree: {type: 'boolean', default: false},
-			playground: {type: 'boolean', default: false},
-			keep: {type: 'boolean', default: false},
-			'no-color': {type: 'boolean', default: false},
-			help: {type: 'boolean', short: 'h', default: false},
-			version: {type: 'boolean', short: 'v', default: false},
-		},
-	});
-	if (values.help) return 'help';
-	if (values.version) return 'version';
-	const [command, ...rest] = positionals;
-	if (rest.length > 0 || (command !== undefined && command !== 'snapshot')) {
-		throw new UsageError(`unknown command "${[command, ...rest].join(' ')}"`);
-	}
-
-	return {
-		host: values.host,
-		context: values.context,
-		readOnly: values['read-only'] ?? false,
-		json: values.json ?? false,
-		tree: values.tree ?? false,
-		playground: values.playground ?? false,
-		keep: values.keep ?? false,
-		noColor: values['no-color'] ?? false,
-		command: command === 'snapshot' ? 'snapshot' : 'app',
-	};
-}
-
-class UsageError extends Error {}
 
 /** Where the engine's host interfaces can be read from, or why they cannot. */
 export function hostSourceFor(endpoint: ResolvedEndpoint): HostInterfaceSource | {unavailable: string} {
@@ -114,17 +35,22 @@ export function hostSourceFor(endpoint: ResolvedEndpoint): HostInterfaceSource |
 	};
 }
 
-async function connectOrExplain(endpoint: ResolvedEndpoint, gateway: EngineGateway): Promise<EngineInfo> {
+async function connectOrExplain(endpoint: ResolvedEndpoint, info: Promise<EngineInfo>): Promise<EngineInfo> {
 	try {
-		return await gateway.info();
+		return await info;
 	} catch (error) {
 		process.stderr.write(`${describeUnreachable(endpoint, toEngineError(error))}\n`);
 		process.exit(1);
 	}
 }
 
+/** Lets sockets connect and requests go out before a long synchronous stretch holds the thread. */
+const ioTurn = async (): Promise<void> => new Promise(resolve => {
+	setImmediate(resolve);
+});
+
 async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
-	await connectOrExplain(endpoint, gateway);
+	await connectOrExplain(endpoint, gateway.info());
 	const collected = await collectSnapshot(gateway, hostSourceFor(endpoint));
 	if (options.json) {
 		process.stdout.write(`${JSON.stringify(snapshotToJson(collected), null, 2)}\n`);
@@ -141,7 +67,15 @@ const leaveAlternateScreen = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
 
 async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
-	const info = await connectOrExplain(endpoint, gateway);
+	// The engine is asked first (version, info, events, listings) and the UI modules load while
+	// it answers: the two used to take turns.
+	const store = new SnapshotStore();
+	const sync = new EngineSync(gateway, store);
+	const firstInfo = gateway.info();
+	sync.start(firstInfo);
+	await ioTurn();
+	const ui = await import('./startup/render-ui.js');
+	await connectOrExplain(endpoint, firstInfo);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(
 			'docknet: the full-screen view needs a terminal on stdin and stdout. For scripts and pipes, use `docknet snapshot` (text, --tree or --json).\n',
@@ -151,8 +85,6 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 
 	const traceFile = process.env['DOCKNET_KEY_TRACE'];
 	if (traceFile) keyTrace.enable();
-	const store = new SnapshotStore();
-	const sync = new EngineSync(gateway, store);
 	const hostMonitor = new HostMonitor(hostSourceFor(endpoint), store);
 	const colorEnabled = colorWanted(process.env) && !options.noColor;
 
@@ -167,7 +99,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	// through here, so the user's terminal is always given back as it was.
 	let exiting = false;
 	// Filled once Ink renders; a signal may arrive before that.
-	const screen: {instance?: ReturnType<typeof render>} = {};
+	const screen: {instance?: UiInstance} = {};
 	const shutdown = (code: number, message?: string): void => {
 		if (exiting) return;
 		exiting = true;
@@ -196,53 +128,27 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	process.on('uncaughtException', error => shutdown(1, `docknet stopped on an unexpected error: ${error.stack ?? error.message}`));
 	process.on('exit', restoreTerminal);
 
-	// The listing goes out before the first render: that render is synchronous (~70 ms)
-	// and would hold the requests back. Drawing waits a moment for the data, so the first
-	// frame already shows containers; the host scan starts once the listing is in.
-	sync.start(info);
+	// Drawing waits a moment for the listing, so the first frame already shows containers
+	// (a render is synchronous, ~70 ms, and would hold the answers back); the host scan
+	// starts once the listing is in.
 	await Promise.race([sync.firstLoad.catch(() => undefined), new Promise(resolve => setTimeout(resolve, 250))]);
 	void sync.firstLoad.catch(() => undefined).finally(() => hostMonitor.start());
 
 	process.stdout.write(enterAlternateScreen);
-	const frames = new FrameWriter(process.stdout);
-	// debug: Ink hands over whole frames and FrameWriter diffs them onto the screen (see
-	// frame-writer.ts for why Ink's own incremental mode is not used). Debug mode also
-	// renders when CI is set, which the pseudo-terminal tests rely on.
-	const instance = render(
-		<AppServicesProvider services={services}>
-			<App endpoint={endpoint.url} />
-		</AppServicesProvider>,
-		{stdout: frames as unknown as NodeJS.WriteStream, debug: true, exitOnCtrlC: false, patchConsole: false},
-	);
+	const instance = ui.renderUi(services, endpoint.url, process.stdout);
 	screen.instance = instance;
 	await instance.waitUntilExit();
 	shutdown(0);
 }
 
-async function main(): Promise<void> {
+/** Everything after the arguments were read: the launcher loads this module only then. */
+export async function runDocknet(options: CliOptions): Promise<void> {
 	// docker-modem's ssh transport trips a Node deprecation warning on stderr, which would
 	// scribble over the full-screen view.
 	process.noDeprecation = true;
-	let options: CliOptions | 'help' | 'version';
-	try {
-		options = parseCli(process.argv.slice(2));
-	} catch (error) {
-		process.stderr.write(`docknet: ${error instanceof Error ? error.message : String(error)}\nRun docknet --help for usage.\n`);
-		process.exit(2);
-	}
-
-	if (options === 'help') {
-		process.stdout.write(`${usage}\n`);
-		return;
-	}
-
-	if (options === 'version') {
-		process.stdout.write(`${packageJson.version}\n`);
-		return;
-	}
-
 	if (options.playground) {
 		const forwardedArgs = [...(options.readOnly ? ['--read-only'] : []), ...(options.noColor ? ['--no-color'] : [])];
+		const {runPlayground} = await import('./playground/run-playground.js');
 		process.exit(await runPlayground({keep: options.keep, forwardedArgs}));
 	}
 
@@ -263,5 +169,3 @@ async function main(): Promise<void> {
 
 	await runApp(endpoint, gateway, options);
 }
-
-await main();
