@@ -73,6 +73,12 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	const sync = new EngineSync(gateway, store);
 	const firstInfo = gateway.info();
 	sync.start(firstInfo);
+	// In steps, with a turn of the event loop between: each step's evaluation holds the
+	// thread, and the engine's answers (then the listing they unlock) get through between them.
+	await ioTurn();
+	await import('react');
+	await ioTurn();
+	await import('ink');
 	await ioTurn();
 	const ui = await import('./startup/render-ui.js');
 	await connectOrExplain(endpoint, firstInfo);
