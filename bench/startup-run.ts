@@ -43,7 +43,16 @@ const started = performance.now();
 const script = option('script');
 const executable = option('executable');
 const rounds = Number(option('rounds') ?? 10);
-const base = {host: engine.dockerHost, netns: engine.netns, firstRow: 'c-0000', columns: 160, rows: 45};
+// --host and --ssh-bin: the same engine reached another way (ssh://, with an ssh wrapper first on PATH).
+const sshBin = option('ssh-bin');
+const base = {
+	host: option('host') ?? engine.dockerHost,
+	netns: engine.netns,
+	firstRow: 'c-0000',
+	columns: 160,
+	rows: 45,
+	...(sshBin === undefined ? {} : {env: {PATH: `${sshBin}:${process.env['PATH'] ?? ''}`}}),
+};
 const vsScript = option('vs-script');
 if (vsScript === undefined) {
 	const result = await measureStartup({

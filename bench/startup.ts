@@ -20,6 +20,8 @@ export interface StartupOptions {
 	executable?: string;
 	columns: number;
 	rows: number;
+	/** Added to docknet's environment (PATH with an ssh wrapper, for one). */
+	env?: Record<string, string>;
 	/** Start with one uncounted round of each (default true). */
 	warmUp?: boolean;
 	say?: (line: string) => void;
@@ -68,6 +70,7 @@ export async function measureStartup(options: StartupOptions): Promise<StartupRe
 		const version = timeCommand([...docknet, '--version']);
 		const app = startDocknet({
 			args: ['--host', options.host],
+			...(options.env === undefined ? {} : {env: options.env}),
 			...(options.netns === undefined ? {} : {netns: options.netns}),
 			columns: options.columns,
 			rows: options.rows,

@@ -4,6 +4,8 @@ import {createDockerGateway} from './engine/docker-gateway.js';
 import {EndpointError, resolveEngineEndpoint} from './engine/endpoint.js';
 import type {ResolvedEndpoint} from './engine/endpoint.js';
 import {describeUnreachable, toEngineError} from './engine/errors.js';
+import {createSshTransport} from './engine/ssh-transport.js';
+import type {SshTransport} from './engine/ssh-transport.js';
 import type {HostInterfaceSource} from './host/host-source.js';
 import {createSshSource} from './host/ssh-source.js';
 import {createSysfsSource} from './host/sysfs-source.js';
@@ -24,10 +26,12 @@ import {buildTopology, flattenTopology, topologyText} from './ui/presentation/to
 import {colorWanted, createTheme} from './ui/theme.js';
 
 /** Where the engine's host interfaces can be read from, or why they cannot. */
-export function hostSourceFor(endpoint: ResolvedEndpoint): HostInterfaceSource | {unavailable: string} {
+export function hostSourceFor(endpoint: ResolvedEndpoint, sshTransport?: SshTransport): HostInterfaceSource | {unavailable: string} {
 	if (endpoint.kind === 'unix' && endpoint.local) return createSysfsSource();
 	if (endpoint.kind === 'ssh' && endpoint.host) {
-		return createSshSource({host: endpoint.host, port: endpoint.port, username: endpoint.username});
+		// Over the engine's own ssh connection: one connection for everything.
+		const shared = sshTransport === undefined ? {} : {sharedControlPath: async () => sshTransport.controlPath()};
+		return createSshSource({host: endpoint.host, port: endpoint.port, username: endpoint.username}, shared);
 	}
 
 	return {
@@ -49,9 +53,9 @@ const ioTurn = async (): Promise<void> => new Promise(resolve => {
 	setImmediate(resolve);
 });
 
-async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
+async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions, sshTransport: SshTransport | undefined): Promise<void> {
 	await connectOrExplain(endpoint, gateway.info());
-	const collected = await collectSnapshot(gateway, hostSourceFor(endpoint));
+	const collected = await collectSnapshot(gateway, hostSourceFor(endpoint, sshTransport));
 	if (options.json) {
 		process.stdout.write(`${JSON.stringify(snapshotToJson(collected), null, 2)}\n`);
 	} else if (options.tree) {
@@ -66,7 +70,7 @@ const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?25l';
 const leaveAlternateScreen = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
 
-async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
+async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions, sshTransport: SshTransport | undefined): Promise<void> {
 	// The engine is asked first (version, info, events, listings) and the UI modules load while
 	// it answers: the two used to take turns.
 	const store = new SnapshotStore();
@@ -91,7 +95,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 
 	const traceFile = process.env['DOCKNET_KEY_TRACE'];
 	if (traceFile) keyTrace.enable();
-	const hostMonitor = new HostMonitor(hostSourceFor(endpoint), store);
+	const hostMonitor = new HostMonitor(hostSourceFor(endpoint, sshTransport), store);
 	const colorEnabled = colorWanted(process.env) && !options.noColor;
 
 	let restored = false;
@@ -111,6 +115,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		exiting = true;
 		sync.stop();
 		hostMonitor.stop();
+		sshTransport?.close();
 		screen.instance?.unmount();
 		restoreTerminal();
 		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
@@ -167,11 +172,15 @@ export async function runDocknet(options: CliOptions): Promise<void> {
 		process.exit(1);
 	}
 
-	const gateway = createDockerGateway(endpoint);
+	const sshTransport = endpoint.kind === 'ssh' && endpoint.host !== undefined
+		? createSshTransport({host: endpoint.host, port: endpoint.port, username: endpoint.username})
+		: undefined;
+	const gateway = createDockerGateway(endpoint, {sshTransport});
 	if (options.command === 'snapshot') {
-		await runSnapshot(endpoint, gateway, options);
+		await runSnapshot(endpoint, gateway, options, sshTransport);
+		sshTransport?.close();
 		return;
 	}
 
-	await runApp(endpoint, gateway, options);
+	await runApp(endpoint, gateway, options, sshTransport);
 }
