@@ -1,8 +1,8 @@
-import {readFileSync, writeFileSync} from 'node:fs';
+import {copyFileSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {repoRoot} from '../test/helpers/pty-app.js';
 
-// An experiment, not a fix: writes a copy of dist/docknet.js in which Ink keeps its text
+// An experiment, not a fix: writes a copy of dist/docknet-main.cjs in which Ink keeps its text
 // measurements from one frame to the next, so `npm run bench -- --script=<copy>` shows what
 // that change would buy. Ink 6.8 builds a fresh OutputCaches for every frame (every line of a
 // 160x45 screen is tokenized and measured again, each time), and `widest-line`, called for
@@ -10,11 +10,12 @@ import {repoRoot} from '../test/helpers/pty-app.js';
 // With --startup-order it also opens the engine's events and listings before the first
 // render, waits up to 250 ms for them before drawing, and starts the host scan only after the
 // first listing (source/cli.tsx runApp).
-// Usage: tsx bench/ink-cache-variant.ts [--startup-order] [out.js]   (default /tmp/docknet-ink-cache.js)
+// Usage: tsx bench/ink-cache-variant.ts [--startup-order] [out-dir]   (default /tmp/docknet-ink-cache)
+// The directory gets a copy of the launcher beside the variant: pass <out-dir>/docknet.js to --script.
 
 const startupOrder = process.argv.includes('--startup-order');
-const out = path.resolve(process.argv.slice(2).find(arg => !arg.startsWith('--')) ?? '/tmp/docknet-ink-cache.js');
-let bundle = readFileSync(path.join(repoRoot, 'dist', 'docknet.js'), 'utf8');
+const out = path.resolve(process.argv.slice(2).find(arg => !arg.startsWith('--')) ?? '/tmp/docknet-ink-cache');
+let bundle = readFileSync(path.join(repoRoot, 'dist', 'docknet-main.cjs'), 'utf8');
 
 const applied: string[] = [];
 const skipped: string[] = [];
@@ -102,5 +103,8 @@ if (startupOrder) {
 }
 
 if (applied.length === 0) throw new Error('no patch applies to this build (made in source already?)');
-writeFileSync(out, bundle, {mode: 0o755});
+mkdirSync(out, {recursive: true});
+writeFileSync(path.join(out, 'docknet-main.cjs'), bundle);
+copyFileSync(path.join(repoRoot, 'dist', 'docknet.js'), path.join(out, 'docknet.js'));
+copyFileSync(path.join(repoRoot, 'dist', 'package.json'), path.join(out, 'package.json'));
 process.stderr.write(`wrote ${out}\napplied: ${applied.join(' | ')}\n${skipped.length > 0 ? `not found (skipped): ${skipped.join(' | ')}\n` : ''}`);

@@ -12,6 +12,9 @@ import type {DocknetPty} from '../test/helpers/pty-app.js';
 import {startCountingProxy} from './count-proxy.js';
 import type {CountedRequest, CountingProxy} from './count-proxy.js';
 import {EngineEvents} from './engine-events.js';
+import {measureStartup} from './startup.js';
+import {startTestSshd} from '../test/helpers/test-sshd.js';
+import type {TestSshd} from '../test/helpers/test-sshd.js';
 
 // `npm run bench`: docknet as a user feels it. A private engine (its own network namespace)
 // is seeded with N containers over N/10 networks; docknet runs in a 160x45 pseudo-terminal,
@@ -19,6 +22,9 @@ import {EngineEvents} from './engine-events.js';
 // headless xterm keeps the screen it draws. Targets: issue 5.
 //
 // Usage: npm run bench -- [--n=200[,1000]] [--cpu-prof] [--heap-snapshot] [--no-write] [--verbose] [--node-arg=<flag>]...
+//   [--startup-rounds=10] [--ssh] [--engine-name=<name>]
+// Start-up (spawn → data, --version, RSS at idle) is measured over --startup-rounds starts,
+// beside `node -e 0`; --ssh measures it over ssh:// too (a real sshd, scripts/setup installs it).
 // --cpu-prof writes docknet's CPU profiles to bench/results/profiles/ (bench/profile-summary.ts
 // reads them), --heap-snapshot a heap snapshot after the storm (bench/heap-summary.ts reads
 // it); --script=<bundle> measures a variant build, --node-arg passes a flag to node (heap
@@ -49,6 +55,12 @@ interface Options {
 	nodeArgs: string[];
 	/** Write a heap snapshot of docknet after the storm (bench/results/profiles/). */
 	heapSnapshot: boolean;
+	/** Start-up rounds (spawn → data, --version, RSS at idle). */
+	startupRounds: number;
+	/** Also measure start-up over ssh:// (a real sshd on the engine's loopback). */
+	ssh: boolean;
+	/** The private engine's name (two benchmarks at once need two). */
+	engineName: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -59,6 +71,9 @@ function parseOptions(argv: string[]): Options {
 	let script: string | undefined;
 	const nodeArgs: string[] = [];
 	let heapSnapshot = false;
+	let startupRounds = 10;
+	let ssh = false;
+	let engineName = ENGINE_NAME;
 	for (const arg of argv) {
 		if (arg.startsWith('--n=')) {
 			sizes = arg
@@ -72,11 +87,14 @@ function parseOptions(argv: string[]): Options {
 		else if (arg.startsWith('--script=')) script = path.resolve(arg.slice('--script='.length));
 		else if (arg.startsWith('--node-arg=')) nodeArgs.push(arg.slice('--node-arg='.length));
 		else if (arg === '--heap-snapshot') heapSnapshot = true;
-		else throw new Error(`unknown option ${arg} (use --n=200[,1000], --cpu-prof, --heap-snapshot, --no-write, --verbose, --script=<bundle>, --node-arg=<flag>)`);
+		else if (arg.startsWith('--startup-rounds=')) startupRounds = Math.max(1, Number(arg.slice('--startup-rounds='.length)) || 10);
+		else if (arg === '--ssh') ssh = true;
+		else if (arg.startsWith('--engine-name=')) engineName = arg.slice('--engine-name='.length);
+		else throw new Error(`unknown option ${arg} (use --n=200[,1000], --cpu-prof, --heap-snapshot, --no-write, --verbose, --script=<bundle>, --node-arg=<flag>, --startup-rounds=10, --ssh, --engine-name=<name>)`);
 	}
 
 	if (sizes.length === 0) throw new Error('--n needs at least one positive integer');
-	return {sizes, cpuProf, write: write && script === undefined && nodeArgs.length === 0, verbose, script, nodeArgs, heapSnapshot};
+	return {sizes, cpuProf, write: write && script === undefined && nodeArgs.length === 0, verbose, script, nodeArgs, heapSnapshot, startupRounds, ssh, engineName};
 }
 
 const say = (line: string): void => {
@@ -365,9 +383,10 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		say(`  ${figure}: ${round(value)} ${unit} (target ${target})${pass === undefined ? '' : pass ? ' ✓' : ' ✗'}`);
 	};
 
-	say(`N = ${n}: starting the private engine ${ENGINE_NAME}`);
-	for (const removed of await cleanupStaleEngines(ENGINE_NAME)) say(`removed remains of an earlier run: ${removed}`);
-	const privateEngine = await startPrivateEngine({name: ENGINE_NAME});
+	say(`N = ${n}: starting the private engine ${options.engineName}`);
+	for (const removed of await cleanupStaleEngines(options.engineName)) say(`removed remains of an earlier run: ${removed}`);
+	const privateEngine = await startPrivateEngine({name: options.engineName});
+	let sshd: TestSshd | undefined;
 	const apps: DocknetPty[] = [];
 	let proxy: CountingProxy | undefined;
 	let events: EngineEvents | undefined;
@@ -378,6 +397,7 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 		for (let index = 0; index < apps.length; index++) rmSync(keyTraceFile(index), {force: true});
 		events?.close();
 		await proxy?.close();
+		await sshd?.stop();
 		const stopping = performance.now();
 		await privateEngine.stop();
 		say(`engine stopped in ${round((performance.now() - stopping) / 1000)} s`);
@@ -418,6 +438,25 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 			apps.push(app);
 			return app;
 		};
+
+		// Start-up as a user feels it, node's own start beside it (bench/startup.ts).
+		const startupBase = {netns: privateEngine.netns, firstRow: 'c-0000', rounds: options.startupRounds, columns: COLUMNS, rows: ROWS, ...(options.script === undefined ? {} : {script: options.script})};
+		const startup = await measureStartup({...startupBase, host: `unix://${proxy.socketPath}`});
+		const startupMedian = median(startup.spawnToDataMs);
+		add(`spawn → data, median of ${startup.spawnToDataMs.length}`, startupMedian, 'ms', '≤ 2× lazydocker', undefined);
+		add('spawn → data, p95', percentile(startup.spawnToDataMs, 95), 'ms', '', undefined);
+		add('--version, median', median(startup.versionMs), 'ms', `≤ node -e 0 + 40 ms (${round(median(startup.nodeFloorMs), 0)} ms)`, median(startup.versionMs) <= median(startup.nodeFloorMs) + 40);
+		add('node -e 0, median (the floor)', median(startup.nodeFloorMs), 'ms', '', undefined);
+		add('RSS at idle after start', median(startup.idleRssMb), 'MB', '≤ 80 MB', median(startup.idleRssMb) <= 80);
+		details['startup'] = startup;
+		if (options.ssh) {
+			sshd = await startTestSshd({dir: path.join(privateEngine.dir, 'sshd'), netns: privateEngine.netns, dockerHost: privateEngine.dockerHost});
+			const overSsh = await measureStartup({...startupBase, host: sshd.url, env: {PATH: `${sshd.binDir}:${process.env['PATH'] ?? ''}`}});
+			const sshMedian = median(overSsh.spawnToDataMs);
+			add('over ssh: spawn → data, median', sshMedian, 'ms', `≤ local + 300 ms (${round(startupMedian, 0)} ms)`, sshMedian <= startupMedian + 300);
+			add('over ssh: spawn → data, p95', percentile(overSsh.spawnToDataMs, 95), 'ms', '', undefined);
+			details['startupOverSsh'] = overSsh;
+		}
 
 		// First frame: three starts, median.
 		const firstFrames: number[] = [];

@@ -1,15 +1,12 @@
 import {closeSync, writeFileSync, writeSync} from 'node:fs';
 import {homedir} from 'node:os';
-import {parseArgs} from 'node:util';
-import {render} from 'ink';
-import React from 'react';
-import packageJson from '../package.json' with {type: 'json'};
-import {App} from './app.js';
 import {createDockerGateway} from './engine/docker-gateway.js';
 import {EndpointError, resolveEngineEndpoint} from './engine/endpoint.js';
 import type {ResolvedEndpoint} from './engine/endpoint.js';
 import {describeUnreachable, toEngineError} from './engine/errors.js';
 import {debugWanted, exitCodes, formatFailure, reportFailure} from './failure-report.js';
+import {createSshTransport} from './engine/ssh-transport.js';
+import type {SshTransport} from './engine/ssh-transport.js';
 import type {HostInterfaceSource} from './host/host-source.js';
 import {createSshSource} from './host/ssh-source.js';
 import {readOverlayPlumbing} from './host/overlay-plumbing.js';
@@ -23,8 +20,8 @@ import type {EngineGateway} from './model/gateway.js';
 import {HostMonitor} from './model/host-monitor.js';
 import {SnapshotStore} from './model/store.js';
 import {SwarmSync} from './model/swarm-sync.js';
-import {runPlayground} from './playground/run-playground.js';
-import {FrameWriter} from './terminal/frame-writer.js';
+import type {CliOptions} from './startup/cli-args.js';
+import type {UiInstance} from './startup/render-ui.js';
 import {keyTrace} from './terminal/key-trace.js';
 import type {EngineInfo} from './model/types.js';
 import {collectSnapshot} from './snapshot/collect-snapshot.js';
@@ -32,103 +29,17 @@ import {graphToDot, graphToMermaid, snapshotGraph} from './snapshot/snapshot-gra
 import {snapshotToJson} from './snapshot/snapshot-json.js';
 import {snapshotToText} from './snapshot/snapshot-text.js';
 import {safeDeep, safeText} from './text/safe-text.js';
-import {AppServicesProvider} from './ui/app-context.js';
 import type {AppServices} from './ui/app-context.js';
 import {buildTopology, flattenTopology, topologyText} from './ui/presentation/topology.js';
 import {colorWanted, createTheme} from './ui/theme.js';
 
-const usage = `docknet ${packageJson.version} — Docker networking in your terminal
-
-Usage
-  docknet [options]              full-screen view: networks, containers, host interfaces
-  docknet snapshot [options]     print the same picture once and exit
-  docknet --playground           a private throwaway engine with sample containers (root)
-
-Options
-  -H, --host <url>       engine to use: unix:///path, tcp://host:2376, ssh://user@host
-  -c, --context <name>   docker context to use (as in \`docker context ls\`)
-      --read-only        disable every action that changes the engine
-      --json             (snapshot) machine-readable output, schema docknet.snapshot/1
-      --tree             (snapshot) the host as a tree: network → bridge → veth → container
-      --dot              (snapshot) the same picture as a Graphviz graph (dot -Tsvg)
-      --mermaid          (snapshot) the same picture as a Mermaid flowchart (GitHub markdown)
-      --keep             (playground) leave the private engine running on exit
-      --no-color         no colours (NO_COLOR is honoured too)
-      --debug            add the stack trace to error reports (or DOCKNET_DEBUG=1)
-  -h, --help             this help
-  -v, --version          docknet's version
-
-Engine selection follows the docker CLI: --host or --context, then DOCKER_HOST, then
-DOCKER_CONTEXT, the current context in ~/.docker/config.json, then
-unix:///var/run/docker.sock. Keys: press ? inside docknet.
-
-Exit codes: 0 done; 1 the engine could not be reached or answered with an error;
-2 bad usage, or no terminal for the full-screen view; 3 the engine's answer could not be
-read; 70 a bug in docknet; 128+N ended by signal N.`;
-
-interface CliOptions {
-	host?: string;
-	context?: string;
-	readOnly: boolean;
-	json: boolean;
-	tree: boolean;
-	dot: boolean;
-	mermaid: boolean;
-	playground: boolean;
-	keep: boolean;
-	noColor: boolean;
-	command: 'app' | 'snapshot';
-}
-
-function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
-	const {values, positionals} = parseArgs({
-		args: argv,
-		allowPositionals: true,
-		options: {
-			host: {type: 'string', short: 'H'},
-			context: {type: 'string', short: 'c'},
-			'read-only': {type: 'boolean', default: false},
-			json: {type: 'boolean', default: false},
-			tree: {type: 'boolean', default: false},
-			dot: {type: 'boolean', default: false},
-			mermaid: {type: 'boolean', default: false},
-			playground: {type: 'boolean', default: false},
-			keep: {type: 'boolean', default: false},
-			'no-color': {type: 'boolean', default: false},
-			debug: {type: 'boolean', default: false},
-			help: {type: 'boolean', short: 'h', default: false},
-			version: {type: 'boolean', short: 'v', default: false},
-		},
-	});
-	if (values.help) return 'help';
-	if (values.version) return 'version';
-	const [command, ...rest] = positionals;
-	if (rest.length > 0 || (command !== undefined && command !== 'snapshot')) {
-		throw new UsageError(`unknown command "${[command, ...rest].join(' ')}"`);
-	}
-
-	return {
-		host: values.host,
-		context: values.context,
-		readOnly: values['read-only'] ?? false,
-		json: values.json ?? false,
-		tree: values.tree ?? false,
-		dot: values.dot ?? false,
-		mermaid: values.mermaid ?? false,
-		playground: values.playground ?? false,
-		keep: values.keep ?? false,
-		noColor: values['no-color'] ?? false,
-		command: command === 'snapshot' ? 'snapshot' : 'app',
-	};
-}
-
-class UsageError extends Error {}
-
 /** Where the engine's host interfaces can be read from, or why they cannot. */
-export function hostSourceFor(endpoint: ResolvedEndpoint): HostInterfaceSource | {unavailable: string} {
+export function hostSourceFor(endpoint: ResolvedEndpoint, sshTransport?: SshTransport): HostInterfaceSource | {unavailable: string} {
 	if (endpoint.kind === 'unix' && endpoint.local) return createSysfsSource();
 	if (endpoint.kind === 'ssh' && endpoint.host) {
-		return createSshSource({host: endpoint.host, port: endpoint.port, username: endpoint.username});
+		// Over the engine's own ssh connection: one connection for everything.
+		const shared = sshTransport === undefined ? {} : {sharedControlPath: async () => sshTransport.controlPath()};
+		return createSshSource({host: endpoint.host, port: endpoint.port, username: endpoint.username}, shared);
 	}
 
 	return {
@@ -142,20 +53,25 @@ export function plumbingFor(endpoint: ResolvedEndpoint): PlumbingReader | {unava
 	return {unavailable: `the engine at ${endpoint.url} runs on another machine: its overlay namespaces cannot be read from here`};
 }
 
-async function connectOrExplain(endpoint: ResolvedEndpoint, gateway: EngineGateway): Promise<EngineInfo> {
+async function connectOrExplain(endpoint: ResolvedEndpoint, info: Promise<EngineInfo>): Promise<EngineInfo> {
 	try {
-		return await gateway.info();
+		return await info;
 	} catch (error) {
 		process.stderr.write(`${describeUnreachable(endpoint, toEngineError(error))}\n`);
 		process.exit(1);
 	}
 }
 
-async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
-	await connectOrExplain(endpoint, gateway);
+/** Lets sockets connect and requests go out before a long synchronous stretch holds the thread. */
+const ioTurn = async (): Promise<void> => new Promise(resolve => {
+	setImmediate(resolve);
+});
+
+async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions, sshTransport: SshTransport | undefined): Promise<void> {
+	await connectOrExplain(endpoint, gateway.info());
 	let collected;
 	try {
-		collected = await collectSnapshot(gateway, hostSourceFor(endpoint), plumbingFor(endpoint));
+		collected = await collectSnapshot(gateway, hostSourceFor(endpoint, sshTransport), plumbingFor(endpoint));
 	} catch (error) {
 		const report = reportFailure(error, 'taking the snapshot', endpoint.url);
 		process.stderr.write(formatFailure(report, debugWanted(process.argv, process.env)));
@@ -183,8 +99,23 @@ const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?25l';
 const leaveAlternateScreen = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
 
-async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
-	const info = await connectOrExplain(endpoint, gateway);
+async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions, sshTransport: SshTransport | undefined): Promise<void> {
+	// The engine is asked first (version, info, events, listings) and the UI modules load while
+	// it answers: the two used to take turns.
+	const store = new SnapshotStore();
+	const swarmSync = new SwarmSync(gateway, store, {plumbing: plumbingFor(endpoint)});
+	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
+	const firstInfo = gateway.info();
+	sync.start(firstInfo);
+	// In steps, with a turn of the event loop between: each step's evaluation holds the
+	// thread, and the engine's answers (then the listing they unlock) get through between them.
+	await ioTurn();
+	await import('react');
+	await ioTurn();
+	await import('ink');
+	await ioTurn();
+	const ui = await import('./startup/render-ui.js');
+	await connectOrExplain(endpoint, firstInfo);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(
 			'docknet: the full-screen view needs a terminal on stdin and stdout. For scripts and pipes, use `docknet snapshot` (text, --tree or --json).\n',
@@ -194,10 +125,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 
 	const traceFile = process.env['DOCKNET_KEY_TRACE'];
 	if (traceFile) keyTrace.enable();
-	const store = new SnapshotStore();
-	const swarmSync = new SwarmSync(gateway, store, {plumbing: plumbingFor(endpoint)});
-	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
-	const hostMonitor = new HostMonitor(hostSourceFor(endpoint), store);
+	const hostMonitor = new HostMonitor(hostSourceFor(endpoint, sshTransport), store);
 	const colorEnabled = colorWanted(process.env) && !options.noColor;
 
 	let restored = false;
@@ -211,13 +139,14 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	// through here, so the user's terminal is always given back as it was.
 	let exiting = false;
 	// Filled once Ink renders; a signal may arrive before that.
-	const screen: {instance?: ReturnType<typeof render>} = {};
+	const screen: {instance?: UiInstance} = {};
 	const shutdown = (code: number, message?: string): void => {
 		if (exiting) return;
 		exiting = true;
 		sync.stop();
 		swarmSync.stop();
 		hostMonitor.stop();
+		sshTransport?.close();
 		screen.instance?.unmount();
 		restoreTerminal();
 		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
@@ -293,53 +222,27 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	process.on('unhandledRejection', unexpected);
 	process.on('exit', restoreTerminal);
 
-	// The listing goes out before the first render: that render is synchronous (~70 ms)
-	// and would hold the requests back. Drawing waits a moment for the data, so the first
-	// frame already shows containers; the host scan starts once the listing is in.
-	sync.start(info);
+	// Drawing waits a moment for the listing, so the first frame already shows containers
+	// (a render is synchronous, ~70 ms, and would hold the answers back); the host scan
+	// starts once the listing is in.
 	await Promise.race([sync.firstLoad.catch(() => undefined), new Promise(resolve => setTimeout(resolve, 250))]);
 	void sync.firstLoad.catch(() => undefined).finally(() => hostMonitor.start());
 
 	process.stdout.write(enterAlternateScreen);
-	const frames = new FrameWriter(process.stdout);
-	// debug: Ink hands over whole frames and FrameWriter diffs them onto the screen (see
-	// frame-writer.ts for why Ink's own incremental mode is not used). Debug mode also
-	// renders when CI is set, which the pseudo-terminal tests rely on.
-	const instance = render(
-		<AppServicesProvider services={services}>
-			<App endpoint={endpoint.url} />
-		</AppServicesProvider>,
-		{stdout: frames as unknown as NodeJS.WriteStream, debug: true, exitOnCtrlC: false, patchConsole: false},
-	);
+	const instance = ui.renderUi(services, endpoint.url, process.stdout);
 	screen.instance = instance;
 	await instance.waitUntilExit();
 	shutdown(0);
 }
 
-async function main(): Promise<void> {
+/** Everything after the arguments were read: the launcher loads this module only then. */
+export async function runDocknet(options: CliOptions): Promise<void> {
 	// docker-modem's ssh transport trips a Node deprecation warning on stderr, which would
 	// scribble over the full-screen view.
 	process.noDeprecation = true;
-	let options: CliOptions | 'help' | 'version';
-	try {
-		options = parseCli(process.argv.slice(2));
-	} catch (error) {
-		process.stderr.write(`docknet: ${safeText(error instanceof Error ? error.message : String(error))}\nRun docknet --help for usage.\n`);
-		process.exit(exitCodes.usage);
-	}
-
-	if (options === 'help') {
-		process.stdout.write(`${usage}\n`);
-		return;
-	}
-
-	if (options === 'version') {
-		process.stdout.write(`${packageJson.version}\n`);
-		return;
-	}
-
 	if (options.playground) {
 		const forwardedArgs = [...(options.readOnly ? ['--read-only'] : []), ...(options.noColor ? ['--no-color'] : [])];
+		const {runPlayground} = await import('./playground/run-playground.js');
 		process.exit(await runPlayground({keep: options.keep, forwardedArgs}));
 	}
 
@@ -352,18 +255,15 @@ async function main(): Promise<void> {
 		process.exit(exitCodes.engine);
 	}
 
-	const gateway = createDockerGateway(endpoint);
+	const sshTransport = endpoint.kind === 'ssh' && endpoint.host !== undefined
+		? createSshTransport({host: endpoint.host, port: endpoint.port, username: endpoint.username})
+		: undefined;
+	const gateway = createDockerGateway(endpoint, {sshTransport});
 	if (options.command === 'snapshot') {
-		await runSnapshot(endpoint, gateway, options);
+		await runSnapshot(endpoint, gateway, options, sshTransport);
+		sshTransport?.close();
 		return;
 	}
 
-	await runApp(endpoint, gateway, options);
+	await runApp(endpoint, gateway, options, sshTransport);
 }
-
-// Whatever escapes main is reported as one paragraph; the stack only with --debug.
-await main().catch((error: unknown) => {
-	const report = reportFailure(error, 'starting');
-	process.stderr.write(formatFailure(report, debugWanted(process.argv, process.env)));
-	process.exit(report.exitCode);
-});

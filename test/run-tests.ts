@@ -12,6 +12,8 @@ import {
 	type PrivateEngine,
 	type RequirementProblem,
 } from '../source/playground/private-engine.js';
+import {startTestSshd, testSshdProblems} from './helpers/test-sshd.js';
+import type {TestSshd} from './helpers/test-sshd.js';
 
 // `npm test` runs this after lint, typecheck and build: it starts one private Docker engine
 // (its own network namespace), runs every test file with node's runner against it, and stops
@@ -70,14 +72,20 @@ function engineProblems(): RequirementProblem[] {
 		problems.push({what: 'the docker CLI not found (tests drive the engine with it)', fix: 'install the Debian package docker.io'});
 	}
 
+	problems.push(...testSshdProblems());
+
 	return problems;
 }
 
 let engine: PrivateEngine | undefined;
+let sshd: TestSshd | undefined;
 let child: ChildProcess | undefined;
 let interruptedBy: NodeJS.Signals | undefined;
 
 async function stopEngine(): Promise<void> {
+	const runningSshd = sshd;
+	sshd = undefined;
+	await runningSshd?.stop();
 	const running = engine;
 	engine = undefined;
 	if (running !== undefined) {
@@ -160,6 +168,7 @@ async function main(): Promise<void> {
 				}
 
 				await ensureTestImage(engine.dockerHost);
+				sshd = await startTestSshd({dir: path.join(engine.dir, 'sshd'), netns: engine.netns, dockerHost: engine.dockerHost});
 			} catch (error) {
 				await stopEngine();
 				const reason = ['Starting the private Docker engine failed:', ...String(error instanceof Error ? error.message : error).split('\n')];
@@ -191,6 +200,12 @@ async function main(): Promise<void> {
 		env['DOCKNET_TEST_DOCKER_HOST'] = engine.dockerHost;
 		env['DOCKNET_TEST_NETNS'] = engine.netns;
 		env['DOCKNET_TEST_SOCKET'] = engine.socketPath;
+	}
+
+	if (sshd !== undefined) {
+		env['DOCKNET_TEST_SSH_URL'] = sshd.url;
+		env['DOCKNET_TEST_SSH_BIN'] = sshd.binDir;
+		env['DOCKNET_TEST_SSHD_LOG'] = sshd.logFile;
 	}
 
 	say(`running ${files.length} test file${files.length === 1 ? '' : 's'}${engine === undefined ? ' (unit tests only)' : ''}`);

@@ -1,3 +1,4 @@
+import type {Agent as HttpAgent} from 'node:http';
 import {Agent as HttpsAgent} from 'node:https';
 import type {IncomingMessage} from 'node:http';
 import Docker from 'dockerode';
@@ -14,6 +15,8 @@ import {createEventParser} from './event-parser.js';
 import {toNetworkCluster, toSwarmNode, toSwarmService, toSwarmTask} from './swarm-mapping.js';
 import {createUnixPinger} from './unix-ping.js';
 import type {UnixPinger} from './unix-ping.js';
+import {createSshTransport} from './ssh-transport.js';
+import type {SshTransport} from './ssh-transport.js';
 
 // Every call goes through docker-modem's `dial` rather than dockerode's per-resource
 // helpers: those helpers differ in which options they forward (Network#inspect drops the
@@ -25,6 +28,8 @@ import type {UnixPinger} from './unix-ping.js';
 export interface DockerGatewayOptions {
 	/** Per-request limit for everything but the events stream. */
 	timeoutMs?: number;
+	/** For ssh:// engines: the one ssh connection every request goes over (ssh-transport.ts). */
+	sshTransport?: SshTransport;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -44,7 +49,7 @@ interface RequestSpec {
 
 export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerGatewayOptions = {}): EngineGateway {
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-	const docker = createDocker(endpoint);
+	const docker = createDocker(endpoint, options.sshTransport);
 	let requests = 0;
 	let lastAnswerAt = 0;
 	let pinger: UnixPinger | undefined;
@@ -305,11 +310,11 @@ async function streamEvents(dial: Dial, handlers: EventStreamHandlers, signal: A
 	});
 }
 
-function createDocker(endpoint: ResolvedEndpoint): Docker {
+function createDocker(endpoint: ResolvedEndpoint, sshTransport: SshTransport | undefined): Docker {
 	// Every connection key is set explicitly so docker-modem's own reading of DOCKER_HOST
 	// and friends cannot override the endpoint docknet resolved (it would, for example, pick
 	// a tcp host from DOCKER_HOST over an explicit socket path).
-	const options: Docker.DockerOptions & {pathPrefix?: string; agent?: HttpsAgent} = {
+	const options: Docker.DockerOptions & {pathPrefix?: string; agent?: HttpsAgent | HttpAgent} = {
 		socketPath: undefined,
 		host: undefined,
 		port: undefined,
@@ -348,11 +353,13 @@ function createDocker(endpoint: ResolvedEndpoint): Docker {
 		}
 
 		case 'ssh': {
-			options.host = endpoint.host;
-			options.port = endpoint.port;
-			options.protocol = 'ssh';
-			options.username = endpoint.username;
-			options.sshOptions = {agent: process.env['SSH_AUTH_SOCK']};
+			// Plain HTTP, each connection a channel of docknet's own ssh connection; the host
+			// name only fills the request's Host header.
+			const transport = sshTransport ?? createSshTransport({host: endpoint.host ?? '', port: endpoint.port, username: endpoint.username});
+			options.protocol = 'http';
+			options.host = 'docker';
+			options.port = 80;
+			options.agent = transport.agent;
 			break;
 		}
 	}

@@ -36,6 +36,12 @@ export interface SshSourceOptions {
 	 * per user and reused, so runs that never call close() leave nothing behind but it.
 	 */
 	controlDirectory?: string;
+	/**
+	 * The control socket of a master connection someone else owns (the engine's ssh
+	 * transport): every read rides on it and none opens a connection of its own. Undefined
+	 * while that connection is down.
+	 */
+	sharedControlPath?: () => Promise<string | undefined>;
 }
 
 /** "me@host" as the user would type it after `ssh`. */
@@ -55,11 +61,15 @@ export function remoteShCommand(script: string): string {
 /** The ssh command line for one remote command. Pure, for tests. */
 export function sshArguments(
 	target: SshTarget,
-	settings: {connectTimeoutSeconds: number; controlPath?: string},
+	settings: {connectTimeoutSeconds: number; controlPath?: string; shared?: boolean},
 	remoteCommand: string,
 ): string[] {
 	const args = ['-n', '-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${settings.connectTimeoutSeconds}`];
-	if (settings.controlPath) {
+	if (settings.controlPath && settings.shared) {
+		// A client of someone else's master only: a failing proxy command stops ssh from
+		// falling back to a connection of its own if that master just went away.
+		args.push('-o', 'ControlMaster=no', '-o', `ControlPath=${settings.controlPath}`, '-o', 'ProxyCommand=false');
+	} else if (settings.controlPath) {
 		args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${settings.controlPath}`, '-o', 'ControlPersist=60');
 	}
 	if (target.port) args.push('-p', String(target.port));
@@ -287,8 +297,18 @@ export function createSshSource(target: SshTarget, options: SshSourceOptions = {
 	}
 
 	async function run(script: string): Promise<string> {
-		const controlPath = controlPathFor(await ensureControlDirectory());
-		const result = await execSsh(sshArguments(target, {connectTimeoutSeconds, controlPath}, remoteShCommand(script)));
+		if (options.sharedControlPath !== undefined) {
+			const shared = await options.sharedControlPath();
+			// Never a second connection: while the engine's is down, so are the reads.
+			if (shared === undefined) throw new HostSourceError(`the ssh connection to ${target.host} is down`, {hint: 'docknet reconnects to the engine and reads again'});
+			return runWith(script, {connectTimeoutSeconds, controlPath: shared, shared: true});
+		}
+
+		return runWith(script, {connectTimeoutSeconds, controlPath: controlPathFor(await ensureControlDirectory())});
+	}
+
+	async function runWith(script: string, settings: {connectTimeoutSeconds: number; controlPath?: string; shared?: boolean}): Promise<string> {
+		const result = await execSsh(sshArguments(target, settings, remoteShCommand(script)));
 		if (result.exitCode === 0) return result.stdout;
 		const {reason, hint} = describeSshFailure(target, result);
 		throw new HostSourceError(reason, {hint});
@@ -345,6 +365,8 @@ export function createSshSource(target: SshTarget, options: SshSourceOptions = {
 	async function close(): Promise<void> {
 		if (closed) return;
 		closed = true;
+		// A shared connection is closed by its owner.
+		if (options.sharedControlPath !== undefined) return;
 		const directory = await controlDirectory;
 		if (!directory) return;
 		// Ends the master connection now instead of 60 s later. The directory stays: it is

@@ -184,8 +184,11 @@ export class EngineSync {
 		this.firstLoad.catch(() => undefined);
 	}
 
-	/** Starts syncing; `knownInfo` skips the first info call when the caller already made it. */
-	start(knownInfo?: EngineInfo): void {
+	/**
+	 * Starts syncing; `knownInfo` (or its promise) stands in for the first info call when the
+	 * caller made it already.
+	 */
+	start(knownInfo?: EngineInfo | Promise<EngineInfo>): void {
 		void this.run(knownInfo);
 	}
 
@@ -200,17 +203,22 @@ export class EngineSync {
 		return this.controller.signal;
 	}
 
-	private async run(knownInfo: EngineInfo | undefined): Promise<void> {
+	private async run(knownInfo: EngineInfo | Promise<EngineInfo> | undefined): Promise<void> {
 		let attempt = 0;
-		let info = knownInfo;
+		let info: EngineInfo | Promise<EngineInfo> | undefined = knownInfo;
 		while (!this.signal.aborted) {
 			const streamController = new AbortController();
 			const stopStream = (): void => streamController.abort();
 			this.signal.addEventListener('abort', stopStream, {once: true});
 			try {
-				info ??= await this.gateway.info();
-				this.store.update(snapshot => ({...snapshot, engine: info}));
-				const {ended: streamEnded} = await this.openEvents(streamController.signal);
+				// The events stream opens while the engine tells its version: one round trip
+				// less before the listing (the events must be open before it, the info need not).
+				const [engine, {ended: streamEnded}] = await Promise.all([
+					info ?? this.gateway.info(),
+					this.openEvents(streamController.signal),
+				]);
+				info = engine;
+				this.store.update(snapshot => ({...snapshot, engine}));
 				await this.resync();
 				attempt = 0;
 				this.store.update(snapshot => ({...snapshot, connection: {status: 'live', since: this.now()}}));

@@ -27,10 +27,22 @@ function say(log: (line: string) => void, step: string): void {
 	log(`docknet playground: ${step}`);
 }
 
+async function isSingleExecutable(): Promise<boolean> {
+	try {
+		const sea = await import('node:sea');
+		return sea.isSea();
+	} catch {
+		// A node older than 20.12 has no node:sea, and no single executable either.
+		return false;
+	}
+}
+
 /** Runs docknet again, inside the playground's namespace, pointed at its engine. */
-function runInside(engine: PrivateEngine, forwardedArgs: string[]): Promise<number> {
-	// execArgv keeps loaders (tsx in development); argv[1] is this very program.
-	const program = [...process.execArgv, process.argv[1] ?? '', '--host', engine.dockerHost, ...forwardedArgs];
+async function runInside(engine: PrivateEngine, forwardedArgs: string[]): Promise<number> {
+	// execArgv keeps loaders (tsx in development); argv[1] is this very program, except in the
+	// single executable, where the executable (process.execPath) is the program.
+	const script = (await isSingleExecutable()) ? [] : [...process.execArgv, process.argv[1] ?? ''];
+	const program = [...script, '--host', engine.dockerHost, ...forwardedArgs];
 	const child = spawn('ip', ['netns', 'exec', engine.netns, process.execPath, ...program], {
 		stdio: 'inherit',
 		env: {...process.env, DOCKNET_PLAYGROUND: engine.name, DOCKER_HOST: engine.dockerHost},

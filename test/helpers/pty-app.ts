@@ -40,6 +40,8 @@ export interface StartDocknetOptions {
 	script?: string;
 	/** Options for node itself, before the script (e.g. --cpu-prof). */
 	nodeArgs?: string[];
+	/** Runs this instead of node and a bundle: the single executable, an installed `docknet`. */
+	command?: string[];
 	/** Keep every byte received for rawOutput() (default true; the benchmark turns it off). */
 	recordOutput?: boolean;
 }
@@ -131,7 +133,7 @@ export function startDocknet(options: StartDocknetOptions): DocknetPty {
 	let columns = options.columns ?? 100;
 	let rows = options.rows ?? 30;
 	const record = options.recordOutput ?? true;
-	const command = [process.execPath, ...(options.nodeArgs ?? []), options.script ?? docknetBundle, ...options.args];
+	const command = [...(options.command ?? [process.execPath, ...(options.nodeArgs ?? []), options.script ?? docknetBundle]), ...options.args];
 	const wrapped = [...(options.wrapper ?? []), ...command];
 	const full = options.netns === undefined ? wrapped : ['ip', 'netns', 'exec', options.netns, ...wrapped];
 	const [file, ...args] = full as [string, ...string[]];
@@ -334,9 +336,12 @@ function readStat(pid: number): {ppid: number; comm: string} | undefined {
 	}
 }
 
+// The single executable's process is named after its file (comm keeps 15 characters).
+const isDocknetProcess = (comm: string | undefined): boolean => comm === 'node' || (comm?.startsWith('docknet') ?? false);
+
 /** `pid` itself when it runs node, else its newest node descendant (wrappers exec or fork). */
 export function findNodeProcess(pid: number): number | undefined {
-	if (readStat(pid)?.comm === 'node') return pid;
+	if (isDocknetProcess(readStat(pid)?.comm)) return pid;
 	const children = new Map<number, number[]>();
 	for (const entry of readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
@@ -352,7 +357,7 @@ export function findNodeProcess(pid: number): number | undefined {
 	while (queue.length > 0) {
 		const current = queue.shift() as number;
 		for (const next of children.get(current) ?? []) {
-			if (readStat(next)?.comm === 'node' && (found === undefined || next > found)) found = next;
+			if (isDocknetProcess(readStat(next)?.comm) && (found === undefined || next > found)) found = next;
 			queue.push(next);
 		}
 	}

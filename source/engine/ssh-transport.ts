@@ -1,0 +1,302 @@
+import {spawn} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
+import {existsSync, rmSync} from 'node:fs';
+import {Agent} from 'node:http';
+import type {AgentOptions} from 'node:http';
+import path from 'node:path';
+import {Duplex} from 'node:stream';
+import {EngineError} from '../model/gateway.js';
+import {defaultControlDirectory, describeSshFailure, prepareControlDirectory} from '../host/ssh-source.js';
+import type {SshTarget} from '../host/ssh-source.js';
+
+// All traffic to an ssh:// engine over ONE ssh connection. docknet starts an OpenSSH master
+// connection of its own (so the user's ssh config, keys, agent and known_hosts apply, and it
+// never prompts: BatchMode) and every HTTP connection to the engine is a channel of it: a mux
+// client running `docker system dial-stdio` on the engine host, as the docker CLI does. An
+// HTTP agent keeps those connections alive between requests; the events stream holds one of
+// its own. docker-modem's own ssh transport made a new ssh connection (handshake, login,
+// remote process) for every request.
+// When the master exits (the link dropped, sshd went away) every channel ends with it, so
+// the engine is lost; the next request after the backoff starts a new master.
+
+export interface SshTransportOptions {
+	/** Default "ssh". */
+	sshBinary?: string;
+	/** Where the master's control socket goes; default the host source's per-user directory. */
+	controlDirectory?: string;
+	/** Time allowed to reach the host (ssh's ConnectTimeout). Default 10 s. */
+	connectTimeoutMs?: number;
+	/** Time allowed for the whole login. Default 30 s. */
+	loginTimeoutMs?: number;
+	/**
+	 * HTTP connections (ssh channels) at once, the events stream's included. Default 3: each
+	 * new channel starts a docker CLI on the engine host (~50-100 ms, seconds under load),
+	 * while a request on an open one takes milliseconds; sshd allows 10 sessions per connection
+	 * and the host-interface reads need some too.
+	 */
+	maxChannels?: number;
+}
+
+export interface SshTransport {
+	/** docker-modem's `agent`: every request to the engine goes through it. */
+	readonly agent: Agent;
+	/** The master's control socket, for other ssh runs (host interfaces) to share it; undefined until it is up. */
+	controlPath(): Promise<string | undefined>;
+	/** Master connections started so far (one per session unless the link dropped). */
+	readonly connectionsOpened: number;
+	/** Ends every channel and the master connection. */
+	close(): void;
+}
+
+/** The options every ssh run of docknet's shares. Pure, for tests. */
+export function baseSshOptions(target: SshTarget, connectTimeoutSeconds: number): string[] {
+	const args = ['-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${connectTimeoutSeconds}`];
+	if (target.port) args.push('-p', String(target.port));
+	if (target.username) args.push('-l', target.username);
+	return args;
+}
+
+/** The master connection's command line. Pure, for tests. */
+export function masterArguments(target: SshTarget, controlPath: string, connectTimeoutSeconds: number): string[] {
+	return [
+		...baseSshOptions(target, connectTimeoutSeconds),
+		'-o', 'ControlMaster=yes', '-o', `ControlPath=${controlPath}`, '-o', 'ControlPersist=no',
+		// A dead link is noticed within ~30 s even when nothing is being asked.
+		'-o', 'ServerAliveInterval=10', '-o', 'ServerAliveCountMax=3',
+		// "--" so a host taken from DOCKER_HOST can never be read as an option. The remote
+		// command reads stdin, which docknet holds open: if docknet dies, even by SIGKILL,
+		// its end closes, the session ends and the master exits with it.
+		'--', target.host, 'cat >/dev/null',
+	];
+}
+
+/**
+ * Options that make an ssh run a client of the master at `controlPath` and nothing else.
+ * ssh falls back to a connection of its own when the control socket is gone (the master
+ * just died); the proxy command that fails at once turns that fallback into an error. ssh
+ * never uses it while the master answers: it tries the control socket first.
+ */
+export function muxClientOptions(controlPath: string): string[] {
+	return ['-o', 'ControlMaster=no', '-o', `ControlPath=${controlPath}`, '-o', 'ProxyCommand=false'];
+}
+
+/** One channel's command line: a mux client of the master, never a connection of its own. Pure, for tests. */
+export function channelArguments(target: SshTarget, controlPath: string, connectTimeoutSeconds: number): string[] {
+	return [
+		...baseSshOptions(target, connectTimeoutSeconds),
+		...muxClientOptions(controlPath),
+		'--', target.host, 'docker system dial-stdio',
+	];
+}
+
+/** A child process's stdin and stdout as the socket an HTTP agent expects. */
+class ChannelSocket extends Duplex {
+	constructor(private readonly child: ChildProcess) {
+		super({allowHalfOpen: false});
+		const {stdout, stdin} = child;
+		if (stdout === null || stdin === null) throw new Error('ssh channel without pipes');
+		stdout.on('data', (chunk: Buffer) => {
+			if (!this.push(chunk)) stdout.pause();
+		});
+		stdout.on('end', () => this.push(null));
+		stdin.on('error', error => this.destroy(error));
+		child.on('exit', () => {
+			// Whatever was still buffered has been read; a channel that ends is a closed socket.
+			this.push(null);
+			this.destroy();
+		});
+	}
+
+	override _read(): void {
+		this.child.stdout?.resume();
+	}
+
+	override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+		if (this.child.stdin === null || this.child.stdin.destroyed) {
+			callback(new EngineError('unreachable', 'the ssh channel to the engine closed'));
+			return;
+		}
+
+		this.child.stdin.write(chunk, callback);
+	}
+
+	override _final(callback: (error?: Error | null) => void): void {
+		this.child.stdin?.end();
+		callback();
+	}
+
+	override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+		if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+		callback(error);
+	}
+
+	// What node's HTTP agent calls on a net.Socket.
+	setKeepAlive(): this {
+		return this;
+	}
+
+	setNoDelay(): this {
+		return this;
+	}
+
+	setTimeout(_ms: number, callback?: () => void): this {
+		if (callback) this.once('timeout', callback);
+		return this;
+	}
+
+	// An idle kept-alive channel must not keep docknet running (a snapshot ends on its own).
+	ref(): this {
+		this.child.ref();
+		for (const stream of [this.child.stdout, this.child.stdin, this.child.stderr]) (stream as {ref?: () => void} | null)?.ref?.();
+		return this;
+	}
+
+	unref(): this {
+		this.child.unref();
+		for (const stream of [this.child.stdout, this.child.stdin, this.child.stderr]) (stream as {unref?: () => void} | null)?.unref?.();
+		return this;
+	}
+}
+
+type CreateCallback = (error: Error | null, socket?: Duplex) => void;
+
+export function createSshTransport(target: SshTarget, options: SshTransportOptions = {}): SshTransport {
+	const sshBinary = options.sshBinary ?? 'ssh';
+	const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+	const connectTimeoutSeconds = Math.max(1, Math.floor(connectTimeoutMs / 1000));
+	const loginTimeoutMs = options.loginTimeoutMs ?? 30_000;
+	let master: ChildProcess | undefined;
+	let masterReady: Promise<string> | undefined;
+	let opened = 0;
+	let closed = false;
+	const channels = new Set<ChildProcess>();
+	let directory: Promise<string | undefined> | undefined;
+
+	const stopMaster = (): void => {
+		const running = master;
+		master = undefined;
+		masterReady = undefined;
+		if (running !== undefined && running.exitCode === null && running.signalCode === null) running.kill();
+	};
+
+	const onExit = (): void => {
+		closed = true;
+		for (const channel of channels) channel.kill();
+		stopMaster();
+	};
+
+	process.once('exit', onExit);
+
+	async function startMaster(): Promise<string> {
+		directory ??= prepareControlDirectory(options.controlDirectory ?? defaultControlDirectory());
+		const dir = await directory;
+		if (dir === undefined) {
+			throw new EngineError('unreachable', `docknet found no private directory for its ssh control socket (${options.controlDirectory ?? defaultControlDirectory()})`);
+		}
+
+		// One socket per docknet: ssh's own naming (%C) would be shared with other sessions.
+		const controlPath = path.join(dir, `m-${process.pid}-${opened}`);
+		rmSync(controlPath, {force: true});
+		opened += 1;
+		const child = spawn(sshBinary, masterArguments(target, controlPath, connectTimeoutSeconds), {stdio: ['pipe', 'ignore', 'pipe']});
+		master = child;
+		let stderr = '';
+		child.stderr?.setEncoding('utf8');
+		child.stderr?.on('data', (chunk: string) => {
+			stderr = (stderr + chunk).slice(-4000);
+		});
+		child.stdin?.on('error', () => undefined);
+		child.unref();
+		(child.stdin as {unref?: () => void} | null)?.unref?.();
+		(child.stderr as {unref?: () => void} | null)?.unref?.();
+
+		return new Promise<string>((resolve, reject) => {
+			let settled = false;
+			const finish = (error?: Error): void => {
+				if (settled) return;
+				settled = true;
+				clearInterval(poll);
+				clearTimeout(limit);
+				if (error === undefined) resolve(controlPath);
+				else reject(error);
+			};
+
+			// ssh makes the control socket once it is logged in.
+			const poll = setInterval(() => {
+				if (existsSync(controlPath)) finish();
+			}, 5);
+			const limit = setTimeout(() => {
+				if (master === child) stopMaster();
+				finish(new EngineError('timeout', `ssh ${target.host} did not log in within ${Math.round(loginTimeoutMs / 1000)} s`));
+			}, loginTimeoutMs);
+			child.on('error', error => {
+				if (master === child) stopMaster();
+				const {reason, hint} = describeSshFailure(target, {exitCode: null, stderr, spawnError: (error as NodeJS.ErrnoException).code});
+				finish(new EngineError('unreachable', hint === undefined ? reason : `${reason} (${hint})`));
+			});
+			child.on('exit', code => {
+				if (master === child) {
+					master = undefined;
+					masterReady = undefined;
+				}
+
+				rmSync(controlPath, {force: true});
+				// Every channel rides on this connection: they end with it.
+				for (const channel of channels) channel.kill();
+				const {reason, hint} = describeSshFailure(target, {exitCode: code, stderr});
+				const kind = /refused the login|host key/.test(reason) ? 'permission' : 'unreachable';
+				finish(new EngineError(kind, hint === undefined ? reason : `${reason} (${hint})`));
+			});
+		});
+	}
+
+	const ensureMaster = async (): Promise<string> => {
+		if (closed) throw new EngineError('aborted', 'the ssh connection was closed');
+		masterReady ??= startMaster();
+		return masterReady;
+	};
+
+	const openChannel = (callback: CreateCallback): void => {
+		ensureMaster().then(
+			controlPath => {
+				const child = spawn(sshBinary, channelArguments(target, controlPath, connectTimeoutSeconds), {stdio: ['pipe', 'pipe', 'ignore']});
+				channels.add(child);
+				child.on('exit', () => channels.delete(child));
+				child.on('error', () => channels.delete(child));
+				callback(null, new ChannelSocket(child));
+			},
+			(error: unknown) => {
+				callback(error instanceof Error ? error : new Error(String(error)));
+			},
+		);
+	};
+
+	const maxChannels = options.maxChannels ?? 3;
+	const agentOptions: AgentOptions = {keepAlive: true, maxSockets: maxChannels, maxFreeSockets: maxChannels};
+	const agent = new Agent(agentOptions);
+	// node's Agent takes an asynchronous createConnection through its callback argument.
+	(agent as unknown as {createConnection: (options: unknown, callback: CreateCallback) => undefined}).createConnection = (_options, callback) => {
+		openChannel(callback);
+		return undefined;
+	};
+
+	return {
+		agent,
+		async controlPath() {
+			if (master === undefined || masterReady === undefined) return undefined;
+			try {
+				return await masterReady;
+			} catch {
+				return undefined;
+			}
+		},
+		get connectionsOpened() {
+			return opened;
+		},
+		close() {
+			process.removeListener('exit', onExit);
+			agent.destroy();
+			onExit();
+		},
+	};
+}

@@ -1,0 +1,58 @@
+import packageJson from '../package.json' with {type: 'json'};
+import {debugWanted, exitCodes, formatFailure, reportFailure} from './failure-report.js';
+import {parseCli, usageText} from './startup/cli-args.js';
+import type {CliOptions} from './startup/cli-args.js';
+import {loadBundledMain} from './startup/code-cache.js';
+import {safeText} from './text/safe-text.js';
+
+// docknet's entry point. It answers what needs no engine (--version, --help, a bad flag)
+// at node's own speed, and only then loads the rest: Ink, React, dockerode and the app.
+
+interface Main {
+	runDocknet(options: CliOptions): Promise<void>;
+}
+
+// Set by scripts/build.mjs: the file of the separately bundled main part, and its content
+// hash (which keys its compiled-code cache). Undefined when the main part is bundled into
+// this file (the single executable) or in development (tsx).
+declare const DOCKNET_MAIN_BUNDLE: string | undefined;
+declare const DOCKNET_MAIN_HASH: string | undefined;
+
+async function loadMain(): Promise<Main> {
+	if (typeof DOCKNET_MAIN_BUNDLE === 'string' && typeof DOCKNET_MAIN_HASH === 'string') {
+		return loadBundledMain<Main>(DOCKNET_MAIN_BUNDLE, DOCKNET_MAIN_HASH);
+	}
+
+	return import('./cli.js');
+}
+
+async function launch(): Promise<void> {
+	let options: CliOptions | 'help' | 'version';
+	try {
+		options = parseCli(process.argv.slice(2));
+	} catch (error) {
+		process.stderr.write(`docknet: ${safeText(error instanceof Error ? error.message : String(error))}\nRun docknet --help for usage.\n`);
+		process.exit(exitCodes.usage);
+	}
+
+	if (options === 'help') {
+		process.stdout.write(`${usageText(packageJson.version)}\n`);
+		return;
+	}
+
+	if (options === 'version') {
+		process.stdout.write(`${packageJson.version}\n`);
+		return;
+	}
+
+	const main = await loadMain();
+	await main.runDocknet(options);
+}
+
+// Not a top-level await: the single executable runs this file as CommonJS.
+// Whatever escapes is reported as one paragraph; the stack only with --debug.
+launch().catch((error: unknown) => {
+	const report = reportFailure(error, 'starting');
+	process.stderr.write(formatFailure(report, debugWanted(process.argv, process.env)));
+	process.exit(report.exitCode);
+});

@@ -1,0 +1,92 @@
+import {parseArgs} from 'node:util';
+
+// Argument parsing and usage, kept apart from the UI so `--version`, `--help` and a bad flag
+// are answered before Ink, React or dockerode are even compiled.
+
+export const usageText = (version: string): string => `docknet ${version} — Docker networking in your terminal
+
+Usage
+  docknet [options]              full-screen view: networks, containers, host interfaces
+  docknet snapshot [options]     print the same picture once and exit
+  docknet --playground           a private throwaway engine with sample containers (root)
+
+Options
+  -H, --host <url>       engine to use: unix:///path, tcp://host:2376, ssh://user@host
+  -c, --context <name>   docker context to use (as in \`docker context ls\`)
+      --read-only        disable every action that changes the engine
+      --json             (snapshot) machine-readable output, schema docknet.snapshot/1
+      --tree             (snapshot) the host as a tree: network → bridge → veth → container
+      --dot              (snapshot) the same picture as a Graphviz graph (dot -Tsvg)
+      --mermaid          (snapshot) the same picture as a Mermaid flowchart (GitHub markdown)
+      --keep             (playground) leave the private engine running on exit
+      --no-color         no colours (NO_COLOR is honoured too)
+      --debug            add the stack trace to error reports (or DOCKNET_DEBUG=1)
+  -h, --help             this help
+  -v, --version          docknet's version
+
+Engine selection follows the docker CLI: --host or --context, then DOCKER_HOST, then
+DOCKER_CONTEXT, the current context in ~/.docker/config.json, then
+unix:///var/run/docker.sock. Keys: press ? inside docknet.
+
+Exit codes: 0 done; 1 the engine could not be reached or answered with an error;
+2 bad usage, or no terminal for the full-screen view; 3 the engine's answer could not be
+read; 70 a bug in docknet; 128+N ended by signal N.`;
+
+export interface CliOptions {
+	host?: string;
+	context?: string;
+	readOnly: boolean;
+	json: boolean;
+	tree: boolean;
+	dot: boolean;
+	mermaid: boolean;
+	playground: boolean;
+	keep: boolean;
+	noColor: boolean;
+	command: 'app' | 'snapshot';
+}
+
+export class UsageError extends Error {}
+
+/** Throws UsageError (or parseArgs' own TypeError) on arguments docknet does not take. */
+export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
+	const {values, positionals} = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			host: {type: 'string', short: 'H'},
+			context: {type: 'string', short: 'c'},
+			'read-only': {type: 'boolean', default: false},
+			json: {type: 'boolean', default: false},
+			tree: {type: 'boolean', default: false},
+			dot: {type: 'boolean', default: false},
+			mermaid: {type: 'boolean', default: false},
+			playground: {type: 'boolean', default: false},
+			keep: {type: 'boolean', default: false},
+			'no-color': {type: 'boolean', default: false},
+			debug: {type: 'boolean', default: false},
+			help: {type: 'boolean', short: 'h', default: false},
+			version: {type: 'boolean', short: 'v', default: false},
+		},
+	});
+	if (values.help) return 'help';
+	if (values.version) return 'version';
+	const [command, ...rest] = positionals;
+	if (rest.length > 0 || (command !== undefined && command !== 'snapshot')) {
+		throw new UsageError(`unknown command "${[command, ...rest].join(' ')}"`);
+	}
+
+	return {
+		host: values.host,
+		context: values.context,
+		readOnly: values['read-only'] ?? false,
+		json: values.json ?? false,
+		tree: values.tree ?? false,
+		dot: values.dot ?? false,
+		mermaid: values.mermaid ?? false,
+		playground: values.playground ?? false,
+		keep: values.keep ?? false,
+		noColor: values['no-color'] ?? false,
+		command: command === 'snapshot' ? 'snapshot' : 'app',
+	};
+}
