@@ -275,7 +275,7 @@ async function main(): Promise<void> {
 		env['DOCKNET_TEST_PODMAN_DIR'] = podman.dir;
 	}
 
-	say(`running ${files.length} test file${files.length === 1 ? '' : 's'}${engine === undefined ? ' (unit tests only)' : ''}`);
+	say(`running ${files.length} test file${files.length === 1 ? '' : 's'}${engine === undefined && podman === undefined ? ' (unit tests only)' : ''}`);
 	const runnerArgs = [
 		'--import',
 		'tsx',
