@@ -9,6 +9,8 @@ import type {
 import type {ResolvedEndpoint} from './endpoint.js';
 import {toEngineError} from './errors.js';
 import {createEventParser} from './event-parser.js';
+import {productOf} from './podman-dialect.js';
+import {withEngineDialect} from './podman-gateway.js';
 
 // Every call goes through docker-modem's `dial` rather than dockerode's per-resource
 // helpers: those helpers differ in which options they forward (Network#inspect drops the
@@ -108,7 +110,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 		}
 	};
 
-	return {
+	const gateway: EngineGateway = {
 		get requestCount() {
 			return requests;
 		},
@@ -177,6 +179,8 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 			await request({method: 'DELETE', path: `/networks/${encodeURIComponent(networkId)}`, what: `removing network ${networkId}`});
 		},
 	};
+	// Podman answers the same API with its own meanings; the dialect puts them into Docker's.
+	return withEngineDialect(gateway, async (path, what) => request({method: 'GET', path, what}));
 }
 
 type Dial = (spec: RequestSpec, signal: AbortSignal, isStream: boolean, callback: (error: unknown, data: unknown) => void) => void;
@@ -681,6 +685,7 @@ function toEngineInfo(endpoint: ResolvedEndpoint, version: JsonRecord, info: Jso
 	return {
 		endpoint: endpoint.url,
 		source: endpoint.source,
+		product: productOf(version),
 		version: str(version, 'Version') ?? str(info, 'ServerVersion') ?? '',
 		apiVersion: str(version, 'ApiVersion') ?? '',
 		os: nonEmptyStr(info, 'OperatingSystem') ?? str(version, 'Os') ?? '',

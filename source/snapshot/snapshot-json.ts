@@ -18,6 +18,7 @@ export function snapshotToJson({snapshot, hostView, takenAt}: CollectedSnapshot)
 			? {
 					endpoint: engine.endpoint,
 					source: engine.source,
+					product: engine.product,
 					version: engine.version,
 					apiVersion: engine.apiVersion,
 					os: engine.os,

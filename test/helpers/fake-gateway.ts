@@ -93,6 +93,7 @@ export function classicState(): FakeEngineState {
 const info: EngineInfo = {
 	endpoint: 'unix:///fake/docker.sock',
 	source: 'default',
+	product: 'Docker',
 	version: '20.10.24',
 	apiVersion: '1.41',
 	os: 'Debian GNU/Linux 12',
