@@ -11,6 +11,7 @@ import {HelpView, helpLines} from './ui/components/help-view.js';
 import {PaneView} from './ui/components/pane-view.js';
 import {StatusLine} from './ui/components/status-line.js';
 import {TooSmall} from './ui/components/too-small.js';
+import {SwarmView} from './ui/components/swarm-view.js';
 import {TopologyView} from './ui/components/topology-view.js';
 import {activeScopes} from './ui/hooks/use-app-input.js';
 import {useRoutedInput} from './ui/hooks/use-dialog-input.js';
@@ -23,9 +24,11 @@ import {computeLayout} from './ui/layout.js';
 import type {Layout} from './ui/layout.js';
 import {containerDetails, interfaceDetails, networkDetails} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
+import {swarmLines, withCluster} from './ui/presentation/swarm-view.js';
 import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
 import {initialUiState, paneOrder, paneTitles, resolveIndex, scrollToShow, uiReducer} from './ui/state/ui-state.js';
 import type {PaneId, UiAction, UiState} from './ui/state/ui-state.js';
+import {statusAt} from './model/status-text.js';
 import type {EngineSnapshot, HostSnapshot} from './model/store.js';
 import type {ViewModel} from './ui/hooks/use-view-model.js';
 
@@ -37,17 +40,20 @@ export interface AppProps {
 
 const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel): Details | undefined {
+function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now: number): Details | undefined {
 	const overlay = ui.overlay;
 	if (overlay?.kind !== 'details') return undefined;
 	if (overlay.pane === 'networks') {
 		const network = snapshot.networks.find(item => item.id === overlay.id);
-		return network && networkDetails(network, snapshot.containers);
+		const cluster = network && snapshot.swarm.networks.get(network.id);
+		const plain = network && networkDetails(network, snapshot.containers);
+		return plain && network && cluster ? withCluster(plain, snapshot, network, cluster) : plain;
 	}
 
 	if (overlay.pane === 'containers') {
 		const container = snapshot.containers.find(item => item.id === overlay.id);
-		return container && containerDetails(container, snapshot.containers, snapshot.host);
+		// The status text ("Up 2 minutes") is made for now, not for when it was read.
+		return container && containerDetails({...container, status: statusAt(container, now)}, snapshot.containers, snapshot.host);
 	}
 
 	const item = snapshot.host.interfaces.find(candidate => candidate.name === overlay.id);
@@ -88,7 +94,9 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	);
 	const layout: Layout = useMemo(() => layoutFor(ui.focus), [layoutFor, ui.focus]);
 	const lost = snapshot.connection.status !== 'live';
-	const details = openDetails(ui, snapshot, view);
+	// A container's details tick once a second: their status text counts time.
+	const detailsNow = useNow(1000, ui.overlay?.kind === 'details' && ui.overlay.pane === 'containers');
+	const details = openDetails(ui, snapshot, view, detailsNow);
 	const topologyOpen = ui.overlay?.kind === 'topology';
 	const topologyRows = useMemo(
 		() => (topologyOpen ? flattenTopology(buildTopology(snapshot, view.hostView)) : []),
@@ -98,9 +106,12 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 
 	// Wrapped to the width once, for both the scroll bounds and the view.
 	const help = ui.overlay?.kind === 'help' ? helpLines(readOnly, layout.columns) : undefined;
+	const swarm = ui.overlay?.kind === 'swarm' ? swarmLines(snapshot) : undefined;
 	const overlayExtent = help
 		? {total: help.length, viewport: overlayHeight - 1}
-		: details
+		: swarm
+			? {total: swarm.length, viewport: overlayHeight - 1}
+			: details
 			? {total: details.table.rows.length, viewport: detailsTableViewport(details, overlayHeight)}
 			: {total: 0, viewport: 0};
 
@@ -196,6 +207,8 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		body = <DialogHost dialog={engineActions.dialog} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else if (ui.overlay?.kind === 'help' && help) {
 		body = <HelpView lines={help} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
+	} else if (ui.overlay?.kind === 'swarm' && swarm) {
+		body = <SwarmView lines={swarm} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else if (ui.overlay?.kind === 'topology') {
 		body = (
 			<TopologyView

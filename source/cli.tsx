@@ -17,6 +17,7 @@ import {EngineSync} from './model/engine-sync.js';
 import type {EngineGateway} from './model/gateway.js';
 import {HostMonitor} from './model/host-monitor.js';
 import {SnapshotStore} from './model/store.js';
+import {SwarmSync} from './model/swarm-sync.js';
 import {runPlayground} from './playground/run-playground.js';
 import {FrameWriter} from './terminal/frame-writer.js';
 import {keyTrace} from './terminal/key-trace.js';
@@ -152,7 +153,8 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	const traceFile = process.env['DOCKNET_KEY_TRACE'];
 	if (traceFile) keyTrace.enable();
 	const store = new SnapshotStore();
-	const sync = new EngineSync(gateway, store);
+	const swarmSync = new SwarmSync(gateway, store);
+	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
 	const hostMonitor = new HostMonitor(hostSourceFor(endpoint), store);
 	const colorEnabled = colorWanted(process.env) && !options.noColor;
 
@@ -172,6 +174,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		if (exiting) return;
 		exiting = true;
 		sync.stop();
+		swarmSync.stop();
 		hostMonitor.stop();
 		screen.instance?.unmount();
 		restoreTerminal();

@@ -6,11 +6,14 @@ import type {ConnectOptions, EngineGateway, EventStreamHandlers, NetworkCreateSp
 import type {
 	ContainerEndpoint, ContainerState, DockerContainer, DockerNetwork, EngineInfo, IpamPool, PortBinding,
 } from '../model/types.js';
+import {clockText} from '../model/status-text.js';
+import type {StatusClock} from '../model/status-text.js';
 import type {ResolvedEndpoint} from './endpoint.js';
 import {toEngineError} from './errors.js';
 import {createEventParser} from './event-parser.js';
 import {productOf} from './podman-dialect.js';
 import {withEngineDialect} from './podman-gateway.js';
+import {toNetworkCluster, toSwarmNode, toSwarmService, toSwarmTask} from './swarm-mapping.js';
 
 // Every call goes through docker-modem's `dial` rather than dockerode's per-resource
 // helpers: those helpers differ in which options they forward (Network#inspect drops the
@@ -26,6 +29,16 @@ export interface DockerGatewayOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
+/**
+ * The per-request limit: DOCKER_CLIENT_TIMEOUT (seconds, as docker-compose and docker-modem
+ * read it) when set, for engines that answer slowly (Podman's /version runs `dpkg -S` for
+ * each of its helpers: seconds on a busy machine); else 10 s.
+ */
+export function defaultTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+	const seconds = Number(env['DOCKER_CLIENT_TIMEOUT']);
+	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS;
+}
+
 type DialOptions = Parameters<Docker['modem']['dial']>[0];
 
 const OK_STATUS: Record<number, boolean> = {200: true, 201: true, 204: true, 304: true};
@@ -40,7 +53,7 @@ interface RequestSpec {
 }
 
 export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerGatewayOptions = {}): EngineGateway {
-	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
 	const docker = createDocker(endpoint);
 	let requests = 0;
 
@@ -178,6 +191,23 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 		async removeNetwork(networkId) {
 			await request({method: 'DELETE', path: `/networks/${encodeURIComponent(networkId)}`, what: `removing network ${networkId}`});
 		},
+
+		async listSwarmNodes() {
+			return asArray(await request({method: 'GET', path: '/nodes', what: 'listing swarm nodes'}), 'the node list').map(toSwarmNode);
+		},
+
+		async listSwarmServices() {
+			return asArray(await request({method: 'GET', path: '/services', what: 'listing swarm services'}), 'the service list').map(toSwarmService);
+		},
+
+		async listSwarmTasks() {
+			return asArray(await request({method: 'GET', path: '/tasks', what: 'listing swarm tasks'}), 'the task list').map(toSwarmTask);
+		},
+
+		async inspectNetworkCluster(networkId, localAddress) {
+			const raw = await undefinedWhenGone(request({method: 'GET', path: `/networks/${encodeURIComponent(networkId)}`, query: {verbose: true}, what: `inspecting network ${networkId} across the swarm`}));
+			return raw === undefined ? undefined : toNetworkCluster(raw, localAddress);
+		},
 	};
 	// Podman answers the same API with its own meanings; the dialect puts them into Docker's.
 	return withEngineDialect(gateway, async (path, what) => request({method: 'GET', path, what}));
@@ -216,7 +246,9 @@ async function streamEvents(dial: Dial, handlers: EventStreamHandlers, signal: A
 
 		signal.addEventListener('abort', onAbort, {once: true});
 
-		dial({method: 'GET', path: '/events', query: {filters: {type: ['container', 'network']}}, what: 'reading engine events'}, signal, true, (error, data) => {
+		// No type filter: swarm managers add node and service events, and Podman refuses a
+		// filter naming a type it does not know (node); EngineSync ignores the rest.
+		dial({method: 'GET', path: '/events', what: 'reading engine events'}, signal, true, (error, data) => {
 			if (error) {
 				settle(toEngineError(error, 'reading engine events'));
 				return;
@@ -569,12 +601,14 @@ function toInspectedContainer(raw: JsonRecord, now: number): DockerContainer {
 	const settings = asRecord(raw['NetworkSettings']);
 	const containerState = toContainerState(str(state, 'Status'));
 	const createdMs = Date.parse(str(raw, 'Created') ?? '');
+	const clock = describeStateClock(containerState, state);
 	return {
 		id,
 		name: (str(raw, 'Name') ?? '').replace(/^\//, ''),
 		image: nonEmptyStr(config, 'Image') ?? str(raw, 'Image') ?? '',
 		state: containerState,
-		status: describeState(containerState, state, now),
+		status: typeof clock === 'string' ? clock : clockText(clock, now),
+		...(typeof clock === 'string' ? {} : {statusClock: clock}),
 		created: Number.isNaN(createdMs) ? 0 : Math.floor(createdMs / 1000),
 		networkMode: str(asRecord(raw['HostConfig']), 'NetworkMode') ?? 'default',
 		endpoints: toEndpoints(settings['Networks'], id),
@@ -587,10 +621,16 @@ function toInspectedContainer(raw: JsonRecord, now: number): DockerContainer {
 
 /** The status line `docker ps` would show, rebuilt from an inspect's State. */
 export function describeState(containerState: ContainerState, state: JsonRecord, now: number): string {
-	const since = (key: string): string | undefined => {
+	const clock = describeStateClock(containerState, state);
+	return typeof clock === 'string' ? clock : clockText(clock, now);
+}
+
+/** The status text, with its duration left open when the state has a start time. */
+function describeStateClock(containerState: ContainerState, state: JsonRecord): StatusClock | string {
+	const since = (key: string): number | undefined => {
 		const time = Date.parse(str(state, key) ?? '');
 		// Unset times are "0001-01-01T00:00:00Z".
-		return Number.isNaN(time) || time <= 0 ? undefined : humanDuration(now - time);
+		return Number.isNaN(time) || time <= 0 ? undefined : time;
 	};
 
 	const exitCode = num(state, 'ExitCode') ?? 0;
@@ -599,23 +639,23 @@ export function describeState(containerState: ContainerState, state: JsonRecord,
 		case 'paused': {
 			const up = since('StartedAt');
 			const health = str(asRecord(state['Health']), 'Status');
-			let text = up === undefined ? 'Up' : `Up ${up}`;
+			let suffix = '';
 			if (containerState === 'paused') {
-				text += ' (Paused)';
+				suffix = ' (Paused)';
 			} else if (health === 'starting') {
-				text += ' (health: starting)';
+				suffix = ' (health: starting)';
 			} else if (health !== undefined && health !== '' && health !== 'none') {
-				text += ` (${health})`;
+				suffix = ` (${health})`;
 			}
 
-			return text;
+			return up === undefined ? `Up${suffix}` : {prefix: 'Up ', since: up, suffix};
 		}
 
 		case 'restarting':
 		case 'exited': {
 			const ago = since('FinishedAt');
 			const label = containerState === 'restarting' ? 'Restarting' : 'Exited';
-			return ago === undefined ? `${label} (${exitCode})` : `${label} (${exitCode}) ${ago} ago`;
+			return ago === undefined ? `${label} (${exitCode})` : {prefix: `${label} (${exitCode}) `, since: ago, suffix: ' ago'};
 		}
 
 		case 'created': {
@@ -632,53 +672,7 @@ export function describeState(containerState: ContainerState, state: JsonRecord,
 	}
 }
 
-/** The wording of `docker ps` (go-units HumanDuration). */
-export function humanDuration(ms: number): string {
-	const seconds = Math.floor(ms / 1000);
-	if (seconds < 1) {
-		return 'Less than a second';
-	}
-
-	if (seconds === 1) {
-		return '1 second';
-	}
-
-	if (seconds < 60) {
-		return `${seconds} seconds`;
-	}
-
-	const minutes = Math.floor(seconds / 60);
-	if (minutes === 1) {
-		return 'About a minute';
-	}
-
-	if (minutes < 60) {
-		return `${minutes} minutes`;
-	}
-
-	const hours = Math.round(ms / 3_600_000);
-	if (hours === 1) {
-		return 'About an hour';
-	}
-
-	if (hours < 48) {
-		return `${hours} hours`;
-	}
-
-	if (hours < 24 * 7 * 2) {
-		return `${Math.floor(hours / 24)} days`;
-	}
-
-	if (hours < 24 * 30 * 2) {
-		return `${Math.floor(hours / 24 / 7)} weeks`;
-	}
-
-	if (hours < 24 * 365 * 2) {
-		return `${Math.floor(hours / 24 / 30)} months`;
-	}
-
-	return `${Math.floor(hours / 24 / 365)} years`;
-}
+export {humanDuration} from '../model/status-text.js';
 
 function toEngineInfo(endpoint: ResolvedEndpoint, version: JsonRecord, info: JsonRecord): EngineInfo {
 	const plugins = asRecord(info['Plugins']);
@@ -692,8 +686,15 @@ function toEngineInfo(endpoint: ResolvedEndpoint, version: JsonRecord, info: Jso
 		kernel: nonEmptyStr(version, 'KernelVersion') ?? str(info, 'KernelVersion') ?? '',
 		hostname: str(info, 'Name') ?? '',
 		swarm: nonEmptyStr(asRecord(info['Swarm']), 'LocalNodeState') ?? 'inactive',
+		...swarmIdentity(asRecord(info['Swarm'])),
 		drivers: stringList(plugins['Network']),
 	};
+}
+
+function swarmIdentity(swarm: JsonRecord): Pick<EngineInfo, 'swarmNodeId' | 'swarmNodeAddress' | 'swarmManager'> {
+	const id = nonEmptyStr(swarm, 'NodeID');
+	if (id === undefined) return {};
+	return {swarmNodeId: id, swarmNodeAddress: str(swarm, 'NodeAddr') ?? '', swarmManager: bool(swarm, 'ControlAvailable')};
 }
 
 function toEndpointConfig(options: ConnectOptions): JsonRecord {

@@ -122,6 +122,11 @@ export function withEngineDialect(base: EngineGateway, get: RawGet): EngineGatew
 			}
 		},
 
+		// Podman has no swarm: these answer as the engine does.
+		listSwarmNodes: async () => base.listSwarmNodes(),
+		listSwarmServices: async () => base.listSwarmServices(),
+		listSwarmTasks: async () => base.listSwarmTasks(),
+		inspectNetworkCluster: async (networkId, localAddress) => base.inspectNetworkCluster(networkId, localAddress),
 		connect: async (networkId, containerId, options) => base.connect(networkId, containerId, options),
 		disconnect: async (networkId, containerId, force) => base.disconnect(networkId, containerId, force),
 

@@ -1,6 +1,7 @@
 import {EngineError} from './gateway.js';
 import type {EngineGateway} from './gateway.js';
-import {keepIdentity, removeById, sortByName, upsertById} from './store.js';
+import {mergeContainerListing, mergeNetworkListing} from './listing-merge.js';
+import {keepIdentity, removeById, upsertById} from './store.js';
 import type {SnapshotStore} from './store.js';
 import type {DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from './types.js';
 
@@ -14,6 +15,21 @@ export interface EngineSyncOptions {
 	backoffMs?: (attempt: number) => number;
 	/** Parallel inspect calls; low, because Docker 20.10 deadlocks under heavy parallel load. */
 	inspectConcurrency?: number;
+	/**
+	 * How often the two lists are compared with a fresh listing while connected. Some changes
+	 * come with no event at all (docker_gwbridge and ingress on swarm init, everything on
+	 * swarm leave, every network change on Podman), and status texts ("Up 2 minutes") age;
+	 * 0 turns it off.
+	 */
+	reconcileMs?: number;
+	/** The container list is compared every this many rounds (and whenever the networks changed). */
+	containerRoundEvery?: number;
+	/**
+	 * Called when something swarm-related may have changed (node and service events, overlay
+	 * and task events, a changed network list or swarm state) and once per reconcile round;
+	 * SwarmSync reads the swarm then.
+	 */
+	onSwarmHint?: () => void;
 }
 
 const containerActionsShown = new Set([
@@ -90,20 +106,6 @@ function applyResults<T extends {id: string; name: string}>(
 	return next;
 }
 
-function sameListedFacts(inspected: DockerContainer, listed: DockerContainer): boolean {
-	if (inspected.state !== listed.state || inspected.name !== listed.name) return false;
-	if (inspected.endpoints.length !== listed.endpoints.length) return false;
-	return listed.endpoints.every(endpoint =>
-		inspected.endpoints.some(
-			known =>
-				known.networkId === endpoint.networkId &&
-				known.ipv4 === endpoint.ipv4 &&
-				known.ipv6 === endpoint.ipv6 &&
-				known.mac === endpoint.mac,
-		),
-	);
-}
-
 /**
  * Keeps the store in step with the engine: one full listing per (re)connection, then the
  * events stream as a trigger. Each event names one container or network; bursts are
@@ -119,8 +121,27 @@ export class EngineSync {
 	private readonly maxEvents: number;
 	private readonly backoffMs: (attempt: number) => number;
 	private readonly inspectConcurrency: number;
+	private readonly reconcileMs: number;
+	private readonly onSwarmHint: () => void;
 	private readonly pendingContainers = new Set<string>();
-	private readonly pendingNetworks = new Set<string>();
+	/**
+	 * Network events lead to a fresh network list rather than an inspect of the id they name:
+	 * on a swarm node `update` events carry swarm-scope ids, and inspecting one of those
+	 * answers with a network of another id (the swarm's own bridge or host) that would show
+	 * as a duplicate row. A list is one call too, and always says what exists.
+	 */
+	private networksWanted = false;
+	/** Swarm state (info) to read again: node and service events, a network list that changed. */
+	private infoWanted = false;
+	/** Ids of network lists sent and applied: a list that was sent earlier never overwrites a later one. */
+	private networkListsSent = 0;
+	private networkListApplied = 0;
+	/** Containers an event named while a reconcile listing was on its way. */
+	private touchedDuringListing: Set<string> | undefined;
+	private reconcileTimer: NodeJS.Timeout | undefined;
+	private reconciling = false;
+	private rounds = 0;
+	private readonly containerRoundEvery: number;
 	private readonly pendingEvents: EngineEvent[] = [];
 	private readonly pendingFresh = new Set<string>();
 	private flushScheduled = false;
@@ -140,6 +161,9 @@ export class EngineSync {
 		this.maxEvents = options.maxEvents ?? 200;
 		this.backoffMs = options.backoffMs ?? defaultBackoffMs;
 		this.inspectConcurrency = options.inspectConcurrency ?? 6;
+		this.reconcileMs = options.reconcileMs ?? 5000;
+		this.containerRoundEvery = Math.max(1, options.containerRoundEvery ?? 12);
+		this.onSwarmHint = options.onSwarmHint ?? (() => undefined);
 		this.firstLoad = new Promise<void>((resolve, reject) => {
 			this.settleFirstLoad = error => {
 				if (this.firstLoadSettled) return;
@@ -160,6 +184,7 @@ export class EngineSync {
 	stop(): void {
 		this.controller.abort();
 		clearTimeout(this.freshTimer);
+		clearTimeout(this.reconcileTimer);
 	}
 
 	private get signal(): AbortSignal {
@@ -183,6 +208,7 @@ export class EngineSync {
 				this.settleFirstLoad();
 				this.listening = true;
 				this.scheduleFlush();
+				this.scheduleReconcile();
 				void this.hydrate();
 				const outcome = await streamEnded;
 				if (this.signal.aborted) break;
@@ -193,6 +219,7 @@ export class EngineSync {
 				streamController.abort();
 				if (this.signal.aborted) break;
 				this.listening = false;
+				clearTimeout(this.reconcileTimer);
 				this.settleFirstLoad(error);
 				attempt++;
 				const wait = this.backoffMs(attempt);
@@ -237,26 +264,96 @@ export class EngineSync {
 	}
 
 	private async resync(): Promise<void> {
+		const sent = ++this.networkListsSent;
 		const [networks, containers] = await Promise.all([
 			this.gateway.listNetworks(),
 			this.gateway.listContainers(),
 		]);
+		this.networkListApplied = Math.max(this.networkListApplied, sent);
+		this.store.update(snapshot => ({
+			...snapshot,
+			loaded: true,
+			networks: mergeNetworkListing(snapshot.networks, networks),
+			containers: mergeContainerListing(snapshot.containers, containers).containers,
+		}));
+		this.onSwarmHint();
+	}
+
+	private scheduleReconcile(): void {
+		clearTimeout(this.reconcileTimer);
+		if (this.reconcileMs <= 0 || this.signal.aborted || !this.listening) return;
+		this.reconcileTimer = setTimeout(() => {
+			void this.reconcile().finally(() => this.scheduleReconcile());
+		}, this.reconcileMs);
+		this.reconcileTimer.unref();
+	}
+
+	/**
+	 * Compares the lists with a fresh listing and applies the difference: what appeared or
+	 * went without an event. Unchanged lists cost no render.
+	 */
+	async reconcile(): Promise<void> {
+		if (this.reconciling || !this.listening) return;
+		this.reconciling = true;
+		try {
+			const sent = ++this.networkListsSent;
+			const networks = await this.gateway.listNetworks();
+			if (!this.listening) return;
+			const networksChanged = this.applyNetworkList(sent, networks);
+			if (networksChanged) {
+				this.infoWanted = true;
+				this.scheduleFlush();
+			}
+
+			// On a swarm node much changes with no event here: a container attached to an
+			// overlay on another node, a task failing or moving there. SwarmSync reads the
+			// swarm once a round (nothing at all outside a swarm).
+			this.onSwarmHint();
+
+			// Containers come with events on Docker and Podman alike; their list (the costly
+			// one: ~0.1 ms of parsing per container) is compared when the networks moved
+			// under them, and otherwise only now and then, as a safety net.
+			this.rounds++;
+			if (networksChanged || this.rounds % this.containerRoundEvery === 0) await this.reconcileContainers();
+		} catch {
+			// The events stream notices a lost engine; the next round tries again.
+		} finally {
+			this.reconciling = false;
+		}
+	}
+
+	private async reconcileContainers(): Promise<void> {
+		const touched = new Set<string>();
+		this.touchedDuringListing = touched;
+		try {
+			const containers = await this.gateway.listContainers();
+			if (!this.listening) return;
+			// Containers an inspect is about to refresh are left to it.
+			for (const id of this.pendingContainers) touched.add(id);
+			let toInspect: string[] = [];
+			this.store.update(snapshot => {
+				const merge = mergeContainerListing(snapshot.containers, containers, touched);
+				toInspect = merge.toInspect;
+				return merge.containers === snapshot.containers ? snapshot : {...snapshot, containers: merge.containers};
+			});
+			for (const id of toInspect) this.pendingContainers.add(id);
+			if (toInspect.length > 0) this.scheduleFlush();
+		} finally {
+			this.touchedDuringListing = undefined;
+		}
+	}
+
+	/** Applies a network list unless a later one was applied already; true when it changed the store. */
+	private applyNetworkList(sent: number, networks: readonly DockerNetwork[]): boolean {
+		if (sent < this.networkListApplied) return false;
+		this.networkListApplied = sent;
+		let changed = false;
 		this.store.update(snapshot => {
-			const previousNetworks = new Map(snapshot.networks.map(network => [network.id, network]));
-			const previousContainers = new Map(snapshot.containers.map(container => [container.id, container]));
-			return {
-				...snapshot,
-				loaded: true,
-				networks: sortByName(networks.map(network => keepIdentity(previousNetworks.get(network.id), network))),
-				containers: sortByName(
-					containers.map(listed => {
-						const previous = previousContainers.get(listed.id);
-						if (previous?.inspected && sameListedFacts(previous, listed)) return previous;
-						return keepIdentity(previous, listed);
-					}),
-				),
-			};
+			const next = mergeNetworkListing(snapshot.networks, networks);
+			changed = next !== snapshot.networks;
+			return changed ? {...snapshot, networks: next} : snapshot;
 		});
+		return changed;
 	}
 
 	/** Inspects running containers the listing left incomplete (pid for the veth join, aliases). */
@@ -288,16 +385,26 @@ export class EngineSync {
 		if (event.type === 'container') {
 			if (containerActionsIgnored.test(event.action)) return;
 			this.pendingContainers.add(event.actorId);
+			this.touchedDuringListing?.add(event.actorId);
+			if (event.attributes['com.docker.swarm.task.id'] !== undefined) this.onSwarmHint();
 			if ((event.action === 'create' || event.action === 'start') && this.listening) {
 				this.pendingFresh.add(event.actorId);
 			}
 		} else if (event.type === 'network') {
 			const containerId = event.attributes['container'];
+			if (event.attributes['type'] === 'overlay') this.onSwarmHint();
 			if (containerId && (event.action === 'connect' || event.action === 'disconnect')) {
 				this.pendingContainers.add(containerId);
+				this.touchedDuringListing?.add(containerId);
 			} else {
-				this.pendingNetworks.add(event.actorId);
+				this.networksWanted = true;
 			}
+		} else if (event.type === 'node' || event.type === 'service') {
+			// A node joining or leaving, a service created or removed: the swarm's networks
+			// (ingress, overlays, their load balancers) and the swarm state change with them.
+			this.networksWanted = true;
+			this.infoWanted = true;
+			this.onSwarmHint();
 		} else {
 			return;
 		}
@@ -323,21 +430,34 @@ export class EngineSync {
 		if (this.flushing) return;
 		this.flushing = true;
 		try {
-			while (this.listening && (this.pendingContainers.size > 0 || this.pendingNetworks.size > 0)) {
+			while (this.listening && (this.pendingContainers.size > 0 || this.networksWanted || this.infoWanted)) {
 				const containerIds = [...this.pendingContainers];
-				const networkIds = [...this.pendingNetworks];
+				const wantNetworks = this.networksWanted;
+				const wantInfo = this.infoWanted;
 				this.pendingContainers.clear();
-				this.pendingNetworks.clear();
+				this.networksWanted = false;
+				this.infoWanted = false;
 				const containers: Array<[string, DockerContainer | undefined]> = [];
-				const networks: Array<[string, DockerNetwork | undefined]> = [];
+				let networks: {sent: number; list: DockerNetwork[]} | undefined;
+				let info: EngineInfo | undefined;
 				const tasks: Array<() => Promise<void>> = [
 					...containerIds.map(id => async () => {
 						containers.push([id, await this.gateway.inspectContainer(id)]);
 					}),
-					...networkIds.map(id => async () => {
-						networks.push([id, await this.gateway.inspectNetwork(id)]);
-					}),
 				];
+				if (wantNetworks) {
+					tasks.push(async () => {
+						const sent = ++this.networkListsSent;
+						networks = {sent, list: await this.gateway.listNetworks()};
+					});
+				}
+
+				if (wantInfo) {
+					tasks.push(async () => {
+						info = await this.gateway.info();
+					});
+				}
+
 				await forEachLimited(tasks, this.inspectConcurrency, async task => {
 					try {
 						await task();
@@ -350,15 +470,23 @@ export class EngineSync {
 				const fresh = [...this.pendingFresh];
 				this.pendingFresh.clear();
 				const freshUntil = this.now() + this.freshForMs;
+				const listed = networks;
+				const useNetworks = listed !== undefined && listed.sent >= this.networkListApplied;
+				if (useNetworks) this.networkListApplied = listed.sent;
+				const freshInfo = info;
+				let swarmMayDiffer = false;
 				this.store.update(snapshot => {
-					const nextNetworks = applyResults(snapshot.networks, networks);
+					const nextNetworks = useNetworks ? mergeNetworkListing(snapshot.networks, listed.list) : snapshot.networks;
 					const nextContainers = applyResults(snapshot.containers, containers);
-					if (nextNetworks === snapshot.networks && nextContainers === snapshot.containers && events.length === 0 && fresh.length === 0) {
+					const nextEngine = freshInfo === undefined ? snapshot.engine : keepIdentity(snapshot.engine, freshInfo);
+					swarmMayDiffer = nextNetworks !== snapshot.networks || nextEngine !== snapshot.engine;
+					if (nextNetworks === snapshot.networks && nextContainers === snapshot.containers && nextEngine === snapshot.engine && events.length === 0 && fresh.length === 0) {
 						return snapshot;
 					}
 
 					return {
 						...snapshot,
+						engine: nextEngine,
 						networks: nextNetworks,
 						containers: nextContainers,
 						events: events.length === 0 ? snapshot.events : [...events, ...snapshot.events].slice(0, this.maxEvents),
@@ -366,6 +494,7 @@ export class EngineSync {
 					};
 				});
 				if (fresh.length > 0) this.scheduleFreshExpiry();
+				if (swarmMayDiffer) this.onSwarmHint();
 			}
 		} finally {
 			this.flushing = false;

@@ -1,3 +1,4 @@
+import type {NetworkCluster, SwarmNode, SwarmService, SwarmTask} from './swarm-types.js';
 import type {DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from './types.js';
 
 // The one contract between docknet and a Docker engine. The real implementation lives in
@@ -90,6 +91,18 @@ export interface EngineGateway {
 	/** Returns the new network's id. */
 	createNetwork(spec: NetworkCreateSpec): Promise<string>;
 	removeNetwork(networkId: string): Promise<void>;
+	/** Swarm managers only (others answer 503): the cluster's nodes. */
+	listSwarmNodes(): Promise<SwarmNode[]>;
+	/** Swarm managers only. */
+	listSwarmServices(): Promise<SwarmService[]>;
+	/** Swarm managers only; tasks carry ids, names are joined by the caller. */
+	listSwarmTasks(): Promise<SwarmTask[]>;
+	/**
+	 * An overlay network as the cluster sees it (`?verbose=true`): peers, VIPs, endpoints on
+	 * every node. `localAddress` is this node's address, for its own endpoints. Undefined
+	 * when the network is gone.
+	 */
+	inspectNetworkCluster(networkId: string, localAddress: string): Promise<NetworkCluster | undefined>;
 	/** Number of API requests sent so far; the benchmark reports calls per event. */
 	readonly requestCount: number;
 }

@@ -8,6 +8,8 @@ import type {
 	InterfaceRates,
 } from './types.js';
 import {RateBudget} from './rate-budget.js';
+import {noSwarm} from './swarm-types.js';
+import type {SwarmSnapshot} from './swarm-types.js';
 
 export type ConnectionState =
 	| {status: 'connecting'; attempt: number}
@@ -38,6 +40,8 @@ export interface EngineSnapshot {
 	/** Containers that appeared while docknet watched, until their "new" mark expires (ms). */
 	freshUntil: ReadonlyMap<string, number>;
 	host: HostSnapshot;
+	/** Nodes, services, tasks and overlay networks across the cluster; `noSwarm` outside one. */
+	swarm: SwarmSnapshot;
 }
 
 export const initialHostSnapshot: HostSnapshot = {
@@ -56,6 +60,7 @@ export const initialSnapshot: EngineSnapshot = {
 	events: [],
 	freshUntil: new Map(),
 	host: initialHostSnapshot,
+	swarm: noSwarm,
 };
 
 type Listener = () => void;

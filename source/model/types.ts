@@ -1,6 +1,8 @@
 // Pure domain types shared by the engine gateway, the host reader, the store and the UI.
 // Nothing here knows about dockerode or Ink.
 
+import type {StatusClock} from './status-text.js';
+
 export type ContainerState = 'running' | 'paused' | 'exited' | 'restarting' | 'created' | 'removing' | 'dead';
 
 export interface IpamPool {
@@ -70,8 +72,10 @@ export interface DockerContainer {
 	name: string;
 	image: string;
 	state: ContainerState;
-	/** Human status from the engine, e.g. "Up 3 minutes". */
+	/** Human status from the engine, e.g. "Up 3 minutes", as of when it was read. */
 	status: string;
+	/** Set after an inspect: what makes the status text again for any moment (statusAt). */
+	statusClock?: StatusClock;
 	/** Unix seconds. */
 	created: number;
 	/**
@@ -103,6 +107,11 @@ export interface EngineInfo {
 	hostname: string;
 	/** Swarm local node state: "inactive", "active", "pending", "error", "locked". */
 	swarm: string;
+	/** This engine's swarm node id and address, when it is in a swarm. */
+	swarmNodeId?: string;
+	swarmNodeAddress?: string;
+	/** True on a swarm manager (ControlAvailable): only a manager answers /nodes, /services, /tasks. */
+	swarmManager?: boolean;
 	drivers: string[];
 }
 

@@ -338,6 +338,8 @@ export interface NetworkContext {
 	networks: readonly DockerNetwork[];
 	/** EngineInfo.swarm; overlay needs "active". */
 	swarm?: string;
+	/** EngineInfo.swarmManager: a worker cannot create overlay networks. */
+	swarmManager?: boolean;
 }
 
 export function validateNetworkCreate(input: NetworkInput, context: NetworkContext): Checked<NetworkField, NetworkCreateSpec> {
@@ -349,7 +351,9 @@ export function validateNetworkCreate(input: NetworkInput, context: NetworkConte
 
 	const driver = input.driver;
 	if (driver === 'overlay' && context.swarm !== 'active') errors.driver = 'overlay networks need swarm mode (docker swarm init)';
-	else if (!creatableDrivers(context.swarm).includes(driver)) errors.driver = `docknet creates bridge, macvlan, ipvlan or overlay networks, not ${driver}`;
+	else if (driver === 'overlay' && context.swarmManager === false) {
+		errors.driver = 'only a swarm manager can create overlay networks, and this engine is a worker: create it on a manager';
+	} else if (!creatableDrivers(context.swarm).includes(driver)) errors.driver = `docknet creates bridge, macvlan, ipvlan or overlay networks, not ${driver}`;
 
 	const spec: NetworkCreateSpec = {name, driver};
 	let subnet: ParsedCidr | undefined;

@@ -4,6 +4,7 @@ import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
 import type {EngineGateway} from '../model/gateway.js';
 import {initialHostSnapshot, sortByName} from '../model/store.js';
 import type {EngineSnapshot, HostSnapshot} from '../model/store.js';
+import {readSwarm} from '../model/swarm-sync.js';
 import type {DockerContainer} from '../model/types.js';
 
 export interface CollectedSnapshot {
@@ -33,7 +34,10 @@ export async function collectSnapshot(
 ): Promise<CollectedSnapshot> {
 	const engine = await gateway.info();
 	const [networks, listed] = await Promise.all([gateway.listNetworks(), gateway.listContainers()]);
-	const containers = sortByName(await inspectAll(gateway, listed));
+	const [containers, swarm] = await Promise.all([
+		inspectAll(gateway, listed).then(sortByName),
+		readSwarm(gateway, engine, networks),
+	]);
 	let hostSnapshot: HostSnapshot;
 	if ('unavailable' in host) {
 		hostSnapshot = {...initialHostSnapshot, status: 'unavailable', reason: host.unavailable};
@@ -66,6 +70,7 @@ export async function collectSnapshot(
 		events: [],
 		freshUntil: new Map(),
 		host: hostSnapshot,
+		swarm,
 	};
 	const hostView =
 		hostSnapshot.status === 'ok'

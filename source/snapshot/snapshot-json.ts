@@ -1,6 +1,7 @@
 import {bridgeNameForNetwork} from '../host/bridges.js';
 import {attachmentsByNetwork} from '../model/selectors.js';
 import type {CollectedSnapshot} from './collect-snapshot.js';
+import {clusterJson, swarmJson} from './snapshot-swarm-json.js';
 
 // The `docknet snapshot --json` shape. It is a contract for scripts: add fields freely,
 // never rename or remove one without bumping `schema`. Documented in the README.
@@ -55,6 +56,7 @@ export function snapshotToJson({snapshot, hostView, takenAt}: CollectedSnapshot)
 				ipv6: orNull(endpoint.ipv6),
 				mac: orNull(endpoint.mac),
 			})),
+			cluster: clusterJson(snapshot.swarm, snapshot.swarm.networks.get(network.id)),
 		})),
 		containers: snapshot.containers.map(container => ({
 			id: container.id,
@@ -77,6 +79,7 @@ export function snapshotToJson({snapshot, hostView, takenAt}: CollectedSnapshot)
 			})),
 			ports: container.ports,
 		})),
+		...swarmJson(snapshot),
 		interfaces: {
 			origin: host.origin,
 			status: host.status,

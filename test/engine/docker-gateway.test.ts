@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import {EngineError} from '../../source/model/gateway.js';
 import type {EngineGateway} from '../../source/model/gateway.js';
 import type {EngineEvent} from '../../source/model/types.js';
-import {createDockerGateway, humanDuration} from '../../source/engine/docker-gateway.js';
+import {createDockerGateway, defaultTimeoutMs, humanDuration} from '../../source/engine/docker-gateway.js';
 
 // The gateway against a scripted HTTP server on a unix socket: what it sends, and how it
 // copes with answers a real engine gives only rarely (cut streams, sparse JSON).
@@ -222,7 +222,7 @@ describe('docker gateway against a scripted engine', () => {
 		assert.equal(received[0]?.method, 'DELETE');
 	});
 
-	test('the events stream filters by type, reassembles split events and resolves on a clean end', async () => {
+	test('the events stream asks for every type (swarm node and service events too; Podman refuses unknown type filters), reassembles split events and resolves on a clean end', async () => {
 		const big = 'y'.repeat(70_000);
 		const line = `${JSON.stringify({Type: 'container', Action: 'start', Actor: {ID: 'c1', Attributes: {big}}, time: 1, timeNano: 1_000_000_000})}\n`;
 		handler = (_request, response) => {
@@ -255,7 +255,7 @@ describe('docker gateway against a scripted engine', () => {
 		assert.equal(events[0]?.attributes['big'], big);
 		const url = new URL(received[0]?.url ?? '', 'http://engine');
 		assert.equal(url.pathname, '/events');
-		assert.deepEqual(JSON.parse(url.searchParams.get('filters') ?? ''), {type: ['container', 'network']});
+		assert.equal(url.searchParams.get('filters'), null);
 	});
 
 	test('a cut events stream rejects with unreachable', async () => {
@@ -343,4 +343,10 @@ describe('humanDuration', () => {
 		assert.equal(humanDuration(90 * day), '3 months');
 		assert.equal(humanDuration(800 * day), '2 years');
 	});
+});
+
+test('DOCKER_CLIENT_TIMEOUT (seconds) sets the per-request limit; nonsense keeps 10 s', () => {
+	assert.equal(defaultTimeoutMs({DOCKER_CLIENT_TIMEOUT: '30'}), 30_000);
+	assert.equal(defaultTimeoutMs({DOCKER_CLIENT_TIMEOUT: 'soon'}), 10_000);
+	assert.equal(defaultTimeoutMs({}), 10_000);
 });

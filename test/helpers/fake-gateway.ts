@@ -5,6 +5,7 @@ import type {
 	EventStreamHandlers,
 	NetworkCreateSpec,
 } from '../../source/model/gateway.js';
+import type {NetworkCluster, SwarmNode, SwarmService, SwarmTask} from '../../source/model/swarm-types.js';
 import type {ContainerEndpoint, DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from '../../source/model/types.js';
 
 // An in-memory engine for fast UI tests. It keeps networks and containers, answers the
@@ -68,9 +69,18 @@ export function endpointOn(network: DockerNetwork, ipv4?: string, extra: Partial
 	};
 }
 
+export interface FakeSwarmState {
+	nodes: SwarmNode[];
+	services: SwarmService[];
+	tasks: SwarmTask[];
+	clusters: NetworkCluster[];
+}
+
 export interface FakeEngineState {
 	networks: DockerNetwork[];
 	containers: DockerContainer[];
+	/** Set: this engine is a swarm manager with this cluster. */
+	swarm?: FakeSwarmState;
 }
 
 /** The classic docker0 picture: bridge/host/none, one user network, a few containers. */
@@ -202,7 +212,39 @@ export class FakeGateway implements EngineGateway {
 
 	async info(): Promise<EngineInfo> {
 		await this.enter('info', []);
-		return info;
+		const swarm = this.state.swarm;
+		return swarm === undefined
+			? info
+			: {...info, swarm: 'active', swarmManager: true, swarmNodeId: swarm.nodes[0]?.id ?? '', swarmNodeAddress: swarm.nodes[0]?.address ?? ''};
+	}
+
+	private managerOnly(): FakeSwarmState {
+		if (this.state.swarm === undefined) {
+			throw new EngineError('engine', 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.', 503);
+		}
+
+		return this.state.swarm;
+	}
+
+	async listSwarmNodes(): Promise<SwarmNode[]> {
+		await this.enter('listSwarmNodes', []);
+		return structuredClone(this.managerOnly().nodes);
+	}
+
+	async listSwarmServices(): Promise<SwarmService[]> {
+		await this.enter('listSwarmServices', []);
+		return structuredClone(this.managerOnly().services);
+	}
+
+	async listSwarmTasks(): Promise<SwarmTask[]> {
+		await this.enter('listSwarmTasks', []);
+		return this.managerOnly().tasks.map(task => ({...structuredClone(task), name: '', serviceName: ''}));
+	}
+
+	async inspectNetworkCluster(networkId: string): Promise<NetworkCluster | undefined> {
+		await this.enter('inspectNetworkCluster', [networkId]);
+		const cluster = this.state.swarm?.clusters.find(item => item.networkId === networkId);
+		return cluster && structuredClone(cluster);
 	}
 
 	async listNetworks(): Promise<DockerNetwork[]> {

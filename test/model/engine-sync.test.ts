@@ -3,7 +3,8 @@ import {afterEach, describe, test} from 'node:test';
 import {EngineSync, isShownEvent} from '../../source/model/engine-sync.js';
 import {EngineError} from '../../source/model/gateway.js';
 import {SnapshotStore} from '../../source/model/store.js';
-import {FakeGateway} from '../helpers/fake-gateway.js';
+import {mergeContainerListing} from '../../source/model/listing-merge.js';
+import {classicState, FakeGateway, fakeContainer, fakeNetwork} from '../helpers/fake-gateway.js';
 import {waitFor} from '../helpers/render-app.js';
 
 let sync: EngineSync | undefined;
@@ -17,9 +18,9 @@ async function hydrated(store: SnapshotStore): Promise<void> {
 	);
 }
 
-async function started(gateway = new FakeGateway()) {
+async function started(gateway = new FakeGateway(), reconcileMs = 0) {
 	const store = new SnapshotStore();
-	sync = new EngineSync(gateway, store, {backoffMs: () => 20, freshForMs: 50});
+	sync = new EngineSync(gateway, store, {backoffMs: () => 20, freshForMs: 50, reconcileMs, containerRoundEvery: 2});
 	sync.start();
 	await sync.firstLoad;
 	return {gateway, store, sync};
@@ -128,4 +129,66 @@ describe('EngineSync', () => {
 		assert.ok(!isShownEvent({...base, type: 'container', action: 'exec_create: ls'}));
 		assert.ok(!isShownEvent({...base, type: 'volume', action: 'create'}));
 	});
+
+	test('network events for ids the engine lists under another id (swarm scope) add no phantom row', async () => {
+		const {gateway, store} = await started();
+		const bridge = gateway.network('bridge');
+		// A swarm manager sends `update` for the swarm's own bridge/host records; inspecting
+		// that id answers with a network named bridge.
+		gateway.emit('network', 'update', 'f'.repeat(25), {name: 'bridge', type: 'bridge'});
+		gateway.emit('network', 'update', bridge.id, {name: 'bridge'});
+		await waitFor(() => gateway.calls.some(call => call.method === 'listNetworks' && gateway.calls.indexOf(call) > 4), 'the network list');
+		await new Promise(resolve => setTimeout(resolve, 20));
+		const shown = store.getSnapshot().networks.map(network => network.name);
+		assert.deepEqual(shown, ['bridge', 'front', 'host', 'none']);
+	});
+
+	test('changes that come with no event show within a reconcile round; unchanged lists cost no store change', async () => {
+		const {gateway, store} = await started(new FakeGateway(), 30);
+		await hydrated(store);
+		const calm = store.getSnapshot();
+		const listsBefore = gateway.calls.filter(call => call.method === 'listContainers').length;
+		await waitFor(() => gateway.calls.filter(call => call.method === 'listContainers').length >= listsBefore + 2, 'two rounds');
+		assert.equal(store.getSnapshot().networks, calm.networks, 'same network list object');
+		assert.equal(store.getSnapshot().containers, calm.containers, 'same container list object');
+		// docker_gwbridge appears on swarm init without any event.
+		gateway.state.networks.push(fakeNetwork({name: 'docker_gwbridge', pools: [{subnet: '172.18.0.0/16', gateway: '172.18.0.1'}]}));
+		await waitFor(() => store.getSnapshot().networks.some(network => network.name === 'docker_gwbridge'), 'gwbridge shown');
+		// swarm leave: networks go without an event.
+		gateway.state.networks = gateway.state.networks.filter(network => network.name !== 'front' && network.name !== 'docker_gwbridge');
+		await waitFor(() => !store.getSnapshot().networks.some(network => network.name === 'front' || network.name === 'docker_gwbridge'), 'gone');
+		// A container that went without an event, and a status text that aged.
+		gateway.state.containers = gateway.state.containers.filter(container => container.name !== 'old');
+		gateway.container('ctn1').status = 'Up 3 minutes';
+		await waitFor(() => !names(store).includes('old'), 'old gone');
+		await waitFor(() => store.getSnapshot().containers.find(container => container.name === 'ctn1')?.status === 'Up 3 minutes', 'status current');
+		const ctn1 = store.getSnapshot().containers.find(container => container.name === 'ctn1');
+		assert.equal(ctn1?.inspected, true, 'the inspected facts stay');
+	});
+
+	test('a reconcile listing never undoes a change an event brought in while it was on its way', () => {
+		const state = classicState();
+		const inspected = state.containers;
+		const late = fakeContainer({name: 'late'});
+		const ctn1 = inspected.find(container => container.name === 'ctn1');
+		assert.ok(ctn1);
+		// The listing was taken before `late` started and while ctn1 still ran.
+		const listed = inspected.map(container => ({...container, inspected: false, state: container === ctn1 ? 'exited' as const : container.state}));
+		const store = [...inspected, late];
+		const skip = new Set([late.id, ctn1.id]);
+		const merged = mergeContainerListing(store, listed, skip);
+		assert.ok(merged.containers.includes(late), 'late stays');
+		assert.ok(merged.containers.includes(ctn1), 'ctn1 keeps the state its event brought');
+		const unskipped = mergeContainerListing(store, listed);
+		assert.ok(!unskipped.containers.includes(late), 'without the skip the listing wins');
+		assert.equal(unskipped.containers.find(container => container.id === ctn1.id)?.state, 'exited');
+	});
+
+	test('node and service events read the swarm state again', async () => {
+		const {gateway} = await started();
+		const before = gateway.calls.filter(call => call.method === 'info').length;
+		gateway.emit('node', 'update', 'n'.repeat(25), {name: 'dn11-b'});
+		await waitFor(() => gateway.calls.filter(call => call.method === 'info').length > before, 'info again');
+	});
 });
+

@@ -250,6 +250,13 @@ describe('network create', () => {
 		assert.deepEqual(creatableDrivers('inactive'), ['bridge', 'macvlan', 'ipvlan']);
 		assert.deepEqual(creatableDrivers('active'), ['bridge', 'macvlan', 'ipvlan', 'overlay']);
 		assert.ok(validateNetworkCreate({...emptyNetwork, driver: 'overlay'}, {...context(), swarm: 'active'}).value);
+		assert.ok(validateNetworkCreate({...emptyNetwork, driver: 'overlay'}, {...context(), swarm: 'active', swarmManager: true}).value);
+	});
+
+	test('a swarm worker: overlay refused before sending, with the plain reason', () => {
+		const checked = validateNetworkCreate({...emptyNetwork, driver: 'overlay'}, {...context(), swarm: 'active', swarmManager: false});
+		assert.equal(checked.value, undefined);
+		assert.match(checked.errors.driver ?? '', /only a swarm manager can create overlay networks/);
 	});
 
 	test('checkCidr', () => {

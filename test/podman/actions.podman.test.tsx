@@ -34,7 +34,7 @@ test('connect, disconnect and undo by keys on Podman; n creates a network that s
 	const container = uniqueName('act-ctn');
 	await resources.createNetwork(network, ['--subnet', '10.232.5.0/24']);
 	await resources.runContainer(container);
-	// Podman's /version execs its helpers (conmon, runc) for their versions: seconds on a busy machine.
+	// Podman's /version runs `dpkg -S` for each of its helpers (conmon, runc): seconds on a busy machine.
 	app = await renderAppOnEngine({columns: 140, rows: 40, dockerHost: requireTestPodman().dockerHost, timeoutMs: 30_000});
 	const current = app;
 	assert.match(current.frame(), /Podman \d+\.\d+\.\d+ \(API 1\.\d+\)/);

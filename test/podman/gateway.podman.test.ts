@@ -24,7 +24,7 @@ let onBoth: string;
 let onDefault: string;
 
 before(async () => {
-	// Podman's /version execs its helpers (conmon, runc) for their versions: seconds on a busy machine.
+	// Podman's /version runs `dpkg -S` for each of its helpers (conmon, runc): seconds on a busy machine.
 	gateway = createDockerGateway(resolveEngineEndpoint({hostFlag: requireTestPodman().dockerHost, env: {}, homeDir: '/nonexistent'}), {timeoutMs: 30_000});
 	network = uniqueName('pnet');
 	networkId = await resources.createNetwork(network, ['--subnet', '10.232.2.0/24']);
@@ -121,7 +121,7 @@ describe('Podman through the gateway', () => {
 	test('snapshot --json where Podman runs: members, bridges and veths mapped', async () => {
 		const {netns} = requireTestPodman();
 		const output = await new Promise<string>((resolve, reject) => {
-			execFile('ip', ['netns', 'exec', netns, process.execPath, 'dist/docknet.js', 'snapshot', '--json'], {env: podmanEnv(), timeout: 30_000, maxBuffer: 8 * 1024 * 1024}, (error, stdout, stderr) => {
+			execFile('ip', ['netns', 'exec', netns, process.execPath, 'dist/docknet.js', 'snapshot', '--json'], {env: {...podmanEnv(), DOCKER_CLIENT_TIMEOUT: '30'}, timeout: 90_000, maxBuffer: 8 * 1024 * 1024}, (error, stdout, stderr) => {
 				if (error) reject(new Error(`snapshot --json: ${stderr || error.message}`));
 				else resolve(stdout);
 			});

@@ -31,6 +31,7 @@ export interface InputContext {
 /** Which keymap scopes apply in the current state. */
 export function activeScopes(ui: UiState): KeyScope[] {
 	if (ui.overlay?.kind === 'topology') return ['global', 'topology'];
+	if (ui.overlay?.kind === 'swarm') return ['global', 'overlay', 'swarm'];
 	if (ui.overlay) return ['global', 'overlay'];
 	return ['global', 'list', ui.focus];
 }
@@ -121,7 +122,7 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 		if (movement) {
 			const {total, viewport} = context.overlayExtent;
 			dispatch({type: 'scrollOverlay', movement: movement(viewport), total, viewport});
-		} else if (command === 'back' || (command === 'help' && overlay.kind === 'help')) {
+		} else if (command === 'back' || (command === 'help' && overlay.kind === 'help') || (command === 'swarm' && overlay.kind === 'swarm')) {
 			dispatch({type: 'closeOverlay'});
 		} else if (command === 'help') {
 			dispatch({type: 'openOverlay', overlay: {kind: 'help', scrollTop: 0}});
@@ -147,6 +148,8 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 		dispatch({type: 'openOverlay', overlay: {kind: 'help', scrollTop: 0}});
 	} else if (command === 'topology') {
 		dispatch({type: 'openOverlay', overlay: {kind: 'topology', selectedIndex: 0, scrollTop: 0}});
+	} else if (command === 'swarm') {
+		dispatch({type: 'openOverlay', overlay: {kind: 'swarm', scrollTop: 0}});
 	} else if (command === 'open') {
 		if (pane.selectedId) dispatch({type: 'openOverlay', overlay: {kind: 'details', pane: ui.focus, id: pane.selectedId, scrollTop: 0}});
 	} else {

@@ -343,7 +343,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 					actions.connect({networkId: network.id, containerId: container.id, options}),
 				);
 			} else if (flow.type === 'createNetwork') {
-				const checked = validateNetworkCreate(networkInputOf(current), {networks: data.networks, swarm: data.engine?.swarm});
+				const checked = validateNetworkCreate(networkInputOf(current), {networks: data.networks, swarm: data.engine?.swarm, swarmManager: data.engine?.swarmManager});
 				sendForm(
 					current,
 					checked,

@@ -3,6 +3,7 @@ import {emptyHostView, joinHostView} from '../../host/bridges.js';
 import type {HostView} from '../../host/bridges.js';
 import {initialHostSnapshot} from '../../model/store.js';
 import type {EngineSnapshot} from '../../model/store.js';
+import {nodeNamer} from '../../model/cluster-selectors.js';
 import {attachmentsByNetwork} from '../../model/selectors.js';
 import type {Column} from '../presentation/columns.js';
 import {
@@ -117,7 +118,7 @@ export function hostViewOf({host, networks, containers}: Pick<EngineSnapshot, 'h
 }
 
 export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
-	const {networks, containers, freshUntil, host} = snapshot;
+	const {networks, containers, freshUntil, host, swarm, engine} = snapshot;
 	// Keyed on what the join reads, not on `host`: rates change every second and must not
 	// redo the veth ↔ container join.
 	const {status: hostStatus, interfaces, peers} = host;
@@ -125,8 +126,10 @@ export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
 		() => hostViewOf({host: {...initialHostSnapshot, status: hostStatus, interfaces, peers}, networks, containers}),
 		[hostStatus, interfaces, peers, networks, containers],
 	);
-	const allNetworkRows = useMemo(() => networkRows(networks, containers), [networks, containers]);
-	const allContainerRows = useMemo(() => containerRows(containers, freshUntil), [containers, freshUntil]);
+	const clusters = swarm.networks;
+	const allNetworkRows = useMemo(() => networkRows(networks, containers, clusters), [networks, containers, clusters]);
+	const nodeName = useMemo(() => nodeNamer(swarm, engine), [swarm, engine]);
+	const allContainerRows = useMemo(() => containerRows(containers, freshUntil, nodeName), [containers, freshUntil, nodeName]);
 	const allInterfaceRows = useMemo(() => interfaceRows(host, hostView), [host, hostView]);
 	const allRows = useMemo(
 		() => ({networks: allNetworkRows, containers: allContainerRows, interfaces: allInterfaceRows}),

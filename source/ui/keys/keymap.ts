@@ -19,6 +19,7 @@ export type Command =
 	| 'open'
 	| 'back'
 	| 'topology'
+	| 'swarm'
 	| 'connect'
 	| 'disconnect'
 	| 'forceDisconnect'
@@ -54,7 +55,7 @@ export interface KeyChord {
  * Where a binding applies. 'list' is any of the three panes; 'overlay' is the details,
  * help and topology screens.
  */
-export type KeyScope = 'global' | 'list' | 'networks' | 'containers' | 'interfaces' | 'overlay' | 'topology';
+export type KeyScope = 'global' | 'list' | 'networks' | 'containers' | 'interfaces' | 'overlay' | 'topology' | 'swarm';
 
 export interface KeyBinding {
 	command: Command;
@@ -252,6 +253,14 @@ export const keymap: readonly KeyBinding[] = [
 		label: 'topology',
 		description: 'Show the whole host as a tree: bridges, veths, containers (t again closes it)',
 		scopes: ['list', 'topology'],
+		footer: true,
+	},
+	{
+		command: 'swarm',
+		keys: [key('s')],
+		label: 'swarm',
+		description: 'Show the swarm: nodes, services and their tasks, overlay networks across every node (s again closes it)',
+		scopes: ['list', 'swarm'],
 		footer: true,
 	},
 	{

@@ -10,6 +10,8 @@ import {
 	subnetsOf,
 } from '../../model/selectors.js';
 import type {HostView} from '../../host/bridges.js';
+import {clusterUse, containerDisplayName} from '../../model/cluster-selectors.js';
+import type {NetworkCluster} from '../../model/swarm-types.js';
 import type {DockerContainer, DockerNetwork, HostInterface, VethPeer} from '../../model/types.js';
 import type {Cell, Column} from './columns.js';
 import {formatRate, interfaceStateTone, shortId, stateTone} from './format.js';
@@ -37,14 +39,23 @@ export const networkColumns: readonly Column[] = [
 	{title: 'FLAGS', minWidth: 10, grow: 1, dropOrder: 4},
 ];
 
-export function networkRows(networks: readonly DockerNetwork[], containers: readonly DockerContainer[]): PaneRow[] {
+export function networkRows(
+	networks: readonly DockerNetwork[],
+	containers: readonly DockerContainer[],
+	clusters: ReadonlyMap<string, NetworkCluster> = new Map(),
+): PaneRow[] {
 	const attachments = attachmentsByNetwork(containers);
 	return networks.map(network => {
 		const attached = attachments.get(network.id);
 		const {ipv4, ipv6} = subnetsOf(network);
 		const subnets = [...ipv4, ...ipv6];
 		const gateways = effectiveGateways(network, attached);
-		const use = addressUse(network, attached);
+		// An overlay counts what it holds on every node of the swarm, load balancers included.
+		const cluster = clusters.get(network.id);
+		const local = addressUse(network, attached);
+		const across = cluster === undefined ? undefined : clusterUse(cluster, attached);
+		const use = across === undefined ? local : {...local, used: across.used};
+		const members = across?.members ?? attached?.length ?? 0;
 		const flags = networkFlags(network);
 		return {
 			id: network.id,
@@ -54,7 +65,7 @@ export function networkRows(networks: readonly DockerNetwork[], containers: read
 				{text: network.scope, tone: 'muted'},
 				{text: subnets.join(' ') || '–', tone: subnets.length === 0 ? 'muted' : undefined},
 				{text: gateways.join(' ') || '–', tone: gateways.length === 0 ? 'muted' : undefined},
-				{text: String(attached?.length ?? 0)},
+				{text: String(members)},
 				{text: use.capacity ? `${use.used}/${use.capacity}` : '–', tone: use.capacity ? undefined : 'muted'},
 				{text: flags.join(',') || '–', tone: 'muted'},
 			],
@@ -84,36 +95,40 @@ export function containerNetworksText(container: DockerContainer, containers: re
 
 // Rows of unchanged containers are reused: the store keeps a container's object while it
 // is unchanged, so during a storm of starts only the new rows are formatted.
-const containerRowCache = new WeakMap<DockerContainer, {fresh: boolean; row: PaneRow}>();
+const containerRowCache = new WeakMap<DockerContainer, {fresh: boolean; name: string; row: PaneRow}>();
 
 export function containerRows(
 	containers: readonly DockerContainer[],
 	freshUntil: ReadonlyMap<string, number>,
+	nodeName: (nodeId: string) => string | undefined = () => undefined,
 ): PaneRow[] {
 	return containers.map(container => {
 		const fresh = freshUntil.has(container.id);
+		// A swarm task's container is called by its task (`web.2@node-b`), which needs the node's name.
+		const name = containerDisplayName(container, nodeName);
 		// container:<x> rows name another container, which may have changed: not cached.
 		const cacheable = !container.networkMode.startsWith('container:');
 		const cached = cacheable ? containerRowCache.get(container) : undefined;
-		if (cached?.fresh === fresh) return cached.row;
-		const row = containerRow(container, containers, fresh);
-		if (cacheable) containerRowCache.set(container, {fresh, row});
+		if (cached?.fresh === fresh && cached.name === name) return cached.row;
+		const row = containerRow(container, containers, fresh, name);
+		if (cacheable) containerRowCache.set(container, {fresh, name, row});
 		return row;
 	});
 }
 
-function containerRow(container: DockerContainer, containers: readonly DockerContainer[], fresh: boolean): PaneRow {
+function containerRow(container: DockerContainer, containers: readonly DockerContainer[], fresh: boolean, name: string): PaneRow {
 	const networks = containerNetworksText(container, containers);
 	return {
 		id: container.id,
 		cells: [
-			{text: fresh ? `${container.name} ✚new` : container.name, tone: fresh ? 'new' : undefined},
+			{text: fresh ? `${name} ✚new` : name, tone: fresh ? 'new' : undefined},
 			{text: container.state, tone: stateTone(container.state)},
 			{text: container.image, tone: 'muted'},
 			{text: networks},
 		],
 		search: [
 			container.name,
+			name,
 			container.image,
 			container.state,
 			shortId(container.id),

@@ -2,9 +2,11 @@ import type {HostView} from '../../host/bridges.js';
 import {bridgeNameForNetwork} from '../../host/bridges.js';
 import type {HostSnapshot} from '../../model/store.js';
 import {attachmentsByNetwork, effectiveGateways, specialNetworkMode, subnetsOf} from '../../model/selectors.js';
-import type {ContainerEndpoint, DockerContainer, DockerNetwork} from '../../model/types.js';
+import type {SwarmSnapshot} from '../../model/swarm-types.js';
+import type {ContainerEndpoint, DockerContainer, DockerNetwork, EngineInfo} from '../../model/types.js';
 import type {PaneId} from '../state/ui-state.js';
 import type {Tone} from './columns.js';
+import {overlayClusterNode} from './topology-overlay.js';
 
 // The whole host as one tree, the picture `docker network ls`, `ip addr`, `brctl show` and
 // `docker inspect` give only together: bridge network → bridge → veth → container:ethN.
@@ -33,6 +35,9 @@ export interface TopologyInput {
 	networks: readonly DockerNetwork[];
 	containers: readonly DockerContainer[];
 	host: HostSnapshot;
+	/** On a swarm node: overlays are drawn across the cluster's nodes. */
+	swarm?: SwarmSnapshot;
+	engine?: EngineInfo;
 }
 
 const join = (...parts: Array<string | undefined>): string => parts.filter(Boolean).join('  ');
@@ -181,7 +186,12 @@ export function buildTopology(input: TopologyInput, view: HostView): TopologyNod
 		...bridges.map(network => bridgeNetworkNode(network, input, view)),
 		...modeGroup('mode/host', 'host mode', "the host's own network stack, no veth", byMode('host'), containers),
 		...modeGroup('mode/none', 'none', 'loopback only', byMode('none'), containers),
-		...others.map(network => otherNetworkNode(network, input)),
+		...others.map(network => {
+			const cluster = input.swarm?.networks.get(network.id);
+			return cluster === undefined || input.swarm === undefined
+				? otherNetworkNode(network, input)
+				: overlayClusterNode(network, cluster, {...input, swarm: input.swarm});
+		}),
 	];
 }
 

@@ -22,6 +22,7 @@ export interface PaneCursor {
 
 export type Overlay =
 	| {kind: 'help'; scrollTop: number}
+	| {kind: 'swarm'; scrollTop: number}
 	| {kind: 'details'; pane: PaneId; id: string; scrollTop: number}
 	| {kind: 'topology'; selectedId?: string; selectedIndex: number; scrollTop: number};
 

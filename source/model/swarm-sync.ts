@@ -1,0 +1,207 @@
+import type {EngineGateway} from './gateway.js';
+import {sameItems} from './listing-merge.js';
+import {deepEqual, keepIdentity} from './store.js';
+import type {SnapshotStore} from './store.js';
+import {noSwarm, taskDisplayName} from './swarm-types.js';
+import type {NetworkCluster, SwarmSnapshot, SwarmTask} from './swarm-types.js';
+import type {DockerNetwork, EngineInfo} from './types.js';
+
+export interface SwarmSyncOptions {
+	/**
+	 * After a change, tasks move through pending → running (or shutdown) on their nodes
+	 * without an event the manager passes on; while some task has not reached the state it
+	 * is meant to have, read again after these delays (ms), then stop.
+	 */
+	settleDelaysMs?: readonly number[];
+}
+
+const DEFAULT_SETTLE_DELAYS = [500, 1000, 1000, 2000, 2000, 3000, 5000, 5000];
+
+// A task whose state is one of these has stopped moving.
+const finalTaskStates = new Set(['running', 'complete', 'shutdown', 'failed', 'rejected', 'orphaned', 'remove']);
+
+function unsettled(task: SwarmTask): boolean {
+	if (task.desiredState === 'running') return task.state !== 'running' && !finalTaskStates.has(task.state);
+	return task.state === 'running' || !finalTaskStates.has(task.state);
+}
+
+function keepList<T extends {id: string}>(previous: readonly T[], next: readonly T[]): readonly T[] {
+	const known = new Map(previous.map(item => [item.id, item]));
+	const merged = next.map(item => keepIdentity(known.get(item.id), item));
+	return sameItems(previous, merged) ? previous : merged;
+}
+
+/**
+ * Keeps the store's swarm part in step: nodes, services and tasks (a manager), and each
+ * overlay network as the cluster sees it (managers and workers). EngineSync calls
+ * `request()` on node and service events, overlay and task container events, when the
+ * network list or the swarm state changed, and once per reconcile round (what happens on
+ * other nodes reaches a manager without events); a change is then followed until its tasks
+ * have settled. Outside a swarm a request costs no call.
+ */
+export class SwarmSync {
+	private readonly settleDelays: readonly number[];
+	private scheduled = false;
+	private running = false;
+	private again = false;
+	private settleStep = 0;
+	private settleTimer: NodeJS.Timeout | undefined;
+	private stopped = false;
+
+	constructor(
+		private readonly gateway: EngineGateway,
+		private readonly store: SnapshotStore,
+		options: SwarmSyncOptions = {},
+	) {
+		this.settleDelays = options.settleDelaysMs ?? DEFAULT_SETTLE_DELAYS;
+	}
+
+	/** Something in the swarm may have changed: read it again (calls in a burst coalesce). */
+	request(): void {
+		if (this.stopped) return;
+		this.settleStep = 0;
+		if (this.running) {
+			this.again = true;
+			return;
+		}
+
+		if (this.scheduled) return;
+		this.scheduled = true;
+		setImmediate(() => {
+			this.scheduled = false;
+			void this.refresh();
+		});
+	}
+
+	stop(): void {
+		this.stopped = true;
+		clearTimeout(this.settleTimer);
+	}
+
+	/** Reads the swarm once and puts it in the store; resolves when done (tests await it). */
+	async refresh(): Promise<void> {
+		if (this.stopped) return;
+		this.running = true;
+		clearTimeout(this.settleTimer);
+		try {
+			const next = await this.read();
+			if (this.stopped) return;
+			this.store.update(snapshot => {
+				const swarm = this.merge(snapshot.swarm, next);
+				return swarm === snapshot.swarm ? snapshot : {...snapshot, swarm};
+			});
+			this.scheduleSettle(next.tasks.some(task => unsettled(task)));
+		} finally {
+			this.running = false;
+			if (this.again && !this.stopped) {
+				this.again = false;
+				this.request();
+			}
+		}
+	}
+
+	private scheduleSettle(moving: boolean): void {
+		if (!moving || this.settleStep >= this.settleDelays.length) return;
+		const delay = this.settleDelays[this.settleStep++] ?? 1000;
+		this.settleTimer = setTimeout(() => void this.refresh(), delay);
+		this.settleTimer.unref();
+	}
+
+	private async read(): Promise<SwarmSnapshot> {
+		const {engine, networks, swarm} = this.store.getSnapshot();
+		return readSwarm(this.gateway, engine, networks, swarm);
+	}
+
+	private merge(previous: SwarmSnapshot, next: SwarmSnapshot): SwarmSnapshot {
+		const nodes = keepList(previous.nodes, next.nodes);
+		const services = keepList(previous.services, next.services);
+		const tasks = keepList(previous.tasks, next.tasks);
+		const networks = new Map<string, NetworkCluster>();
+		for (const [id, cluster] of next.networks) networks.set(id, keepIdentity(previous.networks.get(id), cluster));
+		const sameNetworks =
+			networks.size === previous.networks.size && [...networks].every(([id, cluster]) => previous.networks.get(id) === cluster);
+		const merged: SwarmSnapshot = {
+			role: next.role,
+			...(next.error === undefined ? {} : {error: next.error}),
+			...(next.selfId === undefined ? {} : {selfId: next.selfId}),
+			nodes,
+			services,
+			tasks,
+			networks: sameNetworks ? previous.networks : networks,
+		};
+		const same =
+			merged.role === previous.role &&
+			merged.error === previous.error &&
+			merged.selfId === previous.selfId &&
+			nodes === previous.nodes &&
+			services === previous.services &&
+			tasks === previous.tasks &&
+			merged.networks === previous.networks;
+		return same ? previous : merged;
+	}
+}
+
+/**
+ * One read of the swarm as this engine sees it: a manager answers for nodes, services and
+ * tasks; managers and workers alike describe each overlay network they know across the
+ * cluster. Outside a swarm this makes no call. On failure the previous picture is kept,
+ * marked with the error.
+ */
+export async function readSwarm(
+	gateway: EngineGateway,
+	engine: EngineInfo | undefined,
+	networks: readonly DockerNetwork[],
+	previous: SwarmSnapshot = noSwarm,
+): Promise<SwarmSnapshot> {
+	if (engine === undefined || engine.swarm !== 'active' || engine.swarmNodeId === undefined) return noSwarm;
+	const localAddress = engine.swarmNodeAddress ?? '';
+	// docker_gwbridge too: its endpoints (each overlay container's way out, the ingress
+	// sandbox) are in no container's own network list.
+	const overlays = networks.filter(network => network.driver === 'overlay' || network.name === 'docker_gwbridge');
+	try {
+		const clustersPromise = Promise.all(overlays.map(async network => gateway.inspectNetworkCluster(network.id, localAddress)));
+		if (!engine.swarmManager) {
+			const clusters = await clustersPromise;
+			return {...noSwarm, role: 'worker', selfId: engine.swarmNodeId, networks: toMap(clusters)};
+		}
+
+		const [nodes, services, rawTasks, clusters] = await Promise.all([
+			gateway.listSwarmNodes(),
+			gateway.listSwarmServices(),
+			gateway.listSwarmTasks(),
+			clustersPromise,
+		]);
+		const serviceName = new Map(services.map(service => [service.id, service.name]));
+		const hostname = new Map(nodes.map(node => [node.id, node.hostname]));
+		const tasks = rawTasks
+			.map(task => {
+				const name = serviceName.get(task.serviceId) ?? task.serviceId.slice(0, 12);
+				return {...task, serviceName: name, name: taskDisplayName(name, task.slot, hostname.get(task.nodeId))};
+			})
+			.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+		return {
+			role: 'manager',
+			selfId: engine.swarmNodeId,
+			nodes: [...nodes].sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0)),
+			services: [...services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+			tasks,
+			networks: toMap(clusters),
+		};
+	} catch (error) {
+		// A manager that lost its quorum, or a node that left between the info and these
+		// calls: say so, keep what was known.
+		const message = error instanceof Error ? error.message : String(error);
+		return {...previous, role: 'error', error: message};
+	}
+}
+
+function toMap(clusters: ReadonlyArray<NetworkCluster | undefined>): Map<string, NetworkCluster> {
+	const map = new Map<string, NetworkCluster>();
+	for (const cluster of clusters) if (cluster !== undefined) map.set(cluster.networkId, cluster);
+	return map;
+}
+
+/** Whether two swarm pictures say the same (tests compare the store with a fresh read). */
+export function sameSwarm(a: SwarmSnapshot, b: SwarmSnapshot): boolean {
+	return deepEqual({...a, networks: [...a.networks]}, {...b, networks: [...b.networks]});
+}

@@ -1,0 +1,360 @@
+import {execFile} from 'node:child_process';
+import assert from 'node:assert/strict';
+import {after, before, describe, test} from 'node:test';
+import {createDockerGateway} from '../../source/engine/docker-gateway.js';
+import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
+import {EngineSync} from '../../source/model/engine-sync.js';
+import type {EngineGateway} from '../../source/model/gateway.js';
+import {SnapshotStore} from '../../source/model/store.js';
+import {readSwarm, SwarmSync} from '../../source/model/swarm-sync.js';
+import type {SwarmSnapshot} from '../../source/model/swarm-types.js';
+import {TEST_IMAGE} from '../helpers/engine-harness.js';
+import {disposeAllDocknets, docknetBundle, startDocknet} from '../helpers/pty-app.js';
+import {startSwarmLab} from '../helpers/swarm-lab.js';
+import type {SwarmLab, SwarmNodeHandle} from '../helpers/swarm-lab.js';
+
+// A real 3-node swarm (three private engines in their own namespaces, see swarm-lab.sh),
+// one cluster for the whole file: the manager's picture of the cluster in `snapshot
+// --json` and on screen, a randomized sequence of changes after each of which every
+// watched engine's store equals a fresh listing, and a node's engine killed.
+
+let lab: SwarmLab;
+
+interface Watcher {
+	node: SwarmNodeHandle;
+	gateway: EngineGateway;
+	store: SnapshotStore;
+	sync: EngineSync;
+	swarmSync: SwarmSync;
+}
+
+const watchers: Watcher[] = [];
+
+function watch(node: SwarmNodeHandle): Watcher {
+	const gateway = createDockerGateway(resolveEngineEndpoint({hostFlag: node.dockerHost, env: {}, homeDir: '/nonexistent'}));
+	const store = new SnapshotStore();
+	const swarmSync = new SwarmSync(gateway, store);
+	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
+	sync.start();
+	const watcher = {node, gateway, store, sync, swarmSync};
+	watchers.push(watcher);
+	return watcher;
+}
+
+before(async () => {
+	lab = await startSwarmLab();
+	process.stderr.write(`[swarm] 3-node cluster ${lab.base} up in ${Math.round(lab.setupMs)} ms\n`);
+	const [a, b, c] = lab.nodes as [SwarmNodeHandle, SwarmNodeHandle, SwarmNodeHandle];
+	await lab.docker(a, ['network', 'create', '-d', 'overlay', '--attachable', 'ov']);
+	await lab.docker(a, ['service', 'create', '-d', '--name', 'web', '--replicas', '3', '--network', 'ov', '--no-resolve-image', TEST_IMAGE, 'sleep', '1000000']);
+	await lab.docker(b, ['run', '-d', '--name', 'ct-b', '--network', 'ov', TEST_IMAGE, 'sleep', '1000000']);
+	await lab.docker(c, ['run', '-d', '--name', 'ct-c', '--network', 'ov', TEST_IMAGE, 'sleep', '1000000']);
+});
+
+after(async () => {
+	await disposeAllDocknets();
+	for (const watcher of watchers) {
+		watcher.sync.stop();
+		watcher.swarmSync.stop();
+	}
+
+	const stopped = performance.now();
+	await lab?.stop();
+	process.stderr.write(`[swarm] cluster removed in ${Math.round(performance.now() - stopped)} ms\n`);
+});
+
+async function sleep(ms: number): Promise<void> {
+	await new Promise(resolve => setTimeout(resolve, ms));
+}
+
+async function snapshotJson(node: SwarmNodeHandle): Promise<Record<string, unknown>> {
+	const output = await new Promise<string>((resolve, reject) => {
+		execFile(process.execPath, [docknetBundle, 'snapshot', '--json', '--host', node.dockerHost], {timeout: 60_000, maxBuffer: 16 * 1024 * 1024}, (error, stdout, stderr) => {
+			if (error === null) resolve(stdout);
+			else reject(new Error(`docknet snapshot: ${stderr || error.message}`));
+		});
+	});
+	return JSON.parse(output) as Record<string, unknown>;
+}
+
+/** What a fresh listing says, and what the store says, in one comparable form. */
+function listingKey(
+	networks: ReadonlyArray<{id: string; name: string}>,
+	containers: ReadonlyArray<{name: string; state: string; endpoints: ReadonlyArray<{networkId: string; ipv4?: string}>}>,
+): string {
+	return JSON.stringify({
+		networks: networks.map(network => `${network.name} ${network.id}`).sort(),
+		containers: containers
+			.map(container => `${container.name} ${container.state} ${container.endpoints.map(endpoint => `${endpoint.networkId}=${endpoint.ipv4 ?? ''}`).sort().join(',')}`)
+			.sort(),
+	});
+}
+
+function swarmKey(swarm: SwarmSnapshot): string {
+	return JSON.stringify({
+		role: swarm.role,
+		nodes: swarm.nodes.map(node => `${node.hostname} ${node.id} ${node.state} ${node.availability} ${node.role}`),
+		services: swarm.services.map(service => `${service.name} ${service.mode}`),
+		tasks: swarm.tasks.map(task => `${task.name} ${task.id} ${task.state} ${task.desiredState}`),
+		networks: [...swarm.networks.values()]
+			.map(cluster => `${cluster.networkId} ${cluster.vni} ${cluster.endpoints.map(endpoint => `${endpoint.endpointId}=${endpoint.ipv4 ?? ''}`).sort().join(',')}`)
+			.sort(),
+	});
+}
+
+/** Waits until the watcher's store equals a fresh listing (networks, containers, and the swarm). */
+async function converged(watcher: Watcher, what: string, timeoutMs = 25_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let last = '';
+	for (;;) {
+		try {
+			const [info, networks, containers] = await Promise.all([
+				watcher.gateway.info(),
+				watcher.gateway.listNetworks(),
+				watcher.gateway.listContainers(),
+			]);
+			const swarm = await readSwarm(watcher.gateway, info, networks);
+			const snapshot = watcher.store.getSnapshot();
+			const want = `${listingKey(networks, containers)}\n${swarmKey(swarm)}`;
+			const have = `${listingKey(snapshot.networks, snapshot.containers)}\n${swarmKey(snapshot.swarm)}`;
+			if (want === have) return;
+			last = `store:  ${have}\nengine: ${want}`;
+		} catch (error) {
+			last = String(error);
+		}
+
+		if (Date.now() > deadline) assert.fail(`${watcher.node.key} after ${what}: the store did not converge\n${last}`);
+		await sleep(400);
+	}
+}
+
+/** A small seeded generator, so a failing sequence can be replayed (DOCKNET_SWARM_SEED). */
+function random(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+	};
+}
+
+describe('a 3-node swarm', {timeout: 240_000}, () => {
+	test('snapshot --json on the manager: nodes, services, tasks, and overlay members on every node', async () => {
+		const node = (name: string) => `${lab.base}-${name}`;
+		// The tasks need a moment to be placed and started on the workers.
+		let json: Record<string, unknown> = {};
+		const deadline = Date.now() + 30_000;
+		for (;;) {
+			json = await snapshotJson(lab.manager);
+			const tasks = json['tasks'] as Array<{state: string}>;
+			if (tasks.length === 3 && tasks.every(task => task.state === 'running')) break;
+			if (Date.now() > deadline) assert.fail(`the tasks did not run: ${JSON.stringify(tasks)}`);
+			await sleep(500);
+		}
+
+		assert.equal(json['schema'], 'docknet.snapshot/1');
+		assert.deepEqual((json['swarm'] as {role: string}).role, 'manager');
+		const nodes = json['nodes'] as Array<{hostname: string; role: string; state: string; address: string; self: boolean}>;
+		assert.deepEqual(nodes.map(item => `${item.hostname} ${item.role} ${item.state} ${item.address}`), [
+			`${node('a')} manager ready ${lab.nodes[0]?.address}`,
+			`${node('b')} worker ready ${lab.nodes[1]?.address}`,
+			`${node('c')} worker ready ${lab.nodes[2]?.address}`,
+		]);
+		assert.ok(nodes[0]?.self);
+		const services = json['services'] as Array<{name: string; mode: string; vips: Array<{address: string}>}>;
+		assert.equal(services[0]?.name, 'web');
+		assert.equal(services[0]?.mode, 'replicated 3');
+		assert.match(services[0]?.vips[0]?.address ?? '', /^10\.0\.\d+\.\d+\/\d+$/);
+		const tasks = json['tasks'] as Array<{name: string; node: string; networks: Array<{network: string; addresses: string[]}>}>;
+		for (const task of tasks) {
+			assert.match(task.name, new RegExp(`^web\\.[123]@${lab.base}-[abc]$`));
+			assert.equal(task.name.split('@')[1], task.node);
+			assert.equal(task.networks[0]?.network, 'ov');
+		}
+
+		const networks = json['networks'] as Array<{name: string; cluster: null | {vni: string; peers: unknown[]; members: Array<{name: string; kind: string; node: string; ipv4: string}>}}>;
+		const ov = networks.find(item => item.name === 'ov');
+		assert.ok(ov?.cluster, 'ov has a cluster view');
+		assert.match(ov.cluster.vni, /^\d+$/);
+		assert.equal(ov.cluster.peers.length, 3);
+		const members = ov.cluster.members;
+		assert.ok(members.some(member => member.name === 'ct-b' && member.node === node('b') && member.kind === 'container'), 'ct-b on b');
+		assert.ok(members.some(member => member.name === 'ct-c' && member.node === node('c')), 'ct-c on c');
+		assert.equal(members.filter(member => member.kind === 'task').length, 3);
+		assert.ok(members.some(member => member.kind === 'lb' && member.node === node('a')), "the manager's load balancer");
+		assert.equal(networks.find(item => item.name === 'bridge')?.cluster, null);
+	});
+
+	test("the manager's screen: nodes, services, tasks by name, endpoints on every node; a task started on a worker appears", async () => {
+		const app = startDocknet({args: ['--host', lab.manager.dockerHost], netns: lab.manager.name, columns: 160, rows: 60});
+		await app.waitForText(/● live/, 20_000);
+		app.press('s');
+		await app.waitForText('Nodes (3)', 10_000);
+		await app.waitForText(new RegExp(`${lab.base}-b\\s+worker\\s+active\\s+Ready\\s+${lab.nodes[1]?.address}`));
+		await app.waitForText(new RegExp(`web\\.\\d@${lab.base}-c\\s+running\\s+ov 10\\.0\\.`));
+		await app.waitForText(new RegExp(`ct-b\\s+container\\s+${lab.base}-b\\s+10\\.0\\.`));
+		// A task placed on worker b: no event reaches the manager when it starts there.
+		await lab.docker(lab.manager, ['service', 'create', '-d', '--name', 'solo', '--constraint', `node.hostname==${lab.base}-b`, '--network', 'ov', '--no-resolve-image', TEST_IMAGE, 'sleep', '1000000']);
+		await app.waitForText(new RegExp(`solo\\.1@${lab.base}-b\\s+running\\s+ov 10\\.0\\.`), 30_000);
+		// Back in the panes: the overlay counts its members on every node.
+		app.press('s');
+		// 3 web tasks, solo, ct-b and ct-c; the use adds the VIPs and load balancers.
+		await app.waitForText(/ov\s+overlay\s+10\.0\.\d+\.0\/24\s+6\s+\d+\/254/, 10_000);
+		await lab.docker(lab.manager, ['service', 'rm', 'solo']);
+		await app.dispose();
+	});
+
+	test('a randomized sequence of changes: after each, every watched store equals a fresh listing', async () => {
+		const seed = Number(process.env['DOCKNET_SWARM_SEED'] ?? Date.now() % 1_000_000);
+		process.stderr.write(`[swarm] random sequence seed ${seed} (DOCKNET_SWARM_SEED=${seed} replays it)\n`);
+		const next = random(seed);
+		const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+		const [a, b, c] = lab.nodes as [SwarmNodeHandle, SwarmNodeHandle, SwarmNodeHandle];
+		const watched = [watch(a), watch(b)];
+		for (const watcher of watched) {
+			await watcher.sync.firstLoad;
+			await converged(watcher, 'the start');
+		}
+
+		interface Made {
+			node: SwarmNodeHandle;
+			name: string;
+		}
+		const made: {networks: Made[]; containers: Made[]; services: string[]} = {networks: [], containers: [], services: []};
+		let serial = 0;
+		let cInSwarm = true;
+		const operations: Record<string, () => Promise<string | undefined>> = {
+			async network() {
+				const node = pick([a, b]);
+				const name = `rn${++serial}`;
+				await lab.docker(node, ['network', 'create', name]);
+				made.networks.push({node, name});
+				return `network create ${name} on ${node.key}`;
+			},
+			async run() {
+				const node = pick([a, b]);
+				const name = `rc${++serial}`;
+				const local = made.networks.filter(item => item.node === node).map(item => item.name);
+				const network = pick(['bridge', 'ov', ...local]);
+				await lab.docker(node, ['run', '-d', '--name', name, '--network', network, TEST_IMAGE, 'sleep', '1000000']);
+				made.containers.push({node, name});
+				return `run ${name} on ${node.key} (${network})`;
+			},
+			async connect() {
+				if (made.containers.length === 0) return undefined;
+				const container = pick(made.containers);
+				const local = made.networks.filter(item => item.node === container.node).map(item => item.name);
+				const network = pick(['ov', ...local]);
+				try {
+					await lab.docker(container.node, ['network', 'connect', network, container.name]);
+				} catch {
+					return undefined;
+				}
+
+				return `connect ${container.name} to ${network}`;
+			},
+			async disconnect() {
+				if (made.containers.length === 0) return undefined;
+				const container = pick(made.containers);
+				const network = pick(['bridge', 'ov', ...made.networks.filter(item => item.node === container.node).map(item => item.name)]);
+				try {
+					await lab.docker(container.node, ['network', 'disconnect', network, container.name]);
+				} catch {
+					return undefined;
+				}
+
+				return `disconnect ${container.name} from ${network}`;
+			},
+			async removeContainer() {
+				if (made.containers.length === 0) return undefined;
+				const container = pick(made.containers);
+				made.containers = made.containers.filter(item => item !== container);
+				await lab.docker(container.node, ['rm', '-f', container.name]);
+				return `rm ${container.name}`;
+			},
+			async removeNetwork() {
+				if (made.networks.length === 0) return undefined;
+				const network = pick(made.networks);
+				try {
+					await lab.docker(network.node, ['network', 'rm', network.name]);
+				} catch {
+					return undefined;
+				}
+
+				made.networks = made.networks.filter(item => item !== network);
+				return `network rm ${network.name}`;
+			},
+			async serviceCreate() {
+				const name = `rs${++serial}`;
+				await lab.docker(a, ['service', 'create', '-d', '--name', name, '--replicas', String(1 + Math.floor(next() * 3)), '--network', 'ov', '--no-resolve-image', TEST_IMAGE, 'sleep', '1000000']);
+				made.services.push(name);
+				return `service create ${name}`;
+			},
+			async serviceScale() {
+				if (made.services.length === 0) return undefined;
+				const name = pick(made.services);
+				const replicas = Math.floor(next() * 4);
+				await lab.docker(a, ['service', 'scale', '-d', `${name}=${replicas}`]);
+				return `service scale ${name}=${replicas}`;
+			},
+			async serviceRemove() {
+				if (made.services.length === 0) return undefined;
+				const name = pick(made.services);
+				made.services = made.services.filter(item => item !== name);
+				await lab.docker(a, ['service', 'rm', name]);
+				return `service rm ${name}`;
+			},
+			async leaveOrJoin() {
+				// Node c leaves the swarm (no event on c for its networks going) or joins again.
+				if (cInSwarm) {
+					await lab.docker(c, ['swarm', 'leave', '--force']);
+					cInSwarm = false;
+					return 'c leaves the swarm';
+				}
+
+				const token = await lab.docker(a, ['swarm', 'join-token', '-q', 'worker']);
+				await lab.docker(c, ['swarm', 'join', '--token', token, '--advertise-addr', c.address, `${a.address}:2377`]);
+				cInSwarm = true;
+				return 'c joins again';
+			},
+		};
+		const names = Object.keys(operations);
+		const done: string[] = [];
+		for (let step = 0; step < 11; step++) {
+			const name = step === 4 || step === 7 ? 'leaveOrJoin' : pick(names.filter(item => item !== 'leaveOrJoin'));
+			const outcome = await operations[name]?.();
+			if (outcome === undefined) continue;
+			done.push(outcome);
+			for (const watcher of watched) await converged(watcher, `${done.join(' → ')} (seed ${seed})`);
+		}
+
+		watch(c);
+		assert.ok(done.length >= 6, `enough operations ran: ${done.join(', ')}`);
+		for (const service of made.services) await lab.docker(a, ['service', 'rm', service]).catch(() => undefined);
+		if (!cInSwarm) {
+			const token = await lab.docker(a, ['swarm', 'join-token', '-q', 'worker']);
+			await lab.docker(c, ['swarm', 'join', '--token', token, '--advertise-addr', c.address, `${a.address}:2377`]);
+		}
+	});
+
+	test("a node's engine killed: the manager shows it Down, nothing crashes, the other engines keep going", async () => {
+		const [a, b, c] = lab.nodes as [SwarmNodeHandle, SwarmNodeHandle, SwarmNodeHandle];
+		const app = startDocknet({args: ['--host', a.dockerHost], netns: a.name, columns: 160, rows: 50});
+		await app.waitForText(/● live/, 20_000);
+		app.press('s');
+		await app.waitForText(new RegExp(`${c.name}\\s+worker\\s+active\\s+Ready`), 30_000);
+		lab.killEngine(c);
+		// The manager declares a node down once its heartbeats stop (a few periods of 5 s).
+		await app.waitForText(new RegExp(`${c.name}\\s+worker\\s+active\\s+Down`), 60_000);
+		assert.equal(app.hasExited, false);
+		const manager = watchers.find(watcher => watcher.node === a);
+		if (manager !== undefined) await converged(manager, 'c went down');
+		const worker = watchers.find(watcher => watcher.node === b);
+		assert.equal(worker?.store.getSnapshot().connection.status, 'live', "b's engine is unaffected");
+		await lab.docker(b, ['run', '-d', '--name', 'after-c', '--network', 'ov', TEST_IMAGE, 'sleep', '1000000']);
+		await app.waitForText(new RegExp(`after-c\\s+container\\s+${b.name}`), 30_000);
+		await app.dispose();
+	});
+});
