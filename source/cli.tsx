@@ -104,7 +104,15 @@ function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 class UsageError extends Error {}
 
 /** Where the engine's host interfaces can be read from, or why they cannot. */
-export function hostSourceFor(endpoint: ResolvedEndpoint): HostInterfaceSource | {unavailable: string} {
+export function hostSourceFor(endpoint: ResolvedEndpoint, info?: Pick<EngineInfo, 'product' | 'rootless'>): HostInterfaceSource | {unavailable: string} {
+	if (info?.rootless) {
+		// This machine's interfaces are not the engine's: showing them would claim its
+		// bridges are missing.
+		return {
+			unavailable: `rootless ${info.product} keeps its bridges and veths in a network namespace of its own, which cannot be seen from the user's side; networks, containers, addresses and actions work`,
+		};
+	}
+
 	if (endpoint.kind === 'unix' && endpoint.local) return createSysfsSource();
 	if (endpoint.kind === 'ssh' && endpoint.host) {
 		return createSshSource({host: endpoint.host, port: endpoint.port, username: endpoint.username});
@@ -125,8 +133,8 @@ async function connectOrExplain(endpoint: ResolvedEndpoint, gateway: EngineGatew
 }
 
 async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
-	await connectOrExplain(endpoint, gateway);
-	const collected = await collectSnapshot(gateway, hostSourceFor(endpoint));
+	const info = await connectOrExplain(endpoint, gateway);
+	const collected = await collectSnapshot(gateway, hostSourceFor(endpoint, info));
 	if (options.json) {
 		process.stdout.write(`${JSON.stringify(snapshotToJson(collected), null, 2)}\n`);
 	} else if (options.tree) {
@@ -155,7 +163,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	const store = new SnapshotStore();
 	const swarmSync = new SwarmSync(gateway, store);
 	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
-	const hostMonitor = new HostMonitor(hostSourceFor(endpoint), store);
+	const hostMonitor = new HostMonitor(hostSourceFor(endpoint, info), store);
 	const colorEnabled = colorWanted(process.env) && !options.noColor;
 
 	let restored = false;

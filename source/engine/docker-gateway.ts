@@ -680,6 +680,8 @@ function toEngineInfo(endpoint: ResolvedEndpoint, version: JsonRecord, info: Jso
 		endpoint: endpoint.url,
 		source: endpoint.source,
 		product: productOf(version),
+		// Podman says Rootless; a rootless dockerd lists name=rootless among its security options.
+		rootless: info['Rootless'] === true || stringList(info['SecurityOptions']).includes('name=rootless'),
 		version: str(version, 'Version') ?? str(info, 'ServerVersion') ?? '',
 		apiVersion: str(version, 'ApiVersion') ?? '',
 		os: nonEmptyStr(info, 'OperatingSystem') ?? str(version, 'Os') ?? '',

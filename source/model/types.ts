@@ -101,6 +101,11 @@ export interface EngineInfo {
 	product: 'Docker' | 'Podman';
 	/** The product's own version (Podman's for Podman). */
 	version: string;
+	/**
+	 * Runs as an ordinary user (rootless Podman or Docker): its bridges and veths live in a
+	 * network namespace of its own, which cannot be seen from the user's side.
+	 */
+	rootless: boolean;
 	apiVersion: string;
 	os: string;
 	kernel: string;

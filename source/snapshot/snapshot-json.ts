@@ -20,6 +20,7 @@ export function snapshotToJson({snapshot, hostView, takenAt}: CollectedSnapshot)
 					endpoint: engine.endpoint,
 					source: engine.source,
 					product: engine.product,
+					rootless: engine.rootless,
 					version: engine.version,
 					apiVersion: engine.apiVersion,
 					os: engine.os,
