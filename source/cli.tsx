@@ -11,7 +11,9 @@ import type {ResolvedEndpoint} from './engine/endpoint.js';
 import {describeUnreachable, toEngineError} from './engine/errors.js';
 import type {HostInterfaceSource} from './host/host-source.js';
 import {createSshSource} from './host/ssh-source.js';
+import {readOverlayPlumbing} from './host/overlay-plumbing.js';
 import {createSysfsSource} from './host/sysfs-source.js';
+import type {PlumbingReader} from './model/swarm-types.js';
 import {EngineActions} from './model/engine-actions.js';
 import {EngineSync} from './model/engine-sync.js';
 import type {EngineGateway} from './model/gateway.js';
@@ -123,6 +125,12 @@ export function hostSourceFor(endpoint: ResolvedEndpoint, info?: Pick<EngineInfo
 	};
 }
 
+/** Overlay plumbing is read in the engine's own namespaces: only for an engine on this machine. */
+export function plumbingFor(endpoint: ResolvedEndpoint): PlumbingReader | {unavailable: string} {
+	if (endpoint.kind === 'unix' && endpoint.local) return readOverlayPlumbing;
+	return {unavailable: `the engine at ${endpoint.url} runs on another machine: its overlay namespaces cannot be read from here`};
+}
+
 async function connectOrExplain(endpoint: ResolvedEndpoint, gateway: EngineGateway): Promise<EngineInfo> {
 	try {
 		return await gateway.info();
@@ -134,7 +142,7 @@ async function connectOrExplain(endpoint: ResolvedEndpoint, gateway: EngineGatew
 
 async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions): Promise<void> {
 	const info = await connectOrExplain(endpoint, gateway);
-	const collected = await collectSnapshot(gateway, hostSourceFor(endpoint, info));
+	const collected = await collectSnapshot(gateway, hostSourceFor(endpoint, info), plumbingFor(endpoint));
 	if (options.json) {
 		process.stdout.write(`${JSON.stringify(snapshotToJson(collected), null, 2)}\n`);
 	} else if (options.tree) {
@@ -161,7 +169,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	const traceFile = process.env['DOCKNET_KEY_TRACE'];
 	if (traceFile) keyTrace.enable();
 	const store = new SnapshotStore();
-	const swarmSync = new SwarmSync(gateway, store);
+	const swarmSync = new SwarmSync(gateway, store, {plumbing: plumbingFor(endpoint)});
 	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
 	const hostMonitor = new HostMonitor(hostSourceFor(endpoint, info), store);
 	const colorEnabled = colorWanted(process.env) && !options.noColor;

@@ -615,6 +615,7 @@ function toInspectedContainer(raw: JsonRecord, now: number): DockerContainer {
 		ports: toInspectedPorts(settings['Ports']),
 		labels: stringMap(config['Labels']),
 		pid: num(state, 'Pid') ?? 0,
+		...(nonEmptyStr(settings, 'SandboxKey') === undefined ? {} : {sandboxKey: nonEmptyStr(settings, 'SandboxKey')}),
 		inspected: true,
 	};
 }

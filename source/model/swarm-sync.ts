@@ -3,8 +3,8 @@ import {sameItems} from './listing-merge.js';
 import {deepEqual, keepIdentity} from './store.js';
 import type {SnapshotStore} from './store.js';
 import {noSwarm, taskDisplayName} from './swarm-types.js';
-import type {NetworkCluster, SwarmSnapshot, SwarmTask} from './swarm-types.js';
-import type {DockerNetwork, EngineInfo} from './types.js';
+import type {NetworkCluster, PlumbingReader, SwarmSnapshot, SwarmTask} from './swarm-types.js';
+import type {DockerContainer, DockerNetwork, EngineInfo} from './types.js';
 
 export interface SwarmSyncOptions {
 	/**
@@ -13,6 +13,11 @@ export interface SwarmSyncOptions {
 	 * is meant to have, read again after these delays (ms), then stop.
 	 */
 	settleDelaysMs?: readonly number[];
+	/**
+	 * Reads each overlay's plumbing on this node (engine on this machine, root), or why it
+	 * cannot be read. Read again only when the cluster's endpoints changed: its fdb follows them.
+	 */
+	plumbing?: PlumbingReader | {unavailable: string};
 }
 
 const DEFAULT_SETTLE_DELAYS = [500, 1000, 1000, 2000, 2000, 3000, 5000, 5000];
@@ -48,12 +53,15 @@ export class SwarmSync {
 	private settleTimer: NodeJS.Timeout | undefined;
 	private stopped = false;
 
+	private readonly plumbing: PlumbingReader | {unavailable: string} | undefined;
+
 	constructor(
 		private readonly gateway: EngineGateway,
 		private readonly store: SnapshotStore,
 		options: SwarmSyncOptions = {},
 	) {
 		this.settleDelays = options.settleDelaysMs ?? DEFAULT_SETTLE_DELAYS;
+		this.plumbing = options.plumbing;
 	}
 
 	/** Something in the swarm may have changed: read it again (calls in a burst coalesce). */
@@ -108,8 +116,11 @@ export class SwarmSync {
 	}
 
 	private async read(): Promise<SwarmSnapshot> {
-		const {engine, networks, swarm} = this.store.getSnapshot();
-		return readSwarm(this.gateway, engine, networks, swarm);
+		const {engine, networks, swarm, containers} = this.store.getSnapshot();
+		const next = await readSwarm(this.gateway, engine, networks, swarm);
+		if (this.plumbing === undefined || next.role === 'error') return next;
+		const moved = next.networks.size !== swarm.networks.size || [...next.networks].some(([id, cluster]) => !deepEqual(swarm.networks.get(id), cluster));
+		return moved ? withPlumbing(next, containers, this.plumbing) : next;
 	}
 
 	private merge(previous: SwarmSnapshot, next: SwarmSnapshot): SwarmSnapshot {
@@ -128,6 +139,8 @@ export class SwarmSync {
 			services,
 			tasks,
 			networks: sameNetworks ? previous.networks : networks,
+			plumbing: next.plumbing,
+			...noteOf(next),
 		};
 		const same =
 			merged.role === previous.role &&
@@ -136,7 +149,9 @@ export class SwarmSync {
 			nodes === previous.nodes &&
 			services === previous.services &&
 			tasks === previous.tasks &&
-			merged.networks === previous.networks;
+			merged.networks === previous.networks &&
+			merged.plumbing === previous.plumbing &&
+			merged.plumbingNote === previous.plumbingNote;
 		return same ? previous : merged;
 	}
 }
@@ -162,7 +177,7 @@ export async function readSwarm(
 		const clustersPromise = Promise.all(overlays.map(async network => gateway.inspectNetworkCluster(network.id, localAddress)));
 		if (!engine.swarmManager) {
 			const clusters = await clustersPromise;
-			return {...noSwarm, role: 'worker', selfId: engine.swarmNodeId, networks: toMap(clusters)};
+			return {...noSwarm, role: 'worker', selfId: engine.swarmNodeId, networks: toMap(clusters), plumbing: previous.plumbing, ...noteOf(previous)};
 		}
 
 		const [nodes, services, rawTasks, clusters] = await Promise.all([
@@ -186,6 +201,8 @@ export async function readSwarm(
 			services: [...services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
 			tasks,
 			networks: toMap(clusters),
+			plumbing: previous.plumbing,
+			...noteOf(previous),
 		};
 	} catch (error) {
 		// A manager that lost its quorum, or a node that left between the info and these
@@ -193,6 +210,31 @@ export async function readSwarm(
 		const message = error instanceof Error ? error.message : String(error);
 		return {...previous, role: 'error', error: message};
 	}
+}
+
+function noteOf(swarm: SwarmSnapshot): {plumbingNote?: string} {
+	return swarm.plumbingNote === undefined ? {} : {plumbingNote: swarm.plumbingNote};
+}
+
+/** Where the engine keeps network namespaces: beside any inspected container's own. */
+function netnsDirOf(containers: readonly DockerContainer[]): string {
+	const key = containers.find(container => container.sandboxKey !== undefined)?.sandboxKey;
+	return key === undefined ? '/var/run/docker/netns' : key.slice(0, key.lastIndexOf('/'));
+}
+
+/** The swarm with each overlay's plumbing on this node read again (or why it cannot be). */
+export async function withPlumbing(
+	swarm: SwarmSnapshot,
+	containers: readonly DockerContainer[],
+	reader: PlumbingReader | {unavailable: string},
+): Promise<SwarmSnapshot> {
+	if (swarm.role === 'none' || swarm.networks.size === 0) return swarm;
+	if ('unavailable' in reader) return {...swarm, plumbing: new Map(), plumbingNote: reader.unavailable};
+	const ids = [...swarm.networks.keys()];
+	const scan = await reader(netnsDirOf(containers), ids);
+	if (scan.status === 'unavailable') return {...swarm, plumbing: new Map(), plumbingNote: scan.reason};
+	const {plumbingNote: _dropped, ...rest} = swarm;
+	return {...rest, plumbing: new Map(scan.overlays.map(item => [item.networkId, item]))};
 }
 
 function toMap(clusters: ReadonlyArray<NetworkCluster | undefined>): Map<string, NetworkCluster> {

@@ -91,6 +91,25 @@ export interface NetworkCluster {
 	endpoints: ClusterEndpoint[];
 }
 
+/** An overlay's plumbing on this node (its hidden namespace), read by source/host/overlay-plumbing.ts. */
+export interface OverlayPlumbing {
+	networkId: string;
+	/** "1-<10 characters of the network id>". */
+	namespace: string;
+	/** The bridge inside, normally br0. */
+	bridge: string;
+	vxlan?: {name: string; vni: string; port: string};
+	/** Remote endpoints: MAC → address of the node that holds it. */
+	fdb: Array<{mac: string; address: string}>;
+}
+
+export type PlumbingScan =
+	| {status: 'ok'; overlays: OverlayPlumbing[]}
+	| {status: 'unavailable'; reason: string};
+
+/** Reads the plumbing of these overlays from the engine's netns folder (host/overlay-plumbing.ts). */
+export type PlumbingReader = (netnsDir: string, networkIds: readonly string[]) => Promise<PlumbingScan>;
+
 export interface SwarmSnapshot {
 	/**
 	 * 'none': not in a swarm; 'manager' / 'worker': data below is what that role can see
@@ -105,9 +124,15 @@ export interface SwarmSnapshot {
 	tasks: readonly SwarmTask[];
 	/** Overlay network id → the cluster's view of it. */
 	networks: ReadonlyMap<string, NetworkCluster>;
+	/**
+	 * Overlay network id → its plumbing on this node; `plumbingNote` says why there is none
+	 * (engine on another machine, not root).
+	 */
+	plumbing: ReadonlyMap<string, OverlayPlumbing>;
+	plumbingNote?: string;
 }
 
-export const noSwarm: SwarmSnapshot = {role: 'none', nodes: [], services: [], tasks: [], networks: new Map()};
+export const noSwarm: SwarmSnapshot = {role: 'none', nodes: [], services: [], tasks: [], networks: new Map(), plumbing: new Map()};
 
 /** `web.2@node-b` (replicated), `agent@node-b` (global), `web.2` before it is placed. */
 export function taskDisplayName(serviceName: string, slot: number, nodeName: string | undefined): string {

@@ -88,6 +88,8 @@ export interface DockerContainer {
 	labels: Record<string, string>;
 	/** Main process id on the engine host; only known after inspect, 0 when not running. */
 	pid?: number;
+	/** After inspect: its network namespace file (NetworkSettings.SandboxKey), under the engine's exec-root. */
+	sandboxKey?: string;
 	/** True once the container was inspected (aliases, pid and ports are then complete). */
 	inspected: boolean;
 }

@@ -4,7 +4,8 @@ import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
 import type {EngineGateway} from '../model/gateway.js';
 import {initialHostSnapshot, sortByName} from '../model/store.js';
 import type {EngineSnapshot, HostSnapshot} from '../model/store.js';
-import {readSwarm} from '../model/swarm-sync.js';
+import {readSwarm, withPlumbing} from '../model/swarm-sync.js';
+import type {PlumbingReader} from '../model/swarm-types.js';
 import type {DockerContainer} from '../model/types.js';
 
 export interface CollectedSnapshot {
@@ -31,13 +32,15 @@ async function inspectAll(gateway: EngineGateway, containers: readonly DockerCon
 export async function collectSnapshot(
 	gateway: EngineGateway,
 	host: HostInterfaceSource | {unavailable: string},
+	plumbing: PlumbingReader | {unavailable: string} = {unavailable: 'not asked for'},
 ): Promise<CollectedSnapshot> {
 	const engine = await gateway.info();
 	const [networks, listed] = await Promise.all([gateway.listNetworks(), gateway.listContainers()]);
-	const [containers, swarm] = await Promise.all([
+	const [containers, clusterOnly] = await Promise.all([
 		inspectAll(gateway, listed).then(sortByName),
 		readSwarm(gateway, engine, networks),
 	]);
+	const swarm = await withPlumbing(clusterOnly, containers, plumbing);
 	let hostSnapshot: HostSnapshot;
 	if ('unavailable' in host) {
 		hostSnapshot = {...initialHostSnapshot, status: 'unavailable', reason: host.unavailable};

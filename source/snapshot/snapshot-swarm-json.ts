@@ -58,7 +58,17 @@ export function swarmJson(snapshot: EngineSnapshot): Record<string, unknown> {
 /** A network's `cluster`: its VNI, peers, VIPs and every endpoint on every node; null for non-overlays. */
 export function clusterJson(swarm: SwarmSnapshot, cluster: NetworkCluster | undefined): unknown {
 	if (cluster === undefined) return null;
+	const plumbing = swarm.plumbing.get(cluster.networkId);
 	return {
+		plumbing:
+			plumbing === undefined
+				? {unavailable: swarm.plumbingNote ?? 'no namespace for this network on this node'}
+				: {
+						namespace: plumbing.namespace,
+						bridge: plumbing.bridge,
+						vxlan: plumbing.vxlan === undefined ? null : {name: plumbing.vxlan.name, vni: plumbing.vxlan.vni, port: plumbing.vxlan.port},
+						fdb: plumbing.fdb.map(entry => ({mac: entry.mac, address: entry.address, node: nodeName(swarm, entry.address)})),
+					},
 		vni: cluster.vni,
 		peers: cluster.peers.map(peer => ({name: peer.name, address: peer.address, node: nodeName(swarm, peer.address)})),
 		vips: cluster.vips,

@@ -5,6 +5,7 @@ import {EngineActions} from '../../source/model/engine-actions.js';
 import {EngineSync} from '../../source/model/engine-sync.js';
 import type {EngineSyncOptions} from '../../source/model/engine-sync.js';
 import {HostMonitor} from '../../source/model/host-monitor.js';
+import {SwarmSync} from '../../source/model/swarm-sync.js';
 import {SnapshotStore} from '../../source/model/store.js';
 import {AppServicesProvider} from '../../source/ui/app-context.js';
 import type {AppServices} from '../../source/ui/app-context.js';
@@ -51,7 +52,8 @@ export async function waitFor(predicate: () => boolean, what: string, timeoutMs 
 export async function renderApp(options: RenderAppOptions = {}) {
 	const gateway = options.gateway ?? new FakeGateway();
 	const store = new SnapshotStore();
-	const sync = new EngineSync(gateway, store, {backoffMs: () => 30, ...options.syncOptions});
+	const swarmSync = new SwarmSync(gateway, store, {settleDelaysMs: [20, 20]});
+	const sync = new EngineSync(gateway, store, {backoffMs: () => 30, onSwarmHint: () => swarmSync.request(), ...options.syncOptions});
 	const bridges: Record<string, string> = {};
 	for (const network of gateway.state.networks) {
 		if (network.driver === 'bridge') bridges[network.id] = network.name === 'bridge' ? 'docker0' : `br-${network.id.slice(0, 12)}`;
@@ -123,6 +125,7 @@ export async function renderApp(options: RenderAppOptions = {}) {
 		},
 		cleanup(): void {
 			sync.stop();
+			swarmSync.stop();
 			monitor.stop();
 			result.unmount();
 			result.cleanup();

@@ -80,6 +80,8 @@ function networkLines(snapshot: EngineSnapshot, network: DockerNetwork, cluster:
 		lines.push({text: `    VIPs: ${cluster.vips.map(vip => `${vip.service} ${vip.address}`).join(', ')}`});
 	}
 
+	lines.push(...plumbingLines(snapshot, cluster.networkId));
+
 	if (cluster.endpoints.length === 0) {
 		lines.push({text: '    no endpoint on any node', tone: 'muted'});
 		return lines;
@@ -101,6 +103,21 @@ function networkLines(snapshot: EngineSnapshot, network: DockerNetwork, cluster:
 	}
 
 	return lines;
+}
+
+/** This node's plumbing of an overlay: its hidden namespace, br0, vxlan0 and the fdb. */
+function plumbingLines(snapshot: EngineSnapshot, networkId: string): SwarmLine[] {
+	const {swarm} = snapshot;
+	const plumbing = swarm.plumbing.get(networkId);
+	if (plumbing === undefined) {
+		return swarm.plumbingNote === undefined ? [] : [{text: `    plumbing on this node unknown: ${swarm.plumbingNote}`, tone: 'muted'}];
+	}
+
+	const vxlan = plumbing.vxlan === undefined ? 'no vxlan' : `${plumbing.vxlan.name} VNI ${plumbing.vxlan.vni} udp/${plumbing.vxlan.port}`;
+	const fdb = plumbing.fdb.map(entry => `${entry.mac} → ${nodeByAddress(swarm, entry.address)} ${entry.address}`);
+	return [
+		{text: `    on this node: netns ${plumbing.namespace} · ${plumbing.bridge || 'no bridge'} · ${vxlan} · fdb ${plumbing.fdb.length === 0 ? 'empty' : fdb.join(', ')}`},
+	];
 }
 
 /** The swarm screen's lines for this engine's view of its cluster. */

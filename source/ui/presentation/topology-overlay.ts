@@ -1,12 +1,18 @@
 import {containerDisplayName, nodeNamer} from '../../model/cluster-selectors.js';
 import type {EngineSnapshot} from '../../model/store.js';
-import type {NetworkCluster} from '../../model/swarm-types.js';
+import type {NetworkCluster, OverlayPlumbing} from '../../model/swarm-types.js';
 import type {DockerNetwork} from '../../model/types.js';
 import {endpointLabel} from './swarm-view.js';
 import type {TopologyNode} from './topology.js';
 
 // An overlay network across the swarm, for the topology tree and `snapshot --tree`:
 // network (VNI) → each node (address) → each endpoint there, with its IP and MAC.
+
+function plumbingText(plumbing: OverlayPlumbing | undefined): string {
+	if (plumbing === undefined) return '';
+	const vxlan = plumbing.vxlan === undefined ? '' : ` → ${plumbing.vxlan.name} VNI ${plumbing.vxlan.vni} udp/${plumbing.vxlan.port}`;
+	return `  ${plumbing.bridge}${vxlan}, ${plumbing.fdb.length} fdb entries`;
+}
 
 export function overlayClusterNode(
 	network: DockerNetwork,
@@ -32,7 +38,7 @@ export function overlayClusterNode(
 			return {
 				id: `net/${network.id}/node/${address}`,
 				label: hostname,
-				detail: [address, address === local ? 'this engine' : undefined].filter(Boolean).join('  '),
+				detail: [address, address === local ? `this engine${plumbingText(snapshot.swarm.plumbing.get(network.id))}` : undefined].filter(Boolean).join('  '),
 				tone: 'accent' as const,
 				children: endpoints.map(endpoint => {
 					const container = snapshot.containers.find(item => item.endpoints.some(candidate => candidate.endpointId === endpoint.endpointId));

@@ -1,0 +1,74 @@
+import {execFile} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import path from 'node:path';
+import type {OverlayPlumbing, PlumbingReader} from '../model/swarm-types.js';
+
+// An overlay network's plumbing on this node: the engine keeps it in a hidden network
+// namespace, `1-<first 10 characters of the network id>` beside the containers' namespaces
+// (under the engine's exec-root, e.g. /var/run/docker/netns): a bridge br0, a vxlan0 with
+// the VNI and UDP port, and one fdb entry per remote endpoint (its MAC → the node's
+// address). Read with nsenter into that namespace — never by exec'ing into a container.
+// Needs root and the engine on this machine.
+
+type JsonRecord = Record<string, unknown>;
+
+const record = (value: unknown): JsonRecord => (typeof value === 'object' && value !== null && !Array.isArray(value) ? value as JsonRecord : {});
+const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+
+async function inNamespace(file: string, command: string[]): Promise<string> {
+	return new Promise((resolve, reject) => {
+		execFile('nsenter', [`--net=${file}`, ...command], {timeout: 5000, maxBuffer: 4 * 1024 * 1024}, (error, stdout, stderr) => {
+			if (error === null) resolve(stdout);
+			else reject(new Error(stderr.trim() || error.message));
+		});
+	});
+}
+
+/** `ip -j -d link` and `bridge -j fdb` of one overlay namespace, as docknet's type. */
+export function parsePlumbing(networkId: string, namespace: string, linksJson: string, fdbJson: string): OverlayPlumbing {
+	const links = JSON.parse(linksJson) as unknown;
+	const fdb = JSON.parse(fdbJson) as unknown;
+	let bridge = '';
+	let vxlan: OverlayPlumbing['vxlan'];
+	for (const item of Array.isArray(links) ? links : []) {
+		const link = record(item);
+		const info = record(link['linkinfo']);
+		const kind = text(info['info_kind']);
+		if (kind === 'bridge' && bridge === '') bridge = text(link['ifname']);
+		if (kind === 'vxlan') {
+			const data = record(info['info_data']);
+			vxlan = {name: text(link['ifname']), vni: text(data['id']), port: text(data['port'])};
+		}
+	}
+
+	const entries = (Array.isArray(fdb) ? fdb : [])
+		.map(item => record(item))
+		.filter(entry => text(entry['dst']) !== '' && text(entry['mac']) !== '')
+		.map(entry => ({mac: text(entry['mac']), address: text(entry['dst'])}));
+	return {networkId, namespace, bridge, ...(vxlan === undefined ? {} : {vxlan}), fdb: entries};
+}
+
+/** Reads the plumbing of the given overlays (those without a namespace on this node are left out). */
+export const readOverlayPlumbing: PlumbingReader = async (netnsDir, networkIds) => {
+	if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+		return {status: 'unavailable', reason: "reading an overlay's hidden namespace needs root"};
+	}
+
+	const overlays: OverlayPlumbing[] = [];
+	try {
+		for (const networkId of networkIds) {
+			const namespace = `1-${networkId.slice(0, 10)}`;
+			const file = path.join(netnsDir, namespace);
+			if (!existsSync(file)) continue;
+			const [links, fdb] = await Promise.all([
+				inNamespace(file, ['ip', '-j', '-d', 'link', 'show']),
+				inNamespace(file, ['bridge', '-j', 'fdb', 'show']),
+			]);
+			overlays.push(parsePlumbing(networkId, namespace, links, fdb));
+		}
+	} catch (error) {
+		return {status: 'unavailable', reason: error instanceof Error ? error.message : String(error)};
+	}
+
+	return {status: 'ok', overlays};
+};
