@@ -5,7 +5,8 @@ import {PodmanDialect, toPodmanNetworkFacts, type PodmanNetworkFacts} from './po
 // Wraps the Docker API gateway so that, when the engine turns out to be Podman, everything
 // it returns means what it means on Docker (see podman-dialect.ts). On Docker it passes
 // every call straight through. The product is learnt from info(), which every caller makes
-// first; a call made before it asks once.
+// first (the start-up check, EngineSync on each connection, the snapshot command); until
+// then the engine is taken for Docker, so no call ever waits on an extra request.
 
 /** A GET through the gateway's own request path (same time-out, abort and counting). */
 export type RawGet = (path: string, what: string) => Promise<unknown>;
@@ -16,24 +17,15 @@ const LIBPOD = '/v4.0.0/libpod';
 
 export function withEngineDialect(base: EngineGateway, get: RawGet): EngineGateway {
 	let dialect: PodmanDialect | undefined;
-	let detected: Promise<unknown> | undefined;
 	const sinks = new Set<(event: EngineEvent) => void>();
 
 	const info: EngineGateway['info'] = async () => {
 		const result = await base.info();
 		dialect = result.product === 'Podman' ? (dialect ?? new PodmanDialect()) : undefined;
-		detected = Promise.resolve();
 		return result;
 	};
 
-	const podman = async (): Promise<PodmanDialect | undefined> => {
-		detected ??= info().catch((error: unknown) => {
-			detected = undefined;
-			throw error;
-		});
-		await detected;
-		return dialect;
-	};
+	const podman = async (): Promise<PodmanDialect | undefined> => dialect;
 
 	const facts = async (path: string, what: string): Promise<unknown> => {
 		try {

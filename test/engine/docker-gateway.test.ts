@@ -159,8 +159,7 @@ describe('docker gateway against a scripted engine', () => {
 		};
 
 		assert.deepEqual(await gateway.listContainers(), []);
-		// The first call to a gateway learns which product answers (/version, /info).
-		assert.deepEqual(received.map(request => request.url).filter(url => url?.startsWith('/containers')), ['/containers/json?all=true']);
+		assert.equal(received[0]?.url, '/containers/json?all=true');
 	});
 
 	test('sparse JSON from an engine maps to safe defaults', async () => {
