@@ -34,7 +34,19 @@ import {buildTopology, flattenTopology, topologyText} from './ui/presentation/to
 import {colorWanted, createTheme} from './ui/theme.js';
 
 /** Where the engine's host interfaces can be read from, or why they cannot. */
-export function hostSourceFor(endpoint: ResolvedEndpoint, sshTransport?: SshTransport): HostInterfaceSource | {unavailable: string} {
+export function hostSourceFor(
+	endpoint: ResolvedEndpoint,
+	sshTransport?: SshTransport,
+	info?: Pick<EngineInfo, 'product' | 'rootless'>,
+): HostInterfaceSource | {unavailable: string} {
+	if (info?.rootless) {
+		// This machine's interfaces are not the engine's: showing them would claim its
+		// bridges are missing.
+		return {
+			unavailable: `rootless ${info.product} keeps its bridges and veths in a network namespace of its own, which cannot be seen from the user's side; networks, containers, addresses and actions work`,
+		};
+	}
+
 	if (endpoint.kind === 'unix' && endpoint.local) return createSysfsSource();
 	if (endpoint.kind === 'ssh' && endpoint.host) {
 		// Over the engine's own ssh connection: one connection for everything.
@@ -68,10 +80,10 @@ const ioTurn = async (): Promise<void> => new Promise(resolve => {
 });
 
 async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions, sshTransport: SshTransport | undefined): Promise<void> {
-	await connectOrExplain(endpoint, gateway.info());
+	const info = await connectOrExplain(endpoint, gateway.info());
 	let collected;
 	try {
-		collected = await collectSnapshot(gateway, hostSourceFor(endpoint, sshTransport), plumbingFor(endpoint));
+		collected = await collectSnapshot(gateway, hostSourceFor(endpoint, sshTransport, info), plumbingFor(endpoint));
 	} catch (error) {
 		const report = reportFailure(error, 'taking the snapshot', endpoint.url);
 		process.stderr.write(formatFailure(report, debugWanted(process.argv, process.env)));
@@ -115,7 +127,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	await import('ink');
 	await ioTurn();
 	const ui = await import('./startup/render-ui.js');
-	await connectOrExplain(endpoint, firstInfo);
+	const info = await connectOrExplain(endpoint, firstInfo);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(
 			'docknet: the full-screen view needs a terminal on stdin and stdout. For scripts and pipes, use `docknet snapshot` (text, --tree or --json).\n',
@@ -125,7 +137,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 
 	const traceFile = process.env['DOCKNET_KEY_TRACE'];
 	if (traceFile) keyTrace.enable();
-	const hostMonitor = new HostMonitor(hostSourceFor(endpoint, sshTransport), store);
+	const hostMonitor = new HostMonitor(hostSourceFor(endpoint, sshTransport, info), store);
 	const colorEnabled = colorWanted(process.env) && !options.noColor;
 
 	let restored = false;

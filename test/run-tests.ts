@@ -14,13 +14,17 @@ import {
 } from '../source/playground/private-engine.js';
 import {startTestSshd, testSshdProblems} from './helpers/test-sshd.js';
 import type {TestSshd} from './helpers/test-sshd.js';
+import {checkPrivatePodmanRequirements, cleanupStalePodmans, startPrivatePodman, type PrivatePodman} from './helpers/private-podman.js';
 
 // `npm test` runs this after lint, typecheck and build: it starts one private Docker engine
 // (its own network namespace), runs every test file with node's runner against it, and stops
-// the engine whatever happens. Usage:
+// the engine whatever happens. When *.podman.test.* files are selected it also starts a
+// private Podman (its own network and mount namespaces) and stops it the same way. Usage:
 //   tsx test/run-tests.ts [--unit] [file, directory or substring …] [node --test options …]
 
 const ENGINE_PREFIX = 'docknet-test';
+// Not under ENGINE_PREFIX: the Docker engines' stale cleanup must never take a live Podman.
+const PODMAN_PREFIX = process.env['DOCKNET_PODMAN_PREFIX'] ?? 'docknet-podman';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const testRoot = path.join(repoRoot, 'test');
 
@@ -48,6 +52,8 @@ function findTestFiles(dir: string): string[] {
 }
 
 const isEngineTest = (file: string) => /\.engine\.test\.tsx?$/.test(file);
+const isPodmanTest = (file: string) => /\.podman\.test\.tsx?$/.test(file);
+const needsEngine = (file: string) => isEngineTest(file) || isPodmanTest(file);
 
 function selectFiles(all: string[], filters: string[]): string[] {
 	if (filters.length === 0) {
@@ -79,18 +85,31 @@ function engineProblems(): RequirementProblem[] {
 
 let engine: PrivateEngine | undefined;
 let sshd: TestSshd | undefined;
+let podman: PrivatePodman | undefined;
 let child: ChildProcess | undefined;
 let interruptedBy: NodeJS.Signals | undefined;
 
-async function stopEngine(): Promise<void> {
+let podmanStarting: Promise<unknown> = Promise.resolve();
+
+async function stopDockerEngine(): Promise<void> {
 	const runningSshd = sshd;
 	sshd = undefined;
 	await runningSshd?.stop();
 	const running = engine;
 	engine = undefined;
-	if (running !== undefined) {
-		await running.stop();
-	}
+	await running?.stop();
+}
+
+/** Stops both engines; a Podman still starting is waited for, then stopped. */
+async function stopEngine(): Promise<void> {
+	await Promise.all([
+		stopDockerEngine(),
+		podmanStarting.then(async () => {
+			const running = podman;
+			podman = undefined;
+			await running?.stop();
+		}),
+	]);
 }
 
 async function finish(code: number): Promise<never> {
@@ -111,6 +130,35 @@ function onSignal(signal: NodeJS.Signals): void {
 	} else {
 		void finish(signal === 'SIGINT' ? 130 : 143);
 	}
+}
+
+/** Starts the private Podman; returns why it could not (for the caller to fail or skip), else undefined. */
+async function preparePodman(): Promise<string[] | undefined> {
+	const problems = checkPrivatePodmanRequirements();
+	if (problems.length > 0) {
+		return ['The Podman tests need a private Podman, and this machine lacks:', ...formatRequirementProblems(problems).split('\n')];
+	}
+
+	const started = Date.now();
+	try {
+		const removed = await cleanupStalePodmans(PODMAN_PREFIX);
+		if (removed.length > 0) {
+			say(`removed the remains of earlier Podman runs: ${removed.join('; ')}`);
+		}
+
+		podman = await startPrivatePodman({name: `${PODMAN_PREFIX}-${process.pid}`});
+		if (interruptedBy === undefined) {
+			await ensureTestImage(podman.dockerHost);
+		}
+	} catch (error) {
+		const running = podman;
+		podman = undefined;
+		await running?.stop();
+		return ['Starting the private Podman failed:', ...String(error instanceof Error ? error.message : error).split('\n')];
+	}
+
+	say(`private Podman ${podman.name} ready in ${Date.now() - started} ms (${podman.dockerHost}, netns ${podman.netns})`);
+	return undefined;
 }
 
 async function main(): Promise<void> {
@@ -142,8 +190,22 @@ async function main(): Promise<void> {
 		]);
 	};
 
+	const skipPodmanTests = (reason: string[]) => {
+		const skipped = files.filter(file => isPodmanTest(file)).length;
+		files = files.filter(file => !isPodmanTest(file));
+		shout([
+			`PODMAN TESTS SKIPPED (${skipped} file${skipped === 1 ? '' : 's'}) because DOCKNET_SKIP_ENGINE_TESTS=1.`,
+			...reason,
+			'This is NOT a full test run.',
+		]);
+	};
+
+	// Started beside the Docker engine (each takes a second or two); awaited after it.
+	const podmanStarted = !unitOnly && files.some(file => isPodmanTest(file)) ? preparePodman() : Promise.resolve(undefined);
+	podmanStarting = podmanStarted;
+
 	if (unitOnly) {
-		files = files.filter(file => !isEngineTest(file));
+		files = files.filter(file => !needsEngine(file));
 	} else if (files.some(file => isEngineTest(file))) {
 		const problems = engineProblems();
 		if (problems.length > 0) {
@@ -170,7 +232,7 @@ async function main(): Promise<void> {
 				await ensureTestImage(engine.dockerHost);
 				sshd = await startTestSshd({dir: path.join(engine.dir, 'sshd'), netns: engine.netns, dockerHost: engine.dockerHost});
 			} catch (error) {
-				await stopEngine();
+				await stopDockerEngine();
 				const reason = ['Starting the private Docker engine failed:', ...String(error instanceof Error ? error.message : error).split('\n')];
 				if (!skipAllowed) {
 					say(`${reason.join('\n')}\nRun \`npm run setup\` and run the tests as root; or set DOCKNET_SKIP_ENGINE_TESTS=1 to run the unit tests only.`);
@@ -184,6 +246,20 @@ async function main(): Promise<void> {
 				say(`private engine ${engine.name} ready in ${Date.now() - started} ms (${engine.dockerHost}, netns ${engine.netns})`);
 			}
 		}
+	}
+
+	const podmanProblem = await podmanStarted;
+	if (interruptedBy !== undefined) {
+		await finish(interruptedBy === 'SIGINT' ? 130 : 143);
+	}
+
+	if (podmanProblem !== undefined) {
+		if (!skipAllowed) {
+			say(`${podmanProblem.join('\n')}\nRun \`npm run setup\` (as root, or with sudo) to install what is missing, then run the tests as root.\nTo run only the unit tests: npm run test:unit (or set DOCKNET_SKIP_ENGINE_TESTS=1).`);
+			await finish(1);
+		}
+
+		skipPodmanTests(podmanProblem);
 	}
 
 	if (files.length === 0) {
@@ -208,7 +284,13 @@ async function main(): Promise<void> {
 		env['DOCKNET_TEST_SSHD_LOG'] = sshd.logFile;
 	}
 
-	say(`running ${files.length} test file${files.length === 1 ? '' : 's'}${engine === undefined ? ' (unit tests only)' : ''}`);
+	if (podman !== undefined) {
+		env['DOCKNET_TEST_PODMAN_HOST'] = podman.dockerHost;
+		env['DOCKNET_TEST_PODMAN_NETNS'] = podman.netns;
+		env['DOCKNET_TEST_PODMAN_DIR'] = podman.dir;
+	}
+
+	say(`running ${files.length} test file${files.length === 1 ? '' : 's'}${engine === undefined && podman === undefined ? ' (unit tests only)' : ''}`);
 	const runnerArgs = [
 		'--import',
 		'tsx',

@@ -12,6 +12,8 @@ import type {StatusClock} from '../model/status-text.js';
 import type {ResolvedEndpoint} from './endpoint.js';
 import {toEngineError} from './errors.js';
 import {createEventParser} from './event-parser.js';
+import {productOf} from './podman-dialect.js';
+import {withEngineDialect} from './podman-gateway.js';
 import {toNetworkCluster, toSwarmNode, toSwarmService, toSwarmTask} from './swarm-mapping.js';
 import {createUnixPinger} from './unix-ping.js';
 import type {UnixPinger} from './unix-ping.js';
@@ -34,6 +36,16 @@ export interface DockerGatewayOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
+/**
+ * The per-request limit: DOCKER_CLIENT_TIMEOUT (seconds, as docker-compose and docker-modem
+ * read it) when set, for engines that answer slowly (Podman's /version runs `dpkg -S` for
+ * each of its helpers: seconds on a busy machine); else 10 s.
+ */
+export function defaultTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+	const seconds = Number(env['DOCKER_CLIENT_TIMEOUT']);
+	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS;
+}
+
 type DialOptions = Parameters<Docker['modem']['dial']>[0];
 
 const OK_STATUS: Record<number, boolean> = {200: true, 201: true, 204: true, 304: true};
@@ -48,7 +60,7 @@ interface RequestSpec {
 }
 
 export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerGatewayOptions = {}): EngineGateway {
-	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
 	const docker = createDocker(endpoint, options.sshTransport);
 	let requests = 0;
 	let lastAnswerAt = 0;
@@ -128,7 +140,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 		}
 	};
 
-	return {
+	const gateway: EngineGateway = {
 		get requestCount() {
 			return requests;
 		},
@@ -230,6 +242,8 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 			return raw === undefined ? undefined : toNetworkCluster(raw, localAddress);
 		},
 	};
+	// Podman answers the same API with its own meanings; the dialect puts them into Docker's.
+	return withEngineDialect(gateway, async (path, what) => request({method: 'GET', path, what}));
 }
 
 type Dial = (spec: RequestSpec, signal: AbortSignal, isStream: boolean, callback: (error: unknown, data: unknown) => void) => void;
@@ -703,6 +717,9 @@ function toEngineInfo(endpoint: ResolvedEndpoint, version: JsonRecord, info: Jso
 	return {
 		endpoint: endpoint.url,
 		source: endpoint.source,
+		product: productOf(version),
+		// Podman says Rootless; a rootless dockerd lists name=rootless among its security options.
+		rootless: info['Rootless'] === true || stringList(info['SecurityOptions']).includes('name=rootless'),
 		version: str(version, 'Version') ?? str(info, 'ServerVersion') ?? '',
 		apiVersion: str(version, 'ApiVersion') ?? '',
 		os: nonEmptyStr(info, 'OperatingSystem') ?? str(version, 'Os') ?? '',

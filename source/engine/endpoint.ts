@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {readFileSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 
 // Chooses the engine the way the docker CLI does, so `docknet` talks to the same engine as
@@ -7,6 +7,9 @@ import {join} from 'node:path';
 // --context flag are resolved here.
 
 export const DEFAULT_SOCKET_PATH = '/var/run/docker.sock';
+/** Where rootful Podman serves the Docker API (podman.socket). */
+export const PODMAN_ROOT_SOCKET_PATH = '/run/podman/podman.sock';
+export const PODMAN_SOCKET_SOURCE = 'Podman socket, no /var/run/docker.sock';
 const DEFAULT_NPIPE_PATH = '//./pipe/docker_engine';
 
 export type EndpointKind = 'unix' | 'tcp' | 'ssh' | 'npipe';
@@ -48,6 +51,29 @@ export interface EndpointInput {
 	homeDir: string;
 	/** Returns the file's text, or undefined when it does not exist. */
 	readFile?: (path: string) => string | undefined;
+	/** Whether a unix socket exists at the path (default: asks the file system). */
+	socketExists?: (path: string) => boolean;
+	/** The user's id, which decides whose Podman socket comes first (default: this process's). */
+	uid?: number;
+}
+
+export function isSocket(path: string): boolean {
+	try {
+		return statSync(path).isSocket();
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Podman's sockets, in the order docknet tries them when there is no Docker socket: a
+ * user's own rootless Podman first ($XDG_RUNTIME_DIR/podman/podman.sock), root's the
+ * machine-wide one first.
+ */
+export function podmanSocketCandidates(env: Record<string, string | undefined>, uid: number): string[] {
+	const runtimeDir = nonEmpty(env['XDG_RUNTIME_DIR']) ?? (uid > 0 ? `/run/user/${uid}` : undefined);
+	const own = runtimeDir === undefined ? [] : [join(runtimeDir, 'podman', 'podman.sock')];
+	return uid === 0 ? [PODMAN_ROOT_SOCKET_PATH, ...own] : [...own, PODMAN_ROOT_SOCKET_PATH];
 }
 
 export function readTextFileIfExists(path: string): string | undefined {
@@ -95,6 +121,16 @@ export function resolveEngineEndpoint(input: EndpointInput): ResolvedEndpoint {
 	if (contextName === undefined || contextName === 'default') {
 		if (dockerHost !== undefined) {
 			return fromHostString(dockerHost, 'DOCKER_HOST');
+		}
+
+		if (contextName === undefined) {
+			// No engine chosen at all and no Docker socket: a machine that runs Podman instead
+			// serves the same API on its own socket. docknet uses it and says so in the header.
+			const exists = input.socketExists ?? isSocket;
+			if (!exists(DEFAULT_SOCKET_PATH)) {
+				const podman = podmanSocketCandidates(env, input.uid ?? process.getuid?.() ?? -1).find(path => exists(path));
+				if (podman !== undefined) return {url: `unix://${podman}`, source: PODMAN_SOCKET_SOURCE, kind: 'unix', local: true, socketPath: podman};
+			}
 		}
 
 		return defaultEndpoint(contextName === undefined ? 'default' : 'context default');

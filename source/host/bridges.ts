@@ -57,11 +57,13 @@ export function parentOfNetwork(network: DockerNetwork): string | undefined {
 }
 
 /**
- * The Linux bridge behind a bridge-driver network: the name the user or engine fixed
- * (docker0, docker_gwbridge), or `br-` plus the first 12 characters of the id.
+ * The Linux bridge behind a bridge-driver network: the one the engine names (Podman's
+ * podman0, podman1, …), the name the user or engine fixed (docker0, docker_gwbridge), or
+ * `br-` plus the first 12 characters of the id.
  */
 export function bridgeNameForNetwork(network: DockerNetwork): string | undefined {
 	if (network.driver !== 'bridge') return undefined;
+	if (network.bridgeName) return network.bridgeName;
 	const fixed = network.options[BRIDGE_NAME_OPTION];
 	if (fixed) return fixed;
 	return `br-${network.id.slice(0, 12)}`;

@@ -9,7 +9,7 @@ export interface Attachment {
 export const predefinedNetworkNames: ReadonlySet<string> = new Set(['bridge', 'host', 'none']);
 
 export function isPredefinedNetwork(network: DockerNetwork): boolean {
-	return predefinedNetworkNames.has(network.name) && network.scope === 'local';
+	return network.predefined ?? (predefinedNetworkNames.has(network.name) && network.scope === 'local');
 }
 
 const attachmentCache = new WeakMap<readonly DockerContainer[], ReadonlyMap<string, readonly Attachment[]>>();

@@ -27,6 +27,16 @@ export interface DockerNetwork {
 	labels: Record<string, string>;
 	/** ISO date the engine reports. */
 	created: string;
+	/**
+	 * The Linux bridge the engine reports for it (Podman's network_interface: podman0, …);
+	 * absent when the engine does not say, and docknet derives it as Docker does.
+	 */
+	bridgeName?: string;
+	/**
+	 * The engine made it and will not remove it (Podman's default network). Absent from
+	 * engines that do not say: then Docker's bridge, host and none are.
+	 */
+	predefined?: boolean;
 }
 
 /** One attachment of a container to a network, as the container sees it. */
@@ -89,7 +99,15 @@ export interface EngineInfo {
 	endpoint: string;
 	/** How the endpoint was chosen: "--host", "DOCKER_HOST", "context prod", "default". */
 	source: string;
+	/** Which engine answers the Docker API: "Docker" or "Podman". */
+	product: 'Docker' | 'Podman';
+	/** The product's own version (Podman's for Podman). */
 	version: string;
+	/**
+	 * Runs as an ordinary user (rootless Podman or Docker): its bridges and veths live in a
+	 * network namespace of its own, which cannot be seen from the user's side.
+	 */
+	rootless: boolean;
 	apiVersion: string;
 	os: string;
 	kernel: string;

@@ -50,6 +50,8 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}
 			? {
 					endpoint: engine.endpoint,
 					source: engine.source,
+					product: engine.product,
+					rootless: engine.rootless,
 					version: engine.version,
 					apiVersion: engine.apiVersion,
 					os: engine.os,

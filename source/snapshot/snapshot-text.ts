@@ -33,7 +33,7 @@ export function snapshotToText({snapshot, hostView, takenAt}: CollectedSnapshot)
 	const lines: string[] = [];
 	lines.push(
 		engine
-			? `Engine ${engine.endpoint} (${engine.source}) · Docker ${engine.version} (API ${engine.apiVersion}) · ${engine.hostname} · ${takenAt.toISOString()}`
+			? `Engine ${engine.endpoint} (${engine.source}) · ${engine.product} ${engine.version} (API ${engine.apiVersion}) · ${engine.hostname} · ${takenAt.toISOString()}`
 			: `Snapshot taken ${takenAt.toISOString()}`,
 	);
 	if (engine && engine.drivers.length > 0) lines.push(safeText(`Network drivers: ${engine.drivers.join(' ')}`));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import {EngineError} from '../../source/model/gateway.js';
 import type {EngineGateway} from '../../source/model/gateway.js';
 import type {EngineEvent} from '../../source/model/types.js';
-import {createDockerGateway, humanDuration} from '../../source/engine/docker-gateway.js';
+import {createDockerGateway, defaultTimeoutMs, humanDuration} from '../../source/engine/docker-gateway.js';
 
 // The gateway against a scripted HTTP server on a unix socket: what it sends, and how it
 // copes with answers a real engine gives only rarely (cut streams, sparse JSON).
@@ -342,4 +342,10 @@ describe('humanDuration', () => {
 		assert.equal(humanDuration(90 * day), '3 months');
 		assert.equal(humanDuration(800 * day), '2 years');
 	});
+});
+
+test('DOCKER_CLIENT_TIMEOUT (seconds) sets the per-request limit; nonsense keeps 10 s', () => {
+	assert.equal(defaultTimeoutMs({DOCKER_CLIENT_TIMEOUT: '30'}), 30_000);
+	assert.equal(defaultTimeoutMs({DOCKER_CLIENT_TIMEOUT: 'soon'}), 10_000);
+	assert.equal(defaultTimeoutMs({}), 10_000);
 });

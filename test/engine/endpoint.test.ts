@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	EndpointError, contextDirectoryName, readTextFileIfExists, resolveEngineEndpoint,
+	EndpointError, PODMAN_SOCKET_SOURCE, contextDirectoryName, podmanSocketCandidates, readTextFileIfExists, resolveEngineEndpoint,
 } from '../../source/engine/endpoint.js';
 import type {EndpointInput} from '../../source/engine/endpoint.js';
 
@@ -45,7 +45,7 @@ class FakeFiles {
 
 function resolve(input: Partial<EndpointInput> & {files?: FakeFiles}) {
 	const files = input.files ?? new FakeFiles();
-	return resolveEngineEndpoint({env: {}, homeDir: HOME, ...input, readFile: files.readFile});
+	return resolveEngineEndpoint({env: {}, homeDir: HOME, socketExists: () => false, ...input, readFile: files.readFile});
 }
 
 describe('precedence', () => {
@@ -317,5 +317,34 @@ describe('readTextFileIfExists', () => {
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
 		}
+	});
+});
+
+describe('no Docker socket, a Podman socket', () => {
+	const sockets = (...paths: string[]) => (path: string) => paths.includes(path);
+
+	test("root: the machine's Podman socket is used, and the source says why", () => {
+		const endpoint = resolve({uid: 0, socketExists: sockets('/run/podman/podman.sock')});
+		assert.equal(endpoint.url, 'unix:///run/podman/podman.sock');
+		assert.equal(endpoint.source, PODMAN_SOCKET_SOURCE);
+		assert.equal(endpoint.local, true);
+	});
+
+	test("a user: their own rootless Podman comes before the machine's", () => {
+		const own = '/run/user/1000/podman/podman.sock';
+		const endpoint = resolve({uid: 1000, env: {XDG_RUNTIME_DIR: '/run/user/1000'}, socketExists: sockets(own, '/run/podman/podman.sock')});
+		assert.equal(endpoint.url, `unix://${own}`);
+		assert.deepEqual(podmanSocketCandidates({}, 1000), [own, '/run/podman/podman.sock']);
+	});
+
+	test('a Docker socket, or any engine chosen, wins over Podman', () => {
+		const both = sockets('/var/run/docker.sock', '/run/podman/podman.sock');
+		assert.equal(resolve({uid: 0, socketExists: both}).url, 'unix:///var/run/docker.sock');
+		assert.equal(resolve({uid: 0, socketExists: sockets('/run/podman/podman.sock'), env: {DOCKER_HOST: 'tcp://h:2375'}}).source, 'DOCKER_HOST');
+		assert.equal(resolve({uid: 0, socketExists: sockets('/run/podman/podman.sock'), env: {DOCKER_CONTEXT: 'default'}}).url, 'unix:///var/run/docker.sock');
+	});
+
+	test('neither: the Docker socket, so the start-up message names it', () => {
+		assert.equal(resolve({uid: 0}).url, 'unix:///var/run/docker.sock');
 	});
 });

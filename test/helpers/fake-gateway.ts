@@ -103,6 +103,8 @@ export function classicState(): FakeEngineState {
 const info: EngineInfo = {
 	endpoint: 'unix:///fake/docker.sock',
 	source: 'default',
+	product: 'Docker',
+	rootless: false,
 	version: '20.10.24',
 	apiVersion: '1.41',
 	os: 'Debian GNU/Linux 12',

@@ -27,6 +27,10 @@ export interface RenderAppOnEngineOptions {
 	columns?: number;
 	rows?: number;
 	readOnly?: boolean;
+	/** Another engine than the Docker test engine (the Podman tests pass theirs). */
+	dockerHost?: string;
+	/** The gateway's per-request limit (Podman's /version is slow on a busy machine). */
+	timeoutMs?: number;
 }
 
 /** Records which gateway methods were called, to prove a request was (not) sent. */
@@ -44,9 +48,9 @@ function recording(gateway: EngineGateway, calls: string[]): EngineGateway {
 }
 
 export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) {
-	const engine = requireTestEngine();
+	const engine = {dockerHost: options.dockerHost ?? requireTestEngine().dockerHost};
 	const calls: string[] = [];
-	const gateway = recording(createDockerGateway(resolveEngineEndpoint({hostFlag: engine.dockerHost, env: {}, homeDir: '/nonexistent'})), calls);
+	const gateway = recording(createDockerGateway(resolveEngineEndpoint({hostFlag: engine.dockerHost, env: {}, homeDir: '/nonexistent'}), {timeoutMs: options.timeoutMs}), calls);
 	const store = new SnapshotStore();
 	const sync = new EngineSync(gateway, store);
 	const monitor = new HostMonitor({unavailable: 'not part of this test'}, store);

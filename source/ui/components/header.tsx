@@ -34,7 +34,7 @@ export function Header({snapshot, endpoint, readOnly, width, now, theme}: Header
 	const parts = [
 		'docknet',
 		engine ? `${engine.endpoint}${engine.source === 'default' ? '' : ` (${engine.source})`}` : endpoint,
-		engine ? `Docker ${engine.version}` : undefined,
+		engine ? `${engine.product} ${engine.version} (API ${engine.apiVersion}${engine.rootless ? ', rootless' : ''})` : undefined,
 		snapshot.loaded ? `${snapshot.networks.length} networks` : undefined,
 		snapshot.loaded ? `${snapshot.containers.length} containers, ${running} running` : undefined,
 	].filter(Boolean);

@@ -1,0 +1,414 @@
+import {spawn} from 'node:child_process';
+import {closeSync, existsSync, openSync, readFileSync, readdirSync, readlinkSync, rmdirSync, statSync} from 'node:fs';
+import {mkdir, rm, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {setTimeout as delay} from 'node:timers/promises';
+import {engineRequest} from '../../source/playground/engine-api.js';
+import {findProgram, type RequirementProblem} from '../../source/playground/private-engine.js';
+
+// A private rootful Podman serving the Docker Engine API, for the *.podman.test.ts files.
+// Podman runs inside its own network namespace (netavark puts its bridges, veths and
+// NETAVARK_* chains there, never in the machine's) and its own mount namespace, where a
+// tmpfs covers /run/containers and /run/netns: rootful netavark keeps its IPAM database and
+// aardvark-dns state in /run/containers/networks whatever --root says, and Podman bind-mounts
+// container namespaces under /run/netns, so a real Podman on the same machine is never
+// touched and nothing is left there when the namespace dies. Storage, run and tmp
+// directories, network configs and the socket all live under one directory.
+
+export interface PrivatePodman {
+	name: string;
+	netns: string;
+	dir: string;
+	socketPath: string;
+	dockerHost: string;
+	pid: number;
+	/** Removes its containers, stops the service and everything in its namespace, deletes the namespace and the directory. Never throws. */
+	stop(): Promise<void>;
+}
+
+const NETNS_DIR = '/var/run/netns';
+const OWNER_FILE = 'owner.json';
+const STOP_TIMEOUT_MS = 10_000;
+const KILL_TIMEOUT_MS = 5000;
+
+// Without the ulimit defaults every `run` fails in a sandbox that may not raise them
+// ("error setting rlimit type 7"); without the file events logger Podman looks for journald.
+const CONTAINERS_CONF = `[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+[engine]
+events_logger = "file"
+`;
+
+const NETAVARK_PATHS = ['/usr/lib/podman/netavark', '/usr/libexec/podman/netavark', '/usr/local/libexec/podman/netavark'];
+
+export function checkPrivatePodmanRequirements(): RequirementProblem[] {
+	if (process.platform !== 'linux') {
+		return [{what: 'Linux', fix: `a private Podman needs Linux namespaces; this is ${process.platform}`}];
+	}
+
+	const problems: RequirementProblem[] = [];
+	if (process.getuid?.() !== 0) {
+		problems.push({what: 'root privileges (namespaces and rootful Podman need them)', fix: 'run as root, e.g. with sudo'});
+	}
+
+	const tools: Array<[string, string, string]> = [
+		['podman', 'podman', 'install the Debian package podman'],
+		['ip', 'ip (network namespaces)', 'install the Debian package iproute2'],
+		['nsenter', 'nsenter', 'install the Debian package util-linux'],
+		['unshare', 'unshare', 'install the Debian package util-linux'],
+		['iptables', 'iptables (netavark sets up NAT with it)', 'install the Debian package iptables'],
+	];
+	for (const [program, what, fix] of tools) {
+		if (findProgram(program) === undefined) problems.push({what: `${what} not found`, fix});
+	}
+
+	if (!NETAVARK_PATHS.some(file => existsSync(file))) {
+		problems.push({what: 'netavark (Podman 4 network backend) not found', fix: 'install the Debian package netavark'});
+	}
+
+	return problems;
+}
+
+interface RunResult {
+	code: number;
+	stdout: string;
+	stderr: string;
+}
+
+export async function runProgram(program: string, args: string[], timeoutMs = 20_000): Promise<RunResult> {
+	return new Promise<RunResult>(resolve => {
+		const child = spawn(findProgram(program) ?? program, args, {stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			stdout += chunk;
+		});
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+			stderr += chunk;
+		});
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.on('error', error => {
+			clearTimeout(timer);
+			resolve({code: -1, stdout, stderr: error.message});
+		});
+		child.on('close', code => {
+			clearTimeout(timer);
+			resolve({code: code ?? -1, stdout, stderr});
+		});
+	});
+}
+
+function processState(pid: number): string | undefined {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+	} catch {
+		return undefined;
+	}
+}
+
+function startTime(pid: number): string | undefined {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+	} catch {
+		return undefined;
+	}
+}
+
+const isAlive = (pid: number): boolean => {
+	const state = processState(pid);
+	return state !== undefined && state !== 'Z' && state !== 'X';
+};
+
+async function waitForExit(pids: number[], timeoutMs: number): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	while (pids.some(pid => isAlive(pid))) {
+		if (Date.now() > deadline) return false;
+		await delay(50);
+	}
+
+	return true;
+}
+
+function kill(pid: number, signal: NodeJS.Signals): void {
+	try {
+		process.kill(pid, signal);
+	} catch {
+		// Already gone.
+	}
+}
+
+/** Live processes whose network namespace is the named one (the service, conmon, aardvark-dns, containers' conmon). */
+function processesInNetns(name: string): number[] {
+	let inode: number;
+	try {
+		inode = statSync(path.join(NETNS_DIR, name)).ino;
+	} catch {
+		return [];
+	}
+
+	const wanted = `net:[${inode}]`;
+	const pids: number[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			if (readlinkSync(`/proc/${entry}/ns/net`) === wanted && isAlive(Number(entry))) pids.push(Number(entry));
+		} catch {
+			// Gone, or a kernel thread.
+		}
+	}
+
+	return pids;
+}
+
+/** Processes that name the directory in their arguments (the service, conmon), wherever they run. */
+function processesUsing(dir: string): number[] {
+	const pids: number[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+		try {
+			const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+			if (argv.some(arg => arg === dir || arg.startsWith(`${dir}/`) || arg.startsWith(`unix://${dir}/`)) && isAlive(Number(entry))) {
+				pids.push(Number(entry));
+			}
+		} catch {
+			// Gone.
+		}
+	}
+
+	return pids;
+}
+
+/** Container cgroups Podman leaves when it is killed before it could remove them. */
+function removeContainerCgroups(ids: string[]): void {
+	let roots: string[];
+	try {
+		roots = ['/sys/fs/cgroup', ...readdirSync('/sys/fs/cgroup').map(controller => path.join('/sys/fs/cgroup', controller))];
+	} catch {
+		return;
+	}
+
+	for (const id of ids) {
+		for (const root of roots) {
+			for (const candidate of [path.join(root, 'libpod_parent', `libpod-${id}`), path.join(root, 'libpod_parent', `libpod-conmon-${id}`)]) {
+				try {
+					rmdirSync(candidate);
+				} catch {
+					// Not there, or not empty (then not ours to force).
+				}
+			}
+		}
+	}
+}
+
+function containerIdsIn(dir: string): string[] {
+	try {
+		return readdirSync(path.join(dir, 'root', 'overlay-containers')).filter(id => /^[0-9a-f]{64}$/.test(id));
+	} catch {
+		return [];
+	}
+}
+
+async function removeRemains(name: string, dir: string, log: (line: string) => void): Promise<string[]> {
+	const removed: string[] = [];
+	const pids = [...new Set([...processesInNetns(name), ...processesUsing(dir)])];
+	for (const pid of pids) kill(pid, 'SIGKILL');
+	if (pids.length > 0) removed.push(`processes ${pids.join(', ')}`);
+	if (!(await waitForExit(pids, KILL_TIMEOUT_MS))) log(`some processes of ${name} did not exit after SIGKILL`);
+	if (existsSync(path.join(NETNS_DIR, name))) {
+		const result = await runProgram('ip', ['netns', 'del', name]);
+		if (result.code === 0) removed.push(`network namespace ${name}`);
+		else log(`ip netns del ${name}: ${result.stderr.trim()}`);
+	}
+
+	removeContainerCgroups(containerIdsIn(dir));
+	if (existsSync(dir)) {
+		try {
+			await rm(dir, {recursive: true, force: true, maxRetries: 3});
+			removed.push(`directory ${dir}`);
+		} catch (error) {
+			log(`removing ${dir}: ${String(error)}`);
+		}
+	}
+
+	return removed;
+}
+
+async function ping(socketPath: string): Promise<boolean> {
+	try {
+		return (await engineRequest(socketPath, 'GET', '/_ping', {timeoutMs: 1000})).status === 200;
+	} catch {
+		return false;
+	}
+}
+
+/** Force-removes every container through the API, so Podman itself tears down veths, rules and namespaces. */
+async function removeContainers(socketPath: string): Promise<void> {
+	try {
+		const list = await engineRequest(socketPath, 'GET', '/containers/json?all=true', {timeoutMs: 5000});
+		const parsed: unknown = JSON.parse(list.body);
+		if (!Array.isArray(parsed)) return;
+		for (const item of parsed) {
+			const id = typeof item === 'object' && item !== null && 'Id' in item && typeof item.Id === 'string' ? item.Id : undefined;
+			if (id !== undefined) await engineRequest(socketPath, 'DELETE', `/containers/${id}?force=true&v=true`, {timeoutMs: 15_000}).catch(() => undefined);
+		}
+	} catch {
+		// The service is not answering: the namespace's processes are killed instead.
+	}
+}
+
+function validateName(name: string): void {
+	if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,40}$/.test(name)) throw new Error(`Invalid private Podman name "${name}"`);
+}
+
+export async function startPrivatePodman(options: {name: string; baseDir?: string; onProgress?: (line: string) => void; readyTimeoutMs?: number}): Promise<PrivatePodman> {
+	const {name, baseDir = os.tmpdir(), readyTimeoutMs = 30_000} = options;
+	const log = options.onProgress ?? (() => undefined);
+	validateName(name);
+	const problems = checkPrivatePodmanRequirements();
+	if (problems.length > 0) throw new Error(`Cannot start a private Podman:\n${problems.map(problem => `  - ${problem.what}: ${problem.fix}`).join('\n')}`);
+	const dir = path.resolve(baseDir, name);
+	if (existsSync(dir) || existsSync(path.join(NETNS_DIR, name))) await removeRemains(name, dir, log);
+	await mkdir(dir, {recursive: true, mode: 0o700});
+	await writeFile(path.join(dir, OWNER_FILE), JSON.stringify({pid: process.pid, startTime: startTime(process.pid) ?? ''}));
+	await writeFile(path.join(dir, 'containers.conf'), CONTAINERS_CONF);
+	// The tmpfs mounts need their mount points in the machine's tree.
+	await mkdir('/run/containers', {recursive: true});
+	await mkdir(NETNS_DIR, {recursive: true});
+
+	const added = await runProgram('ip', ['netns', 'add', name]);
+	if (added.code !== 0) {
+		await removeRemains(name, dir, log);
+		throw new Error(`ip netns add ${name} failed: ${added.stderr.trim()}`);
+	}
+
+	await runProgram('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+	const socketPath = path.join(dir, 'podman.sock');
+	const podman = findProgram('podman') ?? 'podman';
+	const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+	const serve = [
+		'mount -t tmpfs -o mode=0755 docknet-podman /run/containers',
+		'mount -t tmpfs -o mode=0755 docknet-podman /run/netns',
+		`exec ${[podman, '--root', path.join(dir, 'root'), '--runroot', path.join(dir, 'run'), '--tmpdir', path.join(dir, 'tmp'),
+			'--network-config-dir', path.join(dir, 'net'), 'system', 'service', '--time=0', `unix://${socketPath}`].map(quote).join(' ')}`,
+	].join(' && ');
+	const logFile = path.join(dir, 'podman.log');
+	const logFd = openSync(logFile, 'a');
+	// nsenter and unshare exec their command and sh execs podman: the child's pid is the service's.
+	const child = spawn(
+		findProgram('nsenter') ?? 'nsenter',
+		[`--net=${path.join(NETNS_DIR, name)}`, findProgram('unshare') ?? 'unshare', '--mount', '--propagation', 'slave', 'sh', '-c', serve],
+		{stdio: ['ignore', logFd, logFd], detached: true, env: {...process.env, CONTAINERS_CONF: path.join(dir, 'containers.conf')}},
+	);
+	closeSync(logFd);
+	child.unref();
+	let exited: string | undefined;
+	child.on('exit', (code, signal) => {
+		exited = signal === null ? `exit code ${code ?? '?'}` : `signal ${signal}`;
+	});
+	child.on('error', error => {
+		exited = error.message;
+	});
+	const pid = child.pid ?? -1;
+	let stopping: Promise<void> | undefined;
+	const engine: PrivatePodman = {
+		name,
+		netns: name,
+		dir,
+		socketPath,
+		dockerHost: `unix://${socketPath}`,
+		pid,
+		async stop() {
+			stopping ??= (async () => {
+				await removeContainers(socketPath);
+				if (isAlive(pid)) {
+					kill(pid, 'SIGTERM');
+					if (!(await waitForExit([pid], STOP_TIMEOUT_MS))) log(`podman ${pid} did not stop within ${STOP_TIMEOUT_MS} ms; killing it`);
+				}
+
+				await removeRemains(name, dir, log);
+			})().catch((error: unknown) => log(`stopping ${name}: ${String(error)}`));
+			return stopping;
+		},
+	};
+
+	const deadline = Date.now() + readyTimeoutMs;
+	for (;;) {
+		if (await ping(socketPath)) return engine;
+		if (exited !== undefined || Date.now() > deadline) {
+			let tail = '';
+			try {
+				tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+			} catch {
+				tail = '(no log)';
+			}
+
+			await engine.stop();
+			throw new Error(`podman system service ${exited === undefined ? `did not answer within ${readyTimeoutMs} ms` : `exited (${exited})`}. Its log:\n${tail}`);
+		}
+
+		await delay(50);
+	}
+}
+
+/** Removes private Podmans named `prefix…` whose owning process is gone (a killed test run). */
+export async function cleanupStalePodmans(prefix: string, baseDir = os.tmpdir()): Promise<string[]> {
+	const names = new Set<string>();
+	const netns = await runProgram('ip', ['netns', 'list']);
+	for (const line of netns.stdout.split('\n')) {
+		const name = line.trim().split(' ')[0] ?? '';
+		if (name.startsWith(prefix)) names.add(name);
+	}
+
+	try {
+		for (const entry of readdirSync(baseDir, {withFileTypes: true})) {
+			if (entry.isDirectory() && entry.name.startsWith(prefix) && existsSync(path.join(baseDir, entry.name, 'containers.conf'))) names.add(entry.name);
+		}
+	} catch {
+		// No base directory.
+	}
+
+	const removed: string[] = [];
+	for (const name of [...names].sort()) {
+		const dir = path.join(baseDir, name);
+		let owner: {pid?: unknown; startTime?: unknown} = {};
+		try {
+			owner = JSON.parse(readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as typeof owner;
+		} catch {
+			// No owner: a remain.
+		}
+
+		const ownerPid = typeof owner.pid === 'number' ? owner.pid : -1;
+		if (ownerPid > 0 && isAlive(ownerPid) && startTime(ownerPid) === owner.startTime) continue;
+		removed.push(...(await removeRemains(name, dir, () => undefined)));
+	}
+
+	return removed;
+}
+
+/**
+ * What of Podman's is in the machine's own network namespace: NETAVARK chains, podman*
+ * bridges, interfaces enslaved to them. Empty when the namespaces held everything.
+ */
+export async function podmanRemainsInRootNamespace(): Promise<string[]> {
+	const found: string[] = [];
+	for (const table of ['filter', 'nat']) {
+		const rules = await runProgram('iptables', ['-t', table, '-S']);
+		for (const line of rules.stdout.split('\n')) if (/NETAVARK/i.test(line)) found.push(`iptables -t ${table}: ${line.trim()}`);
+	}
+
+	const links = await runProgram('ip', ['-j', 'link', 'show']);
+	try {
+		const parsed = JSON.parse(links.stdout) as Array<{ifname?: string; master?: string}>;
+		for (const link of parsed) {
+			if (link.ifname?.startsWith('podman')) found.push(`interface ${link.ifname}`);
+			if (link.master?.startsWith('podman')) found.push(`interface ${link.ifname ?? '?'} on bridge ${link.master}`);
+		}
+	} catch {
+		found.push(`ip -j link show gave no JSON: ${links.stderr.trim()}`);
+	}
+
+	return found;
+}
