@@ -7,12 +7,11 @@ import {DialogHost} from './ui/components/dialogs/dialog-host.js';
 import {EventsStrip} from './ui/components/events-strip.js';
 import {Footer} from './ui/components/footer.js';
 import {Header} from './ui/components/header.js';
-import {CommandLogView} from './ui/components/command-log-view.js';
 import {HelpView, helpLines} from './ui/components/help-view.js';
 import {PaneView} from './ui/components/pane-view.js';
 import {StatusLine} from './ui/components/status-line.js';
 import {TooSmall} from './ui/components/too-small.js';
-import {SwarmView} from './ui/components/swarm-view.js';
+import {TextScreen} from './ui/components/text-screen.js';
 import {TopologyView} from './ui/components/topology-view.js';
 import {activeScopes} from './ui/hooks/use-app-input.js';
 import {useRoutedInput} from './ui/hooks/use-dialog-input.js';
@@ -224,9 +223,27 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	} else if (ui.overlay?.kind === 'help' && help) {
 		body = <HelpView lines={help} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
 	} else if (ui.overlay?.kind === 'swarm' && swarm) {
-		body = <SwarmView lines={swarm} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
+		body = (
+			<TextScreen
+				title="Swarm — nodes, services, tasks, overlay networks · s or Esc closes, ↑↓ scroll"
+				lines={swarm}
+				scrollTop={ui.overlay.scrollTop}
+				width={layout.columns}
+				height={overlayHeight}
+				theme={theme}
+			/>
+		);
 	} else if (ui.overlay?.kind === 'log' && commandLog) {
-		body = <CommandLogView lines={commandLog.lines} scrollTop={ui.overlay.scrollTop} width={layout.columns} height={overlayHeight} theme={theme} />;
+		body = (
+			<TextScreen
+				title="Command log — newest first · y writes a script · L or Esc closes, ↑↓ scroll"
+				lines={commandLog.lines}
+				scrollTop={ui.overlay.scrollTop}
+				width={layout.columns}
+				height={overlayHeight}
+				theme={theme}
+			/>
+		);
 	} else if (ui.overlay?.kind === 'topology') {
 		body = (
 			<TopologyView

@@ -46,7 +46,7 @@ after(async () => {
 
 test('rootless Podman: named in the snapshot, and the host side said to be out of sight', async () => {
 	const output = await new Promise<string>((resolve, reject) => {
-		execFile(process.execPath, ['--import', 'tsx', 'source/cli.tsx', 'snapshot', '--json', '--host', `unix://${socketPath}`], {timeout: 60_000}, (error, stdout, stderr) => {
+		execFile(process.execPath, ['--import', 'tsx', 'source/launcher.ts', 'snapshot', '--json', '--host', `unix://${socketPath}`], {timeout: 60_000}, (error, stdout, stderr) => {
 			if (error) reject(new Error(`snapshot --json: ${stderr || error.message}`));
 			else resolve(stdout);
 		});

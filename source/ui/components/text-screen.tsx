@@ -1,25 +1,32 @@
 import {Box, Text} from 'ink';
 import React from 'react';
+import type {Tone} from '../presentation/columns.js';
 import {fitText} from '../presentation/columns.js';
-import type {SwarmLine} from '../presentation/swarm-view.js';
 import type {Theme} from '../theme.js';
 
-export interface SwarmViewProps {
-	/** swarmLines() of the snapshot. */
-	lines: readonly SwarmLine[];
+export interface ScreenLine {
+	text: string;
+	tone?: Tone;
+	heading?: boolean;
+}
+
+export interface TextScreenProps {
+	/** The title bar, with the keys that close and scroll the screen. */
+	title: string;
+	lines: readonly ScreenLine[];
 	scrollTop: number;
 	width: number;
 	height: number;
 	theme: Theme;
 }
 
-/** The swarm screen: one title line, then the lines from scrollTop (fitText makes each safe). */
-export function SwarmView({lines, scrollTop, width, height, theme}: SwarmViewProps) {
+/** A full-screen list of lines under a title, from scrollTop (the swarm and command-log screens). */
+export function TextScreen({title, lines, scrollTop, width, height, theme}: TextScreenProps) {
 	const visible = lines.slice(scrollTop, scrollTop + height - 1);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text bold inverse color={theme.accent} wrap="truncate">
-				{fitText(' Swarm — nodes, services, tasks, overlay networks · s or Esc closes, ↑↓ scroll', width)}
+				{fitText(` ${title}`, width)}
 			</Text>
 			{visible.map((line, index) => (
 				<Text key={index} bold={line.heading} color={theme.color(line.tone)} wrap="truncate">
