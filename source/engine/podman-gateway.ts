@@ -19,8 +19,13 @@ export function withEngineDialect(base: EngineGateway, get: RawGet): EngineGatew
 	let dialect: PodmanDialect | undefined;
 	const sinks = new Set<(event: EngineEvent) => void>();
 
+	// The events stream may open while the first info() is still on its way (start-up sends
+	// both at once): events wait for it, so none slips through in Podman's own terms.
+	let firstInfo: Promise<unknown> = Promise.resolve();
 	const info: EngineGateway['info'] = async () => {
-		const result = await base.info();
+		const answer = base.info();
+		firstInfo = answer.catch(() => undefined);
+		const result = await answer;
 		dialect = result.product === 'Podman' ? (dialect ?? new PodmanDialect()) : undefined;
 		return result;
 	};
@@ -99,24 +104,23 @@ export function withEngineDialect(base: EngineGateway, get: RawGet): EngineGatew
 		},
 
 		async streamEvents(handlers: EventStreamHandlers, signal: AbortSignal) {
-			const d = await podman();
-			if (!d) return base.streamEvents(handlers, signal);
 			// Events are normalised one after another, so an inspect one of them needs never
 			// lets a later event overtake it.
 			let queue = Promise.resolve();
 			const deliver = (event: EngineEvent): void => {
 				queue = queue.then(async () => {
-					if (d.needsInspect(event)) await inspectContainer(event.actorId).catch(() => undefined);
-					if (!signal.aborted) handlers.onEvent(d.normalise(event));
+					await firstInfo;
+					const d = dialect;
+					if (d?.needsInspect(event)) await inspectContainer(event.actorId).catch(() => undefined);
+					if (!signal.aborted) handlers.onEvent(d ? d.normalise(event) : event);
 				}).catch(() => undefined);
 			};
 
-			const sink = (event: EngineEvent): void => deliver(event);
-			sinks.add(sink);
+			sinks.add(deliver);
 			try {
 				await base.streamEvents({onOpen: handlers.onOpen, onEvent: deliver}, signal);
 			} finally {
-				sinks.delete(sink);
+				sinks.delete(deliver);
 			}
 		},
 
