@@ -6,7 +6,7 @@ import type {ClusterEndpoint, NetworkCluster, SwarmSnapshot} from '../../model/s
 import type {DockerNetwork} from '../../model/types.js';
 import type {Details} from './details.js';
 import type {Tone} from './columns.js';
-import {fitText} from './columns.js';
+import {displayWidth, fitText} from './columns.js';
 
 // The swarm screen (`s`): nodes, services with their tasks, and each overlay network as the
 // whole cluster sees it, as lines of text. Every engine string goes through fitText, which
@@ -35,6 +35,11 @@ function taskTone(state: string): Tone {
 	if (state === 'failed' || state === 'rejected') return 'bad';
 	if (state === 'shutdown' || state === 'complete') return 'muted';
 	return 'warn';
+}
+
+/** Wide enough for the cluster's longest hostname (and a ` *` mark), within reason. */
+function hostnameWidth(swarm: SwarmSnapshot): number {
+	return Math.min(40, Math.max(16, ...swarm.nodes.map(node => displayWidth(node.hostname) + 2)));
 }
 
 function nodeByAddress(swarm: SwarmSnapshot, address: string): string {
@@ -87,7 +92,8 @@ function networkLines(snapshot: EngineSnapshot, network: DockerNetwork, cluster:
 		return lines;
 	}
 
-	lines.push({text: row([['ENDPOINT', 34], ['KIND', 9], ['NODE', 16], ['IPV4', 15], ['MAC', 17]]), tone: 'muted'});
+	const nodeWidth = hostnameWidth(swarm);
+	lines.push({text: row([['ENDPOINT', 34], ['KIND', 9], ['NODE', nodeWidth], ['IPV4', 15], ['MAC', 17]]), tone: 'muted'});
 	const sorted = [...cluster.endpoints].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	// Overlay endpoints have no MAC in the cluster's list except on this node.
 	for (const endpoint of sorted) {
@@ -95,7 +101,7 @@ function networkLines(snapshot: EngineSnapshot, network: DockerNetwork, cluster:
 			text: row([
 				[`  ${endpointLabel(snapshot, endpoint)}`, 34],
 				[endpoint.kind, 9],
-				[nodeByAddress(swarm, endpoint.nodeAddress), 16],
+				[nodeByAddress(swarm, endpoint.nodeAddress), nodeWidth],
 				[endpoint.ipv4 ?? '', 15],
 				[endpoint.mac ?? '', 17],
 			]),
@@ -142,11 +148,12 @@ export function swarmLines(snapshot: EngineSnapshot): SwarmLine[] {
 
 	if (swarm.nodes.length > 0) {
 		lines.push({text: ''}, {text: `Nodes (${swarm.nodes.length})`, heading: true});
-		lines.push({text: row([['HOSTNAME', 18], ['ROLE', 8], ['AVAIL', 7], ['STATE', 8], ['ADDRESS', 15], ['ENGINE', 16], ['MANAGER', 11]]), tone: 'muted'});
+		const width = hostnameWidth(swarm);
+		lines.push({text: row([['HOSTNAME', width], ['ROLE', 8], ['AVAIL', 7], ['STATE', 8], ['ADDRESS', 15], ['ENGINE', 16], ['MANAGER', 11]]), tone: 'muted'});
 		for (const node of swarm.nodes) {
 			lines.push({
 				text: row([
-					[`${node.hostname}${node.id === swarm.selfId ? ' *' : ''}`, 18],
+					[`${node.hostname}${node.id === swarm.selfId ? ' *' : ''}`, width],
 					[node.role, 8],
 					[node.availability, 7],
 					[node.state === 'ready' ? 'Ready' : node.state === 'down' ? 'Down' : node.state, 8],
