@@ -230,6 +230,10 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		});
 	}
 
+	// A hung-up terminal reads as end of file; when nobody forwards the SIGHUP (docknet is not
+	// the session leader, and the leader survives), that is the only sign, as docknet may be
+	// writing nothing at all while idle.
+	process.stdin.on('end', () => terminalGone(129));
 	process.on('uncaughtException', unexpected);
 	process.on('unhandledRejection', unexpected);
 	process.on('exit', restoreTerminal);
