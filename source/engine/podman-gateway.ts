@@ -22,9 +22,13 @@ export function withEngineDialect(base: EngineGateway, get: RawGet): EngineGatew
 	// The events stream may open while the first info() is still on its way (start-up sends
 	// both at once): events wait for it, so none slips through in Podman's own terms.
 	let firstInfo: Promise<unknown> = Promise.resolve();
+	let infoPending = false;
 	const info: EngineGateway['info'] = async () => {
 		const answer = base.info();
-		firstInfo = answer.catch(() => undefined);
+		infoPending = true;
+		firstInfo = answer.catch(() => undefined).finally(() => {
+			infoPending = false;
+		});
 		const result = await answer;
 		dialect = result.product === 'Podman' ? (dialect ?? new PodmanDialect()) : undefined;
 		return result;
@@ -108,6 +112,13 @@ export function withEngineDialect(base: EngineGateway, get: RawGet): EngineGatew
 			// lets a later event overtake it.
 			let queue = Promise.resolve();
 			const deliver = (event: EngineEvent): void => {
+				// Docker's events go straight through (a handler's error ends the stream, as the
+				// base gateway promises); Podman's, and any before the first answer, take the queue.
+				if (dialect === undefined && !infoPending) {
+					handlers.onEvent(event);
+					return;
+				}
+
 				queue = queue.then(async () => {
 					await firstInfo;
 					const d = dialect;
