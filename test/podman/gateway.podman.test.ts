@@ -99,13 +99,15 @@ describe('Podman through the gateway', () => {
 				const listed = snapshot().networks.find(item => item.id === networkId);
 				return listed !== undefined && membersOf(listed, snapshot().containers).some(member => member.container.name === late);
 			}, `${late} on ${network}`, 10_000);
-			const connected = snapshot().events.find((event: EngineEvent) => event.action === 'connect');
-			assert.equal(connected?.attributes['name'], network);
-			assert.equal(snapshot().containers.find(item => item.id === connected?.attributes['container'])?.name, late);
+			// The membership may show through a listing before the event is in: wait for the event
+			// that names both, as the events strip shows it.
+			const namesBoth = (event: EngineEvent): boolean =>
+				event.action === 'connect' && event.attributes['name'] === network && snapshot().containers.find(item => item.id === event.attributes['container'])?.name === late;
+			await waitFor(() => snapshot().events.some(event => namesBoth(event)), `a connect event naming ${network} and ${late}`, 10_000);
 
 			await podmanCli(['network', 'disconnect', network, late]);
 			await waitFor(() => !snapshot().containers.find(item => item.name === late)?.endpoints.some(endpoint => endpoint.networkId === networkId), `${late} off ${network}`, 10_000);
-			assert.equal(snapshot().events.find((event: EngineEvent) => event.action === 'disconnect')?.attributes['name'], network);
+			await waitFor(() => snapshot().events.some(event => event.action === 'disconnect' && event.attributes['name'] === network), `a disconnect event naming ${network}`, 10_000);
 
 			// Podman sends no event for these: they must show up within the live-view bound anyway.
 			const unannounced = uniqueName('quiet');
