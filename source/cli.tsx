@@ -1,7 +1,7 @@
 import {closeSync, writeFileSync, writeSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {createDockerGateway} from './engine/docker-gateway.js';
-import {EndpointError, resolveEngineEndpoint} from './engine/endpoint.js';
+import {EndpointError, resolveEngineEndpoints} from './engine/endpoint.js';
 import type {ResolvedEndpoint} from './engine/endpoint.js';
 import {describeUnreachable, toEngineError} from './engine/errors.js';
 import {debugWanted, exitCodes, formatFailure, reportFailure} from './failure-report.js';
@@ -15,9 +15,11 @@ import type {PlumbingReader} from './model/swarm-types.js';
 import {recordCommands} from './commands/command-log.js';
 import {createCommandLogService, stateDirectory} from './journal/journal.js';
 import {EngineActions} from './model/engine-actions.js';
+import {createEngineRouter} from './model/engine-router.js';
 import {EngineSync} from './model/engine-sync.js';
 import type {EngineGateway} from './model/gateway.js';
 import {HostMonitor} from './model/host-monitor.js';
+import {endpointLabel, PictureStore} from './model/picture.js';
 import {SnapshotStore} from './model/store.js';
 import {SwarmSync} from './model/swarm-sync.js';
 import type {CliOptions} from './startup/cli-args.js';
@@ -25,8 +27,9 @@ import type {UiInstance} from './startup/render-ui.js';
 import {keyTrace} from './terminal/key-trace.js';
 import type {EngineInfo} from './model/types.js';
 import {collectSnapshot} from './snapshot/collect-snapshot.js';
+import type {CollectedSnapshot} from './snapshot/collect-snapshot.js';
 import {graphToDot, graphToMermaid, snapshotGraph} from './snapshot/snapshot-graph.js';
-import {snapshotToJson} from './snapshot/snapshot-json.js';
+import {snapshotSchema, snapshotToJson} from './snapshot/snapshot-json.js';
 import {snapshotToText} from './snapshot/snapshot-text.js';
 import {safeDeep, safeText} from './text/safe-text.js';
 import type {AppServices} from './ui/app-context.js';
@@ -74,51 +77,170 @@ async function connectOrExplain(endpoint: ResolvedEndpoint, info: Promise<Engine
 	}
 }
 
+/** One engine of the picture: its connection, its own store, and what keeps that store true. */
+interface OpenEngine {
+	key: string;
+	endpoint: ResolvedEndpoint;
+	sshTransport?: SshTransport;
+	gateway: EngineGateway;
+	store: SnapshotStore;
+	sync: EngineSync;
+	swarmSync: SwarmSync;
+	/** The first answer to info(), asked as soon as the engine is opened. */
+	firstInfo: Promise<EngineInfo>;
+}
+
+function connectTo(endpoint: ResolvedEndpoint): {gateway: EngineGateway; sshTransport?: SshTransport} {
+	const sshTransport = endpoint.kind === 'ssh' && endpoint.host !== undefined
+		? createSshTransport({host: endpoint.host, port: endpoint.port, username: endpoint.username})
+		: undefined;
+	return {gateway: createDockerGateway(endpoint, {sshTransport}), ...(sshTransport === undefined ? {} : {sshTransport})};
+}
+
+/** Opens an engine and starts following it at once: version, info, events and listings go out now. */
+function openEngine(endpoint: ResolvedEndpoint, index: number): OpenEngine {
+	const {gateway, sshTransport} = connectTo(endpoint);
+	const store = new SnapshotStore();
+	const swarmSync = new SwarmSync(gateway, store, {plumbing: plumbingFor(endpoint)});
+	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
+	const firstInfo = gateway.info();
+	sync.start(firstInfo);
+	return {key: `engine-${index + 1}`, endpoint, ...(sshTransport === undefined ? {} : {sshTransport}), gateway, store, sync, swarmSync, firstInfo};
+}
+
+/**
+ * Waits until any engine answers. When none can be reached at all there is nothing to show:
+ * each one's reason is said and docknet ends (1). One that answers is enough; the others
+ * keep retrying in the picture, each with its own banner.
+ */
+async function firstContact(engines: readonly OpenEngine[]): Promise<void> {
+	try {
+		await Promise.any(engines.map(async engine => engine.firstInfo));
+	} catch {
+		const reasons = await Promise.all(engines.map(async engine => engine.firstInfo.then(() => '', (error: unknown) => describeUnreachable(engine.endpoint, toEngineError(error)))));
+		process.stderr.write(`${reasons.join('\n\n')}\n`);
+		process.exit(exitCodes.engine);
+	}
+}
+
+/** An engine's answer, or undefined when it has none within `ms` (it may be frozen). */
+async function infoWithin(engine: OpenEngine, ms: number): Promise<EngineInfo | undefined> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<undefined>(resolve => {
+		timer = setTimeout(() => resolve(undefined), ms);
+	});
+	try {
+		return await Promise.race([engine.firstInfo.catch(() => undefined), late]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
 /** Lets sockets connect and requests go out before a long synchronous stretch holds the thread. */
 const ioTurn = async (): Promise<void> => new Promise(resolve => {
 	setImmediate(resolve);
 });
 
-async function runSnapshot(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions, sshTransport: SshTransport | undefined): Promise<void> {
-	const info = await connectOrExplain(endpoint, gateway.info());
-	let collected;
+async function runSnapshot(endpoint: ResolvedEndpoint, options: CliOptions): Promise<void> {
+	const {gateway, sshTransport} = connectTo(endpoint);
 	try {
-		collected = await collectSnapshot(gateway, hostSourceFor(endpoint, sshTransport, info), plumbingFor(endpoint));
+		const collected = await collectOrExit(endpoint, gateway, sshTransport);
+		process.stdout.write(renderSnapshot(collected, options));
+	} finally {
+		sshTransport?.close();
+	}
+}
+
+async function collectOrExit(endpoint: ResolvedEndpoint, gateway: EngineGateway, sshTransport: SshTransport | undefined): Promise<CollectedSnapshot> {
+	const info = await connectOrExplain(endpoint, gateway.info());
+	try {
+		return await collectSnapshot(gateway, hostSourceFor(endpoint, sshTransport, info), plumbingFor(endpoint));
 	} catch (error) {
 		const report = reportFailure(error, 'taking the snapshot', endpoint.url);
 		process.stderr.write(formatFailure(report, debugWanted(process.argv, process.env)));
 		process.exit(report.exitCode);
 	}
+}
 
-	if (options.json) {
-		// JSON keeps the exact values; JSON.stringify escapes every control character.
-		process.stdout.write(`${JSON.stringify(snapshotToJson(collected), null, 2)}\n`);
+function renderSnapshot(collected: CollectedSnapshot, options: CliOptions): string {
+	// JSON keeps the exact values; JSON.stringify escapes every control character.
+	if (options.json) return `${JSON.stringify(snapshotToJson(collected), null, 2)}\n`;
+	// Text, tree and graphs go to a terminal as often as to a file: every value is shown safely.
+	const shown = safeDeep(collected);
+	if (options.dot) return graphToDot(snapshotGraph(shown));
+	if (options.mermaid) return graphToMermaid(snapshotGraph(shown));
+	if (options.tree) return `${topologyText(flattenTopology(buildTopology(shown.snapshot, shown.hostView)))}\n`;
+	return snapshotToText(shown);
+}
+
+/**
+ * Several engines: each is asked at once and printed in the order given, text under a line
+ * naming it, JSON as `{schema, engines: [...]}` with each engine's snapshot or its error. An
+ * engine that fails is reported and the others still print; the exit status then says so.
+ */
+async function runSnapshots(endpoints: readonly ResolvedEndpoint[], options: CliOptions): Promise<void> {
+	if (endpoints.length === 1 && endpoints[0]) {
+		await runSnapshot(endpoints[0], options);
 		return;
 	}
 
-	// Text, tree and graphs go to a terminal as often as to a file: every value is shown safely.
-	const shown = safeDeep(collected);
-	if (options.dot) process.stdout.write(graphToDot(snapshotGraph(shown)));
-	else if (options.mermaid) process.stdout.write(graphToMermaid(snapshotGraph(shown)));
-	else if (options.tree) {
-		process.stdout.write(`${topologyText(flattenTopology(buildTopology(shown.snapshot, shown.hostView)))}\n`);
-	} else {
-		process.stdout.write(snapshotToText(shown));
+	if (options.dot || options.mermaid) {
+		process.stderr.write('docknet: --dot and --mermaid draw one engine; give one -H or --context.\n');
+		process.exit(exitCodes.usage);
 	}
+
+	const results = await Promise.all(endpoints.map(async endpoint => {
+		const {gateway, sshTransport} = connectTo(endpoint);
+		try {
+			const info = await gateway.info();
+			return {endpoint, collected: await collectSnapshot(gateway, hostSourceFor(endpoint, sshTransport, info), plumbingFor(endpoint))};
+		} catch (error) {
+			return {endpoint, failure: reportFailure(error, 'taking the snapshot', endpoint.url)};
+		} finally {
+			sshTransport?.close();
+		}
+	}));
+	const debug = debugWanted(process.argv, process.env);
+	if (options.json) {
+		const engines = results.map(result => result.collected
+			? {endpoint: result.endpoint.url, source: result.endpoint.source, snapshot: snapshotToJson(result.collected)}
+			: {endpoint: result.endpoint.url, source: result.endpoint.source, error: result.failure?.paragraph ?? 'unknown failure'});
+		process.stdout.write(`${JSON.stringify({schema: snapshotSchema, engines}, null, 2)}\n`);
+	} else {
+		for (const result of results) {
+			const name = safeText(result.collected?.snapshot.engine?.hostname || endpointLabel(result.endpoint.url));
+			process.stdout.write(`== ${name} · ${safeText(result.endpoint.url)} ==\n`);
+			process.stdout.write(result.collected ? renderSnapshot(result.collected, options) : 'not taken: the engine failed (see stderr)\n');
+			process.stdout.write('\n');
+		}
+	}
+
+	const failed = results.flatMap(result => (result.failure ? [result.failure] : []));
+	for (const failure of failed) process.stderr.write(formatFailure(failure, debug));
+	if (failed.length > 0) process.exit(Math.max(...failed.map(failure => failure.exitCode)));
 }
 
 const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?25l';
 const leaveAlternateScreen = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
 
-async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, options: CliOptions, sshTransport: SshTransport | undefined): Promise<void> {
-	// The engine is asked first (version, info, events, listings) and the UI modules load while
-	// it answers: the two used to take turns.
-	const store = new SnapshotStore();
-	const swarmSync = new SwarmSync(gateway, store, {plumbing: plumbingFor(endpoint)});
-	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
-	const firstInfo = gateway.info();
-	sync.start(firstInfo);
+async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOptions): Promise<void> {
+	// The engines are asked first (version, info, events, listings) and the UI modules load
+	// while they answer: the two used to take turns.
+	const engines = endpoints.map((endpoint, index) => openEngine(endpoint, index));
+	const primary = engines[0]!;
+	const picture = new PictureStore(engines.map(engine => ({
+		key: engine.key,
+		endpoint: engine.endpoint.url,
+		store: engine.store,
+		...(engine.endpoint.source.startsWith('context ') && engines.length > 1 ? {fixedLabel: engine.endpoint.source.slice('context '.length)} : {}),
+	})));
+	const stopEngines = (): void => {
+		for (const engine of engines) {
+			engine.sync.stop();
+			engine.swarmSync.stop();
+		}
+	};
 	// In steps, with a turn of the event loop between: each step's evaluation holds the
 	// thread, and the engine's answers (then the listing they unlock) get through between them.
 	await ioTurn();
@@ -127,7 +249,10 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	await import('ink');
 	await ioTurn();
 	const ui = await import('./startup/render-ui.js');
-	const info = await connectOrExplain(endpoint, firstInfo);
+	await firstContact(engines);
+	// The host pane shows the first engine's host. Whether that host can be read depends on
+	// its answer (rootless); a first engine that does not answer soon is taken as it comes.
+	const info = engines.length === 1 ? await primary.firstInfo : await infoWithin(primary, 2000);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(
 			'docknet: the full-screen view needs a terminal on stdin and stdout. For scripts and pipes, use `docknet snapshot` (text, --tree or --json).\n',
@@ -137,7 +262,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 
 	const traceFile = process.env['DOCKNET_KEY_TRACE'];
 	if (traceFile) keyTrace.enable();
-	const hostMonitor = new HostMonitor(hostSourceFor(endpoint, sshTransport, info), store);
+	const hostMonitor = new HostMonitor(hostSourceFor(primary.endpoint, primary.sshTransport, info), primary.store);
 	const colorEnabled = colorWanted(process.env) && !options.noColor;
 
 	let restored = false;
@@ -155,10 +280,9 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	const shutdown = (code: number, message?: string): void => {
 		if (exiting) return;
 		exiting = true;
-		sync.stop();
-		swarmSync.stop();
+		stopEngines();
 		hostMonitor.stop();
-		sshTransport?.close();
+		for (const engine of engines) engine.sshTransport?.close();
 		screen.instance?.unmount();
 		restoreTerminal();
 		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
@@ -173,7 +297,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		if (exiting) return;
 		exiting = true;
 		restored = true;
-		sync.stop();
+		stopEngines();
 		hostMonitor.stop();
 		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
 		for (const fd of [0, 1, 2]) {
@@ -188,21 +312,41 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	};
 
 	const unexpected = (error: unknown): void => {
-		const report = reportFailure(error, 'showing the engine', endpoint.url);
+		const report = reportFailure(error, 'showing the engine', endpoints.map(endpoint => endpoint.url).join(', '));
 		shutdown(exitCodes.internal, formatFailure({...report, exitCode: exitCodes.internal}, debugWanted(process.argv, process.env)));
 	};
 
 	// Every request that changes the engine is recorded once, at the gateway (the L screen, the journal).
 	const commands = options.readOnly ? undefined : createCommandLogService(stateDirectory(process.env, homedir()));
+	// The inside view and NAT rules are read on the first engine's host: another engine's
+	// container has its namespaces and rules on a machine of its own.
+	const onOtherHost = (containerId: string | undefined): string | undefined => {
+		if (engines.length === 1 || containerId === undefined) return undefined;
+		const owner = picture.getSnapshot().owners.containers.get(containerId);
+		if (owner === undefined || owner === primary.key) return undefined;
+		const labels = picture.getSnapshot().owners.labels;
+		return `the container runs on engine ${labels.get(owner) ?? owner}; docknet reads namespaces and NAT rules on the first engine's host only (${labels.get(primary.key) ?? endpointLabel(primary.endpoint.url)}): open docknet with that engine first to see them`;
+	};
+
+	const gateways = engines.map(engine => ({
+		key: engine.key,
+		gateway: commands ? recordCommands(engine.gateway, commands.log, {snapshot: engine.store.getSnapshot, endpoint: engine.endpoint.url}) : engine.gateway,
+	}));
 	const services: AppServices = {
-		store,
+		store: picture,
 		commands,
 		theme: createTheme(colorEnabled),
 		readOnly: options.readOnly,
 		// In --read-only mode nothing that could change the engine is even built.
-		actions: commands && new EngineActions(recordCommands(gateway, commands.log, {snapshot: store.getSnapshot, endpoint: endpoint.url}), store),
-		readInside: pid => hostMonitor.readInside(pid),
-		readForwarding: () => hostMonitor.readForwarding(),
+		actions: commands && new EngineActions(createEngineRouter(gateways, picture), picture),
+		readInside: async (pid, containerId) => {
+			const elsewhere = onOtherHost(containerId);
+			return elsewhere === undefined ? hostMonitor.readInside(pid) : {status: 'unavailable', reason: elsewhere};
+		},
+		readForwarding: async containerId => {
+			const elsewhere = onOtherHost(containerId);
+			return elsewhere === undefined ? hostMonitor.readForwarding() : {status: 'unavailable', reason: elsewhere};
+		},
 		setInterfaceRatesActive: (active, visible) => hostMonitor.setRatesActive(active, visible),
 		quit: () => shutdown(0),
 	};
@@ -241,11 +385,11 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	// Drawing waits a moment for the listing, so the first frame already shows containers
 	// (a render is synchronous, ~70 ms, and would hold the answers back); the host scan
 	// starts once the listing is in.
-	await Promise.race([sync.firstLoad.catch(() => undefined), new Promise(resolve => setTimeout(resolve, 250))]);
-	void sync.firstLoad.catch(() => undefined).finally(() => hostMonitor.start());
+	await Promise.race([Promise.any(engines.map(async engine => engine.sync.firstLoad)).catch(() => undefined), new Promise(resolve => setTimeout(resolve, 250))]);
+	void primary.sync.firstLoad.catch(() => undefined).finally(() => hostMonitor.start());
 
 	process.stdout.write(enterAlternateScreen);
-	const instance = ui.renderUi(services, endpoint.url, process.stdout);
+	const instance = ui.renderUi(services, endpoints.map(endpoint => endpoint.url).join(', '), process.stdout);
 	screen.instance = instance;
 	await instance.waitUntilExit();
 	shutdown(0);
@@ -262,24 +406,19 @@ export async function runDocknet(options: CliOptions): Promise<void> {
 		process.exit(await runPlayground({keep: options.keep, forwardedArgs}));
 	}
 
-	let endpoint: ResolvedEndpoint;
+	let endpoints: ResolvedEndpoint[];
 	try {
-		endpoint = resolveEngineEndpoint({hostFlag: options.host, contextFlag: options.context, env: process.env, homeDir: homedir()});
+		endpoints = resolveEngineEndpoints({choices: options.engines, env: process.env, homeDir: homedir()});
 	} catch (error) {
 		if (!(error instanceof EndpointError)) throw error;
 		process.stderr.write(`docknet: ${safeText(error.message)}\n`);
 		process.exit(exitCodes.engine);
 	}
 
-	const sshTransport = endpoint.kind === 'ssh' && endpoint.host !== undefined
-		? createSshTransport({host: endpoint.host, port: endpoint.port, username: endpoint.username})
-		: undefined;
-	const gateway = createDockerGateway(endpoint, {sshTransport});
 	if (options.command === 'snapshot') {
-		await runSnapshot(endpoint, gateway, options, sshTransport);
-		sshTransport?.close();
+		await runSnapshots(endpoints, options);
 		return;
 	}
 
-	await runApp(endpoint, gateway, options, sshTransport);
+	await runApp(endpoints, options);
 }

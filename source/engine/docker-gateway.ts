@@ -725,6 +725,7 @@ function toEngineInfo(endpoint: ResolvedEndpoint, version: JsonRecord, info: Jso
 		os: nonEmptyStr(info, 'OperatingSystem') ?? str(version, 'Os') ?? '',
 		kernel: nonEmptyStr(version, 'KernelVersion') ?? str(info, 'KernelVersion') ?? '',
 		hostname: str(info, 'Name') ?? '',
+		...(nonEmptyStr(info, 'ID') === undefined ? {} : {engineId: nonEmptyStr(info, 'ID')}),
 		swarm: nonEmptyStr(asRecord(info['Swarm']), 'LocalNodeState') ?? 'inactive',
 		...swarmIdentity(asRecord(info['Swarm'])),
 		drivers: stringList(plugins['Network']),

@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {readFileSync, statSync} from 'node:fs';
+import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 
 // Chooses the engine the way the docker CLI does, so `docknet` talks to the same engine as
@@ -333,4 +333,66 @@ export function parseHost(value: string, source: string, env: Record<string, str
 			throw invalid(`the scheme "${scheme}://" is not supported (use ${HOST_EXAMPLES})`);
 		}
 	}
+}
+
+/** One engine the user named, in the order named: `-H url` or `--context name`. */
+export type EngineChoice = {kind: 'host'; value: string} | {kind: 'context'; value: string};
+
+export interface EndpointsInput extends Omit<EndpointInput, 'hostFlag' | 'contextFlag'> {
+	choices: readonly EngineChoice[];
+}
+
+/**
+ * The engines to open. None or one named: the docker CLI's rules (resolveEngineEndpoint).
+ * Several: each as named, in order, `-H` and `--context` mixed freely; the same endpoint
+ * twice is opened once.
+ */
+export function resolveEngineEndpoints(input: EndpointsInput): ResolvedEndpoint[] {
+	const {choices, ...rest} = input;
+	if (choices.length <= 1) {
+		const [choice] = choices;
+		return [resolveEngineEndpoint({...rest, hostFlag: choice?.kind === 'host' ? choice.value : undefined, contextFlag: choice?.kind === 'context' ? choice.value : undefined})];
+	}
+
+	const endpoints: ResolvedEndpoint[] = [];
+	for (const choice of choices) {
+		const endpoint = resolveEngineEndpoint(choice.kind === 'host' ? {...rest, hostFlag: choice.value} : {...rest, contextFlag: choice.value});
+		if (!endpoints.some(known => known.url === endpoint.url)) endpoints.push(endpoint);
+	}
+
+	return endpoints;
+}
+
+export interface KnownContext {
+	name: string;
+	/** The context's Docker endpoint, e.g. "ssh://me@node-b" or "tcp://10.0.0.2:2376". */
+	host: string;
+}
+
+/** The user's docker contexts (`docker context ls`), read from their metadata; unreadable ones are left out. */
+export function listDockerContexts(env: Record<string, string | undefined>, homeDir: string): KnownContext[] {
+	const configDir = nonEmpty(env['DOCKER_CONFIG']) ?? join(homeDir, '.docker');
+	const metaDir = join(configDir, 'contexts', 'meta');
+	let entries: string[];
+	try {
+		entries = readdirSync(metaDir);
+	} catch {
+		return [];
+	}
+
+	const contexts: KnownContext[] = [];
+	for (const entry of entries) {
+		try {
+			const meta = JSON.parse(readFileSync(join(metaDir, entry, 'meta.json'), 'utf8')) as unknown;
+			if (!isRecord(meta) || typeof meta['Name'] !== 'string') continue;
+			const endpoints = meta['Endpoints'];
+			const docker = isRecord(endpoints) ? endpoints['docker'] : undefined;
+			const host = isRecord(docker) && typeof docker['Host'] === 'string' ? nonEmpty(docker['Host']) : undefined;
+			if (host !== undefined) contexts.push({name: meta['Name'], host});
+		} catch {
+			// Not a context docker could read either.
+		}
+	}
+
+	return contexts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -6,7 +6,7 @@ import {describeRefusal, explainRefusal, holdsEndpoint} from './refusals.js';
 import type {Refusal, RefusalContext} from './refusals.js';
 import {isPredefinedNetwork} from './selectors.js';
 import {keepIdentity, upsertById} from './store.js';
-import type {EngineSnapshot, SnapshotStore} from './store.js';
+import type {EngineSnapshot, SnapshotSource} from './store.js';
 import type {ContainerEndpoint, DockerContainer, DockerNetwork} from './types.js';
 import {createCheck, endpointCheck, removeCheck, watchTimedOut} from './timed-out-actions.js';
 import type {TimedOutAction} from './timed-out-actions.js';
@@ -125,7 +125,7 @@ export class EngineActions {
 
 	constructor(
 		private readonly gateway: EngineGateway,
-		private readonly store: SnapshotStore,
+		private readonly store: SnapshotSource,
 		options: EngineActionsOptions = {},
 	) {
 		this.settleTimeoutMs = options.settleTimeoutMs ?? 5000;

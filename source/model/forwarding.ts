@@ -27,4 +27,5 @@ export type ForwardingScan =
 	| {status: 'ok'; rules: NatRule[]; proxies: ProxyProcess[]}
 	| {status: 'unavailable'; reason: string};
 
-export type ForwardingReader = () => Promise<ForwardingScan>;
+/** `containerId` says whose published ports: with several engines open, which host to read. */
+export type ForwardingReader = (containerId?: string) => Promise<ForwardingScan>;

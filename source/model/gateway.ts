@@ -50,6 +50,11 @@ export interface ConnectOptions {
 }
 
 export interface NetworkCreateSpec {
+	/**
+	 * With several engines open: the key of the engine to create it on. Routing only; the
+	 * engine's request never carries it.
+	 */
+	engine?: string;
 	name: string;
 	driver: string;
 	subnet?: string;

@@ -43,4 +43,5 @@ export type InsideView =
 	| {status: 'unavailable'; reason: string};
 
 /** Reads one container's inside view by the pid of its main process. */
-export type InsideReader = (pid: number) => Promise<InsideView>;
+/** `containerId` says whose pid it is: with several engines open, which host to read. */
+export type InsideReader = (pid: number, containerId?: string) => Promise<InsideView>;

@@ -1,5 +1,5 @@
 import {EngineError} from './gateway.js';
-import type {EngineSnapshot, SnapshotStore} from './store.js';
+import type {EngineSnapshot, SnapshotSource} from './store.js';
 
 // Once a request has left docknet, only the engine knows whether it happened. A request that
 // timed out may still be carried out: a frozen dockerd keeps it in its socket and applies it
@@ -73,7 +73,7 @@ export interface OutcomeWatch {
 	cancel(): void;
 }
 
-export function watchOutcome(store: SnapshotStore, check: OutcomeCheck, options: OutcomeWatchOptions = {}): OutcomeWatch {
+export function watchOutcome(store: SnapshotSource, check: OutcomeCheck, options: OutcomeWatchOptions = {}): OutcomeWatch {
 	const now = options.now ?? Date.now;
 	const recheckMs = options.recheckMs ?? 1000;
 	const graceMs = options.graceMs ?? 2000;

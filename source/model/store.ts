@@ -1,4 +1,5 @@
 import type {VethPeerScan} from '../host/host-source.js';
+import type {EngineOwnership, EngineSlotState} from './picture.js';
 import type {
 	DockerContainer,
 	DockerNetwork,
@@ -44,6 +45,17 @@ export interface EngineSnapshot {
 	host: HostSnapshot;
 	/** Nodes, services, tasks and overlay networks across the cluster; `noSwarm` outside one. */
 	swarm: SwarmSnapshot;
+	/** In the picture the UI reads (picture.ts): every engine open, in the order given. */
+	engines?: readonly EngineSlotState[];
+	/** In the picture the UI reads: which engine each container and network came from. */
+	owners?: EngineOwnership;
+}
+
+/** What readers and the actions need of a store: one engine's, or the picture of several. */
+export interface SnapshotSource {
+	getSnapshot(): EngineSnapshot;
+	subscribe(listener: () => void): () => void;
+	update(change: (snapshot: EngineSnapshot) => EngineSnapshot): void;
 }
 
 export const initialHostSnapshot: HostSnapshot = {

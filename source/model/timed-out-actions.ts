@@ -3,7 +3,7 @@ import type {EngineGateway} from './gateway.js';
 import {endpointOn} from './membership.js';
 import {clockTime, eventTime, watchOutcome} from './outcome-watch.js';
 import type {OutcomeCheck, OutcomeWatchOptions} from './outcome-watch.js';
-import type {EngineSnapshot, SnapshotStore} from './store.js';
+import type {EngineSnapshot, SnapshotSource} from './store.js';
 
 // What "applied" means for each action whose request timed out, and the messages the user
 // reads meanwhile and afterwards. EngineActions calls these when a request's fate is unknown.
@@ -74,7 +74,7 @@ export interface TimedOutAction {
  * The result for a request that went unanswered: not a failure ("nothing changed" would be
  * a guess), but a watch whose verdict follows as `followUp`.
  */
-export function watchTimedOut(store: SnapshotStore, action: TimedOutAction, options: OutcomeWatchOptions = {}): ActionResult {
+export function watchTimedOut(store: SnapshotSource, action: TimedOutAction, options: OutcomeWatchOptions = {}): ActionResult {
 	const watch = watchOutcome(store, action.check, options);
 	const {doing} = action;
 	const followUp = watch.outcome.then((outcome): ActionResult => {

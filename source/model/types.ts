@@ -112,6 +112,11 @@ export interface EngineInfo {
 	os: string;
 	kernel: string;
 	hostname: string;
+	/**
+	 * The daemon's own id (`docker info` ID): two endpoints that reach the same daemon (a
+	 * socket and ssh://localhost) show it once.
+	 */
+	engineId?: string;
 	/** Swarm local node state: "inactive", "active", "pending", "error", "locked". */
 	swarm: string;
 	/** This engine's swarm node id and address, when it is in a swarm. */
@@ -132,6 +137,8 @@ export interface EngineEvent {
 	time: number;
 	/** The engine's timeNano, kept as a string so no precision is lost. */
 	timeNano: string;
+	/** With several engines open: the label of the engine that sent it. */
+	engine?: string;
 }
 
 export interface InterfaceStats {

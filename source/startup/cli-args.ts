@@ -1,4 +1,5 @@
 import {parseArgs} from 'node:util';
+import type {EngineChoice} from '../engine/endpoint.js';
 
 // Argument parsing and usage, kept apart from the UI so `--version`, `--help` and a bad flag
 // are answered before Ink, React or dockerode are even compiled.
@@ -13,6 +14,10 @@ Usage
 Options
   -H, --host <url>       engine to use: unix:///path, tcp://host:2376, ssh://user@host
   -c, --context <name>   docker context to use (as in \`docker context ls\`)
+                         Repeat -H and --context to open several engines in one picture
+                         (the nodes of a swarm): rows say whose they are, each engine
+                         has its own connection state, one that fails never holds up
+                         the others.
       --read-only        disable every action that changes the engine
       --json             (snapshot) machine-readable output, schema docknet.snapshot/1
       --tree             (snapshot) the host as a tree: network → bridge → veth → container
@@ -33,8 +38,8 @@ Exit codes: 0 done; 1 the engine could not be reached or answered with an error;
 read; 70 a bug in docknet; 128+N ended by signal N.`;
 
 export interface CliOptions {
-	host?: string;
-	context?: string;
+	/** The engines named with -H and --context, in the order given. */
+	engines: EngineChoice[];
 	readOnly: boolean;
 	json: boolean;
 	tree: boolean;
@@ -50,12 +55,13 @@ export class UsageError extends Error {}
 
 /** Throws UsageError (or parseArgs' own TypeError) on arguments docknet does not take. */
 export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
-	const {values, positionals} = parseArgs({
+	const {values, positionals, tokens} = parseArgs({
 		args: argv,
 		allowPositionals: true,
+		tokens: true,
 		options: {
-			host: {type: 'string', short: 'H'},
-			context: {type: 'string', short: 'c'},
+			host: {type: 'string', short: 'H', multiple: true},
+			context: {type: 'string', short: 'c', multiple: true},
 			'read-only': {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
 			tree: {type: 'boolean', default: false},
@@ -76,9 +82,15 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 		throw new UsageError(`unknown command "${[command, ...rest].join(' ')}"`);
 	}
 
+	const engines: EngineChoice[] = [];
+	for (const token of tokens) {
+		if (token.kind !== 'option' || token.value === undefined) continue;
+		if (token.name === 'host') engines.push({kind: 'host', value: token.value});
+		else if (token.name === 'context') engines.push({kind: 'context', value: token.value});
+	}
+
 	return {
-		host: values.host,
-		context: values.context,
+		engines,
 		readOnly: values['read-only'] ?? false,
 		json: values.json ?? false,
 		tree: values.tree ?? false,

@@ -3,12 +3,12 @@ import type {CommandLogService} from '../commands/command-log.js';
 import type {EngineActions} from '../model/engine-actions.js';
 import type {ForwardingReader} from '../model/forwarding.js';
 import type {InsideReader} from '../model/inside.js';
-import type {SnapshotStore} from '../model/store.js';
+import type {SnapshotSource} from '../model/store.js';
 import type {Theme} from './theme.js';
 
 /** Everything components may reach beyond their props; one context, built once in cli.tsx. */
 export interface AppServices {
-	store: SnapshotStore;
+	store: SnapshotSource;
 	theme: Theme;
 	/** Started with --read-only: every action that changes the engine is refused. */
 	readOnly: boolean;

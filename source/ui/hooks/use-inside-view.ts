@@ -15,10 +15,11 @@ export function useInsideView(container: DockerContainer | undefined): InsideVie
 	// The container object changes identity only when the engine reports a change.
 	const key = container ? `${container.id}:${container.pid ?? 0}:${container.endpoints.map(endpoint => endpoint.endpointId).join(',')}` : '';
 	const pid = container?.pid ?? 0;
+	const id = container?.id;
 	useEffect(() => {
 		if (key === '') return;
 		let current = true;
-		const reading = readInside ? readInside(pid) : Promise.resolve<InsideView>({status: 'unavailable', reason: "this session cannot read the engine host's namespaces"});
+		const reading = readInside ? readInside(pid, id) : Promise.resolve<InsideView>({status: 'unavailable', reason: "this session cannot read the engine host's namespaces"});
 		void reading.then(view => {
 			// Interface names, DNS and hosts come from inside the container: anyone's text.
 			if (current) setRead({key, view: safeDeep(view)});
@@ -26,7 +27,7 @@ export function useInsideView(container: DockerContainer | undefined): InsideVie
 		return () => {
 			current = false;
 		};
-	}, [key, pid, readInside]);
+	}, [key, pid, id, readInside]);
 	return read?.key === key ? read.view : undefined;
 }
 
@@ -42,16 +43,17 @@ export function useForwarding(container: DockerContainer | undefined): Forwardin
 		container && published.length > 0 && container.networkMode !== 'host'
 			? `${container.id}:${published.map(port => `${port.hostIp ?? ''}:${port.hostPort ?? ''}/${port.protocol}`).join(',')}:${container.endpoints.map(endpoint => endpoint.ipv4 ?? '').join(',')}`
 			: '';
+	const id = container?.id;
 	useEffect(() => {
 		if (key === '') return;
 		let current = true;
-		const reading = readForwarding ? readForwarding() : Promise.resolve<ForwardingScan>({status: 'unavailable', reason: "this session cannot read the engine host's NAT rules"});
+		const reading = readForwarding ? readForwarding(id) : Promise.resolve<ForwardingScan>({status: 'unavailable', reason: "this session cannot read the engine host's NAT rules"});
 		void reading.then(scan => {
 			if (current) setRead({key, scan: safeDeep(scan)});
 		});
 		return () => {
 			current = false;
 		};
-	}, [key, readForwarding]);
+	}, [key, id, readForwarding]);
 	return read?.key === key ? read.scan : undefined;
 }

@@ -1,0 +1,268 @@
+import {noSwarm} from './swarm-types.js';
+import type {SwarmSnapshot} from './swarm-types.js';
+import {initialHostSnapshot, removeById, upsertById} from './store.js';
+import type {ConnectionState, EngineSnapshot, SnapshotStore} from './store.js';
+import type {DockerContainer, DockerNetwork, EngineEvent} from './types.js';
+
+// One picture of several engines. Each engine keeps its own store, written by its own
+// EngineSync; the picture is what the UI reads: every engine's networks and containers in
+// one sorted list, each item owned by the engine it came from. One engine is the same path
+// with one key: its lists pass through as they are.
+
+/** What the picture knows of one engine besides its data: the header and banners show it. */
+export interface EngineSlotState {
+	/** Stable for the session: routes actions and owns rows. */
+	key: string;
+	/** What the user reads in the ENGINE column and the banners: a context name or the host. */
+	label: string;
+	/** The endpoint as the user gave it. */
+	endpoint: string;
+	connection: ConnectionState;
+	loaded: boolean;
+	/**
+	 * The label of an engine listed earlier that is the same daemon (two endpoints to one
+	 * engine): this one's data is shown once, under the first.
+	 */
+	sameAs?: string;
+	/** Hostname and product once the engine answered. */
+	hostname?: string;
+	product?: string;
+	version?: string;
+}
+
+export interface EngineOwnership {
+	/** Container id → engine key. */
+	containers: ReadonlyMap<string, string>;
+	/** Network id → the key of the first engine that lists it (swarm networks exist on several). */
+	networks: ReadonlyMap<string, string>;
+	/** Engine key → label. */
+	labels: ReadonlyMap<string, string>;
+}
+
+export interface PictureSlot {
+	key: string;
+	/** A fixed label (a context's name), or undefined to name the engine by its hostname. */
+	fixedLabel?: string;
+	endpoint: string;
+	store: SnapshotStore;
+}
+
+export interface Picture extends EngineSnapshot {
+	engines: readonly EngineSlotState[];
+	owners: EngineOwnership;
+}
+
+/** Whether the picture holds more than one engine (then rows say whose they are). */
+export function isMultiEngine(snapshot: EngineSnapshot): boolean {
+	return (snapshot.engines?.length ?? 1) > 1;
+}
+
+/** The label of the engine that owns a container or network row; undefined with one engine. */
+export function ownerLabel(snapshot: EngineSnapshot, kind: 'containers' | 'networks', id: string): string | undefined {
+	if (!isMultiEngine(snapshot) || snapshot.owners === undefined) return undefined;
+	const key = snapshot.owners[kind].get(id);
+	return key === undefined ? undefined : snapshot.owners.labels.get(key);
+}
+
+/** A short readable name for an endpoint before its engine answered: the host, or the socket's file. */
+export function endpointLabel(url: string): string {
+	const match = /^[a-z]+:\/\/(?:[^@/]*@)?([^:/]+)/i.exec(url);
+	if (match?.[1] && !url.startsWith('unix:')) return match[1];
+	const path = url.replace(/^unix:\/\//, '');
+	return path.split('/').filter(Boolean).slice(-2).join('/') || url;
+}
+
+const byName = (a: {name: string}, b: {name: string}): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** Several sorted lists into one sorted list; stable, so on equal names the earlier engine comes first. */
+function mergeSorted<T extends {id: string; name: string}>(lists: ReadonlyArray<readonly T[]>, seen?: Set<string>): readonly T[] {
+	if (lists.length === 1 && seen === undefined) return lists[0] ?? [];
+	const all: T[] = [];
+	for (const list of lists) {
+		for (const item of list) {
+			if (seen?.has(item.id)) continue;
+			seen?.add(item.id);
+			all.push(item);
+		}
+	}
+
+	return all.sort(byName);
+}
+
+// With several engines, an event says whose it is; tagged copies are kept per event so the
+// events strip's rows keep their identity between pictures.
+const taggedEvents = new WeakMap<EngineEvent, EngineEvent>();
+function tagEvent(event: EngineEvent, label: string): EngineEvent {
+	let tagged = taggedEvents.get(event);
+	if (tagged?.engine !== label) {
+		tagged = {...event, engine: label};
+		taggedEvents.set(event, tagged);
+	}
+
+	return tagged;
+}
+
+/** Connected engines first: the picture is live while any engine is, and says which are not. */
+function pictureConnection(states: readonly EngineSlotState[]): ConnectionState {
+	const shown = states.filter(state => state.sameAs === undefined);
+	if (shown.length === 1 && shown[0]) return shown[0].connection;
+	const live = shown.find(state => state.connection.status === 'live');
+	return live?.connection ?? shown[0]?.connection ?? {status: 'connecting', attempt: 0};
+}
+
+/** Makes labels unique: a second engine called `node1` reads `node1#2`. */
+function uniqueLabels(labels: readonly string[]): string[] {
+	const counts = new Map<string, number>();
+	return labels.map(label => {
+		const count = (counts.get(label) ?? 0) + 1;
+		counts.set(label, count);
+		return count === 1 ? label : `${label}#${count}`;
+	});
+}
+
+/**
+ * The picture of several engines' snapshots, in the order they were given. The first engine's
+ * host interfaces are the host pane's; the first swarm manager's swarm is the swarm view's.
+ */
+export function mergePicture(slots: ReadonlyArray<{slot: PictureSlot; snapshot: EngineSnapshot}>): Picture {
+	const labels = uniqueLabels(slots.map(({slot, snapshot}) => slot.fixedLabel ?? (snapshot.engine?.hostname || endpointLabel(slot.endpoint))));
+	const firstWithId = new Map<string, string>();
+	const states: EngineSlotState[] = slots.map(({slot, snapshot}, index) => {
+		const engineId = snapshot.engine?.engineId;
+		const sameAs = engineId === undefined ? undefined : firstWithId.get(engineId);
+		if (engineId !== undefined && sameAs === undefined) firstWithId.set(engineId, labels[index] ?? slot.key);
+		return {
+			key: slot.key,
+			label: labels[index] ?? slot.key,
+			endpoint: slot.endpoint,
+			connection: snapshot.connection,
+			loaded: snapshot.loaded,
+			...(sameAs === undefined ? {} : {sameAs}),
+			...(snapshot.engine === undefined ? {} : {hostname: snapshot.engine.hostname, product: snapshot.engine.product, version: snapshot.engine.version}),
+		};
+	});
+	const shown = slots.filter((_, index) => states[index]?.sameAs === undefined);
+	const shownStates = states.filter(state => state.sameAs === undefined);
+	const several = shown.length > 1;
+	const first = shown[0]?.snapshot;
+
+	const containerOwners = new Map<string, string>();
+	const networkOwners = new Map<string, string>();
+	for (const {slot, snapshot} of shown) {
+		for (const container of snapshot.containers) containerOwners.set(container.id, slot.key);
+		for (const network of snapshot.networks) if (!networkOwners.has(network.id)) networkOwners.set(network.id, slot.key);
+	}
+
+	// A swarm-scope network (an overlay, ingress) is one network on every node: one row.
+	const networks: readonly DockerNetwork[] = mergeSorted(shown.map(({snapshot}) => snapshot.networks), several ? new Set() : undefined);
+	const containers: readonly DockerContainer[] = mergeSorted(shown.map(({snapshot}) => snapshot.containers));
+	const events = several
+		? shown
+				.flatMap(({snapshot}, index) => snapshot.events.map(event => tagEvent(event, shownStates[index]?.label ?? '')))
+				.sort((a, b) => b.time - a.time)
+				.slice(0, 200)
+		: (first?.events ?? []);
+	const freshUntil = several ? new Map(shown.flatMap(({snapshot}) => [...snapshot.freshUntil])) : (first?.freshUntil ?? new Map());
+	const swarm: SwarmSnapshot = shown.find(({snapshot}) => snapshot.swarm.role === 'manager')?.snapshot.swarm ?? first?.swarm ?? noSwarm;
+	return {
+		...(first?.engine === undefined ? {} : {engine: first.engine}),
+		connection: pictureConnection(states),
+		loaded: shown.some(({snapshot}) => snapshot.loaded),
+		networks,
+		containers,
+		events,
+		freshUntil,
+		host: first?.host ?? initialHostSnapshot,
+		swarm,
+		engines: states,
+		owners: {containers: containerOwners, networks: networkOwners, labels: new Map(shownStates.map(state => [state.key, state.label]))},
+	};
+}
+
+type Listener = () => void;
+
+/**
+ * What the UI reads when several engines (or one) are open: each engine's own store, merged
+ * when read. Merging happens once per change of any engine's store; each of those stores
+ * already coalesces and rations its notifications, so the picture adds no renders of its own.
+ */
+export class PictureStore {
+	private readonly listeners = new Set<Listener>();
+	private picture: Picture;
+	private readonly seen: EngineSnapshot[];
+	private stale = false;
+
+	constructor(readonly slots: readonly PictureSlot[]) {
+		if (slots.length === 0) throw new Error('a picture needs at least one engine');
+		this.seen = slots.map(slot => slot.store.getSnapshot());
+		this.picture = this.merge();
+		for (const slot of slots) {
+			slot.store.subscribe(() => {
+				this.stale = true;
+				for (const listener of [...this.listeners]) listener();
+			});
+		}
+	}
+
+	getSnapshot = (): Picture => {
+		if (this.stale) {
+			this.stale = false;
+			const current = this.slots.map(slot => slot.store.getSnapshot());
+			if (current.some((snapshot, index) => snapshot !== this.seen[index])) {
+				current.forEach((snapshot, index) => {
+					this.seen[index] = snapshot;
+				});
+				this.picture = this.merge();
+			}
+		}
+
+		return this.picture;
+	};
+
+	subscribe = (listener: Listener): (() => void) => {
+		this.listeners.add(listener);
+		return () => {
+			this.listeners.delete(listener);
+		};
+	};
+
+	/** The store of the engine that owns a container or network (the first engine when none does). */
+	storeOf(kind: 'containers' | 'networks', id: string): SnapshotStore {
+		const key = this.getSnapshot().owners[kind].get(id);
+		return (this.slots.find(slot => slot.key === key) ?? this.slots[0])!.store;
+	}
+
+	/**
+	 * Writes a change made on the picture (an action reading back a container after the engine
+	 * answered) into the stores of the engines that own what changed.
+	 */
+	update(change: (snapshot: EngineSnapshot) => EngineSnapshot): void {
+		const before = this.getSnapshot();
+		const after = change(before);
+		if (after === before) return;
+		this.writeBack('containers', before.containers, after.containers);
+		this.writeBack('networks', before.networks, after.networks);
+	}
+
+	private writeBack<T extends DockerContainer | DockerNetwork>(kind: 'containers' | 'networks', before: readonly T[], after: readonly T[]): void {
+		if (before === after) return;
+		const afterIds = new Set(after.map(item => item.id));
+		for (const item of before) {
+			if (afterIds.has(item.id)) continue;
+			this.storeOf(kind, item.id).update(snapshot => ({...snapshot, [kind]: removeById(snapshot[kind] as readonly T[], item.id)}));
+		}
+
+		const previous = new Set(before);
+		for (const item of after) {
+			if (previous.has(item)) continue;
+			this.storeOf(kind, item.id).update(snapshot => {
+				const list = upsertById(snapshot[kind] as readonly T[], item);
+				return list === snapshot[kind] ? snapshot : {...snapshot, [kind]: list};
+			});
+		}
+	}
+
+	private merge(): Picture {
+		return mergePicture(this.slots.map((slot, index) => ({slot, snapshot: this.seen[index] ?? slot.store.getSnapshot()})));
+	}
+}
