@@ -6,7 +6,8 @@ import {DetailsView, detailsTableViewport} from './ui/components/details-view.js
 import {DialogHost} from './ui/components/dialogs/dialog-host.js';
 import {EventsStrip} from './ui/components/events-strip.js';
 import {Footer} from './ui/components/footer.js';
-import {Header} from './ui/components/header.js';
+import {Header, shownEngines} from './ui/components/header.js';
+import {isMultiEngine} from './model/picture.js';
 import {HelpView, helpLines} from './ui/components/help-view.js';
 import {PaneView} from './ui/components/pane-view.js';
 import {StatusLine} from './ui/components/status-line.js';
@@ -99,7 +100,8 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		[size, networkCount, containerCount, interfaceCount],
 	);
 	const layout: Layout = useMemo(() => layoutFor(ui.focus), [layoutFor, ui.focus]);
-	const lost = snapshot.connection.status !== 'live';
+	// Also while one of several engines is down: its banner counts down to the next retry.
+	const lost = snapshot.connection.status !== 'live' || shownEngines(snapshot).some(item => item.connection.status !== 'live');
 	// A container's details tick once a second: their status text counts time.
 	const detailsNow = useNow(1000, ui.overlay?.kind === 'details' && ui.overlay.pane === 'containers');
 	const insideOf = ui.overlay?.kind === 'details' && ui.overlay.view === 'inside' ? ui.overlay.id : undefined;
@@ -196,7 +198,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			<PaneView
 				key={id}
 				title={paneTitles[id]}
-				titleNote={id === 'networks' && snapshot.engine && layout.columns >= DRIVERS_IN_TITLE_COLUMNS ? driversNote(snapshot.engine.drivers) : undefined}
+				titleNote={paneNote(id, snapshot, layout.columns)}
 				shortcut={String(paneOrder.indexOf(id) + 1)}
 				focused={ui.focus === id}
 				columns={model.columns}
@@ -287,7 +289,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		<Box flexDirection="column" width={layout.columns} height={layout.lines}>
 			<Header snapshot={snapshot} endpoint={endpoint} readOnly={readOnly} width={layout.columns} now={now} theme={theme} />
 			{body}
-			<StatusLine connection={snapshot.connection} status={ui.status} inFlight={engineActions.inFlight} width={layout.columns} now={now} theme={theme} spinner={spinner} />
+			<StatusLine connection={snapshot.connection} engines={snapshot.engines} status={ui.status} inFlight={engineActions.inFlight} width={layout.columns} now={now} theme={theme} spinner={spinner} />
 			<Footer
 				scopes={activeScopes(ui)}
 				width={layout.columns}
@@ -297,6 +299,13 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			/>
 		</Box>
 	);
+}
+
+function paneNote(id: PaneId, snapshot: EngineSnapshot, columns: number): string | undefined {
+	// With several engines, the host pane is one machine's: the first engine's.
+	if (id === 'interfaces' && isMultiEngine(snapshot)) return `of ${shownEngines(snapshot)[0]?.label ?? 'the first engine'}'s host`;
+	if (id === 'networks' && snapshot.engine && !isMultiEngine(snapshot) && columns >= DRIVERS_IN_TITLE_COLUMNS) return driversNote(snapshot.engine.drivers);
+	return undefined;
 }
 
 /** Wide enough that the drivers do not crowd the title (the help's "From the CLI" page shows them always). */

@@ -2,7 +2,7 @@ import {noSwarm} from './swarm-types.js';
 import type {SwarmSnapshot} from './swarm-types.js';
 import {initialHostSnapshot, removeById, upsertById} from './store.js';
 import type {ConnectionState, EngineSnapshot, SnapshotStore} from './store.js';
-import type {DockerContainer, DockerNetwork, EngineEvent} from './types.js';
+import type {DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from './types.js';
 
 // One picture of several engines. Each engine keeps its own store, written by its own
 // EngineSync; the picture is what the UI reads: every engine's networks and containers in
@@ -24,10 +24,8 @@ export interface EngineSlotState {
 	 * engine): this one's data is shown once, under the first.
 	 */
 	sameAs?: string;
-	/** Hostname and product once the engine answered. */
-	hostname?: string;
-	product?: string;
-	version?: string;
+	/** What the engine said of itself, once it answered. */
+	info?: EngineInfo;
 }
 
 export interface EngineOwnership {
@@ -52,8 +50,20 @@ export interface Picture extends EngineSnapshot {
 	owners: EngineOwnership;
 }
 
+/**
+ * The engine a new network goes to: the one that owns the selected row (a network, else a
+ * container), else the first. Undefined with one engine.
+ */
+export function engineForNew(snapshot: Pick<EngineSnapshot, 'engines' | 'owners'>, selected: {networkId?: string; containerId?: string}): EngineSlotState | undefined {
+	if (!isMultiEngine(snapshot) || snapshot.engines === undefined) return undefined;
+	const key = (selected.networkId === undefined ? undefined : snapshot.owners?.networks.get(selected.networkId))
+		?? (selected.containerId === undefined ? undefined : snapshot.owners?.containers.get(selected.containerId));
+	const shown = snapshot.engines.filter(engine => engine.sameAs === undefined);
+	return shown.find(engine => engine.key === key) ?? shown[0];
+}
+
 /** Whether the picture holds more than one engine (then rows say whose they are). */
-export function isMultiEngine(snapshot: EngineSnapshot): boolean {
+export function isMultiEngine(snapshot: Pick<EngineSnapshot, 'engines'>): boolean {
 	return (snapshot.engines?.length ?? 1) > 1;
 }
 
@@ -64,12 +74,30 @@ export function ownerLabel(snapshot: EngineSnapshot, kind: 'containers' | 'netwo
 	return key === undefined ? undefined : snapshot.owners.labels.get(key);
 }
 
-/** A short readable name for an endpoint before its engine answered: the host, or the socket's file. */
+/**
+ * Whether a container can join or leave a network as far as engines go: a local network lives
+ * on one engine; a swarm network (an overlay) spans the cluster. Always true with one engine.
+ */
+export function onSameEngine(snapshot: Pick<EngineSnapshot, 'engines' | 'owners'>, network: DockerNetwork, containerId: string): boolean {
+	if (!isMultiEngine(snapshot) || snapshot.owners === undefined || network.scope === 'swarm') return true;
+	const networkOwner = snapshot.owners.networks.get(network.id);
+	const containerOwner = snapshot.owners.containers.get(containerId);
+	return networkOwner === undefined || containerOwner === undefined || networkOwner === containerOwner;
+}
+
+/**
+ * A short readable name for an endpoint before its engine answered, or when hostnames clash:
+ * the host; for a socket its file, or the folder that holds a docker.sock or podman.sock.
+ */
 export function endpointLabel(url: string): string {
-	const match = /^[a-z]+:\/\/(?:[^@/]*@)?([^:/]+)/i.exec(url);
-	if (match?.[1] && !url.startsWith('unix:')) return match[1];
-	const path = url.replace(/^unix:\/\//, '');
-	return path.split('/').filter(Boolean).slice(-2).join('/') || url;
+	const match = /^[a-z]+:\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/i.exec(url);
+	if (match?.[1] && !url.startsWith('unix:') && !url.startsWith('npipe:')) return match[1];
+	const path = url.replace(/^[a-z]+:\/\//i, '');
+	if (path === '/var/run/docker.sock' || path === '/run/docker.sock') return 'local';
+	const parts = path.split('/').filter(Boolean);
+	const file = parts.at(-1) ?? url;
+	const folder = parts.at(-2);
+	return /^(docker|podman)\.sock$/.test(file) && folder !== undefined && folder !== 'run' && folder !== 'podman' ? folder : file;
 }
 
 const byName = (a: {name: string}, b: {name: string}): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -110,10 +138,20 @@ function pictureConnection(states: readonly EngineSlotState[]): ConnectionState 
 	return live?.connection ?? shown[0]?.connection ?? {status: 'connecting', attempt: 0};
 }
 
-/** Makes labels unique: a second engine called `node1` reads `node1#2`. */
-function uniqueLabels(labels: readonly string[]): string[] {
+/**
+ * What the user reads for each engine: a context's name, else the engine's hostname, else the
+ * endpoint. Engines on one machine share a hostname: those are named by endpoint, and what
+ * still clashes gets #2, #3.
+ */
+function engineLabels(slots: ReadonlyArray<{slot: PictureSlot; snapshot: EngineSnapshot}>): string[] {
+	const named = slots.map(({slot, snapshot}) => slot.fixedLabel ?? (snapshot.engine?.hostname || endpointLabel(slot.endpoint)));
+	const clashes = (label: string): boolean => named.filter(other => other === label).length > 1;
+	const distinct = named.map((label, index) => {
+		const slot = slots[index]?.slot;
+		return slot !== undefined && slot.fixedLabel === undefined && clashes(label) ? endpointLabel(slot.endpoint) : label;
+	});
 	const counts = new Map<string, number>();
-	return labels.map(label => {
+	return distinct.map(label => {
 		const count = (counts.get(label) ?? 0) + 1;
 		counts.set(label, count);
 		return count === 1 ? label : `${label}#${count}`;
@@ -121,16 +159,28 @@ function uniqueLabels(labels: readonly string[]): string[] {
 }
 
 /**
+ * Tells one daemon reached twice (a socket and ssh://localhost) from two daemons. The
+ * engine's ID alone does not: engines started from one image or one /etc/docker share it.
+ * The ids of their local networks are made at random by each daemon.
+ */
+function daemonIdentity(snapshot: EngineSnapshot): string | undefined {
+	const id = snapshot.engine?.engineId;
+	if (id === undefined || !snapshot.loaded) return undefined;
+	const local = snapshot.networks.filter(network => network.scope === 'local').map(network => network.id);
+	return local.length === 0 ? undefined : `${id} ${local.sort().join(',')}`;
+}
+
+/**
  * The picture of several engines' snapshots, in the order they were given. The first engine's
  * host interfaces are the host pane's; the first swarm manager's swarm is the swarm view's.
  */
 export function mergePicture(slots: ReadonlyArray<{slot: PictureSlot; snapshot: EngineSnapshot}>): Picture {
-	const labels = uniqueLabels(slots.map(({slot, snapshot}) => slot.fixedLabel ?? (snapshot.engine?.hostname || endpointLabel(slot.endpoint))));
-	const firstWithId = new Map<string, string>();
+	const labels = engineLabels(slots);
+	const firstWithIdentity = new Map<string, string>();
 	const states: EngineSlotState[] = slots.map(({slot, snapshot}, index) => {
-		const engineId = snapshot.engine?.engineId;
-		const sameAs = engineId === undefined ? undefined : firstWithId.get(engineId);
-		if (engineId !== undefined && sameAs === undefined) firstWithId.set(engineId, labels[index] ?? slot.key);
+		const identity = daemonIdentity(snapshot);
+		const sameAs = identity === undefined ? undefined : firstWithIdentity.get(identity);
+		if (identity !== undefined && sameAs === undefined) firstWithIdentity.set(identity, labels[index] ?? slot.key);
 		return {
 			key: slot.key,
 			label: labels[index] ?? slot.key,
@@ -138,7 +188,7 @@ export function mergePicture(slots: ReadonlyArray<{slot: PictureSlot; snapshot: 
 			connection: snapshot.connection,
 			loaded: snapshot.loaded,
 			...(sameAs === undefined ? {} : {sameAs}),
-			...(snapshot.engine === undefined ? {} : {hostname: snapshot.engine.hostname, product: snapshot.engine.product, version: snapshot.engine.version}),
+			...(snapshot.engine === undefined ? {} : {info: snapshot.engine}),
 		};
 	});
 	const shown = slots.filter((_, index) => states[index]?.sameAs === undefined);

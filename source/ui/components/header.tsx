@@ -1,6 +1,8 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import type {EngineSnapshot} from '../../model/store.js';
+import {isMultiEngine} from '../../model/picture.js';
+import type {EngineSlotState} from '../../model/picture.js';
+import type {ConnectionState, EngineSnapshot} from '../../model/store.js';
 import {fitText} from '../presentation/columns.js';
 import {formatClock, formatDuration} from '../presentation/format.js';
 import type {Theme} from '../theme.js';
@@ -15,7 +17,38 @@ export interface HeaderProps {
 }
 
 export function connectionLabel(snapshot: EngineSnapshot, now: number): {text: string; tone: 'good' | 'warn' | 'bad'} {
-	const {connection} = snapshot;
+	if (isMultiEngine(snapshot)) return picturedLabel(shownEngines(snapshot));
+	return stateLabel(snapshot.connection, now);
+}
+
+/** The engines whose data the picture shows (one opened twice counts once). */
+export function shownEngines(snapshot: EngineSnapshot): EngineSlotState[] {
+	return (snapshot.engines ?? []).filter(engine => engine.sameAs === undefined);
+}
+
+/** Several engines: how many are live, and a mark when any is not. */
+function picturedLabel(engines: readonly EngineSlotState[]): {text: string; tone: 'good' | 'warn' | 'bad'} {
+	const live = engines.filter(engine => engine.connection.status === 'live').length;
+	const down = engines.filter(engine => engine.connection.status === 'lost' || engine.connection.status === 'stalled').length;
+	if (live === engines.length) return {text: `● ${live} engines live`, tone: 'good'};
+	if (down > 0) return {text: `✖ ${live}/${engines.length} engines live`, tone: 'bad'};
+	return {text: `○ ${live}/${engines.length} engines live`, tone: 'warn'};
+}
+
+/** One letter-sized mark per engine state, for the header's list of engines. */
+export function stateMark(connection: ConnectionState): string {
+	switch (connection.status) {
+		case 'live':
+			return '●';
+		case 'connecting':
+			return '○';
+		case 'lost':
+		case 'stalled':
+			return '✖';
+	}
+}
+
+export function stateLabel(connection: ConnectionState, now: number): {text: string; tone: 'good' | 'warn' | 'bad'} {
 	switch (connection.status) {
 		case 'live':
 			return {text: '● live', tone: 'good'};
@@ -31,7 +64,11 @@ export function connectionLabel(snapshot: EngineSnapshot, now: number): {text: s
 export function Header({snapshot, endpoint, readOnly, width, now, theme}: HeaderProps) {
 	const running = snapshot.containers.filter(container => container.state === 'running').length;
 	const engine = snapshot.engine;
-	const parts = [
+	const several = isMultiEngine(snapshot);
+	const parts = several ? [
+		'docknet',
+		shownEngines(snapshot).map(item => `${stateMark(item.connection)} ${item.label}`).join('  '),
+	] : [
 		'docknet',
 		engine ? `${engine.endpoint}${engine.source === 'default' ? '' : ` (${engine.source})`}` : endpoint,
 		engine ? `${engine.product} ${engine.version} (API ${engine.apiVersion}${engine.rootless ? ', rootless' : ''})` : undefined,

@@ -1,5 +1,6 @@
 import {Text} from 'ink';
 import React from 'react';
+import type {EngineSlotState} from '../../model/picture.js';
 import type {ConnectionState} from '../../model/store.js';
 import {fitText} from '../presentation/columns.js';
 import {formatClock, formatDuration} from '../presentation/format.js';
@@ -8,6 +9,8 @@ import type {Theme} from '../theme.js';
 
 export interface StatusLineProps {
 	connection: ConnectionState;
+	/** With several engines open: each one's state, for a banner naming those that are down. */
+	engines?: readonly EngineSlotState[];
 	status?: StatusMessage;
 	/** What the engine actions still in flight are doing, oldest first. */
 	inFlight?: readonly string[];
@@ -18,7 +21,16 @@ export interface StatusLineProps {
 }
 
 /** The engine-lost and not-answering banners win over everything: stale data must never look live. */
-export function StatusLine({connection, status, inFlight = [], width, now, theme, spinner}: StatusLineProps) {
+export function StatusLine({connection, engines = [], status, inFlight = [], width, now, theme, spinner}: StatusLineProps) {
+	const someDown = engines.length > 1 && connection.status === 'live' ? downBanner(engines, now) : undefined;
+	if (someDown) {
+		return (
+			<Text inverse color={theme.danger} wrap="truncate">
+				{fitText(someDown, width)}
+			</Text>
+		);
+	}
+
 	if (connection.status === 'lost') {
 		const text = `Engine connection lost: ${connection.error}. Showing the last data (stale). Retrying in ${formatDuration(connection.retryAt - now)} (attempt ${connection.attempt}).`;
 		return (
@@ -53,6 +65,24 @@ export function StatusLine({connection, status, inFlight = [], width, now, theme
 	}
 
 	return <Text> </Text>;
+}
+
+/**
+ * Several engines, some down: which, why, and that the rest is live. The first one down is
+ * told in full; the others are named.
+ */
+export function downBanner(engines: readonly EngineSlotState[], now: number): string | undefined {
+	const down = engines.filter(engine => engine.sameAs === undefined && (engine.connection.status === 'lost' || engine.connection.status === 'stalled'));
+	const [first, ...others] = down;
+	if (first === undefined) return undefined;
+	const also = others.length === 0 ? '' : ` Also down: ${others.map(engine => engine.label).join(', ')}.`;
+	const {connection} = first;
+	const what = connection.status === 'lost'
+		? `Engine ${first.label} lost: ${connection.error}. Retrying in ${formatDuration(connection.retryAt - now)} (attempt ${connection.attempt}).`
+		: connection.status === 'stalled'
+			? `Engine ${first.label} not answering since ${formatClock(connection.since)}.`
+			: '';
+	return `${what} Its rows are stale; the other engines are live.${also}`;
 }
 
 /**

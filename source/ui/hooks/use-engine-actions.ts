@@ -7,6 +7,7 @@ import {connectBlocker, describeRefusal, leaveBlocker, networkJoinBlocker, remov
 import {specialNetworkMode} from '../../model/selectors.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import type {DockerContainer, DockerNetwork} from '../../model/types.js';
+import {engineForNew} from '../../model/picture.js';
 import {hasProblems, validateConnect, validateNetworkCreate} from '../../model/validation.js';
 import type {Checked} from '../../model/validation.js';
 import {useAppServices} from '../app-context.js';
@@ -58,7 +59,7 @@ export interface UseEngineActionsOptions {
 	onNetworkCreated?(networkId: string): void;
 }
 
-type Data = Pick<EngineSnapshot, 'networks' | 'containers' | 'engine'>;
+type Data = Pick<EngineSnapshot, 'networks' | 'containers' | 'engine' | 'engines' | 'owners'>;
 
 const findNetwork = (data: Data, id: string | undefined): DockerNetwork | undefined =>
 	id === undefined ? undefined : data.networks.find(network => network.id === id);
@@ -248,13 +249,21 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 				return run(`Undoing: ${what}…`, () => actions.undo());
 			}
 
-			case 'createNetwork':
+			case 'createNetwork': {
+				// Several engines: on the engine of the selected row, and the form says which.
+				const target = engineForNew(data, {
+					networkId: ui.focus === 'networks' ? panes.networks.selectedId : undefined,
+					containerId: ui.focus === 'containers' ? panes.containers.selectedId : undefined,
+				});
+				const info = target === undefined ? data.engine : target.info;
 				return open(serial =>
-					newForm(serial, {type: 'createNetwork'}, 'Create a network', networkFields(data.engine?.swarm, data.engine?.drivers), {
-						subtitle: 'Only the name is needed; the engine picks what is left empty.',
+					newForm(serial, target === undefined ? {type: 'createNetwork'} : {type: 'createNetwork', engine: target.key, engineLabel: target.label}, target === undefined ? 'Create a network' : `Create a network on ${target.label}`, networkFields(info?.swarm, info?.drivers), {
+						subtitle: target === undefined ? 'Only the name is needed; the engine picks what is left empty.' : `On engine ${target.label} (the selected row's; select a row of another engine first to create there). Only the name is needed.`,
 						footnote: 'Enter creates · Space toggles · ←→ driver · Esc cancels, nothing changes',
 					}),
 				);
+			}
+
 			case 'removeNetwork': {
 				const network = findNetwork(data, panes.networks.selectedId);
 				if (!network) return status('info', 'Select a network first.');
@@ -367,12 +376,16 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 					actions.connect({networkId: network.id, containerId: container.id, options}),
 				);
 			} else if (flow.type === 'createNetwork') {
-				const checked = validateNetworkCreate(networkInputOf(current), {networks: data.networks, swarm: data.engine?.swarm, swarmManager: data.engine?.swarmManager, drivers: data.engine?.drivers});
+				// Names are unique per engine: the target engine's networks are the ones that can clash.
+				const target = flow.engine === undefined ? undefined : data.engines?.find(engine => engine.key === flow.engine);
+				const info = target === undefined ? data.engine : target.info;
+				const networks = target === undefined ? data.networks : data.networks.filter(network => network.scope === 'swarm' || data.owners?.networks.get(network.id) === target.key);
+				const checked = validateNetworkCreate(networkInputOf(current), {networks, swarm: info?.swarm, swarmManager: info?.swarmManager, drivers: info?.drivers});
 				sendForm(
 					current,
 					checked,
-					`Creating network ${checked.value?.name ?? ''}…`,
-					spec => actions.createNetwork(spec),
+					`Creating network ${checked.value?.name ?? ''}${target === undefined ? '' : ` on ${target.label}`}…`,
+					spec => actions.createNetwork(flow.engine === undefined ? spec : {...spec, engine: flow.engine}),
 					result => {
 						if (result.networkId) onNetworkCreated?.(result.networkId);
 					},

@@ -4,6 +4,7 @@ import type {HostView} from '../../host/bridges.js';
 import {initialHostSnapshot} from '../../model/store.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import {nodeNamer} from '../../model/cluster-selectors.js';
+import {isMultiEngine} from '../../model/picture.js';
 import {attachmentsByNetwork} from '../../model/selectors.js';
 import type {Column} from '../presentation/columns.js';
 import {
@@ -14,8 +15,9 @@ import {
 	interfaceRows,
 	networkColumns,
 	networkRows,
+	withEngineColumn,
 } from '../presentation/pane-rows.js';
-import type {PaneRow} from '../presentation/pane-rows.js';
+import type {PaneModel, PaneRow, RowOwner} from '../presentation/pane-rows.js';
 import {resolveIndex} from '../state/ui-state.js';
 import type {PaneId, UiState} from '../state/ui-state.js';
 
@@ -53,11 +55,11 @@ const paneColumns: Record<PaneId, readonly Column[]> = {
 };
 
 /** Filtered rows and resolved selection of every pane for a UI state. */
-export function paneModels(allRows: PaneRows, ui: UiState): Record<PaneId, PaneViewModel> {
+export function paneModels(allRows: PaneRows, ui: UiState, columns: Record<PaneId, readonly Column[]> = paneColumns): Record<PaneId, PaneViewModel> {
 	return {
-		networks: paneModel(paneColumns.networks, allRows.networks, ui.panes.networks),
-		containers: paneModel(paneColumns.containers, allRows.containers, ui.panes.containers),
-		interfaces: paneModel(paneColumns.interfaces, allRows.interfaces, ui.panes.interfaces),
+		networks: paneModel(columns.networks, allRows.networks, ui.panes.networks),
+		containers: paneModel(columns.containers, allRows.containers, ui.panes.containers),
+		interfaces: paneModel(columns.interfaces, allRows.interfaces, ui.panes.interfaces),
 	};
 }
 
@@ -121,6 +123,21 @@ export function hostViewOf({host, networks, containers}: Pick<EngineSnapshot, 'h
 	});
 }
 
+/** Whose each row is, when several engines are open; undefined with one (no ENGINE column). */
+export function engineOwnership(snapshot: Pick<EngineSnapshot, 'engines' | 'owners'>): ((kind: 'containers' | 'networks', id: string) => RowOwner | undefined) | undefined {
+	const {engines, owners} = snapshot;
+	if (!isMultiEngine(snapshot) || owners === undefined || engines === undefined) return undefined;
+	const down = new Set(engines.filter(item => item.connection.status === 'lost' || item.connection.status === 'stalled').map(item => item.key));
+	return (kind, id) => {
+		const key = owners[kind].get(id);
+		return key === undefined ? undefined : {label: owners.labels.get(key) ?? key, down: down.has(key)};
+	};
+}
+
+function ownedBy(ownership: ReturnType<typeof engineOwnership>, kind: 'containers' | 'networks', model: PaneModel): PaneModel {
+	return ownership === undefined ? model : withEngineColumn(model, id => ownership(kind, id));
+}
+
 export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
 	const {networks, containers, freshUntil, host, swarm, engine} = snapshot;
 	// Keyed on what the join reads, not on `host`: rates change every second and must not
@@ -131,15 +148,21 @@ export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
 		[hostStatus, interfaces, peers, networks, containers],
 	);
 	const clusters = swarm.networks;
-	const allNetworkRows = useMemo(() => networkRows(networks, containers, clusters), [networks, containers, clusters]);
+	const {engines, owners} = snapshot;
+	const ownership = useMemo(() => engineOwnership({engines, owners}), [engines, owners]);
+	const networkModel = useMemo(() => ownedBy(ownership, 'networks', {columns: networkColumns, rows: networkRows(networks, containers, clusters)}), [networks, containers, clusters, ownership]);
 	const nodeName = useMemo(() => nodeNamer(swarm, engine), [swarm, engine]);
-	const allContainerRows = useMemo(() => containerRows(containers, freshUntil, nodeName), [containers, freshUntil, nodeName]);
+	const containerModel = useMemo(() => ownedBy(ownership, 'containers', {columns: containerColumns, rows: containerRows(containers, freshUntil, nodeName)}), [containers, freshUntil, nodeName, ownership]);
 	const allInterfaceRows = useMemo(() => interfaceRows(host, hostView), [host, hostView]);
 	const allRows = useMemo(
-		() => ({networks: allNetworkRows, containers: allContainerRows, interfaces: allInterfaceRows}),
-		[allNetworkRows, allContainerRows, allInterfaceRows],
+		() => ({networks: networkModel.rows, containers: containerModel.rows, interfaces: allInterfaceRows}),
+		[networkModel, containerModel, allInterfaceRows],
 	);
-	const panes = useMemo(() => paneModels(allRows, ui), [allRows, ui]);
+	const columns = useMemo(
+		() => ({networks: networkModel.columns, containers: containerModel.columns, interfaces: interfaceColumns}),
+		[networkModel.columns, containerModel.columns],
+	);
+	const panes = useMemo(() => paneModels(allRows, ui, columns), [allRows, ui, columns]);
 	const focusedId = panes[ui.focus].selectedId;
 	const related = useMemo(
 		() => relatedRows(snapshot, hostView, ui.focus, focusedId),

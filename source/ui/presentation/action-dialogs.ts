@@ -1,6 +1,7 @@
 import {commandLine, disconnectArgv, removeArgv} from '../../commands/docker-command.js';
 import {formatCount, parseCidr, usableAddressCount} from '../../model/addressing.js';
 import {endpointOn, membersOf, nameList} from '../../model/membership.js';
+import {onSameEngine} from '../../model/picture.js';
 import {networkJoinBlocker} from '../../model/refusals.js';
 import {containerNetworksText} from './pane-rows.js';
 import {isPredefinedNetwork, subnetsOf} from '../../model/selectors.js';
@@ -13,7 +14,7 @@ import type {FormDialog, FormField, PickerItem} from '../state/dialog-state.js';
 // What the action dialogs show, built from the snapshot: picker rows, form fields, the
 // lines of a confirmation. Pure; the actions hook decides when to show them.
 
-type Data = Pick<EngineSnapshot, 'networks' | 'containers'>;
+type Data = Pick<EngineSnapshot, 'networks' | 'containers' | 'engines' | 'owners'>;
 
 /** Addresses still free in the network's first IPv4 subnet, as a short text. */
 export function freeAddresses(network: DockerNetwork, containers: readonly DockerContainer[]): string {
@@ -37,8 +38,14 @@ export const networkPickerColumns = ['NAME', 'DRIVER', 'SUBNET', 'FREE'];
 export function networksToJoin(container: DockerContainer, data: Data): {items: PickerItem[]; note?: string} {
 	const items: PickerItem[] = [];
 	const withheld: string[] = [];
+	let elsewhere = 0;
 	for (const network of data.networks) {
 		if (endpointOn(container, network)) continue;
+		if (!onSameEngine(data, network, container.id)) {
+			elsewhere++;
+			continue;
+		}
+
 		if (networkJoinBlocker(network)) {
 			withheld.push(network.name);
 			continue;
@@ -51,15 +58,18 @@ export function networksToJoin(container: DockerContainer, data: Data): {items: 
 		});
 	}
 
-	const note = withheld.length > 0 ? `Not offered: ${nameList(withheld)} — a container gets host or none only at docker run.` : undefined;
-	return {items, note};
+	const notes = [
+		withheld.length > 0 ? `Not offered: ${nameList(withheld)} — a container gets host or none only at docker run.` : undefined,
+		elsewhere > 0 ? `${elsewhere} network${elsewhere === 1 ? '' : 's'} of other engines not offered: a container joins its own engine's networks and swarm overlays.` : undefined,
+	].filter(note => note !== undefined);
+	return notes.length > 0 ? {items, note: notes.join(' ')} : {items};
 }
 
 export const containerPickerColumns = ['NAME', 'STATE', 'NETWORKS'];
 
 export function containersToJoin(network: DockerNetwork, data: Data): PickerItem[] {
 	return data.containers
-		.filter(container => !endpointOn(container, network))
+		.filter(container => !endpointOn(container, network) && onSameEngine(data, network, container.id))
 		.map(container => {
 			const networks = containerNetworksText(container, data.containers);
 			return {id: container.id, cells: [container.name, container.state, networks], search: [container.name, container.state, networks]};

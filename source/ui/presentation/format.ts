@@ -51,15 +51,17 @@ export function shortId(id: string): string {
 
 /** "container start ctn1", "network connect front ← ctn2". */
 export function describeEvent(event: EngineEvent, containerName: (id: string) => string | undefined = () => undefined): string {
+	// With several engines open, whose event it is comes first.
+	const where = event.engine === undefined ? '' : `${event.engine}: `;
 	const name = event.attributes['name'] ?? shortId(event.actorId);
 	if (event.type === 'network' && (event.action === 'connect' || event.action === 'disconnect')) {
 		const container = event.attributes['container'];
 		const arrow = event.action === 'connect' ? '←' : '→';
 		const who = container ? (containerName(container) ?? shortId(container)) : '?';
-		return `network ${event.action} ${name} ${arrow} ${who}`;
+		return `${where}network ${event.action} ${name} ${arrow} ${who}`;
 	}
 
-	return `${event.type} ${event.action} ${name}`;
+	return `${where}${event.type} ${event.action} ${name}`;
 }
 
 export function eventTone(event: EngineEvent): Tone {

@@ -195,6 +195,44 @@ export function interfaceRows(host: HostSnapshot, view: HostView): PaneRow[] {
 	});
 }
 
+/** With several engines open, the column that says whose a row is; kept until only NAME is left. */
+export const engineColumn: Column = {title: 'ENGINE', minWidth: 8, grow: 0, dropOrder: 1};
+const ENGINE_COLUMN_MAX = 24;
+
+export interface RowOwner {
+	label: string;
+	/** The engine is lost or not answering: its rows are stale. */
+	down: boolean;
+}
+
+// Rows with their engine cell, reused while the row and its engine's state are unchanged.
+const ownedRowCache = new WeakMap<PaneRow, {label: string; down: boolean; row: PaneRow}>();
+
+/** Adds the ENGINE column to a pane's rows, after NAME; rows no engine owns get an empty cell. */
+export function withEngineColumn(model: PaneModel, ownerOf: (id: string) => RowOwner | undefined): PaneModel {
+	const [name, ...rest] = model.columns;
+	if (name === undefined) return model;
+	let widest = 0;
+	for (const row of model.rows) widest = Math.max(widest, ownerOf(row.id)?.label.length ?? 0);
+	// As wide as the longest label (+2 for a down engine's mark), within reason.
+	const column = {...engineColumn, minWidth: Math.min(ENGINE_COLUMN_MAX, Math.max(engineColumn.minWidth, widest + 2))};
+	return {
+		columns: [name, column, ...rest],
+		rows: model.rows.map(row => {
+			const owner = ownerOf(row.id);
+			const label = owner?.label ?? '';
+			const down = owner?.down ?? false;
+			const cached = ownedRowCache.get(row);
+			if (cached?.label === label && cached.down === down) return cached.row;
+			const [first, ...cells] = row.cells;
+			const engineCell: Cell = down ? {text: `${label} ✖`, tone: 'bad'} : {text: label || '–', tone: 'muted'};
+			const owned = {...row, cells: first === undefined ? [engineCell] : [first, engineCell, ...cells], search: [...row.search, label]};
+			ownedRowCache.set(row, {label, down, row: owned});
+			return owned;
+		}),
+	};
+}
+
 export function filterRows(rows: readonly PaneRow[], query: string): readonly PaneRow[] {
 	if (query.trim() === '') return rows;
 	return rows.filter(row => matchesFilter(query, row.search));

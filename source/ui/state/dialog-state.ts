@@ -15,7 +15,8 @@ export type DialogFlow =
 	| {type: 'disconnectPickNetwork'; containerId: string; force: boolean}
 	| {type: 'disconnectPickContainer'; networkId: string; force: boolean}
 	| {type: 'disconnectConfirm'; networkId: string; containerId: string; force: boolean}
-	| {type: 'createNetwork'}
+	/** `engine`: with several engines open, the key of the one it is created on. */
+	| {type: 'createNetwork'; engine?: string; engineLabel?: string}
 	| {type: 'removeConfirm'; networkId: string}
 	| {type: 'pruneConfirm'; networkIds: readonly string[]};
 
