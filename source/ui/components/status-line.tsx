@@ -77,12 +77,11 @@ export function downBanner(engines: readonly EngineSlotState[], now: number): st
 	if (first === undefined) return undefined;
 	const also = others.length === 0 ? '' : ` Also down: ${others.map(engine => engine.label).join(', ')}.`;
 	const {connection} = first;
+	// The key facts first: at 80 columns the line ends after "others live".
 	const what = connection.status === 'lost'
-		? `Engine ${first.label} lost: ${connection.error}. Retrying in ${formatDuration(connection.retryAt - now)} (attempt ${connection.attempt}).`
-		: connection.status === 'stalled'
-			? `Engine ${first.label} not answering since ${formatClock(connection.since)}.`
-			: '';
-	return `${what} Its rows are stale; the other engines are live.${also}`;
+		? `Engine ${first.label} lost, its rows stale, others live: ${connection.error}. Retrying in ${formatDuration(connection.retryAt - now)} (attempt ${connection.attempt}).`
+		: `Engine ${first.label} not answering since ${formatClock(connection.since)}, its rows stale, others live; checking again every few seconds.`;
+	return `${what}${also}`;
 }
 
 /**

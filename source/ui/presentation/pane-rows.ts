@@ -197,7 +197,7 @@ export function interfaceRows(host: HostSnapshot, view: HostView): PaneRow[] {
 
 /** With several engines open, the column that says whose a row is; kept until only NAME is left. */
 export const engineColumn: Column = {title: 'ENGINE', minWidth: 8, grow: 0, dropOrder: 1};
-const ENGINE_COLUMN_MAX = 24;
+const ENGINE_COLUMN_MAX = 16;
 
 export interface RowOwner {
 	label: string;
@@ -225,7 +225,7 @@ export function withEngineColumn(model: PaneModel, ownerOf: (id: string) => RowO
 			const cached = ownedRowCache.get(row);
 			if (cached?.label === label && cached.down === down) return cached.row;
 			const [first, ...cells] = row.cells;
-			const engineCell: Cell = down ? {text: `${label} ✖`, tone: 'bad'} : {text: label || '–', tone: 'muted'};
+			const engineCell: Cell = down ? {text: `✖ ${label}`, tone: 'bad'} : {text: label || '–', tone: 'muted'};
 			const owned = {...row, cells: first === undefined ? [engineCell] : [first, engineCell, ...cells], search: [...row.search, label]};
 			ownedRowCache.set(row, {label, down, row: owned});
 			return owned;

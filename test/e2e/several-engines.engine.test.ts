@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import {execFile} from 'node:child_process';
+import {after, before, describe, test} from 'node:test';
+import {endpointLabel} from '../../source/model/picture.js';
+import {ensureTestImage, startPrivateEngine} from '../../source/playground/private-engine.js';
+import type {PrivateEngine} from '../../source/playground/private-engine.js';
+import {auxEngineName} from '../helpers/aux-engine.js';
+import {requireTestEngine, TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources} from '../helpers/engine-harness.js';
+import {disposeAllDocknets, docknetBundle, keys, startDocknet} from '../helpers/pty-app.js';
+
+// Several engines in one picture, against real engines: the shared test engine, a second
+// private engine started here, and an endpoint where nothing listens. Rows say whose they
+// are, a container is connected by keys on its own engine, and an engine killed mid-session
+// is named in a banner while the other one stays live.
+
+const main = requireTestEngine();
+const resources = new TestResources();
+let aux: PrivateEngine | undefined;
+const nowhere = `unix:///tmp/${auxEngineName('nowhere')}/docker.sock`;
+// Short names: at 200 columns, with an ENGINE column, the NAME column has ~18 of them.
+const mainNetwork = `mn-${TEST_RUN_ID}`;
+const mainContainer = `mc-${TEST_RUN_ID}`;
+const auxNetwork = `an-${TEST_RUN_ID}`;
+const auxContainer = `ac-${TEST_RUN_ID}`;
+
+function auxEngine(): PrivateEngine {
+	if (aux === undefined) throw new Error('the second engine did not start');
+	return aux;
+}
+
+async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{code: number; stdout: string; stderr: string}> {
+	return new Promise(resolve => {
+		execFile(command, args, {env, timeout: 90_000, maxBuffer: 32 * 1024 * 1024}, (error, stdout, stderr) => {
+			const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+			resolve({code, stdout, stderr});
+		});
+	});
+}
+
+async function onAux(args: string[]): Promise<string> {
+	const result = await run('docker', ['-H', auxEngine().dockerHost, ...args]);
+	if (result.code !== 0) throw new Error(`docker ${args.join(' ')} on the second engine: ${result.stderr.trim()}`);
+	return result.stdout.trim();
+}
+
+before(async () => {
+	aux = await startPrivateEngine({name: auxEngineName('multi')});
+	await ensureTestImage(aux.dockerHost);
+	await resources.createNetwork(mainNetwork, ['--subnet', '10.231.1.0/24']);
+	await resources.runContainer(mainContainer, {network: mainNetwork});
+	await onAux(['network', 'create', '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, '--subnet', '10.231.2.0/24', auxNetwork]);
+	await onAux(['run', '-d', '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, '--name', auxContainer, TEST_IMAGE, 'sleep', '100000']);
+});
+
+after(async () => {
+	await disposeAllDocknets();
+	await resources.cleanup();
+	// The second engine goes with everything in it.
+	await aux?.stop();
+});
+
+describe('several engines in one picture', () => {
+	test('snapshot --json: each engine\'s picture in the order given; one that cannot be reached is reported and the others still print', async () => {
+		const result = await run(process.execPath, [docknetBundle, 'snapshot', '--json', '-H', main.dockerHost, '-H', auxEngine().dockerHost, '-H', nowhere]);
+		assert.equal(result.code, 1, 'an engine failed: the exit status says so');
+		const parsed = JSON.parse(result.stdout) as {schema: string; engines: Array<{endpoint: string; error?: string; snapshot?: {containers: Array<{name: string}>; networks: Array<{name: string}>}}>};
+		assert.equal(parsed.schema, 'docknet.snapshot/1');
+		assert.deepEqual(parsed.engines.map(engine => engine.endpoint), [main.dockerHost, auxEngine().dockerHost, nowhere]);
+		const [first, second, third] = parsed.engines;
+		assert.ok(first?.snapshot?.containers.some(container => container.name === mainContainer));
+		assert.ok(!first?.snapshot?.containers.some(container => container.name === auxContainer));
+		assert.ok(second?.snapshot?.containers.some(container => container.name === auxContainer));
+		assert.ok(second?.snapshot?.networks.some(network => network.name === auxNetwork));
+		assert.match(third?.error ?? '', /tmp\/.*docker\.sock/);
+		assert.match(result.stderr, /docknet: /);
+		assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
+	});
+
+	test('on screen: rows of both engines with their engine, live events from each, a connect by keys on the container\'s own engine, then one engine killed while the other stays live', async () => {
+		// The engines share this machine's hostname: each is named by its socket's folder.
+		const auxName = endpointLabel(auxEngine().dockerHost);
+		// The ENGINE column is cut at 16 columns; the first ten tell these two apart.
+		const mainLabel = endpointLabel(main.dockerHost).slice(0, 10);
+		const auxLabel = auxName.slice(0, 10);
+		assert.notEqual(mainLabel, auxLabel);
+		const app = startDocknet({args: ['-H', main.dockerHost, '-H', auxEngine().dockerHost], netns: main.netns, columns: 200, rows: 50});
+		// A pane's row, not its title (which shows the filter).
+		const rowOf = (lines: string[], name: string): string | undefined => lines.find(line => line.includes(name) && !line.includes(`/${name}`));
+		await app.waitFor(
+			lines => (lines[0] ?? '').includes('● 2 engines live') && (rowOf(lines, mainContainer)?.includes(mainLabel) ?? false) && (rowOf(lines, auxContainer)?.includes(auxLabel) ?? false),
+			'both engines live, each container with its engine',
+			30_000,
+		);
+		assert.ok(app.text().includes('ENGINE'));
+		assert.ok(rowOf(app.screen(), auxNetwork)?.includes(auxLabel));
+
+		// A container started on the second engine appears live, as that engine's.
+		const late = `al-${TEST_RUN_ID}`;
+		await onAux(['run', '-d', '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, '--name', late, TEST_IMAGE, 'sleep', '100000']);
+		await app.waitFor(lines => rowOf(lines, late)?.includes(auxLabel) ?? false, `${late} on ${auxLabel}`, 15_000);
+		await app.waitFor(lines => lines.some(line => line.includes(`${auxName}: container start ${late}`)), 'the event, named with its engine', 10_000);
+
+		// Connect by keys: the picker offers the second engine's network, never the first's.
+		app.press('2');
+		app.press(`/${auxContainer}`);
+		app.press(keys.enter);
+		await app.waitFor(lines => lines.some(line => line.includes(' 2 Containers (1 of')), 'the container filtered');
+		app.press('c');
+		await app.waitForText(`Connect ${auxContainer} to which network?`);
+		assert.ok(app.text().includes(auxNetwork), 'its own engine\'s network offered');
+		assert.ok(!app.text().includes(mainNetwork), 'the other engine\'s network not offered');
+		assert.match(app.text(), /networks? of other engines not offered/);
+		app.press(auxNetwork);
+		app.press(keys.enter);
+		await app.waitForText('IPv4 address');
+		app.press(keys.enter);
+		await app.waitForText(new RegExp(`Connected ${auxContainer} to ${auxNetwork} \\(10\\.231\\.2\\.\\d+`), 20_000);
+		const networks = JSON.parse(await onAux(['inspect', '--format', '{{json .NetworkSettings.Networks}}', auxContainer])) as Record<string, unknown>;
+		assert.ok(auxNetwork in networks, 'connected on the second engine');
+		app.press(keys.escape);
+
+		// The second engine dies: it is named as down, its rows stay marked, the first stays live.
+		process.kill(auxEngine().pid, 'SIGKILL');
+		await app.waitFor(
+			lines => lines.some(line => line.includes(`Engine ${auxName} lost, its rows stale, others live`)) && (lines[0] ?? '').includes('1/2 engines live'),
+			'the banner naming the lost engine',
+			20_000,
+		);
+		await app.waitFor(lines => rowOf(lines, auxContainer)?.includes(`✖ ${auxName.slice(0, 8)}`) ?? false, 'its rows marked', 5000);
+		const afterKill = `mk-${TEST_RUN_ID}`;
+		await resources.runContainer(afterKill);
+		await app.waitFor(lines => rowOf(lines, afterKill)?.includes(mainLabel) ?? false, `${afterKill} on the live engine`, 15_000);
+		assert.equal(app.hasExited, false);
+		assert.doesNotMatch(app.rawOutput(), /^\s+at .+:\d+:\d+\)?$/m);
+		app.press('q');
+		const exit = await app.exited;
+		assert.equal(exit.exitCode, 0);
+	});
+});
