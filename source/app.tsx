@@ -2,6 +2,9 @@ import {Box} from 'ink';
 import React, {useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {safeDeep} from './text/safe-text.js';
 import {useAppServices} from './ui/app-context.js';
+import type {AppServices} from './ui/app-context.js';
+import {nodeEngineOffers} from './model/node-engines.js';
+import type {NodeEngineOffer} from './model/node-engines.js';
 import {DetailsView, detailsTableViewport} from './ui/components/details-view.js';
 import {DialogHost} from './ui/components/dialogs/dialog-host.js';
 import {EventsStrip} from './ui/components/events-strip.js';
@@ -118,7 +121,11 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 
 	// Wrapped to the width once, for both the scroll bounds and the view.
 	const help = ui.overlay?.kind === 'help' ? helpLines(readOnly, layout.columns, snapshot.engine?.drivers) : undefined;
-	const swarm = ui.overlay?.kind === 'swarm' ? swarmLines(snapshot) : undefined;
+	const swarmOpen = ui.overlay?.kind === 'swarm';
+	// Read when the swarm screen opens: contexts change rarely, and never while it is looked at.
+	const dockerContexts = useMemo(() => (swarmOpen ? (services.dockerContexts?.() ?? []) : []), [swarmOpen, services]);
+	const offers = useMemo(() => nodeEngineOffers(snapshot.swarm, dockerContexts, openHostnames(snapshot)), [snapshot, dockerContexts]);
+	const swarm = swarmOpen ? swarmLines(snapshot, offers) : undefined;
 	const commandLog = useCommandLog(ui.overlay?.kind === 'log', layout.columns);
 	const overlayExtent = help
 		? {total: help.length, viewport: overlayHeight - 1}
@@ -176,8 +183,11 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			},
 			dispatch,
 			quit: services.quit,
-			onCommand: (command, current, panes) =>
-				command === 'writeCommands' ? dispatch(commandLog?.writeScript() ?? {type: 'status', tone: 'info', text: 'No command log in this session.'}) : engineActions.onCommand(command, current, panes),
+			onCommand: (command, current, panes) => {
+				if (command === 'writeCommands') dispatch(commandLog?.writeScript() ?? {type: 'status', tone: 'info', text: 'No command log in this session.'});
+				else if (command === 'openNodeEngines') openNodeEngines(offers, services.openNodeEngines, dispatch);
+				else engineActions.onCommand(command, current, panes);
+			},
 		},
 		engineActions,
 	);
@@ -299,6 +309,27 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			/>
 		</Box>
 	);
+}
+
+/** The hostnames of the engines in the picture, so a node already open is not offered again. */
+function openHostnames(snapshot: EngineSnapshot): ReadonlySet<string> {
+	const engines = snapshot.engines ?? [];
+	return new Set([...engines.map(item => item.info?.hostname), snapshot.engine?.hostname].filter((name): name is string => name !== undefined && name !== ''));
+}
+
+function openNodeEngines(offers: readonly NodeEngineOffer[], open: AppServices['openNodeEngines'], dispatch: (action: UiAction) => void): void {
+	if (offers.length === 0) {
+		dispatch({type: 'status', tone: 'info', text: 'No other node to open: this is not a swarm manager, or every node is open already.'});
+		return;
+	}
+
+	if (!open) {
+		dispatch({type: 'status', tone: 'info', text: 'Opening more engines is not possible in this session.'});
+		return;
+	}
+
+	dispatch({type: 'status', tone: 'busy', text: "Asking your docker contexts which are this swarm's nodes…"});
+	void open(offers).then(text => dispatch({type: 'status', tone: 'info', text}));
 }
 
 function paneNote(id: PaneId, snapshot: EngineSnapshot, columns: number): string | undefined {

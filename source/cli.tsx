@@ -1,7 +1,8 @@
 import {closeSync, writeFileSync, writeSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {createDockerGateway} from './engine/docker-gateway.js';
-import {EndpointError, resolveEngineEndpoints} from './engine/endpoint.js';
+import {EndpointError, listDockerContexts, resolveEngineEndpoints} from './engine/endpoint.js';
+import {isOfferedNode} from './model/node-engines.js';
 import type {ResolvedEndpoint} from './engine/endpoint.js';
 import {describeUnreachable, toEngineError} from './engine/errors.js';
 import {debugWanted, exitCodes, formatFailure, reportFailure} from './failure-report.js';
@@ -124,13 +125,13 @@ async function firstContact(engines: readonly OpenEngine[]): Promise<void> {
 }
 
 /** An engine's answer, or undefined when it has none within `ms` (it may be frozen). */
-async function infoWithin(engine: OpenEngine, ms: number): Promise<EngineInfo | undefined> {
+async function infoWithin(info: Promise<EngineInfo>, ms: number): Promise<EngineInfo | undefined> {
 	let timer: NodeJS.Timeout | undefined;
 	const late = new Promise<undefined>(resolve => {
 		timer = setTimeout(() => resolve(undefined), ms);
 	});
 	try {
-		return await Promise.race([engine.firstInfo.catch(() => undefined), late]);
+		return await Promise.race([info.catch(() => undefined), late]);
 	} finally {
 		clearTimeout(timer);
 	}
@@ -252,7 +253,7 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 	await firstContact(engines);
 	// The host pane shows the first engine's host. Whether that host can be read depends on
 	// its answer (rootless); a first engine that does not answer soon is taken as it comes.
-	const info = engines.length === 1 ? await primary.firstInfo : await infoWithin(primary, 2000);
+	const info = engines.length === 1 ? await primary.firstInfo : await infoWithin(primary.firstInfo, 2000);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(
 			'docknet: the full-screen view needs a terminal on stdin and stdout. For scripts and pipes, use `docknet snapshot` (text, --tree or --json).\n',
@@ -339,6 +340,40 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 		readOnly: options.readOnly,
 		// In --read-only mode nothing that could change the engine is even built.
 		actions: commands && new EngineActions(createEngineRouter(gateways, picture), picture),
+		dockerContexts: () => listDockerContexts(process.env, homedir()),
+		openNodeEngines: async offers => {
+			// Each context not open yet is asked who it is (info, a few seconds at most); the
+			// swarm node id it answers with says whether it is one of the nodes.
+			const candidates: ResolvedEndpoint[] = [];
+			for (const context of listDockerContexts(process.env, homedir())) {
+				try {
+					const [endpoint] = resolveEngineEndpoints({choices: [{kind: 'context', value: context.name}], env: process.env, homeDir: homedir()});
+					if (endpoint && !engines.some(engine => engine.endpoint.url === endpoint.url) && !candidates.some(known => known.url === endpoint.url)) candidates.push(endpoint);
+				} catch {
+					// A context docker could not use either.
+				}
+			}
+
+			const answers = await Promise.all(candidates.map(async endpoint => {
+				const {gateway, sshTransport} = connectTo(endpoint);
+				const info = await infoWithin(gateway.info(), 4000);
+				sshTransport?.close();
+				return {endpoint, info};
+			}));
+			const nodes = answers.filter(answer => isOfferedNode(offers, answer.info?.swarmNodeId));
+			for (const {endpoint} of nodes) {
+				const engine = openEngine(endpoint, engines.length);
+				engines.push(engine);
+				gateways.push({key: engine.key, gateway: commands ? recordCommands(engine.gateway, commands.log, {snapshot: engine.store.getSnapshot, endpoint: endpoint.url}) : engine.gateway});
+				picture.add({key: engine.key, endpoint: endpoint.url, store: engine.store, fixedLabel: endpoint.source.slice('context '.length)});
+			}
+
+			const names = nodes.map(({endpoint}) => endpoint.source.slice('context '.length));
+			if (nodes.length > 0) return `Opened ${names.join(', ')}: their rows are in the panes, each with its engine.`;
+			return candidates.length === 0
+				? 'No docker context to ask: create one per node (the swarm screen says how).'
+				: `None of ${candidates.length} docker context${candidates.length === 1 ? '' : 's'} answered as one of the other nodes.`;
+		},
 		readInside: async (pid, containerId) => {
 			const elsewhere = onOtherHost(containerId);
 			return elsewhere === undefined ? hostMonitor.readInside(pid) : {status: 'unavailable', reason: elsewhere};

@@ -239,26 +239,38 @@ type Listener = () => void;
 export class PictureStore {
 	private readonly listeners = new Set<Listener>();
 	private picture: Picture;
-	private readonly seen: EngineSnapshot[];
+	private readonly seen: EngineSnapshot[] = [];
+	private readonly slots: PictureSlot[] = [];
 	private stale = false;
 
-	constructor(readonly slots: readonly PictureSlot[]) {
+	constructor(slots: readonly PictureSlot[]) {
 		if (slots.length === 0) throw new Error('a picture needs at least one engine');
-		this.seen = slots.map(slot => slot.store.getSnapshot());
+		for (const slot of slots) this.follow(slot);
 		this.picture = this.merge();
-		for (const slot of slots) {
-			slot.store.subscribe(() => {
-				this.stale = true;
-				for (const listener of [...this.listeners]) listener();
-			});
-		}
+	}
+
+	/** Opens one more engine in the picture (the other nodes of a swarm, asked for on screen). */
+	add(slot: PictureSlot): void {
+		this.follow(slot);
+		this.changed();
+	}
+
+	private follow(slot: PictureSlot): void {
+		this.slots.push(slot);
+		this.seen.push(slot.store.getSnapshot());
+		slot.store.subscribe(() => this.changed());
+	}
+
+	private changed(): void {
+		this.stale = true;
+		for (const listener of [...this.listeners]) listener();
 	}
 
 	getSnapshot = (): Picture => {
 		if (this.stale) {
 			this.stale = false;
 			const current = this.slots.map(slot => slot.store.getSnapshot());
-			if (current.some((snapshot, index) => snapshot !== this.seen[index])) {
+			if (current.length !== this.picture.engines.length || current.some((snapshot, index) => snapshot !== this.seen[index])) {
 				current.forEach((snapshot, index) => {
 					this.seen[index] = snapshot;
 				});

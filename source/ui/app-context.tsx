@@ -3,6 +3,7 @@ import type {CommandLogService} from '../commands/command-log.js';
 import type {EngineActions} from '../model/engine-actions.js';
 import type {ForwardingReader} from '../model/forwarding.js';
 import type {InsideReader} from '../model/inside.js';
+import type {DockerContextRef, NodeEngineOffer} from '../model/node-engines.js';
 import type {SnapshotSource} from '../model/store.js';
 import type {Theme} from './theme.js';
 
@@ -20,6 +21,13 @@ export interface AppServices {
 	readInside?: InsideReader;
 	/** NAT rules and docker-proxies of published ports (container details). */
 	readForwarding?: ForwardingReader;
+	/** The user's docker contexts (read when the swarm screen opens). */
+	dockerContexts?(): readonly DockerContextRef[];
+	/**
+	 * Opens the engines of these swarm nodes in the picture: every docker context not open yet
+	 * is asked who it is, and those that are one of the nodes join. Says what it did.
+	 */
+	openNodeEngines?(offers: readonly NodeEngineOffer[]): Promise<string>;
 	/** Counters are read only while the interfaces pane is on screen, for the rows it shows. */
 	setInterfaceRatesActive(active: boolean, visible?: readonly string[]): void;
 	/** Leaves the app the same way on every path: q, Ctrl-C, signals. */

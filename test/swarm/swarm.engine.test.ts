@@ -1,5 +1,9 @@
 import {execFile} from 'node:child_process';
 import assert from 'node:assert/strict';
+import {mkdtemp, rm} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {promisify} from 'node:util';
 import {after, before, describe, test} from 'node:test';
 import {createDockerGateway} from '../../source/engine/docker-gateway.js';
 import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
@@ -12,6 +16,8 @@ import {TEST_IMAGE} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, docknetBundle, startDocknet} from '../helpers/pty-app.js';
 import {startSwarmLab} from '../helpers/swarm-lab.js';
 import type {SwarmLab, SwarmNodeHandle} from '../helpers/swarm-lab.js';
+
+const execFileAsync = promisify(execFile);
 
 // A real 3-node swarm (three private engines in their own namespaces, see swarm-lab.sh),
 // one cluster for the whole file: the manager's picture of the cluster in `snapshot
@@ -228,6 +234,34 @@ describe('a 3-node swarm', {timeout: 240_000}, () => {
 		await app.waitForText(/ov\s+overlay\s+10\.0\.\d+\.0\/24\s+6\s+\d+\/254/, 10_000);
 		await lab.docker(lab.manager, ['service', 'rm', 'solo']);
 		await app.dispose();
+	});
+
+	test("the workers' engines in the manager's picture: o finds the docker contexts that are nodes and opens them; rows say whose, the overlay stays one row", async () => {
+		const config = await mkdtemp(path.join(os.tmpdir(), 'docknet-contexts-'));
+		try {
+			const [, b, c] = lab.nodes;
+			assert.ok(b && c);
+			// Contexts as a user would make them; one more that is no node of this swarm.
+			for (const [name, host] of [['lab-b', b.dockerHost], ['lab-c', c.dockerHost], ['elsewhere', 'unix:///nonexistent/docker.sock']] as const) {
+				await execFileAsync('docker', ['context', 'create', name, '--docker', `host=${host}`], {env: {...process.env, DOCKER_CONFIG: config}});
+			}
+
+			const app = startDocknet({args: ['--host', lab.manager.dockerHost], netns: lab.manager.name, columns: 200, rows: 60, env: {DOCKER_CONFIG: config}});
+			await app.waitForText(/● live/, 20_000);
+			app.press('s');
+			await app.waitForText("Other nodes' engines (2 not open here)", 10_000);
+			assert.match(app.text(), /o asks your docker contexts/);
+			app.press('o');
+			await app.waitForText(/Opened lab-b, lab-c/, 15_000);
+			app.press('s');
+			await app.waitFor(lines => (lines[0] ?? '').includes('● 3 engines live'), 'three engines live', 20_000);
+			await app.waitFor(lines => lines.some(line => /\bct-b\b/.test(line) && line.includes('lab-b')) && lines.some(line => /\bct-c\b/.test(line) && line.includes('lab-c')), "each worker's container with its engine", 15_000);
+			assert.equal(app.screen().filter(line => /^\S?\s+ov\s/.test(line)).length, 1, 'the overlay is one row');
+			app.press('q');
+			assert.equal((await app.exited).exitCode, 0);
+		} finally {
+			await rm(config, {recursive: true, force: true});
+		}
 	});
 
 	test('a randomized sequence of changes: after each, every watched store equals a fresh listing', async () => {

@@ -80,7 +80,9 @@ export function downBanner(engines: readonly EngineSlotState[], now: number): st
 	// The key facts first: at 80 columns the line ends after "others live".
 	const what = connection.status === 'lost'
 		? `Engine ${first.label} lost, its rows stale, others live: ${connection.error}. Retrying in ${formatDuration(connection.retryAt - now)} (attempt ${connection.attempt}).`
-		: `Engine ${first.label} not answering since ${formatClock(connection.since)}, its rows stale, others live; checking again every few seconds.`;
+		: connection.status === 'stalled'
+			? `Engine ${first.label} not answering since ${formatClock(connection.since)}, its rows stale, others live; checking again every few seconds.`
+			: '';
 	return `${what}${also}`;
 }
 

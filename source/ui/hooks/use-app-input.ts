@@ -130,7 +130,7 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 			dispatch({type: 'openOverlay', overlay: {kind: 'help', scrollTop: 0}});
 		} else if (command === 'insideView' && overlay.kind === 'details' && overlay.pane === 'containers') {
 			dispatch({type: 'openOverlay', overlay: {...overlay, scrollTop: 0, view: overlay.view === 'inside' ? undefined : 'inside'}});
-		} else if (command === 'writeCommands') {
+		} else if (command === 'writeCommands' || command === 'openNodeEngines') {
 			context.onCommand?.(command, ui, panes);
 		}
 

@@ -29,7 +29,8 @@ export type Command =
 	| 'prune'
 	| 'commandLog'
 	| 'insideView'
-	| 'writeCommands';
+	| 'writeCommands'
+	| 'openNodeEngines';
 
 export type SpecialKey =
 	| 'upArrow'
@@ -280,6 +281,14 @@ export const keymap: readonly KeyBinding[] = [
 		label: 'log',
 		description: 'Command log: every change docknet made, as the docker command it is, with time, engine and result (L again closes it)',
 		scopes: ['list', 'log'],
+		footer: true,
+	},
+	{
+		command: 'openNodeEngines',
+		keys: [key('o')],
+		label: 'open nodes',
+		description: "On a swarm manager: open the other nodes' engines in this picture, through the docker contexts that point at them",
+		scopes: ['swarm'],
 		footer: true,
 	},
 	{

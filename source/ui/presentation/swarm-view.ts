@@ -3,6 +3,7 @@ import {attachmentsByNetwork} from '../../model/selectors.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import {containerDisplayName, nodeNamer} from '../../model/cluster-selectors.js';
 import type {ClusterEndpoint, NetworkCluster, SwarmSnapshot} from '../../model/swarm-types.js';
+import type {NodeEngineOffer} from '../../model/node-engines.js';
 import type {DockerNetwork} from '../../model/types.js';
 import type {Details} from './details.js';
 import type {Tone} from './columns.js';
@@ -127,7 +128,22 @@ function plumbingLines(snapshot: EngineSnapshot, networkId: string): SwarmLine[]
 }
 
 /** The swarm screen's lines for this engine's view of its cluster. */
-export function swarmLines(snapshot: EngineSnapshot): SwarmLine[] {
+/** The other nodes' engines, and the key that opens them here. */
+function nodeEngineLines(offers: readonly NodeEngineOffer[]): SwarmLine[] {
+	if (offers.length === 0) return [];
+	const lines: SwarmLine[] = [{text: ''}, {text: `Other nodes' engines (${offers.length} not open here)`, heading: true}];
+	for (const offer of offers) {
+		lines.push({text: `  ${offer.hostname} (${offer.address})${offer.context === undefined ? '' : `: context ${offer.context}`}`});
+	}
+
+	lines.push(
+		{text: "  o asks your docker contexts which of them are these nodes and opens those here: each node's containers, bridges and local networks, each row with its engine.", tone: 'accent'},
+		{text: `  For a node no context reaches: docker context create <name> --docker host=ssh://<user>@<address>`, tone: 'muted'},
+	);
+	return lines;
+}
+
+export function swarmLines(snapshot: EngineSnapshot, offers: readonly NodeEngineOffer[] = []): SwarmLine[] {
 	const {swarm, engine} = snapshot;
 	if (swarm.role === 'none') {
 		return [
@@ -166,6 +182,7 @@ export function swarmLines(snapshot: EngineSnapshot): SwarmLine[] {
 		}
 	}
 
+	lines.push(...nodeEngineLines(offers));
 	if (swarm.services.length > 0) {
 		lines.push({text: ''}, {text: `Services (${swarm.services.length})`, heading: true});
 		const networkName = new Map(snapshot.networks.map(network => [network.id, network.name]));
