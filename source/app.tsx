@@ -4,6 +4,7 @@ import {safeDeep} from './text/safe-text.js';
 import {useAppServices} from './ui/app-context.js';
 import type {AppServices} from './ui/app-context.js';
 import {nodeEngineOffers} from './model/node-engines.js';
+import {containerNamer} from './model/cluster-selectors.js';
 import type {NodeEngineOffer} from './model/node-engines.js';
 import {DetailsView, detailsTableViewport} from './ui/components/details-view.js';
 import {DialogHost} from './ui/components/dialogs/dialog-host.js';
@@ -67,7 +68,7 @@ function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now
 	}
 
 	const item = snapshot.host.interfaces.find(candidate => candidate.name === overlay.id);
-	return item && interfaceDetails(item, snapshot.host, view.hostView);
+	return item && interfaceDetails(item, snapshot.host, view.hostView, containerNamer(snapshot));
 }
 
 function interfacesNotice(host: HostSnapshot): string | undefined {
@@ -179,7 +180,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			overlayExtent,
 			getTopologyRows: () => {
 				const latest = safeDeep(services.store.getSnapshot());
-				return flattenTopology(buildTopology(latest, hostViewOf(latest)));
+				return flattenTopology(buildTopology(latest, hostViewOf(latest, latest.swarm.networks)));
 			},
 			dispatch,
 			quit: services.quit,

@@ -1,3 +1,4 @@
+import type {NetworkCluster} from '../model/swarm-types.js';
 import type {DockerContainer, DockerNetwork, HostInterface, VethPeer} from '../model/types.js';
 import {networkForMac} from './host-source.js';
 
@@ -25,6 +26,16 @@ export interface InterfaceLinks {
 	parent?: string;
 	/** macvlan/ipvlan networks whose `parent` option names this interface. */
 	parentOf?: NetworkRef[];
+	/**
+	 * For a veth on a network only the engine's own endpoint list describes (docker_gwbridge
+	 * in a swarm): the container end's address there, found by its MAC.
+	 */
+	peerAddress?: string;
+	/**
+	 * For a veth with no container at its other end but an engine sandbox (the swarm's
+	 * ingress sandbox on docker_gwbridge): that endpoint's name and address.
+	 */
+	sandbox?: {name: string; ipv4?: string};
 }
 
 /** Host-side footprint of one Docker network. */
@@ -93,8 +104,10 @@ export function joinHostView(input: {
 	peers: readonly VethPeer[];
 	networks: readonly DockerNetwork[];
 	containers: readonly DockerContainer[];
+	/** Endpoint lists the engine keeps per network (swarm: overlays and docker_gwbridge). */
+	endpointLists?: ReadonlyMap<string, NetworkCluster>;
 }): HostView {
-	const {interfaces, peers, networks, containers} = input;
+	const {interfaces, peers, networks, containers, endpointLists = new Map<string, NetworkCluster>()} = input;
 	const present = new Set(interfaces.map((item) => item.name));
 	const networksById = new Map(networks.map((network) => [network.id, network]));
 	const containersById = new Map(containers.map((container) => [container.id, container]));
@@ -188,7 +201,52 @@ export function joinHostView(input: {
 		view.set(item.name, links);
 	}
 
+	nameEngineEnds(view, interfaces, endpointLists);
 	for (const list of vethsByContainer.values()) list.sort();
 	for (const side of byNetwork.values()) side.veths.sort();
 	return {interfaces: view, vethsByContainer, byNetwork, networkByBridge};
+}
+
+/** `gateway_ingress-sbox` → `ingress-sbox`: the engine's name for the sandbox, without the role prefix. */
+function sandboxName(endpointName: string): string {
+	return endpointName.replace(/^gateway_/, '');
+}
+
+/**
+ * On a bridge whose endpoints only the engine lists (docker_gwbridge): a container's veth
+ * gets its address there by MAC; a veth with no container behind it is the engine's own
+ * sandbox (the ingress sandbox) when exactly one endpoint of that network has no container
+ * veth either — pairing by elimination, so never a guess between several.
+ */
+function nameEngineEnds(view: Map<string, InterfaceLinks>, interfaces: readonly HostInterface[], endpointLists: ReadonlyMap<string, NetworkCluster>): void {
+	if (endpointLists.size === 0) return;
+	const orphans = new Map<string, string[]>();
+	const matchedMacs = new Map<string, Set<string>>();
+	for (const item of interfaces) {
+		const links = view.get(item.name);
+		const networkId = links?.bridgeNetwork?.id;
+		if (item.kind !== 'veth' || links === undefined || networkId === undefined || !endpointLists.has(networkId)) continue;
+		const mac = links.peer?.containerMac?.toLowerCase();
+		if (links.peer === undefined) {
+			if (links.localPeer === undefined) pushUnique(orphans, networkId, item.name);
+			continue;
+		}
+
+		if (mac === undefined) continue;
+		if (!matchedMacs.has(networkId)) matchedMacs.set(networkId, new Set());
+		matchedMacs.get(networkId)?.add(mac);
+		const endpoint = endpointLists.get(networkId)?.endpoints.find(candidate => candidate.mac?.toLowerCase() === mac);
+		if (endpoint?.ipv4 !== undefined) links.peerAddress = endpoint.ipv4;
+	}
+
+	for (const [networkId, veths] of orphans) {
+		const matched = matchedMacs.get(networkId) ?? new Set<string>();
+		const unclaimed = (endpointLists.get(networkId)?.endpoints ?? []).filter(endpoint => endpoint.mac === undefined || !matched.has(endpoint.mac.toLowerCase()));
+		const [veth] = veths;
+		const [endpoint] = unclaimed;
+		const links = veth === undefined ? undefined : view.get(veth);
+		if (veths.length === 1 && unclaimed.length === 1 && links !== undefined && endpoint !== undefined) {
+			links.sandbox = {name: sandboxName(endpoint.name), ...(endpoint.ipv4 === undefined ? {} : {ipv4: endpoint.ipv4})};
+		}
+	}
 }

@@ -1,3 +1,4 @@
+import type {EngineSnapshot} from './store.js';
 import type {Attachment} from './selectors.js';
 import type {NetworkCluster, SwarmSnapshot} from './swarm-types.js';
 import {readableTaskContainerName} from './swarm-types.js';
@@ -37,6 +38,16 @@ export function nodeNamer(swarm: SwarmSnapshot, engine: EngineInfo | undefined):
 	const names = new Map(swarm.nodes.map(node => [node.id, node.hostname]));
 	if (engine?.swarmNodeId !== undefined && !names.has(engine.swarmNodeId)) names.set(engine.swarmNodeId, engine.hostname);
 	return nodeId => names.get(nodeId);
+}
+
+/** Container id → the name the panes use for it (`web.2@node-b` for a task); undefined when unknown. */
+export function containerNamer(snapshot: Pick<EngineSnapshot, 'containers' | 'swarm' | 'engine'>): (containerId: string) => string | undefined {
+	const nodeName = nodeNamer(snapshot.swarm, snapshot.engine);
+	const byId = new Map(snapshot.containers.map(container => [container.id, container]));
+	return id => {
+		const container = byId.get(id);
+		return container === undefined ? undefined : containerDisplayName(container, nodeName);
+	};
 }
 
 /** `web.2@node-b` for a task's container; the container's own name otherwise. */

@@ -95,6 +95,7 @@ export async function collectSnapshot(
 					peers: hostSnapshot.peers.status === 'ok' ? hostSnapshot.peers.peers : [],
 					networks: snapshot.networks,
 					containers,
+					endpointLists: swarm.networks,
 				})
 			: emptyHostView();
 	return {snapshot, hostView, takenAt: new Date(), inside, ...(forwarding ? {forwarding} : {})};

@@ -1,3 +1,4 @@
+import {containerNamer} from '../model/cluster-selectors.js';
 import {safeText} from '../text/safe-text.js';
 import {displayWidth} from '../ui/presentation/columns.js';
 import type {Column} from '../ui/presentation/columns.js';
@@ -48,7 +49,7 @@ export function snapshotToText({snapshot, hostView, takenAt}: CollectedSnapshot)
 		lines.push(`unavailable: ${host.reason ?? 'unknown reason'}`);
 	} else {
 		if (host.peers.status === 'unavailable') lines.push(`veth owners unknown: ${host.peers.reason}`);
-		lines.push(...table(interfaceColumns.slice(0, 8), interfaceRows(host, hostView)));
+		lines.push(...table(interfaceColumns.slice(0, 8), interfaceRows(host, hostView, containerNamer(snapshot))));
 	}
 
 	return `${lines.join('\n')}\n`;

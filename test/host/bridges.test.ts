@@ -153,3 +153,26 @@ describe('sub-interfaces and host-only veth pairs', () => {
 		assert.equal(view.byNetwork.get('lan-id')?.parent, 'eth0');
 	});
 });
+
+describe('joinHostView on docker_gwbridge (a swarm node)', () => {
+	const GWBRIDGE_ID = '7'.repeat(64);
+	const gwbridge = network({id: GWBRIDGE_ID, name: 'docker_gwbridge', options: {'com.docker.network.bridge.name': 'docker_gwbridge'}});
+	const task = fakeContainer({id: 't'.repeat(64), name: 'web.1.qv9bkknc'}, []);
+	const interfaces = [hostInterface('docker_gwbridge', 3, 'bridge'), hostInterface('vethtask', 20, 'veth', 'docker_gwbridge'), hostInterface('vethsbox', 21, 'veth', 'docker_gwbridge')];
+	const taskPeer: VethPeer = {hostIfindex: 20, containerId: task.id, containerName: task.name, containerInterface: 'eth1', containerMac: '02:42:AC:12:00:03'};
+	const endpoint = (name: string, ipv4: string, mac: string) => ({name, service: '', endpointId: name, ipv4, mac, nodeAddress: '192.168.91.1', kind: 'gateway' as const});
+	const endpointLists = new Map([[GWBRIDGE_ID, {networkId: GWBRIDGE_ID, vni: '', peers: [], vips: [], endpoints: [endpoint('gateway_4d5e6f7a8b9c', '172.18.0.3', '02:42:ac:12:00:03'), endpoint('gateway_ingress-sbox', '172.18.0.2', '02:42:ac:12:00:02')]}]]);
+
+	test("a task's veth gets its address from the engine's endpoint list; the one veth left is the ingress sandbox", () => {
+		const view = joinHostView({interfaces, peers: [taskPeer], networks: [gwbridge], containers: [task], endpointLists});
+		assert.equal(view.interfaces.get('vethtask')?.peerAddress, '172.18.0.3');
+		assert.deepEqual(view.interfaces.get('vethsbox')?.sandbox, {name: 'ingress-sbox', ipv4: '172.18.0.2'});
+	});
+
+	test('two veths and two endpoints unclaimed: no guess', () => {
+		const more = [...interfaces, hostInterface('vethother', 22, 'veth', 'docker_gwbridge')];
+		const view = joinHostView({interfaces: more, peers: [], networks: [gwbridge], containers: [task], endpointLists});
+		assert.equal(view.interfaces.get('vethsbox')?.sandbox, undefined);
+		assert.equal(view.interfaces.get('vethother')?.sandbox, undefined);
+	});
+});

@@ -218,8 +218,12 @@ describe('a 3-node swarm', {timeout: 240_000}, () => {
 	});
 
 	test("the manager's screen: nodes, services, tasks by name, endpoints on every node; a task started on a worker appears", async () => {
-		const app = startDocknet({args: ['--host', lab.manager.dockerHost], netns: lab.manager.name, columns: 160, rows: 60});
+		const app = startDocknet({args: ['--host', lab.manager.dockerHost], netns: lab.manager.name, columns: 220, rows: 60});
 		await app.waitForText(/● live/, 20_000);
+		// The host pane: a task's way out on docker_gwbridge by its task name and address there,
+		// and the ingress sandbox's veth named though no container is behind it.
+		await app.waitForText(new RegExp(`web\\.\\d@${lab.base}-a:eth1 \\(docker_gwbridge 172\\.\\d+\\.\\d+\\.\\d+\\)`), 15_000);
+		await app.waitForText(/engine sandbox ingress-sbox \(docker_gwbridge 172\./, 15_000);
 		app.press('s');
 		await app.waitForText('Nodes (3)', 10_000);
 		await app.waitForText(new RegExp(`${lab.base}-b\\s+worker\\s+active\\s+Ready\\s+${lab.nodes[1]?.address}`));

@@ -3,7 +3,7 @@ import {emptyHostView, joinHostView} from '../../host/bridges.js';
 import type {HostView} from '../../host/bridges.js';
 import {initialHostSnapshot} from '../../model/store.js';
 import type {EngineSnapshot} from '../../model/store.js';
-import {nodeNamer} from '../../model/cluster-selectors.js';
+import {containerNamer, nodeNamer} from '../../model/cluster-selectors.js';
 import {isMultiEngine} from '../../model/picture.js';
 import {attachmentsByNetwork} from '../../model/selectors.js';
 import type {Column} from '../presentation/columns.js';
@@ -112,14 +112,18 @@ export function relatedRows(
 	return related;
 }
 
-/** Bridges and veths joined to networks and containers. */
-export function hostViewOf({host, networks, containers}: Pick<EngineSnapshot, 'host' | 'networks' | 'containers'>): HostView {
+/** Bridges and veths joined to networks and containers (and, in a swarm, the engine's own endpoint lists). */
+export function hostViewOf(
+	{host, networks, containers}: Pick<EngineSnapshot, 'host' | 'networks' | 'containers'>,
+	endpointLists?: EngineSnapshot['swarm']['networks'],
+): HostView {
 	if (host.status !== 'ok') return emptyHostView();
 	return joinHostView({
 		interfaces: host.interfaces,
 		peers: host.peers.status === 'ok' ? host.peers.peers : [],
 		networks,
 		containers,
+		...(endpointLists === undefined ? {} : {endpointLists}),
 	});
 }
 
@@ -143,9 +147,10 @@ export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
 	// Keyed on what the join reads, not on `host`: rates change every second and must not
 	// redo the veth ↔ container join.
 	const {status: hostStatus, interfaces, peers} = host;
+	const endpointLists = swarm.networks;
 	const hostView = useMemo(
-		() => hostViewOf({host: {...initialHostSnapshot, status: hostStatus, interfaces, peers}, networks, containers}),
-		[hostStatus, interfaces, peers, networks, containers],
+		() => hostViewOf({host: {...initialHostSnapshot, status: hostStatus, interfaces, peers}, networks, containers}, endpointLists),
+		[hostStatus, interfaces, peers, networks, containers, endpointLists],
 	);
 	const clusters = swarm.networks;
 	const {engines, owners} = snapshot;
@@ -153,7 +158,9 @@ export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
 	const networkModel = useMemo(() => ownedBy(ownership, 'networks', {columns: networkColumns, rows: networkRows(networks, containers, clusters)}), [networks, containers, clusters, ownership]);
 	const nodeName = useMemo(() => nodeNamer(swarm, engine), [swarm, engine]);
 	const containerModel = useMemo(() => ownedBy(ownership, 'containers', {columns: containerColumns, rows: containerRows(containers, freshUntil, nodeName)}), [containers, freshUntil, nodeName, ownership]);
-	const allInterfaceRows = useMemo(() => interfaceRows(host, hostView), [host, hostView]);
+	// A task's veth is named like its row: `web.2@node-a:eth1`.
+	const displayName = useMemo(() => containerNamer({containers, swarm, engine}), [containers, swarm, engine]);
+	const allInterfaceRows = useMemo(() => interfaceRows(host, hostView, displayName), [host, hostView, displayName]);
 	const allRows = useMemo(
 		() => ({networks: networkModel.rows, containers: containerModel.rows, interfaces: allInterfaceRows}),
 		[networkModel, containerModel, allInterfaceRows],

@@ -171,7 +171,7 @@ export function containerDetails(
 	};
 }
 
-export function interfaceDetails(item: HostInterface, host: HostSnapshot, view: HostView): Details {
+export function interfaceDetails(item: HostInterface, host: HostSnapshot, view: HostView, displayName?: (containerId: string) => string | undefined): Details {
 	const rates = host.rates.get(item.name);
 	const links = view.interfaces.get(item.name);
 	const peer = links?.peer;
@@ -186,7 +186,8 @@ export function interfaceDetails(item: HostInterface, host: HostSnapshot, view: 
 		field('Master', item.master),
 		field('Addresses', item.addresses.join('  ')),
 	];
-	if (peer) lines.push(field('Container', `${peerLabel(peer)}${peer.networkName ? ` on ${peer.networkName}` : ''}`));
+	if (peer) lines.push(field('Container', `${peerLabel(peer, displayName)}${peer.networkName ? ` on ${peer.networkName}` : ''}${links?.peerAddress ? ` (${links.peerAddress})` : ''}`));
+	if (links?.sandbox) lines.push(field('Engine sandbox', `${links.sandbox.name}${links.sandbox.ipv4 ? ` (${links.sandbox.ipv4})` : ''}: the engine's own namespace, no container`));
 	if (bridgeNetwork) lines.push(field('Network', bridgeNetwork.name));
 	if (members.length > 0) lines.push(field('Members', members.join(' ')));
 	if (links?.bridgeNetwork && !peer) lines.push(field('On network', links.bridgeNetwork.name));

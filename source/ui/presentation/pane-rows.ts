@@ -151,11 +151,12 @@ export const interfaceColumns: readonly Column[] = [
 	{title: 'TX/s', minWidth: 6, grow: 0, dropOrder: 7, align: 'right'},
 ];
 
-export function peerLabel(peer: VethPeer): string {
-	return `${peer.containerName}:${peer.containerInterface}`;
+/** `web.2@node-a:eth1`: the container end of a veth, by the name the panes use for it. */
+export function peerLabel(peer: VethPeer, displayName: (containerId: string) => string | undefined = () => undefined): string {
+	return `${displayName(peer.containerId) ?? peer.containerName}:${peer.containerInterface}`;
 }
 
-function relationText(item: HostInterface, view: HostView, peersUnavailable: boolean): Cell {
+function relationText(item: HostInterface, view: HostView, peersUnavailable: boolean, displayName: (containerId: string) => string | undefined): Cell {
 	const links = view.interfaces.get(item.name);
 	if (item.kind === 'bridge') {
 		return links?.network ? {text: `network ${links.network.name}`, tone: 'accent'} : {text: ''};
@@ -166,16 +167,24 @@ function relationText(item: HostInterface, view: HostView, peersUnavailable: boo
 	if (links?.parent) return {text: `on ${links.parent}`};
 	if (item.kind !== 'veth') return {text: ''};
 	const peer = links?.peer;
-	if (peer) return {text: peer.networkName ? `${peerLabel(peer)} (${peer.networkName})` : peerLabel(peer)};
+	if (peer) {
+		const where = [peer.networkName, links?.peerAddress].filter(Boolean).join(' ');
+		return {text: where === '' ? peerLabel(peer, displayName) : `${peerLabel(peer, displayName)} (${where})`};
+	}
+
 	if (links?.localPeer) return {text: `↔ ${links.localPeer} (host)`};
+	if (links?.sandbox) {
+		const where = [links.bridgeNetwork?.name, links.sandbox.ipv4].filter(Boolean).join(' ');
+		return {text: `engine sandbox ${links.sandbox.name}${where === '' ? '' : ` (${where})`}`, tone: 'muted'};
+	}
 	return {text: peersUnavailable ? 'unknown (needs root)' : '?', tone: 'muted'};
 }
 
-export function interfaceRows(host: HostSnapshot, view: HostView): PaneRow[] {
+export function interfaceRows(host: HostSnapshot, view: HostView, displayName: (containerId: string) => string | undefined = () => undefined): PaneRow[] {
 	const peersUnavailable = host.peers.status === 'unavailable';
 	return host.interfaces.map(item => {
 		const rates = host.rates.get(item.name);
-		const relation = relationText(item, view, peersUnavailable);
+		const relation = relationText(item, view, peersUnavailable, displayName);
 		return {
 			id: item.name,
 			cells: [
