@@ -3,6 +3,7 @@ import type {EngineGateway} from './gateway.js';
 import {LivenessProbe} from './liveness.js';
 import type {LivenessOptions} from './liveness.js';
 import {mergeContainerListing, mergeNetworkListing} from './listing-merge.js';
+import {ListingReconciler, NetworkListOrder} from './listing-reconciler.js';
 import {keepIdentity, removeById, upsertById} from './store.js';
 import type {SnapshotStore} from './store.js';
 import type {DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from './types.js';
@@ -125,7 +126,6 @@ export class EngineSync {
 	private readonly maxEvents: number;
 	private readonly backoffMs: (attempt: number) => number;
 	private readonly inspectConcurrency: number;
-	private readonly reconcileMs: number;
 	private readonly onSwarmHint: () => void;
 	private readonly pendingContainers = new Set<string>();
 	/**
@@ -137,15 +137,9 @@ export class EngineSync {
 	private networksWanted = false;
 	/** Swarm state (info) to read again: node and service events, a network list that changed. */
 	private infoWanted = false;
-	/** Ids of network lists sent and applied: a list that was sent earlier never overwrites a later one. */
-	private networkListsSent = 0;
-	private networkListApplied = 0;
-	/** Containers an event named while a reconcile listing was on its way. */
-	private touchedDuringListing: Set<string> | undefined;
-	private reconcileTimer: NodeJS.Timeout | undefined;
-	private reconciling = false;
-	private rounds = 0;
-	private readonly containerRoundEvery: number;
+	/** A network list sent earlier never overwrites a later one (events and reconcile both list). */
+	private readonly networkLists = new NetworkListOrder();
+	private readonly reconciler: ListingReconciler;
 	private readonly pendingEvents: EngineEvent[] = [];
 	private readonly pendingFresh = new Set<string>();
 	private flushScheduled = false;
@@ -169,9 +163,27 @@ export class EngineSync {
 		this.liveness = options.liveness === false
 			? undefined
 			: new LivenessProbe(gateway, {onStall: since => this.onStall(since), onAnswer: () => void this.recover()}, {now: this.now, ...options.liveness});
-		this.reconcileMs = options.reconcileMs ?? 5000;
-		this.containerRoundEvery = Math.max(1, options.containerRoundEvery ?? 12);
 		this.onSwarmHint = options.onSwarmHint ?? (() => undefined);
+		this.reconciler = new ListingReconciler(
+			{
+				gateway,
+				store,
+				networkLists: this.networkLists,
+				isListening: () => this.listening && !this.signal.aborted,
+				pendingInspects: () => this.pendingContainers,
+				inspectLater: ids => {
+					for (const id of ids) this.pendingContainers.add(id);
+					this.scheduleFlush();
+				},
+				networksChanged: () => {
+					this.infoWanted = true;
+					this.scheduleFlush();
+				},
+				swarmHint: () => this.onSwarmHint(),
+			},
+			options.reconcileMs ?? 5000,
+			Math.max(1, options.containerRoundEvery ?? 12),
+		);
 		this.firstLoad = new Promise<void>((resolve, reject) => {
 			this.settleFirstLoad = error => {
 				if (this.firstLoadSettled) return;
@@ -196,7 +208,7 @@ export class EngineSync {
 		this.liveness?.stop();
 		this.controller.abort();
 		clearTimeout(this.freshTimer);
-		clearTimeout(this.reconcileTimer);
+		this.reconciler.stop();
 	}
 
 	private get signal(): AbortSignal {
@@ -226,7 +238,7 @@ export class EngineSync {
 				this.listening = true;
 				this.liveness?.start();
 				this.scheduleFlush();
-				this.scheduleReconcile();
+				this.reconciler.schedule();
 				void this.hydrate();
 				const outcome = await streamEnded;
 				if (this.signal.aborted) break;
@@ -238,7 +250,7 @@ export class EngineSync {
 				this.liveness?.stop();
 				if (this.signal.aborted) break;
 				this.listening = false;
-				clearTimeout(this.reconcileTimer);
+				this.reconciler.stop();
 				this.settleFirstLoad(error);
 				attempt++;
 				const wait = this.backoffMs(attempt);
@@ -310,12 +322,13 @@ export class EngineSync {
 	}
 
 	private async resync(): Promise<void> {
-		const sent = ++this.networkListsSent;
+		const ticket = this.networkLists.send();
 		const [networks, containers] = await Promise.all([
 			this.gateway.listNetworks(),
 			this.gateway.listContainers(),
 		]);
-		this.networkListApplied = Math.max(this.networkListApplied, sent);
+		// A full listing is the truth at the time: the list goes in even behind a later one.
+		this.networkLists.accept(ticket);
 		this.store.update(snapshot => ({
 			...snapshot,
 			loaded: true,
@@ -325,81 +338,9 @@ export class EngineSync {
 		this.onSwarmHint();
 	}
 
-	private scheduleReconcile(): void {
-		clearTimeout(this.reconcileTimer);
-		if (this.reconcileMs <= 0 || this.signal.aborted || !this.listening) return;
-		this.reconcileTimer = setTimeout(() => {
-			void this.reconcile().finally(() => this.scheduleReconcile());
-		}, this.reconcileMs);
-		this.reconcileTimer.unref();
-	}
-
-	/**
-	 * Compares the lists with a fresh listing and applies the difference: what appeared or
-	 * went without an event. Unchanged lists cost no render.
-	 */
+	/** One reconcile round now (tests; the rounds otherwise run every reconcileMs). */
 	async reconcile(): Promise<void> {
-		if (this.reconciling || !this.listening) return;
-		this.reconciling = true;
-		try {
-			const sent = ++this.networkListsSent;
-			const networks = await this.gateway.listNetworks();
-			if (!this.listening) return;
-			const networksChanged = this.applyNetworkList(sent, networks);
-			if (networksChanged) {
-				this.infoWanted = true;
-				this.scheduleFlush();
-			}
-
-			// On a swarm node much changes with no event here: a container attached to an
-			// overlay on another node, a task failing or moving there. SwarmSync reads the
-			// swarm once a round (nothing at all outside a swarm).
-			this.onSwarmHint();
-
-			// Containers come with events on Docker and Podman alike; their list (the costly
-			// one: ~0.1 ms of parsing per container) is compared when the networks moved
-			// under them, and otherwise only now and then, as a safety net.
-			this.rounds++;
-			if (networksChanged || this.rounds % this.containerRoundEvery === 0) await this.reconcileContainers();
-		} catch {
-			// The events stream notices a lost engine; the next round tries again.
-		} finally {
-			this.reconciling = false;
-		}
-	}
-
-	private async reconcileContainers(): Promise<void> {
-		const touched = new Set<string>();
-		this.touchedDuringListing = touched;
-		try {
-			const containers = await this.gateway.listContainers();
-			if (!this.listening) return;
-			// Containers an inspect is about to refresh are left to it.
-			for (const id of this.pendingContainers) touched.add(id);
-			let toInspect: string[] = [];
-			this.store.update(snapshot => {
-				const merge = mergeContainerListing(snapshot.containers, containers, touched);
-				toInspect = merge.toInspect;
-				return merge.containers === snapshot.containers ? snapshot : {...snapshot, containers: merge.containers};
-			});
-			for (const id of toInspect) this.pendingContainers.add(id);
-			if (toInspect.length > 0) this.scheduleFlush();
-		} finally {
-			this.touchedDuringListing = undefined;
-		}
-	}
-
-	/** Applies a network list unless a later one was applied already; true when it changed the store. */
-	private applyNetworkList(sent: number, networks: readonly DockerNetwork[]): boolean {
-		if (sent < this.networkListApplied) return false;
-		this.networkListApplied = sent;
-		let changed = false;
-		this.store.update(snapshot => {
-			const next = mergeNetworkListing(snapshot.networks, networks);
-			changed = next !== snapshot.networks;
-			return changed ? {...snapshot, networks: next} : snapshot;
-		});
-		return changed;
+		await this.reconciler.round();
 	}
 
 	/** Inspects running containers the listing left incomplete (pid for the veth join, aliases). */
@@ -431,7 +372,7 @@ export class EngineSync {
 		if (event.type === 'container') {
 			if (containerActionsIgnored.test(event.action)) return;
 			this.pendingContainers.add(event.actorId);
-			this.touchedDuringListing?.add(event.actorId);
+			this.reconciler.touched(event.actorId);
 			if (event.attributes['com.docker.swarm.task.id'] !== undefined) this.onSwarmHint();
 			if ((event.action === 'create' || event.action === 'start') && this.listening) {
 				this.pendingFresh.add(event.actorId);
@@ -441,7 +382,7 @@ export class EngineSync {
 			if (event.attributes['type'] === 'overlay') this.onSwarmHint();
 			if (containerId && (event.action === 'connect' || event.action === 'disconnect')) {
 				this.pendingContainers.add(containerId);
-				this.touchedDuringListing?.add(containerId);
+				this.reconciler.touched(containerId);
 			} else {
 				this.networksWanted = true;
 			}
@@ -493,7 +434,7 @@ export class EngineSync {
 				];
 				if (wantNetworks) {
 					tasks.push(async () => {
-						const sent = ++this.networkListsSent;
+						const sent = this.networkLists.send();
 						networks = {sent, list: await this.gateway.listNetworks()};
 					});
 				}
@@ -517,8 +458,7 @@ export class EngineSync {
 				this.pendingFresh.clear();
 				const freshUntil = this.now() + this.freshForMs;
 				const listed = networks;
-				const useNetworks = listed !== undefined && listed.sent >= this.networkListApplied;
-				if (useNetworks) this.networkListApplied = listed.sent;
+				const useNetworks = listed !== undefined && this.networkLists.accept(listed.sent);
 				const freshInfo = info;
 				let swarmMayDiffer = false;
 				this.store.update(snapshot => {

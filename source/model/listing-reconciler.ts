@@ -1,0 +1,138 @@
+import type {EngineGateway} from './gateway.js';
+import {mergeContainerListing, mergeNetworkListing} from './listing-merge.js';
+import type {SnapshotStore} from './store.js';
+import type {DockerNetwork} from './types.js';
+
+// The safety net under the events stream: some changes come with no event at all
+// (docker_gwbridge and ingress on swarm init, everything on swarm leave, every network
+// change on Podman), so while connected the two lists are compared with a fresh listing
+// now and then, and the difference applied. Unchanged lists cost no store change.
+
+/**
+ * Network lists go out from two places (an event's flush and a reconcile round): a list sent
+ * earlier must never overwrite one applied later.
+ */
+export class NetworkListOrder {
+	private sent = 0;
+	private applied = 0;
+
+	/** Takes a ticket before sending a list. */
+	send(): number {
+		return ++this.sent;
+	}
+
+	/** Whether the list sent with `ticket` may be applied (then it is the latest applied). */
+	accept(ticket: number): boolean {
+		if (ticket < this.applied) return false;
+		this.applied = ticket;
+		return true;
+	}
+}
+
+export interface ReconcilerHost {
+	readonly gateway: EngineGateway;
+	readonly store: SnapshotStore;
+	readonly networkLists: NetworkListOrder;
+	/** Connected, with the events stream open: only then is a listing compared. */
+	isListening(): boolean;
+	/** Containers an inspect is about to refresh: the listing leaves them to it. */
+	pendingInspects(): Iterable<string>;
+	/** The listing found containers to inspect (new, or changed underneath). */
+	inspectLater(ids: readonly string[]): void;
+	/** The network list changed: the swarm state may have too. */
+	networksChanged(): void;
+	/** Once a round: something swarm-related may have changed with no event on this node. */
+	swarmHint(): void;
+}
+
+export class ListingReconciler {
+	/** Containers an event named while a container listing was on its way. */
+	private touchedDuringListing: Set<string> | undefined;
+	private timer: NodeJS.Timeout | undefined;
+	private running = false;
+	private rounds = 0;
+
+	constructor(
+		private readonly host: ReconcilerHost,
+		private readonly intervalMs: number,
+		/** The container list is compared every this many rounds (and whenever the networks changed). */
+		private readonly containerRoundEvery: number,
+	) {}
+
+	/** An event named this container: a listing on its way must not undo what the event brings. */
+	touched(containerId: string): void {
+		this.touchedDuringListing?.add(containerId);
+	}
+
+	schedule(): void {
+		clearTimeout(this.timer);
+		if (this.intervalMs <= 0 || !this.host.isListening()) return;
+		this.timer = setTimeout(() => {
+			void this.round().finally(() => this.schedule());
+		}, this.intervalMs);
+		this.timer.unref();
+	}
+
+	stop(): void {
+		clearTimeout(this.timer);
+	}
+
+	/** Compares the lists with a fresh listing and applies the difference. */
+	async round(): Promise<void> {
+		if (this.running || !this.host.isListening()) return;
+		this.running = true;
+		try {
+			const ticket = this.host.networkLists.send();
+			const networks = await this.host.gateway.listNetworks();
+			if (!this.host.isListening()) return;
+			const networksChanged = this.applyNetworkList(ticket, networks);
+			if (networksChanged) this.host.networksChanged();
+
+			// On a swarm node much changes with no event here: a container attached to an
+			// overlay on another node, a task failing or moving there. SwarmSync reads the
+			// swarm once a round (nothing at all outside a swarm).
+			this.host.swarmHint();
+
+			// Containers come with events on Docker and Podman alike; their list (the costly
+			// one: ~0.1 ms of parsing per container) is compared when the networks moved
+			// under them, and otherwise only now and then, as a safety net.
+			this.rounds++;
+			if (networksChanged || this.rounds % this.containerRoundEvery === 0) await this.compareContainers();
+		} catch {
+			// The events stream notices a lost engine; the next round tries again.
+		} finally {
+			this.running = false;
+		}
+	}
+
+	/** Applies a network list unless a later one was applied already; true when it changed the store. */
+	applyNetworkList(ticket: number, networks: readonly DockerNetwork[]): boolean {
+		if (!this.host.networkLists.accept(ticket)) return false;
+		let changed = false;
+		this.host.store.update(snapshot => {
+			const next = mergeNetworkListing(snapshot.networks, networks);
+			changed = next !== snapshot.networks;
+			return changed ? {...snapshot, networks: next} : snapshot;
+		});
+		return changed;
+	}
+
+	private async compareContainers(): Promise<void> {
+		const touched = new Set<string>();
+		this.touchedDuringListing = touched;
+		try {
+			const containers = await this.host.gateway.listContainers();
+			if (!this.host.isListening()) return;
+			for (const id of this.host.pendingInspects()) touched.add(id);
+			let toInspect: string[] = [];
+			this.host.store.update(snapshot => {
+				const merge = mergeContainerListing(snapshot.containers, containers, touched);
+				toInspect = merge.toInspect;
+				return merge.containers === snapshot.containers ? snapshot : {...snapshot, containers: merge.containers};
+			});
+			if (toInspect.length > 0) this.host.inspectLater(toInspect);
+		} finally {
+			this.touchedDuringListing = undefined;
+		}
+	}
+}
