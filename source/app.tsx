@@ -187,6 +187,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			onCommand: (command, current, panes) => {
 				if (command === 'writeCommands') dispatch(commandLog?.writeScript() ?? {type: 'status', tone: 'info', text: 'No command log in this session.'});
 				else if (command === 'openNodeEngines') openNodeEngines(offers, services.openNodeEngines, dispatch);
+				else if (command === 'nextHost') dispatch({type: 'status', tone: 'info', text: services.showNextHost?.() ?? 'One engine is open: its host is the one shown.'});
 				else engineActions.onCommand(command, current, panes);
 			},
 		},
@@ -335,7 +336,7 @@ function openNodeEngines(offers: readonly NodeEngineOffer[], open: AppServices['
 
 function paneNote(id: PaneId, snapshot: EngineSnapshot, columns: number): string | undefined {
 	// With several engines, the host pane is one machine's: the first engine's.
-	if (id === 'interfaces' && isMultiEngine(snapshot)) return `of ${shownEngines(snapshot)[0]?.label ?? 'the first engine'}'s host`;
+	if (id === 'interfaces' && isMultiEngine(snapshot)) return `of ${snapshot.owners?.labels.get(snapshot.hostEngine ?? '') ?? shownEngines(snapshot)[0]?.label ?? 'the first engine'}'s host · h next`;
 	if (id === 'networks' && snapshot.engine && !isMultiEngine(snapshot) && columns >= DRIVERS_IN_TITLE_COLUMNS) return driversNote(snapshot.engine.drivers);
 	return undefined;
 }

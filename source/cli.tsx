@@ -263,7 +263,25 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 
 	const traceFile = process.env['DOCKNET_KEY_TRACE'];
 	if (traceFile) keyTrace.enable();
-	const hostMonitor = new HostMonitor(hostSourceFor(primary.endpoint, primary.sshTransport, info), primary.store);
+	// Each engine's host is read by a monitor of its own, made when first needed: the host pane
+	// shows one engine's host at a time (h shows the next), the inside view reads the host of
+	// the container's engine.
+	const hostMonitors = new Map<string, HostMonitor>();
+	const hostMonitorOf = (engine: OpenEngine, known?: EngineInfo): HostMonitor => {
+		let monitor = hostMonitors.get(engine.key);
+		if (monitor === undefined) {
+			monitor = new HostMonitor(hostSourceFor(engine.endpoint, engine.sshTransport, known ?? engine.store.getSnapshot().engine), engine.store);
+			hostMonitors.set(engine.key, monitor);
+		}
+
+		return monitor;
+	};
+
+	const hostMonitor = hostMonitorOf(primary, info);
+	let shownHost = primary;
+	const stopHostMonitors = (): void => {
+		for (const monitor of hostMonitors.values()) monitor.stop();
+	};
 	const colorEnabled = colorWanted(process.env) && !options.noColor;
 
 	let restored = false;
@@ -282,7 +300,7 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 		if (exiting) return;
 		exiting = true;
 		stopEngines();
-		hostMonitor.stop();
+		stopHostMonitors();
 		for (const engine of engines) engine.sshTransport?.close();
 		screen.instance?.unmount();
 		restoreTerminal();
@@ -299,7 +317,7 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 		exiting = true;
 		restored = true;
 		stopEngines();
-		hostMonitor.stop();
+		stopHostMonitors();
 		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
 		for (const fd of [0, 1, 2]) {
 			try {
@@ -319,14 +337,9 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 
 	// Every request that changes the engine is recorded once, at the gateway (the L screen, the journal).
 	const commands = options.readOnly ? undefined : createCommandLogService(stateDirectory(process.env, homedir()));
-	// The inside view and NAT rules are read on the first engine's host: another engine's
-	// container has its namespaces and rules on a machine of its own.
-	const onOtherHost = (containerId: string | undefined): string | undefined => {
-		if (engines.length === 1 || containerId === undefined) return undefined;
-		const owner = picture.getSnapshot().owners.containers.get(containerId);
-		if (owner === undefined || owner === primary.key) return undefined;
-		const labels = picture.getSnapshot().owners.labels;
-		return `the container runs on engine ${labels.get(owner) ?? owner}; docknet reads namespaces and NAT rules on the first engine's host only (${labels.get(primary.key) ?? endpointLabel(primary.endpoint.url)}): open docknet with that engine first to see them`;
+	const engineOfContainer = (containerId: string | undefined): OpenEngine => {
+		const owner = containerId === undefined ? undefined : picture.getSnapshot().owners.containers.get(containerId);
+		return engines.find(engine => engine.key === owner) ?? primary;
 	};
 
 	const gateways = engines.map(engine => ({
@@ -374,15 +387,21 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 				? 'No docker context to ask: create one per node (the swarm screen says how).'
 				: `None of ${candidates.length} docker context${candidates.length === 1 ? '' : 's'} answered as one of the other nodes.`;
 		},
-		readInside: async (pid, containerId) => {
-			const elsewhere = onOtherHost(containerId);
-			return elsewhere === undefined ? hostMonitor.readInside(pid) : {status: 'unavailable', reason: elsewhere};
+		readInside: async (pid, containerId) => hostMonitorOf(engineOfContainer(containerId)).readInside(pid),
+		readForwarding: async containerId => hostMonitorOf(engineOfContainer(containerId)).readForwarding(),
+		setInterfaceRatesActive: (active, visible) => hostMonitorOf(shownHost).setRatesActive(active, visible),
+		showNextHost: () => {
+			const shown = new Set((picture.getSnapshot().engines ?? []).filter(engine => engine.sameAs === undefined).map(engine => engine.key));
+			const candidates = engines.filter(engine => shown.has(engine.key));
+			if (candidates.length < 2) return 'One engine is open: its host is the one shown.';
+			const next = candidates[(candidates.indexOf(shownHost) + 1) % candidates.length] ?? primary;
+			hostMonitorOf(shownHost).setRatesActive(false);
+			const monitor = hostMonitors.get(next.key);
+			if (monitor === undefined) hostMonitorOf(next).start();
+			shownHost = next;
+			picture.showHostOf(next.key);
+			return `Host interfaces of ${picture.getSnapshot().owners.labels.get(next.key) ?? next.key}.`;
 		},
-		readForwarding: async containerId => {
-			const elsewhere = onOtherHost(containerId);
-			return elsewhere === undefined ? hostMonitor.readForwarding() : {status: 'unavailable', reason: elsewhere};
-		},
-		setInterfaceRatesActive: (active, visible) => hostMonitor.setRatesActive(active, visible),
 		quit: () => shutdown(0),
 	};
 

@@ -48,6 +48,8 @@ export interface PictureSlot {
 export interface Picture extends EngineSnapshot {
 	engines: readonly EngineSlotState[];
 	owners: EngineOwnership;
+	/** The engine whose host the interfaces pane shows (the first, until the user picks another). */
+	hostEngine: string;
 }
 
 /**
@@ -171,10 +173,11 @@ function daemonIdentity(snapshot: EngineSnapshot): string | undefined {
 }
 
 /**
- * The picture of several engines' snapshots, in the order they were given. The first engine's
- * host interfaces are the host pane's; the first swarm manager's swarm is the swarm view's.
+ * The picture of several engines' snapshots, in the order they were given. The host pane
+ * shows `hostEngine`'s host (the first engine's by default); the first swarm manager's swarm
+ * is the swarm view's.
  */
-export function mergePicture(slots: ReadonlyArray<{slot: PictureSlot; snapshot: EngineSnapshot}>): Picture {
+export function mergePicture(slots: ReadonlyArray<{slot: PictureSlot; snapshot: EngineSnapshot}>, hostEngine?: string): Picture {
 	const labels = engineLabels(slots);
 	const firstWithIdentity = new Map<string, string>();
 	const states: EngineSlotState[] = slots.map(({slot, snapshot}, index) => {
@@ -222,7 +225,8 @@ export function mergePicture(slots: ReadonlyArray<{slot: PictureSlot; snapshot: 
 		containers,
 		events,
 		freshUntil,
-		host: first?.host ?? initialHostSnapshot,
+		host: (slots.find(({slot}) => slot.key === hostEngine) ?? shown[0])?.snapshot.host ?? initialHostSnapshot,
+		hostEngine: (slots.find(({slot}) => slot.key === hostEngine) ?? shown[0])?.slot.key ?? '',
 		swarm,
 		engines: states,
 		owners: {containers: containerOwners, networks: networkOwners, labels: new Map(shownStates.map(state => [state.key, state.label]))},
@@ -242,6 +246,7 @@ export class PictureStore {
 	private readonly seen: EngineSnapshot[] = [];
 	private readonly slots: PictureSlot[] = [];
 	private stale = false;
+	private hostEngine: string | undefined;
 
 	constructor(slots: readonly PictureSlot[]) {
 		if (slots.length === 0) throw new Error('a picture needs at least one engine');
@@ -270,7 +275,7 @@ export class PictureStore {
 		if (this.stale) {
 			this.stale = false;
 			const current = this.slots.map(slot => slot.store.getSnapshot());
-			if (current.length !== this.picture.engines.length || current.some((snapshot, index) => snapshot !== this.seen[index])) {
+			if (current.length !== this.picture.engines.length || this.picture.hostEngine !== (this.hostEngine ?? this.picture.hostEngine) || current.some((snapshot, index) => snapshot !== this.seen[index])) {
 				current.forEach((snapshot, index) => {
 					this.seen[index] = snapshot;
 				});
@@ -324,7 +329,14 @@ export class PictureStore {
 		}
 	}
 
+	/** Shows another engine's host in the interfaces pane. */
+	showHostOf(key: string): void {
+		if (this.hostEngine === key || !this.slots.some(slot => slot.key === key)) return;
+		this.hostEngine = key;
+		this.changed();
+	}
+
 	private merge(): Picture {
-		return mergePicture(this.slots.map((slot, index) => ({slot, snapshot: this.seen[index] ?? slot.store.getSnapshot()})));
+		return mergePicture(this.slots.map((slot, index) => ({slot, snapshot: this.seen[index] ?? slot.store.getSnapshot()})), this.hostEngine);
 	}
 }

@@ -49,6 +49,8 @@ export interface EngineSnapshot {
 	engines?: readonly EngineSlotState[];
 	/** In the picture the UI reads: which engine each container and network came from. */
 	owners?: EngineOwnership;
+	/** In the picture the UI reads: the key of the engine whose host the interfaces pane shows. */
+	hostEngine?: string;
 }
 
 /** What readers and the actions need of a store: one engine's, or the picture of several. */

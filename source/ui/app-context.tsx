@@ -28,6 +28,8 @@ export interface AppServices {
 	 * is asked who it is, and those that are one of the nodes join. Says what it did.
 	 */
 	openNodeEngines?(offers: readonly NodeEngineOffer[]): Promise<string>;
+	/** Shows the next engine's host in the interfaces pane (several engines open); says which. */
+	showNextHost?(): string;
 	/** Counters are read only while the interfaces pane is on screen, for the rows it shows. */
 	setInterfaceRatesActive(active: boolean, visible?: readonly string[]): void;
 	/** Leaves the app the same way on every path: q, Ctrl-C, signals. */

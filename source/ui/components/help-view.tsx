@@ -15,6 +15,7 @@ const scopeTitles: Array<[KeyScope, string]> = [
 	['containers', 'Containers pane'],
 	['overlay', 'Details and help'],
 	['topology', 'Topology'],
+	['swarm', 'Swarm'],
 	['log', 'Command log'],
 	['details', 'Container details'],
 ];

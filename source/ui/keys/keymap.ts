@@ -30,7 +30,8 @@ export type Command =
 	| 'commandLog'
 	| 'insideView'
 	| 'writeCommands'
-	| 'openNodeEngines';
+	| 'openNodeEngines'
+	| 'nextHost';
 
 export type SpecialKey =
 	| 'upArrow'
@@ -282,6 +283,14 @@ export const keymap: readonly KeyBinding[] = [
 		description: 'Command log: every change docknet made, as the docker command it is, with time, engine and result (L again closes it)',
 		scopes: ['list', 'log'],
 		footer: true,
+	},
+	{
+		command: 'nextHost',
+		keys: [key('h')],
+		label: 'next host',
+		description: "With several engines open: show the next engine's host in the host interfaces pane (its bridges, veths and NICs)",
+		scopes: ['list'],
+		footer: false,
 	},
 	{
 		command: 'openNodeEngines',
