@@ -119,6 +119,12 @@ describe('several engines in one picture', () => {
 		assert.ok(auxNetwork in networks, 'connected on the second engine');
 		app.press(keys.escape);
 
+		// h: the interfaces pane shows the next engine's host, then the first's again.
+		app.press('h');
+		await app.waitFor(lines => lines.some(line => line.includes(`3 Host interfaces`) && line.includes(`of ${auxName}'s host`)), "the second engine's host");
+		app.press('h');
+		await app.waitFor(lines => lines.some(line => line.includes(`3 Host interfaces`) && line.includes(`of ${endpointLabel(main.dockerHost)}'s host`)), "the first engine's host again");
+
 		// The second engine dies: it is named as down, its rows stay marked, the first stays live.
 		process.kill(auxEngine().pid, 'SIGKILL');
 		await app.waitFor(
