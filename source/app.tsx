@@ -11,7 +11,7 @@ import {DialogHost} from './ui/components/dialogs/dialog-host.js';
 import {EventsStrip} from './ui/components/events-strip.js';
 import {Footer} from './ui/components/footer.js';
 import {Header, shownEngines} from './ui/components/header.js';
-import {isMultiEngine} from './model/picture.js';
+import {isMultiEngine, onShownHost, ownerLabel} from './model/picture.js';
 import {HelpView, helpLines} from './ui/components/help-view.js';
 import {PaneView} from './ui/components/pane-view.js';
 import {StatusLine} from './ui/components/status-line.js';
@@ -28,7 +28,7 @@ import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
 import {hostViewOf, useViewModel} from './ui/hooks/use-view-model.js';
 import {computeLayout} from './ui/layout.js';
 import type {Layout} from './ui/layout.js';
-import {containerDetails, interfaceDetails, networkDetails} from './ui/presentation/details.js';
+import {containerDetails, interfaceDetails, networkDetails, withEngine} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
 import {swarmLines, withCluster} from './ui/presentation/swarm-view.js';
 import {insideDetails} from './ui/presentation/inside-details.js';
@@ -51,6 +51,14 @@ export interface AppProps {
 const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 function openDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now: number, inside: InsideView | undefined, forwarding: ForwardingScan | undefined): Details | undefined {
+	const details = itemDetails(ui, snapshot, view, now, inside, forwarding);
+	const overlay = ui.overlay;
+	// With several engines open, a network's or container's details say whose it is.
+	if (details === undefined || overlay?.kind !== 'details' || overlay.pane === 'interfaces') return details;
+	return withEngine(details, ownerLabel(snapshot, overlay.pane, overlay.id));
+}
+
+function itemDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now: number, inside: InsideView | undefined, forwarding: ForwardingScan | undefined): Details | undefined {
 	const overlay = ui.overlay;
 	if (overlay?.kind !== 'details') return undefined;
 	if (overlay.pane === 'networks') {
@@ -180,7 +188,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			overlayExtent,
 			getTopologyRows: () => {
 				const latest = safeDeep(services.store.getSnapshot());
-				return flattenTopology(buildTopology(latest, hostViewOf(latest, latest.swarm.networks)));
+				return flattenTopology(buildTopology(latest, hostViewOf({...latest, ...onShownHost(latest)}, latest.swarm.networks)));
 			},
 			dispatch,
 			quit: services.quit,

@@ -88,6 +88,20 @@ export function onSameEngine(snapshot: Pick<EngineSnapshot, 'engines' | 'owners'
 }
 
 /**
+ * The networks and containers of the engine whose host the interfaces pane shows: its
+ * bridges and veths are joined with these only (every engine has a `bridge` on docker0).
+ * The whole lists with one engine.
+ */
+export function onShownHost(snapshot: Pick<EngineSnapshot, 'networks' | 'containers' | 'engines' | 'owners' | 'hostEngine'>): Pick<EngineSnapshot, 'networks' | 'containers'> {
+	const {owners, hostEngine} = snapshot;
+	if (!isMultiEngine(snapshot) || owners === undefined || hostEngine === undefined) return {networks: snapshot.networks, containers: snapshot.containers};
+	return {
+		networks: snapshot.networks.filter(network => network.scope === 'swarm' || owners.networks.get(network.id) === hostEngine),
+		containers: snapshot.containers.filter(container => owners.containers.get(container.id) === hostEngine),
+	};
+}
+
+/**
  * A short readable name for an endpoint before its engine answered, or when hostnames clash:
  * the host; for a socket its file, or the folder that holds a docker.sock or podman.sock.
  */

@@ -4,7 +4,7 @@ import type {HostView} from '../../host/bridges.js';
 import {initialHostSnapshot} from '../../model/store.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import {containerNamer, nodeNamer} from '../../model/cluster-selectors.js';
-import {isMultiEngine} from '../../model/picture.js';
+import {isMultiEngine, onShownHost} from '../../model/picture.js';
 import {attachmentsByNetwork} from '../../model/selectors.js';
 import type {Column} from '../presentation/columns.js';
 import {
@@ -148,12 +148,14 @@ export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
 	// redo the veth ↔ container join.
 	const {status: hostStatus, interfaces, peers} = host;
 	const endpointLists = swarm.networks;
+	const {engines, owners, hostEngine} = snapshot;
+	// With several engines, the host shown is one engine's: joined with that engine's rows only.
+	const hostRows = useMemo(() => onShownHost({networks, containers, engines, owners, hostEngine}), [networks, containers, engines, owners, hostEngine]);
 	const hostView = useMemo(
-		() => hostViewOf({host: {...initialHostSnapshot, status: hostStatus, interfaces, peers}, networks, containers}, endpointLists),
-		[hostStatus, interfaces, peers, networks, containers, endpointLists],
+		() => hostViewOf({host: {...initialHostSnapshot, status: hostStatus, interfaces, peers}, ...hostRows}, endpointLists),
+		[hostStatus, interfaces, peers, hostRows, endpointLists],
 	);
 	const clusters = swarm.networks;
-	const {engines, owners} = snapshot;
 	const ownership = useMemo(() => engineOwnership({engines, owners}), [engines, owners]);
 	const networkModel = useMemo(() => ownedBy(ownership, 'networks', {columns: networkColumns, rows: networkRows(networks, containers, clusters)}), [networks, containers, clusters, ownership]);
 	const nodeName = useMemo(() => nodeNamer(swarm, engine), [swarm, engine]);

@@ -36,6 +36,11 @@ export interface Details {
 	table: DetailTable;
 }
 
+/** With several engines open: the details say whose the item is, first. */
+export function withEngine(details: Details, engineLabel: string | undefined): Details {
+	return engineLabel === undefined ? details : {...details, lines: [field('Engine', engineLabel), ...details.lines]};
+}
+
 const field = (label: string, value: string | undefined, tone?: Tone): DetailLine => ({
 	text: `${label.padEnd(14)} ${value === undefined || value === '' ? '–' : value}`,
 	tone,
