@@ -251,9 +251,6 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 	await ioTurn();
 	const ui = await import('./startup/render-ui.js');
 	await firstContact(engines);
-	// The host pane shows the first engine's host. Whether that host can be read depends on
-	// its answer (rootless); a first engine that does not answer soon is taken as it comes.
-	const info = engines.length === 1 ? await primary.firstInfo : await infoWithin(primary.firstInfo, 2000);
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(
 			'docknet: the full-screen view needs a terminal on stdin and stdout. For scripts and pipes, use `docknet snapshot` (text, --tree or --json).\n',
@@ -267,18 +264,21 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 	// shows one engine's host at a time (h shows the next), the inside view reads the host of
 	// the container's engine.
 	const hostMonitors = new Map<string, HostMonitor>();
-	const hostMonitorOf = (engine: OpenEngine, known?: EngineInfo): HostMonitor => {
+	// Whether a host can be read depends on the engine's answer (rootless), so a monitor is
+	// made once its engine answered (or, for one that never did, when it is asked for).
+	const hostMonitorOf = (engine: OpenEngine): HostMonitor => {
 		let monitor = hostMonitors.get(engine.key);
 		if (monitor === undefined) {
-			monitor = new HostMonitor(hostSourceFor(engine.endpoint, engine.sshTransport, known ?? engine.store.getSnapshot().engine), engine.store);
+			monitor = new HostMonitor(hostSourceFor(engine.endpoint, engine.sshTransport, engine.store.getSnapshot().engine), engine.store);
 			hostMonitors.set(engine.key, monitor);
 		}
 
 		return monitor;
 	};
 
-	const hostMonitor = hostMonitorOf(primary, info);
 	let shownHost = primary;
+	// What the interfaces pane asked for before the first host monitor started.
+	let ratesWanted: {active: boolean; visible?: readonly string[]} = {active: false};
 	const stopHostMonitors = (): void => {
 		for (const monitor of hostMonitors.values()) monitor.stop();
 	};
@@ -389,15 +389,20 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 		},
 		readInside: async (pid, containerId) => hostMonitorOf(engineOfContainer(containerId)).readInside(pid),
 		readForwarding: async containerId => hostMonitorOf(engineOfContainer(containerId)).readForwarding(),
-		setInterfaceRatesActive: (active, visible) => hostMonitorOf(shownHost).setRatesActive(active, visible),
+		setInterfaceRatesActive: (active, visible) => {
+			ratesWanted = {active, ...(visible === undefined ? {} : {visible})};
+			hostMonitors.get(shownHost.key)?.setRatesActive(active, visible);
+		},
 		showNextHost: () => {
 			const shown = new Set((picture.getSnapshot().engines ?? []).filter(engine => engine.sameAs === undefined).map(engine => engine.key));
 			const candidates = engines.filter(engine => shown.has(engine.key));
 			if (candidates.length < 2) return 'One engine is open: its host is the one shown.';
 			const next = candidates[(candidates.indexOf(shownHost) + 1) % candidates.length] ?? primary;
-			hostMonitorOf(shownHost).setRatesActive(false);
-			const monitor = hostMonitors.get(next.key);
-			if (monitor === undefined) hostMonitorOf(next).start();
+			hostMonitors.get(shownHost.key)?.setRatesActive(false);
+			const started = hostMonitors.get(next.key);
+			const monitor = started ?? hostMonitorOf(next);
+			if (started === undefined) monitor.start();
+			monitor.setRatesActive(ratesWanted.active, ratesWanted.visible);
 			shownHost = next;
 			picture.showHostOf(next.key);
 			return `Host interfaces of ${picture.getSnapshot().owners.labels.get(next.key) ?? next.key}.`;
@@ -440,7 +445,11 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 	// (a render is synchronous, ~70 ms, and would hold the answers back); the host scan
 	// starts once the listing is in.
 	await Promise.race([Promise.any(engines.map(async engine => engine.sync.firstLoad)).catch(() => undefined), new Promise(resolve => setTimeout(resolve, 250))]);
-	void primary.sync.firstLoad.catch(() => undefined).finally(() => hostMonitor.start());
+	void primary.sync.firstLoad.catch(() => undefined).finally(() => {
+		const monitor = hostMonitorOf(primary);
+		monitor.start();
+		if (shownHost === primary) monitor.setRatesActive(ratesWanted.active, ratesWanted.visible);
+	});
 
 	process.stdout.write(enterAlternateScreen);
 	const instance = ui.renderUi(services, endpoints.map(endpoint => endpoint.url).join(', '), process.stdout);
