@@ -1,5 +1,5 @@
 import {noSwarm} from './swarm-types.js';
-import type {SwarmSnapshot} from './swarm-types.js';
+import type {NetworkCluster, SwarmSnapshot} from './swarm-types.js';
 import {initialHostSnapshot, removeById, upsertById} from './store.js';
 import type {ConnectionState, EngineSnapshot, SnapshotStore} from './store.js';
 import type {DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from './types.js';
@@ -230,7 +230,7 @@ export function mergePicture(slots: ReadonlyArray<{slot: PictureSlot; snapshot: 
 				.slice(0, 200)
 		: (first?.events ?? []);
 	const freshUntil = several ? new Map(shown.flatMap(({snapshot}) => [...snapshot.freshUntil])) : (first?.freshUntil ?? new Map());
-	const swarm: SwarmSnapshot = shown.find(({snapshot}) => snapshot.swarm.role === 'manager')?.snapshot.swarm ?? first?.swarm ?? noSwarm;
+	const swarm = pictureSwarm(shown.map(({snapshot}) => snapshot.swarm));
 	return {
 		...(first?.engine === undefined ? {} : {engine: first.engine}),
 		connection: pictureConnection(states),
@@ -245,6 +245,29 @@ export function mergePicture(slots: ReadonlyArray<{slot: PictureSlot; snapshot: 
 		engines: states,
 		owners: {containers: containerOwners, networks: networkOwners, labels: new Map(shownStates.map(state => [state.key, state.label]))},
 	};
+}
+
+// The merged endpoint lists, kept while the engines' own maps are the same objects, so the
+// rows built from them are not rebuilt for every change elsewhere.
+let lastEndpointLists: {sources: ReadonlyArray<SwarmSnapshot['networks']>; main: SwarmSnapshot; swarm: SwarmSnapshot} | undefined;
+
+/**
+ * The swarm as the first manager sees it, with every engine's endpoint lists: a worker's
+ * docker_gwbridge (a local network, an id of its own) is listed only by that worker. Where
+ * two engines list the same network (an overlay), the manager's list wins.
+ */
+function pictureSwarm(swarms: readonly SwarmSnapshot[]): SwarmSnapshot {
+	const main = swarms.find(swarm => swarm.role === 'manager') ?? swarms[0] ?? noSwarm;
+	const sources = swarms.map(swarm => swarm.networks).filter(networks => networks.size > 0);
+	if (sources.length <= 1) return main;
+	const last = lastEndpointLists;
+	if (last !== undefined && last.main === main && last.sources.length === sources.length && last.sources.every((networks, index) => networks === sources[index])) return last.swarm;
+	const merged = new Map<string, NetworkCluster>();
+	for (const networks of sources) for (const [id, cluster] of networks) if (!merged.has(id)) merged.set(id, cluster);
+	for (const [id, cluster] of main.networks) merged.set(id, cluster);
+	const swarm = {...main, networks: merged};
+	lastEndpointLists = {sources, main, swarm};
+	return swarm;
 }
 
 type Listener = () => void;

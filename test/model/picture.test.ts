@@ -4,6 +4,7 @@ import {createEngineRouter} from '../../source/model/engine-router.js';
 import {endpointLabel, engineForNew, mergePicture, onSameEngine, PictureStore} from '../../source/model/picture.js';
 import type {PictureSlot} from '../../source/model/picture.js';
 import {initialSnapshot, SnapshotStore} from '../../source/model/store.js';
+import {noSwarm} from '../../source/model/swarm-types.js';
 import type {EngineSnapshot} from '../../source/model/store.js';
 import type {EngineInfo} from '../../source/model/types.js';
 import {parseCli} from '../../source/startup/cli-args.js';
@@ -164,5 +165,18 @@ describe('naming several engines', () => {
 		assert.equal(endpointLabel('unix:///tmp/lab/node-a/docker.sock'), 'node-a');
 		assert.equal(endpointLabel('unix:///run/user/1000/podman/podman.sock'), 'podman.sock');
 		assert.equal(endpointLabel('unix:///srv/engine.sock'), 'engine.sock');
+	});
+});
+
+describe('the swarm in the picture', () => {
+	test("a worker's own endpoint lists (its docker_gwbridge) join the manager's swarm; the manager's list wins for a shared overlay", () => {
+		const cluster = (networkId: string, name: string) => ({networkId, vni: '', peers: [], vips: [], endpoints: [{name, service: '', endpointId: name, nodeAddress: '', kind: 'gateway' as const}]});
+		const manager = engineSnapshot('m', () => ({swarm: {...noSwarm, role: 'manager', networks: new Map([['ov', cluster('ov', 'from-manager')], ['gw-m', cluster('gw-m', 'm')]])}}));
+		const worker = engineSnapshot('w', () => ({swarm: {...noSwarm, role: 'worker', networks: new Map([['ov', cluster('ov', 'from-worker')], ['gw-w', cluster('gw-w', 'w')]])}}));
+		const picture = mergePicture([slot('engine-1', 'ssh://w', worker), slot('engine-2', 'ssh://m', manager)]);
+		assert.equal(picture.swarm.role, 'manager');
+		assert.deepEqual([...picture.swarm.networks.keys()].sort(), ['gw-m', 'gw-w', 'ov']);
+		assert.equal(picture.swarm.networks.get('ov')?.endpoints[0]?.name, 'from-manager');
+		assert.equal(mergePicture([slot('engine-1', 'ssh://w', worker), slot('engine-2', 'ssh://m', manager)]).swarm, picture.swarm, 'unchanged engines: the same swarm object');
 	});
 });
