@@ -124,3 +124,13 @@ function engineMessage(body: string): string {
 
 	return body.trim();
 }
+
+/** Whether the engine answers GET /_ping within a second. */
+export async function pingEngine(socketPath: string): Promise<boolean> {
+	try {
+		const response = await engineRequest(socketPath, 'GET', '/_ping', {timeoutMs: 1000});
+		return response.status === 200;
+	} catch {
+		return false;
+	}
+}
