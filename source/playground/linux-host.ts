@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process';
-import {accessSync, constants, readFileSync, readdirSync, readlinkSync, statSync} from 'node:fs';
+import {accessSync, closeSync, constants, existsSync, openSync, readFileSync, readdirSync, readlinkSync, statSync} from 'node:fs';
 import path from 'node:path';
+import {rm} from 'node:fs/promises';
 import {setTimeout as delay} from 'node:timers/promises';
 
 // The Linux host as the private engines see it: programs on the PATH, processes and their
@@ -174,6 +175,26 @@ export function netnsHasProcesses(name: string): boolean {
 	return netnsPids(name).length > 0;
 }
 
+/** Deletes the named network namespace if it exists: what went (for a report), or why not in `log`. */
+export async function deleteNetns(name: string, log: (line: string) => void): Promise<string[]> {
+	if (!existsSync(netnsPath(name))) return [];
+	const result = await run(findProgram('ip') ?? 'ip', ['netns', 'del', name]);
+	if (result.code === 0) return [`network namespace ${name}`];
+	log(`ip netns del ${name}: ${result.stderr.trim()}`);
+	return [];
+}
+
+/** Deletes a directory tree: what went (for a report), or why not in `log`. */
+export async function removeDirectory(dir: string, log: (line: string) => void): Promise<string[]> {
+	try {
+		await rm(dir, {recursive: true, force: true, maxRetries: 3});
+		return [`directory ${dir}`];
+	} catch (error) {
+		log(`removing ${dir}: ${String(error)}`);
+		return [];
+	}
+}
+
 export interface RunResult {
 	code: number;
 	stdout: string;
@@ -209,4 +230,35 @@ export function tailOfFile(file: string, lines: number): string {
 	} catch {
 		return '(no log)';
 	}
+}
+
+export interface Daemon {
+	pid: number;
+	/** How it ended (an exit code, a signal, or why it could not start), once it has. */
+	readonly exited: string | undefined;
+}
+
+/**
+ * Starts a long-running program in its own process group (a Ctrl-C in the terminal reaches
+ * us, and we stop it in order), its output appended to `logFile`. It does not keep this
+ * process's event loop alive: its owner stops it.
+ */
+export function spawnDaemon(program: string, args: string[], options: {logFile: string; env: NodeJS.ProcessEnv}): Daemon {
+	const logFd = openSync(options.logFile, 'a');
+	const child = spawn(program, args, {stdio: ['ignore', logFd, logFd], detached: true, env: options.env});
+	closeSync(logFd);
+	child.unref();
+	let exited: string | undefined;
+	child.on('exit', (code, exitSignal) => {
+		exited = exitSignal === null ? `exit code ${code ?? '?'}` : `signal ${exitSignal}`;
+	});
+	child.on('error', error => {
+		exited = error.message;
+	});
+	return {
+		pid: child.pid ?? -1,
+		get exited() {
+			return exited;
+		},
+	};
 }

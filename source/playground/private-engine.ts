@@ -11,9 +11,9 @@ import {
 import {chmod, copyFile, mkdir, mkdtemp, readFile, rm, rmdir, symlink, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
-import {engineCall, engineRequest, pingEngine, socketPathOf} from './engine-api.js';
+import {engineCall, engineRequest, socketPathOf, waitForPing} from './engine-api.js';
 import {
+	deleteNetns,
 	findProgram,
 	isLive,
 	listNetns,
@@ -23,9 +23,11 @@ import {
 	netnsPath,
 	programName,
 	readProcess,
+	removeDirectory,
 	run,
 	searchDirs,
 	signal,
+	spawnDaemon,
 	tailOfFile,
 	waitForExit,
 	type ProcessInfo,
@@ -279,14 +281,7 @@ async function removeEngineRemains(name: string, dir: string, log: (step: string
 		removed.push(`${mounts.length} mount${mounts.length === 1 ? '' : 's'} under ${dir}`);
 	}
 
-	if (existsSync(netnsPath(name))) {
-		const result = await run(findProgram('ip') ?? 'ip', ['netns', 'del', name]);
-		if (result.code === 0) {
-			removed.push(`network namespace ${name}`);
-		} else {
-			log(`ip netns del ${name}: ${result.stderr.trim()}`);
-		}
-	}
+	removed.push(...(await deleteNetns(name, log)));
 
 	await removeContainerCgroups(containerIds(dir));
 
@@ -295,12 +290,7 @@ async function removeEngineRemains(name: string, dir: string, log: (step: string
 			// Deleting through a mount could reach files outside the engine's directory.
 			log(`${dir} still has mounts; left in place`);
 		} else {
-			try {
-				await rm(dir, {recursive: true, force: true, maxRetries: 3});
-				removed.push(`directory ${dir}`);
-			} catch (error) {
-				log(`removing ${dir}: ${String(error)}`);
-			}
+			removed.push(...(await removeDirectory(dir, log)));
 		}
 	}
 
@@ -474,11 +464,10 @@ export async function startPrivateEngine(options: StartOptions): Promise<Private
 
 	log('starting dockerd');
 	const logFile = path.join(dir, 'dockerd.log');
-	const logFd = openSync(logFile, 'a');
 	// nsenter, not `ip netns exec`: the latter remounts /sys, which hides the cgroup mounts, and
 	// dockerd then fails with "Devices cgroup isn't mounted". nsenter execs dockerd, so the pid
 	// is dockerd's.
-	const child = spawn(
+	const daemon = spawnDaemon(
 		nsenter,
 		[
 			`--net=${netnsPath(name)}`,
@@ -496,47 +485,22 @@ export async function startPrivateEngine(options: StartOptions): Promise<Private
 			'--containerd-plugins-namespace',
 			`${name}-plugins`,
 		],
-		{
-			stdio: ['ignore', logFd, logFd],
-			// Its own process group: a Ctrl-C in the terminal reaches us, and we stop it in order.
-			detached: true,
-			// dockerd looks up containerd, runc, docker-init and docker-proxy on its PATH.
-			env: {...process.env, PATH: searchDirs(undefined).join(':')},
-		},
+		// dockerd looks up containerd, runc, docker-init and docker-proxy on its PATH.
+		{logFile, env: {...process.env, PATH: searchDirs(undefined).join(':')}},
 	);
-	closeSync(logFd);
-	// The engine must not keep the caller's event loop alive; stop() ends it.
-	child.unref();
-	let exitDescription: string | undefined;
-	child.on('exit', (code, exitSignal) => {
-		exitDescription = exitSignal === null ? `exit code ${code ?? '?'}` : `signal ${exitSignal}`;
-	});
-	child.on('error', error => {
-		exitDescription = error.message;
-	});
-
-	const pid = child.pid ?? -1;
-	const engine = engineHandle(name, dir, pid, log);
-
-	const deadline = Date.now() + readyTimeoutMs;
-	for (;;) {
-		if (await pingEngine(socketPath)) {
-			log('engine ready');
-			return engine;
-		}
-
-		if (exitDescription !== undefined || Date.now() > deadline) {
-			const reason =
-				exitDescription === undefined
-					? `did not answer on ${socketPath} within ${readyTimeoutMs} ms`
-					: `exited before it was ready (${exitDescription})`;
-			const tail = tailOfFile(logFile, 15);
-			await engine.stop();
-			throw new Error(`dockerd ${reason}. Last lines of ${logFile}:\n${tail}`);
-		}
-
-		await delay(50);
+	const engine = engineHandle(name, dir, daemon.pid, log);
+	if (await waitForPing(socketPath, readyTimeoutMs, () => daemon.exited !== undefined)) {
+		log('engine ready');
+		return engine;
 	}
+
+	const reason =
+		daemon.exited === undefined
+			? `did not answer on ${socketPath} within ${readyTimeoutMs} ms`
+			: `exited before it was ready (${daemon.exited})`;
+	const tail = tailOfFile(logFile, 15);
+	await engine.stop();
+	throw new Error(`dockerd ${reason}. Last lines of ${logFile}:\n${tail}`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,10 @@
-import {spawn} from 'node:child_process';
-import {closeSync, existsSync, openSync, readFileSync, readdirSync, rmdirSync} from 'node:fs';
-import {mkdir, rm, writeFile} from 'node:fs/promises';
+import {existsSync, readFileSync, readdirSync, rmdirSync} from 'node:fs';
+import {mkdir, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
-import {engineRequest, pingEngine} from '../../source/playground/engine-api.js';
+import {engineRequest, waitForPing} from '../../source/playground/engine-api.js';
 import {
+	deleteNetns,
 	findProgram,
 	isAlive,
 	isLive,
@@ -15,12 +14,14 @@ import {
 	netnsPath,
 	netnsPids,
 	readProcess,
+	removeDirectory,
 	run,
 	signal,
+	spawnDaemon,
 	tailOfFile,
 	waitForExit,
 } from '../../source/playground/linux-host.js';
-import {formatRequirementProblems, type RequirementProblem} from '../../source/playground/private-engine.js';
+import {formatRequirementProblems, type PrivateEngine, type RequirementProblem} from '../../source/playground/private-engine.js';
 
 // A private rootful Podman serving the Docker Engine API, for the *.podman.test.ts files.
 // Podman runs inside its own network namespace (netavark puts its bridges, veths and
@@ -31,13 +32,8 @@ import {formatRequirementProblems, type RequirementProblem} from '../../source/p
 // touched and nothing is left there when the namespace dies. Storage, run and tmp
 // directories, network configs and the socket all live under one directory.
 
-export interface PrivatePodman {
-	name: string;
-	netns: string;
-	dir: string;
-	socketPath: string;
-	dockerHost: string;
-	pid: number;
+/** A handle like the private engine's, less keep(): a test Podman never outlives its run. */
+export interface PrivatePodman extends Omit<PrivateEngine, 'keep' | 'stop'> {
 	/** Removes its containers, stops the service and everything in its namespace, deletes the namespace and the directory. Never throws. */
 	stop(): Promise<void>;
 }
@@ -135,21 +131,10 @@ async function removeRemains(name: string, dir: string, log: (line: string) => v
 	for (const pid of pids) signal(pid, 'SIGKILL');
 	if (pids.length > 0) removed.push(`processes ${pids.join(', ')}`);
 	if (!(await waitForExit(pids, KILL_TIMEOUT_MS))) log(`some processes of ${name} did not exit after SIGKILL`);
-	if (existsSync(netnsPath(name))) {
-		const result = await run(tool('ip'), ['netns', 'del', name]);
-		if (result.code === 0) removed.push(`network namespace ${name}`);
-		else log(`ip netns del ${name}: ${result.stderr.trim()}`);
-	}
+	removed.push(...(await deleteNetns(name, log)));
 
 	removeContainerCgroups(containerIdsIn(dir));
-	if (existsSync(dir)) {
-		try {
-			await rm(dir, {recursive: true, force: true, maxRetries: 3});
-			removed.push(`directory ${dir}`);
-		} catch (error) {
-			log(`removing ${dir}: ${String(error)}`);
-		}
-	}
+	if (existsSync(dir)) removed.push(...(await removeDirectory(dir, log)));
 
 	return removed;
 }
@@ -205,23 +190,13 @@ export async function startPrivatePodman(options: {name: string; baseDir?: strin
 			'--network-config-dir', path.join(dir, 'net'), 'system', 'service', '--time=0', `unix://${socketPath}`].map(quote).join(' ')}`,
 	].join(' && ');
 	const logFile = path.join(dir, 'podman.log');
-	const logFd = openSync(logFile, 'a');
-	// nsenter and unshare exec their command and sh execs podman: the child's pid is the service's.
-	const child = spawn(
+	// nsenter and unshare exec their command and sh execs podman: the daemon's pid is the service's.
+	const daemon = spawnDaemon(
 		tool('nsenter'),
 		[`--net=${netnsPath(name)}`, tool('unshare'), '--mount', '--propagation', 'slave', 'sh', '-c', serve],
-		{stdio: ['ignore', logFd, logFd], detached: true, env: {...process.env, CONTAINERS_CONF: path.join(dir, 'containers.conf')}},
+		{logFile, env: {...process.env, CONTAINERS_CONF: path.join(dir, 'containers.conf')}},
 	);
-	closeSync(logFd);
-	child.unref();
-	let exited: string | undefined;
-	child.on('exit', (code, signal) => {
-		exited = signal === null ? `exit code ${code ?? '?'}` : `signal ${signal}`;
-	});
-	child.on('error', error => {
-		exited = error.message;
-	});
-	const pid = child.pid ?? -1;
+	const {pid} = daemon;
 	let stopping: Promise<void> | undefined;
 	const engine: PrivatePodman = {
 		name,
@@ -244,17 +219,10 @@ export async function startPrivatePodman(options: {name: string; baseDir?: strin
 		},
 	};
 
-	const deadline = Date.now() + readyTimeoutMs;
-	for (;;) {
-		if (await pingEngine(socketPath)) return engine;
-		if (exited !== undefined || Date.now() > deadline) {
-			const tail = tailOfFile(logFile, 15);
-			await engine.stop();
-			throw new Error(`podman system service ${exited === undefined ? `did not answer within ${readyTimeoutMs} ms` : `exited (${exited})`}. Its log:\n${tail}`);
-		}
-
-		await delay(50);
-	}
+	if (await waitForPing(socketPath, readyTimeoutMs, () => daemon.exited !== undefined)) return engine;
+	const tail = tailOfFile(logFile, 15);
+	await engine.stop();
+	throw new Error(`podman system service ${daemon.exited === undefined ? `did not answer within ${readyTimeoutMs} ms` : `exited (${daemon.exited})`}. Its log:\n${tail}`);
 }
 
 /** Removes private Podmans named `prefix…` whose owning process is gone (a killed test run). */
