@@ -1,7 +1,7 @@
 import {spawn} from 'node:child_process';
 import {accessSync, closeSync, constants, existsSync, openSync, readFileSync, readdirSync, readlinkSync, statSync} from 'node:fs';
-import path from 'node:path';
 import {rm} from 'node:fs/promises';
+import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
 
 // The Linux host as the private engines see it: programs on the PATH, processes and their
