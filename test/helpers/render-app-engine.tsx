@@ -19,7 +19,7 @@ import {AppServicesProvider} from '../../source/ui/app-context.js';
 import type {AppServices} from '../../source/ui/app-context.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {requireTestEngine} from './engine-harness.js';
-import {keys, waitFor} from './render-app.js';
+import {keyTyper, keys, waitFor} from './render-app.js';
 
 // The whole app over the REAL test engine, driven by keystrokes like render-app.tsx drives it
 // over the fake: the real gateway, EngineSync and store, the real action service. Host
@@ -87,13 +87,7 @@ export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) 
 	const frame = (): string => result.lastFrame() ?? '';
 	await waitFor(() => frame().includes('● live'), 'the first live frame', 10_000);
 
-	const press = async (...sequence: string[]): Promise<void> => {
-		for (const key of sequence) {
-			const before = frame();
-			result.stdin.write(key);
-			await waitFor(() => frame() !== before, `the screen to change after ${JSON.stringify(key)}`, 500).catch(() => undefined);
-		}
-	};
+	const press = keyTyper(result.stdin, frame);
 
 	const waitForFrame = async (predicate: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> => {
 		await waitFor(() => predicate(frame()), what, timeoutMs);
