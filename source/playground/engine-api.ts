@@ -1,4 +1,5 @@
 import http from 'node:http';
+import {setTimeout as delay} from 'node:timers/promises';
 import type {Readable} from 'node:stream';
 
 // A minimal Docker Engine API client over the private engine's unix socket. The playground
@@ -123,4 +124,27 @@ function engineMessage(body: string): string {
 	}
 
 	return body.trim();
+}
+
+/** Whether the engine answers GET /_ping within a second. */
+export async function pingEngine(socketPath: string): Promise<boolean> {
+	try {
+		const response = await engineRequest(socketPath, 'GET', '/_ping', {timeoutMs: 1000});
+		return response.status === 200;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Pings the engine until it answers (true), or until `gaveUp()` (its process has exited) or
+ * `timeoutMs` has passed (false).
+ */
+export async function waitForPing(socketPath: string, timeoutMs: number, gaveUp: () => boolean): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (await pingEngine(socketPath)) return true;
+		if (gaveUp() || Date.now() > deadline) return false;
+		await delay(50);
+	}
 }

@@ -1,21 +1,39 @@
 import {spawn} from 'node:child_process';
 import {
-	accessSync,
 	closeSync,
-	constants,
 	existsSync,
 	openSync,
 	readFileSync,
 	readSync,
 	readdirSync,
-	readlinkSync,
 	statSync,
 } from 'node:fs';
 import {chmod, copyFile, mkdir, mkdtemp, readFile, rm, rmdir, symlink, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
-import {engineCall, engineRequest, socketPathOf} from './engine-api.js';
+import {engineCall, engineRequest, socketPathOf, waitForPing} from './engine-api.js';
+import {
+	deleteNetns,
+	findProgram,
+	isLive,
+	listNetns,
+	listProcesses,
+	mountsUnder,
+	netnsHasProcesses,
+	netnsPath,
+	programName,
+	readProcess,
+	removeDirectory,
+	run,
+	searchDirs,
+	signal,
+	spawnDaemon,
+	tailOfFile,
+	waitForExit,
+	type ProcessInfo,
+} from './linux-host.js';
+
+export {findProgram} from './linux-host.js';
 
 // A private dockerd in its own network namespace: its own docker0, veths and iptables rules,
 // so neither the machine's networking nor another engine is touched, and several can run side
@@ -59,8 +77,6 @@ export interface StartOptions {
 	readyTimeoutMs?: number;
 }
 
-const KNOWN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-const NETNS_DIR = '/var/run/netns';
 const BUSYBOX_APPLETS = ['sh', 'ls', 'ip', 'ifconfig', 'route', 'sleep', 'cat', 'echo', 'hostname'];
 const STOP_TIMEOUT_MS = 15_000;
 const KILL_TIMEOUT_MS = 5000;
@@ -84,31 +100,6 @@ const TOOLS: Tool[] = [
 	{program: 'ip', what: 'ip (network namespaces)', fix: 'install the Debian package iproute2'},
 	{program: 'nsenter', what: 'nsenter', fix: 'install the Debian package util-linux'},
 ];
-
-function searchDirs(searchPath: string | undefined): string[] {
-	if (searchPath !== undefined) {
-		return searchPath.split(':').filter(dir => dir !== '');
-	}
-
-	const fromEnv = (process.env['PATH'] ?? '').split(':').filter(dir => dir !== '');
-	return [...new Set([...fromEnv, ...KNOWN_DIRS])];
-}
-
-export function findProgram(program: string, searchPath?: string): string | undefined {
-	for (const dir of searchDirs(searchPath)) {
-		const candidate = path.join(dir, program);
-		try {
-			accessSync(candidate, constants.X_OK);
-			if (statSync(candidate).isFile()) {
-				return candidate;
-			}
-		} catch {
-			// Not here.
-		}
-	}
-
-	return undefined;
-}
 
 /** True when the ELF file has no program interpreter, i.e. it runs in an empty image. */
 function isStaticExecutable(file: string): boolean {
@@ -190,74 +181,7 @@ export function formatRequirementProblems(problems: RequirementProblem[]): strin
 }
 
 // ---------------------------------------------------------------------------------------------
-// Processes, mounts and namespaces (Linux /proc)
-
-interface ProcessInfo {
-	pid: number;
-	ppid: number;
-	state: string;
-	startTime: string;
-	argv: string[];
-}
-
-function readProcess(pid: number): ProcessInfo | undefined {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		// The command name is in parentheses and may itself contain spaces and parentheses.
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(arg => arg !== '');
-		return {pid, ppid: Number(fields[1]), state: fields[0] ?? '?', startTime: fields[19] ?? '', argv};
-	} catch {
-		return undefined;
-	}
-}
-
-function listProcesses(): ProcessInfo[] {
-	const processes: ProcessInfo[] = [];
-	for (const entry of readdirSync('/proc')) {
-		if (/^\d+$/.test(entry)) {
-			const info = readProcess(Number(entry));
-			if (info !== undefined) {
-				processes.push(info);
-			}
-		}
-	}
-
-	return processes;
-}
-
-function isLive(info: ProcessInfo | undefined): info is ProcessInfo {
-	return info !== undefined && info.state !== 'Z' && info.state !== 'X';
-}
-
-function isAlive(pid: number): boolean {
-	return isLive(readProcess(pid));
-}
-
-async function waitForExit(pids: number[], timeoutMs: number): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		if (pids.every(pid => !isAlive(pid))) {
-			return true;
-		}
-
-		if (Date.now() > deadline) {
-			return false;
-		}
-
-		await delay(50);
-	}
-}
-
-function signal(pid: number, name: NodeJS.Signals): void {
-	try {
-		process.kill(pid, name);
-	} catch {
-		// Already gone.
-	}
-}
-
-const programName = (info: ProcessInfo) => path.basename(info.argv[0] ?? '');
+// The engine's processes (Linux /proc)
 
 /** dockerd, containerd, shims and proxies started for the engine in `dir`, found by their arguments. */
 function engineProcesses(dir: string): ProcessInfo[] {
@@ -292,95 +216,6 @@ function killContainerProcesses(dir: string): number[] {
 	}
 
 	return children.map(child => child.pid);
-}
-
-function decodeMountPath(field: string): string {
-	return field.replace(/\\([0-7]{3})/g, (_match, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
-}
-
-function mountsUnder(dir: string): string[] {
-	try {
-		const lines = readFileSync('/proc/self/mountinfo', 'utf8').split('\n');
-		const points = lines
-			.map(line => line.split(' ')[4])
-			.filter((field): field is string => field !== undefined)
-			.map(field => decodeMountPath(field))
-			.filter(point => point === dir || point.startsWith(`${dir}/`));
-		// Deepest first, so that no mount is hidden below another one when it is unmounted.
-		return [...new Set(points)].sort((a, b) => b.split('/').length - a.split('/').length || b.length - a.length);
-	} catch {
-		return [];
-	}
-}
-
-function netnsPath(name: string): string {
-	return path.join(NETNS_DIR, name);
-}
-
-async function listNetns(): Promise<string[]> {
-	const result = await run(findProgram('ip') ?? 'ip', ['netns', 'list']);
-	if (result.code !== 0) {
-		return [];
-	}
-
-	// Lines look like "name" or "name (id: 3)".
-	return result.stdout
-		.split('\n')
-		.map(line => line.trim().split(' ')[0] ?? '')
-		.filter(name => name !== '');
-}
-
-function netnsHasProcesses(name: string): boolean {
-	let inode: number;
-	try {
-		inode = statSync(netnsPath(name)).ino;
-	} catch {
-		return false;
-	}
-
-	const wanted = `net:[${inode}]`;
-	for (const entry of readdirSync('/proc')) {
-		if (/^\d+$/.test(entry)) {
-			try {
-				if (readlinkSync(`/proc/${entry}/ns/net`) === wanted) {
-					return true;
-				}
-			} catch {
-				// Gone, or a kernel thread.
-			}
-		}
-	}
-
-	return false;
-}
-
-interface RunResult {
-	code: number;
-	stdout: string;
-	stderr: string;
-}
-
-async function run(program: string, args: string[], timeoutMs = 20_000): Promise<RunResult> {
-	return new Promise<RunResult>(resolve => {
-		const child = spawn(program, args, {stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-			stdout += chunk;
-		});
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-			stderr += chunk;
-		});
-		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-		child.on('error', error => {
-			clearTimeout(timer);
-			resolve({code: -1, stdout, stderr: error.message});
-		});
-		child.on('close', code => {
-			clearTimeout(timer);
-			resolve({code: code ?? -1, stdout, stderr});
-		});
-	});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -446,14 +281,7 @@ async function removeEngineRemains(name: string, dir: string, log: (step: string
 		removed.push(`${mounts.length} mount${mounts.length === 1 ? '' : 's'} under ${dir}`);
 	}
 
-	if (existsSync(netnsPath(name))) {
-		const result = await run(findProgram('ip') ?? 'ip', ['netns', 'del', name]);
-		if (result.code === 0) {
-			removed.push(`network namespace ${name}`);
-		} else {
-			log(`ip netns del ${name}: ${result.stderr.trim()}`);
-		}
-	}
+	removed.push(...(await deleteNetns(name, log)));
 
 	await removeContainerCgroups(containerIds(dir));
 
@@ -462,12 +290,7 @@ async function removeEngineRemains(name: string, dir: string, log: (step: string
 			// Deleting through a mount could reach files outside the engine's directory.
 			log(`${dir} still has mounts; left in place`);
 		} else {
-			try {
-				await rm(dir, {recursive: true, force: true, maxRetries: 3});
-				removed.push(`directory ${dir}`);
-			} catch (error) {
-				log(`removing ${dir}: ${String(error)}`);
-			}
+			removed.push(...(await removeDirectory(dir, log)));
 		}
 	}
 
@@ -558,23 +381,6 @@ function validateName(name: string): void {
 	}
 }
 
-function tailOfFile(file: string, lines: number): string {
-	try {
-		return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-	} catch {
-		return '(no log)';
-	}
-}
-
-async function ping(socketPath: string): Promise<boolean> {
-	try {
-		const response = await engineRequest(socketPath, 'GET', '/_ping', {timeoutMs: 1000});
-		return response.status === 200;
-	} catch {
-		return false;
-	}
-}
-
 function engineHandle(name: string, dir: string, pid: number, log: (step: string) => void): PrivateEngine {
 	const socketPath = path.join(dir, 'docker.sock');
 	let stopping: Promise<void> | undefined;
@@ -658,11 +464,10 @@ export async function startPrivateEngine(options: StartOptions): Promise<Private
 
 	log('starting dockerd');
 	const logFile = path.join(dir, 'dockerd.log');
-	const logFd = openSync(logFile, 'a');
 	// nsenter, not `ip netns exec`: the latter remounts /sys, which hides the cgroup mounts, and
 	// dockerd then fails with "Devices cgroup isn't mounted". nsenter execs dockerd, so the pid
 	// is dockerd's.
-	const child = spawn(
+	const daemon = spawnDaemon(
 		nsenter,
 		[
 			`--net=${netnsPath(name)}`,
@@ -680,47 +485,22 @@ export async function startPrivateEngine(options: StartOptions): Promise<Private
 			'--containerd-plugins-namespace',
 			`${name}-plugins`,
 		],
-		{
-			stdio: ['ignore', logFd, logFd],
-			// Its own process group: a Ctrl-C in the terminal reaches us, and we stop it in order.
-			detached: true,
-			// dockerd looks up containerd, runc, docker-init and docker-proxy on its PATH.
-			env: {...process.env, PATH: searchDirs(undefined).join(':')},
-		},
+		// dockerd looks up containerd, runc, docker-init and docker-proxy on its PATH.
+		{logFile, env: {...process.env, PATH: searchDirs(undefined).join(':')}},
 	);
-	closeSync(logFd);
-	// The engine must not keep the caller's event loop alive; stop() ends it.
-	child.unref();
-	let exitDescription: string | undefined;
-	child.on('exit', (code, exitSignal) => {
-		exitDescription = exitSignal === null ? `exit code ${code ?? '?'}` : `signal ${exitSignal}`;
-	});
-	child.on('error', error => {
-		exitDescription = error.message;
-	});
-
-	const pid = child.pid ?? -1;
-	const engine = engineHandle(name, dir, pid, log);
-
-	const deadline = Date.now() + readyTimeoutMs;
-	for (;;) {
-		if (await ping(socketPath)) {
-			log('engine ready');
-			return engine;
-		}
-
-		if (exitDescription !== undefined || Date.now() > deadline) {
-			const reason =
-				exitDescription === undefined
-					? `did not answer on ${socketPath} within ${readyTimeoutMs} ms`
-					: `exited before it was ready (${exitDescription})`;
-			const tail = tailOfFile(logFile, 15);
-			await engine.stop();
-			throw new Error(`dockerd ${reason}. Last lines of ${logFile}:\n${tail}`);
-		}
-
-		await delay(50);
+	const engine = engineHandle(name, dir, daemon.pid, log);
+	if (await waitForPing(socketPath, readyTimeoutMs, () => daemon.exited !== undefined)) {
+		log('engine ready');
+		return engine;
 	}
+
+	const reason =
+		daemon.exited === undefined
+			? `did not answer on ${socketPath} within ${readyTimeoutMs} ms`
+			: `exited before it was ready (${daemon.exited})`;
+	const tail = tailOfFile(logFile, 15);
+	await engine.stop();
+	throw new Error(`dockerd ${reason}. Last lines of ${logFile}:\n${tail}`);
 }
 
 // ---------------------------------------------------------------------------------------------

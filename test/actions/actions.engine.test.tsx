@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
-import {after, afterEach, describe, test} from 'node:test';
+import {describe, test} from 'node:test';
 import {formatIp, parseCidr} from '../../source/model/addressing.js';
 import {dockerCli, TEST_LABEL, TEST_RUN_ID, TestResources, uniqueName} from '../helpers/engine-harness.js';
-import {renderAppOnEngine} from '../helpers/render-app-engine.js';
+import {appOnEngineTests} from '../helpers/render-app-engine.js';
 import {keys, lineWith} from '../helpers/render-app.js';
 
 // Every action as a user does it: keystrokes into the whole app, over the real test engine.
 // After each, the engine itself is asked (docker inspect) and the screen is read. Subnets are
 // 10.201.<n>.0/24, one per test, so nothing overlaps.
 
-type App = Awaited<ReturnType<typeof renderAppOnEngine>>;
-
 const resources = new TestResources();
-let app: App | undefined;
-
-afterEach(() => {
-	app?.cleanup();
-	app = undefined;
-});
-
-after(() => resources.cleanup());
+const {start} = appOnEngineTests(resources, {columns: 140, rows: 40});
 
 interface InspectedEndpoint {
 	IPAddress: string;
@@ -41,34 +32,6 @@ function rowOf(frame: string, name: string): string | undefined {
 	return frame.split('\n').find(line => line.includes(name) && !line.includes(`/${name}`) && !line.includes('✔'));
 }
 
-async function start(): Promise<App> {
-	app = await renderAppOnEngine({columns: 140, rows: 40});
-	return app;
-}
-
-/** Filters the pane down to the one row named `name` (Enter keeps the filter, selected). */
-async function select(current: App, pane: 'networks' | 'containers', name: string): Promise<void> {
-	await current.waitForStore(
-		snapshot => (pane === 'networks' ? snapshot.networks : snapshot.containers).some(item => item.name === name),
-		`${name} in the store`,
-	);
-	// Esc first clears a filter an earlier step left.
-	await current.press(pane === 'networks' ? '1' : '2', '/', keys.escape, '/', name, keys.enter);
-	const title = pane === 'networks' ? '1 Networks (1 of' : '2 Containers (1 of';
-	await current.waitForFrame(text => text.includes(title), `${name} alone in its pane`);
-}
-
-/** From the Containers pane: c, pick the network by typing its name, Enter, the form. */
-async function openConnectForm(current: App, container: string, network: string): Promise<void> {
-	await select(current, 'containers', container);
-	await current.press('c');
-	await current.waitForFrame(text => text.includes(`Connect ${container} to which network?`), 'the network picker');
-	await current.press(network);
-	await current.waitForFrame(text => text.includes(`Filter: ${network}`), 'the picker filtered');
-	await current.press(keys.enter);
-	await current.waitForFrame(text => text.includes(`Connect ${container} to ${network}`) && text.includes('IPv4 address'), 'the options form');
-}
-
 describe('connect through the UI', () => {
 	test('with the engine defaults: the address the engine assigned is on screen and in inspect', async () => {
 		const network = uniqueName('def-net');
@@ -76,7 +39,7 @@ describe('connect through the UI', () => {
 		await resources.createNetwork(network, ['--subnet', '10.201.1.0/24']);
 		await resources.runContainer(container);
 		const current = await start();
-		await openConnectForm(current, container, network);
+		await current.openConnectForm(container, network);
 		await current.press(keys.enter);
 		const frame = await current.waitForFrame(text => new RegExp(`✔ Connected ${container} to ${network} \\(10\\.201\\.1\\.\\d+\\)`).test(text), 'the status');
 		const assigned = /\((10\.201\.1\.\d+)\)/.exec(lineWith(frame, '✔ Connected') ?? '')?.[1];
@@ -93,7 +56,7 @@ describe('connect through the UI', () => {
 		await resources.createNetwork(network, ['--subnet', '10.201.2.0/24']);
 		await resources.runContainer(container);
 		const current = await start();
-		await openConnectForm(current, container, network);
+		await current.openConnectForm(container, network);
 		await current.press('10.201.2.50', keys.enter);
 		await current.waitForFrame(text => text.includes(`✔ Connected ${container} to ${network} (10.201.2.50)`), 'the status');
 		const endpoint = (await endpointsOf(container))[network];
@@ -107,7 +70,7 @@ describe('connect through the UI', () => {
 		await resources.createNetwork(network, ['--subnet', '10.201.3.0/24']);
 		await resources.runContainer(container);
 		const current = await start();
-		await select(current, 'networks', network);
+		await current.selectOnly('networks', network);
 		await current.press('c');
 		await current.waitForFrame(text => text.includes(`Connect which container to ${network}?`), 'the container picker');
 		await current.press(container, keys.enter);
@@ -127,7 +90,7 @@ describe('a stopped container', () => {
 		await resources.runContainer(container);
 		await dockerCli(['stop', '-t', '0', container]);
 		const current = await start();
-		await openConnectForm(current, container, network);
+		await current.openConnectForm(container, network);
 		const sent = Date.now();
 		await current.press(keys.enter);
 		const frame = await current.waitForFrame(text => text.includes(`✔ Connected ${container} to ${network} (no address until it runs)`), 'the status');
@@ -149,7 +112,7 @@ describe('disconnect and undo through the UI', () => {
 			snapshot => snapshot.containers.some(item => item.name === container && item.endpoints.some(endpoint => endpoint.networkName === network)),
 			'the second network in the store',
 		);
-		await select(current, 'containers', container);
+		await current.selectOnly('containers', container);
 		await current.press('d');
 		await current.waitForFrame(text => text.includes(`Disconnect ${container} from which network?`), 'the picker');
 		await current.press(network, keys.enter);
@@ -174,7 +137,7 @@ describe('disconnect and undo through the UI', () => {
 		await resources.createNetwork(network, ['--subnet', '10.201.5.0/24']);
 		await resources.runContainer(container, {network});
 		const current = await start();
-		await select(current, 'networks', network);
+		await current.selectOnly('networks', network);
 		await current.press('D');
 		await current.waitForFrame(text => text.includes(`Force-disconnect ${container} from ${network}?`), 'the confirmation');
 		await current.press('y');
@@ -235,7 +198,7 @@ describe('networks through the UI', () => {
 		const name = uniqueName('removed');
 		await resources.createNetwork(name, ['--subnet', '10.201.7.0/24']);
 		const current = await start();
-		await select(current, 'networks', name);
+		await current.selectOnly('networks', name);
 		await current.press('x');
 		await current.waitForFrame(text => text.includes(`Remove network ${name}?`), 'the confirmation');
 		await current.press('y');
@@ -297,7 +260,7 @@ describe('refusals, with the message the user sees', () => {
 		await resources.runContainer(container, {network});
 		const current = await start();
 		await current.waitForStore(snapshot => snapshot.containers.some(item => item.name === container), 'the container');
-		await select(current, 'networks', network);
+		await current.selectOnly('networks', network);
 		await current.press('x');
 		await current.waitForFrame(text => text.includes(`✖ ${network} has a container attached: ${container} — disconnect it first (d)`), 'the refusal');
 		const id = current.store.getSnapshot().networks.find(item => item.name === network)?.id ?? network;
@@ -317,10 +280,10 @@ describe('refusals, with the message the user sees', () => {
 		await resources.runContainer(noneMode, {network: 'none'});
 		await resources.runContainer(plain);
 		const current = await start();
-		await select(current, 'containers', hostMode);
+		await current.selectOnly('containers', hostMode);
 		await current.press('c');
 		await current.waitForFrame(text => text.includes(`✖ ${hostMode} runs with --network host: it shares the host's network stack and cannot join other networks`), 'host refused');
-		await select(current, 'containers', noneMode);
+		await current.selectOnly('containers', noneMode);
 		await current.press('c');
 		await current.waitForFrame(text => text.includes(`✖ ${noneMode} runs with --network none (no networking): it cannot join other networks`), 'none refused');
 
@@ -343,7 +306,7 @@ describe('refusals, with the message the user sees', () => {
 		await resources.createNetwork(auto);
 		await resources.runContainer(container);
 		const current = await start();
-		await openConnectForm(current, container, network);
+		await current.openConnectForm(container, network);
 		const before = current.calls.length;
 		await current.press('10.99.0.5', keys.enter);
 		let frame = await current.waitForFrame(text => text.includes(`10.99.0.5 is outside ${network}'s subnet 10.201.16.0/24`), 'the field error');
@@ -357,7 +320,7 @@ describe('refusals, with the message the user sees', () => {
 		const cidr = parseCidr(subnet);
 		assert.ok(cidr);
 		const address = formatIp(4, cidr.network + 77n);
-		await openConnectForm(current, container, auto);
+		await current.openConnectForm(container, auto);
 		await current.press(address, keys.down, keys.down, 'kept');
 		await current.press(keys.enter);
 		frame = await current.waitForFrame(text => text.includes('subnet was picked by the engine'), 'the engine refusal');
@@ -374,7 +337,7 @@ describe('refusals, with the message the user sees', () => {
 		await resources.createNetwork(network, ['--subnet', '10.201.17.0/24']);
 		await resources.runContainer(container);
 		const current = await start();
-		await openConnectForm(current, container, network);
+		await current.openConnectForm(container, network);
 		await current.press('10.201.17.9');
 		await dockerCli(['network', 'rm', network]);
 		await current.press(keys.enter);

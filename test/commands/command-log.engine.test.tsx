@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
 import {readFileSync} from 'node:fs';
-import {after, afterEach, describe, test} from 'node:test';
+import {describe, test} from 'node:test';
 import {dockerCli, TEST_LABEL, TEST_RUN_ID, TestResources, testEngineEnv, uniqueName} from '../helpers/engine-harness.js';
-import {renderAppOnEngine} from '../helpers/render-app-engine.js';
+import {appOnEngineTests, type AppOnEngine as App} from '../helpers/render-app-engine.js';
 import {keys} from '../helpers/render-app.js';
 
 // Actions by keys produce log lines and journal lines whose commands, run with the docker CLI
 // against the same engine, do the same thing: compared with `docker inspect`.
 
-type App = Awaited<ReturnType<typeof renderAppOnEngine>>;
-
 const resources = new TestResources();
-let app: App | undefined;
-
-afterEach(() => {
-	app?.cleanup();
-	app = undefined;
-});
-
-after(() => resources.cleanup());
+const {start} = appOnEngineTests(resources, {columns: 160, rows: 40});
 
 /** Runs a logged command line as a user would paste it: through sh, with the docker CLI. */
 function runInShell(line: string): Promise<void> {
@@ -58,17 +49,11 @@ async function endpointShape(container: string, network: string): Promise<unknow
 	return endpoint && {IPAddress: endpoint.IPAddress, IPAMConfig: endpoint.IPAMConfig, Aliases: [...(endpoint.Aliases ?? [])].sort()};
 }
 
-async function select(current: App, pane: '1' | '2', name: string): Promise<void> {
-	await current.press(pane, '/', keys.escape, '/', name, keys.enter);
-	await current.waitForFrame(text => text.includes('(1 of'), `${name} alone in its pane`);
-}
-
 describe('command log', () => {
 	test('create and rm by keys: the form shows the command as typed; the logged commands do the same', async () => {
 		const name = uniqueName('log-net');
 		resources.track('network', name);
-		app = await renderAppOnEngine({columns: 160, rows: 40});
-		const current = app;
+		const current = await start();
 		await current.press('1', 'n');
 		await current.waitForFrame(text => text.includes('Create a network'), 'the form');
 		// Name, Driver, Subnet, Gateway, IP range, Aux addresses, IPv6, IPv6 subnet, IPv6 gateway, Internal, Attachable, Labels.
@@ -99,7 +84,7 @@ describe('command log', () => {
 
 		// x removes it; the logged rm removes the network the logged create makes again.
 		await current.waitForStore(snapshot => snapshot.networks.some(item => item.name === name), 'the recreated network');
-		await select(current, '1', name);
+		await current.selectOnly('networks', name);
 		await current.press('x');
 		await current.waitForFrame(text => text.includes(`Runs: docker network rm ${name}`), 'the confirmation names the command');
 		await current.press('y');
@@ -117,14 +102,8 @@ describe('command log', () => {
 		const container = uniqueName('log-ctn');
 		await resources.createNetwork(network, ['--subnet', '10.214.2.0/24']);
 		await resources.runContainer(container);
-		app = await renderAppOnEngine({columns: 160, rows: 40});
-		const current = app;
-		await current.waitForStore(snapshot => snapshot.containers.some(item => item.name === container), 'the container');
-		await select(current, '2', container);
-		await current.press('c');
-		await current.waitForFrame(text => text.includes(`Connect ${container} to which network?`), 'the picker');
-		await current.press(network, keys.enter);
-		await current.waitForFrame(text => text.includes('IPv4 address'), 'the form');
+		const current = await start();
+		await current.openConnectForm(container, network);
 		await current.press('10.214.2.50', keys.down, keys.down, 'db');
 		await current.waitForFrame(text => text.includes(`$ docker network connect --ip 10.214.2.50 --alias db ${network} ${container}`), 'the command, as typed');
 		await current.press(keys.enter);

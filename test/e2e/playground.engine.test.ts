@@ -1,9 +1,10 @@
 import {execFile} from 'node:child_process';
-import {existsSync, readFileSync, readdirSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
+import {isLive, listNetns, listProcesses, programName} from '../../source/playground/linux-host.js';
 import {cleanupStaleEngines} from '../../source/playground/private-engine.js';
 import {PLAYGROUND_PREFIX} from '../../source/playground/run-playground.js';
 import {NOTHING_LEFT, remainsOf} from '../playground/engine-remains.js';
@@ -34,33 +35,14 @@ function playgroundOf(app: DocknetPty): {name: string; dir: string} {
 
 /** dockerd processes whose command line names this playground. */
 function dockerdsOf(name: string): number[] {
-	const found: number[] = [];
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-			if (state !== 'Z' && path.basename(argv[0] ?? '') === 'dockerd' && argv.some(arg => arg.includes(name))) {
-				found.push(Number(entry));
-			}
-		} catch {
-			// Exited meanwhile.
-		}
-	}
-
-	return found;
-}
-
-async function netnsList(): Promise<string[]> {
-	return new Promise(resolve => {
-		execFile('ip', ['netns', 'list'], (_error, stdout) => resolve(stdout.split('\n').map(line => line.trim().split(' ')[0] ?? '').filter(Boolean)));
-	});
+	return listProcesses()
+		.filter(info => isLive(info) && programName(info) === 'dockerd' && info.argv.some(arg => arg.includes(name)))
+		.map(info => info.pid);
 }
 
 async function assertNothingLeft(name: string, dir: string): Promise<void> {
 	assert.deepEqual(dockerdsOf(name), [], `no dockerd of ${name}`);
-	assert.ok(!(await netnsList()).includes(name), `no network namespace ${name}`);
+	assert.ok(!(await listNetns()).includes(name), `no network namespace ${name}`);
 	assert.ok(!existsSync(dir), `no directory ${dir}`);
 	assert.deepEqual(remainsOf(name, dir), NOTHING_LEFT);
 }
@@ -117,12 +99,10 @@ describe('docknet --playground', () => {
 		try {
 			await waitForWalkthrough(app);
 			app.hangUp();
-			// Nothing reports back through a closed terminal: watch the remains go instead.
-			const deadline = Date.now() + 30_000;
-			while (Date.now() < deadline && (dockerdsOf(name).length > 0 || existsSync(dir))) {
-				await new Promise(resolve => setTimeout(resolve, 200));
-			}
-
+			// Nothing reports back through a closed terminal, but docknet exits only once it has
+			// stopped the engine. The stop bounds each of its steps (SIGTERM, then SIGKILL after
+			// 15 s), so two minutes is ample on a loaded machine and still catches a hang.
+			await app.waitFor(() => app.hasExited, 'docknet to stop the playground and exit after the hang-up', 120_000);
 			await assertNothingLeft(name, dir);
 		} finally {
 			await app.dispose();

@@ -81,13 +81,16 @@ describe('docker gateway against a scripted engine', () => {
 	});
 
 	after(async () => {
-		server.closeAllConnections();
-		await new Promise<void>(resolve => {
-			server.close(() => {
-				resolve();
+		try {
+			server.closeAllConnections();
+			await new Promise<void>(resolve => {
+				server.close(() => {
+					resolve();
+				});
 			});
-		});
-		rmSync(dir, {recursive: true, force: true});
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 
 	test('connect sends only the fields given', async () => {

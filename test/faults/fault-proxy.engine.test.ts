@@ -10,6 +10,7 @@ import {startFaultProxy} from '../helpers/fault-proxy.js';
 import type {FaultProxy} from '../helpers/fault-proxy.js';
 import {disposeAllDocknets, docknetBundle, keys, startDocknet} from '../helpers/pty-app.js';
 import type {DocknetPty} from '../helpers/pty-app.js';
+import {openConnectForm, stackTrace} from '../helpers/pty-steps.js';
 
 // docknet behind a misbehaving engine: a proxy in front of the test engine's socket answers
 // in one-byte pieces, fails, sends broken or wrong-shaped JSON, answers slowly, swallows
@@ -22,7 +23,6 @@ let dir: string;
 const resources = new TestResources();
 let known: string;
 
-const stackTrace = /^\s+at .+\(.*:\d+:\d+\)$/m;
 const hostileMessage = 'disk on fire \u001B]0;pwned\u0007 \u001B[31mred\u001B[0m\r\nsecond line';
 
 before(async () => {
@@ -132,18 +132,7 @@ describe('docknet behind a faulty engine', () => {
 		const app = start();
 		await assertRecovered(app);
 		proxy.addRule({method: 'POST', path: /^\/networks\/[^/]+\/connect/, fault: {kind: 'hang'}});
-		app.press('2');
-		await app.waitFor(() => app.highlighted().some(text => text.startsWith('2 Containers')), 'the containers pane focused');
-		app.press(`/${container}`);
-		await app.waitForText(`/${container}▏`);
-		app.press(keys.enter);
-		await app.waitFor(lines => lines.some(line => line.includes(' 2 Containers (1 of') && !line.includes('▏')), `only ${container} listed`);
-		app.press('c');
-		await app.waitForText(`Connect ${container} to which network?`);
-		app.press(network);
-		await app.waitFor(lines => lines.some(line => line.includes(network) && line.includes('10.214.2.0/24')), 'the network in the picker');
-		app.press(keys.enter);
-		await app.waitForText(`Connect ${container} to ${network}`);
+		await openConnectForm(app, container, network, '10.214.2.0/24');
 		app.press(keys.enter);
 		await app.waitForText(`Connecting ${container} to ${network} timed out — the request was sent`, 20_000);
 		await app.waitForText(new RegExp(`Connecting ${container} to ${network} timed out — it was not applied \\(checked at \\d\\d:\\d\\d:\\d\\d\\)`), 20_000);

@@ -5,6 +5,7 @@ import type {TestEngine} from '../helpers/engine-harness.js';
 import {dockerdPid, freezeEngine, resumeEngine} from '../helpers/engine-freeze.js';
 import {disposeAllDocknets, keys, startDocknet} from '../helpers/pty-app.js';
 import type {DocknetPty} from '../helpers/pty-app.js';
+import {openConnectForm, stackTrace} from '../helpers/pty-steps.js';
 
 // A hung engine, as SIGSTOP makes one: it keeps its sockets open, accepts connections and
 // answers nothing. docknet must notice while idle, say so, come back once the engine runs
@@ -15,7 +16,6 @@ let engine: TestEngine;
 let pid: number;
 let app: DocknetPty;
 const resources = new TestResources();
-const stackTrace = /^\s+at .+\(.*:\d+:\d+\)$/m;
 
 before(async () => {
 	engine = requireTestEngine();
@@ -85,18 +85,7 @@ describe('a frozen engine (SIGSTOP of dockerd)', () => {
 		const container = uniqueName('frozen-ctn');
 		await resources.createNetwork(network, ['--subnet', '10.213.7.0/24']);
 		await resources.runContainer(container);
-		app.press('2');
-		await app.waitFor(() => app.highlighted().some(text => text.startsWith('2 Containers')), 'the containers pane focused');
-		app.press(`/${container}`);
-		await app.waitForText(`/${container}▏`);
-		app.press(keys.enter);
-		await app.waitFor(lines => lines.some(line => line.includes(' 2 Containers (1 of') && !line.includes('▏')), `only ${container} listed`);
-		app.press('c');
-		await app.waitForText(`Connect ${container} to which network?`);
-		app.press(network);
-		await app.waitFor(lines => lines.some(line => line.includes(network) && line.includes('10.213.7.0/24')), 'the network in the picker');
-		app.press(keys.enter);
-		await app.waitForText(`Connect ${container} to ${network}`);
+		await openConnectForm(app, container, network, '10.213.7.0/24');
 		freezeEngine(pid);
 		try {
 			app.press(keys.enter);

@@ -72,9 +72,25 @@ export interface RunContainerOptions {
 	command?: string[];
 }
 
+/** How TestResources drives an engine's CLI: Docker's by default, Podman's in podman-harness.ts. */
+export interface ResourceCli {
+	/** Runs the CLI; resolves to its trimmed stdout, rejects on failure. */
+	run(args: string[]): Promise<string>;
+	removeContainer(id: string): string[];
+	removeNetwork(id: string): string[];
+}
+
+const dockerResourceCli: ResourceCli = {
+	run: dockerCli,
+	removeContainer: id => ['rm', '-f', '-v', id],
+	removeNetwork: id => ['network', 'rm', id],
+};
+
 export class TestResources {
 	private readonly containers: string[] = [];
 	private readonly networks: string[] = [];
+
+	constructor(private readonly cli: ResourceCli = dockerResourceCli) {}
 
 	async runContainer(name: string, options: RunContainerOptions = {}): Promise<string> {
 		const args = ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${TEST_RUN_ID}`];
@@ -85,14 +101,14 @@ export class TestResources {
 		args.push(...(options.args ?? []), TEST_IMAGE, ...(options.command ?? ['sleep', '100000']));
 		// Tracked by name first: a run that fails after creating the container still leaves it.
 		const index = this.containers.push(name) - 1;
-		const id = await dockerCli(args);
+		const id = await this.cli.run(args);
 		this.containers[index] = id;
 		return id;
 	}
 
 	async createNetwork(name: string, args: string[] = []): Promise<string> {
 		const index = this.networks.push(name) - 1;
-		const id = await dockerCli(['network', 'create', '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, ...args, name]);
+		const id = await this.cli.run(['network', 'create', '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, ...args, name]);
 		this.networks[index] = id;
 		return id;
 	}
@@ -105,7 +121,7 @@ export class TestResources {
 	async cleanup(): Promise<void> {
 		const labelled = async (command: string[]) => {
 			try {
-				const output = await dockerCli([...command, '--filter', `label=${TEST_LABEL}=${TEST_RUN_ID}`]);
+				const output = await this.cli.run([...command, '--filter', `label=${TEST_LABEL}=${TEST_RUN_ID}`]);
 				return output === '' ? [] : output.split('\n');
 			} catch {
 				return [];
@@ -117,7 +133,7 @@ export class TestResources {
 		const containers = new Set([...this.containers.reverse(), ...(await labelled(['ps', '-aq', '--no-trunc']))]);
 		for (const container of containers) {
 			try {
-				await dockerCli(['rm', '-f', '-v', container]);
+				await this.cli.run(this.cli.removeContainer(container));
 			} catch {
 				// Already gone.
 			}
@@ -126,7 +142,7 @@ export class TestResources {
 		const networks = new Set([...this.networks.reverse(), ...(await labelled(['network', 'ls', '-q', '--no-trunc']))]);
 		for (const network of networks) {
 			try {
-				await dockerCli(['network', 'rm', network]);
+				await this.cli.run(this.cli.removeNetwork(network));
 			} catch {
 				// Already gone, or a predefined network that a test only tracked.
 			}

@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, uniqueName} from './engine-harness.js';
+import {TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources, uniqueName, type ResourceCli} from './engine-harness.js';
 
 // The private Podman for *.podman.test.ts files: test/run-tests.ts starts it (see
 // private-podman.ts) and passes it down through the environment. Tests drive it with the
@@ -63,46 +63,21 @@ export async function podmanAddresses(container: string): Promise<Record<string,
 	return Object.fromEntries(Object.entries(settings.Networks ?? {}).map(([name, endpoint]) => [name, endpoint.IPAddress ?? '']));
 }
 
-export class PodmanResources {
-	private readonly containers: string[] = [];
-	private readonly networks: string[] = [];
+const podmanResourceCli: ResourceCli = {
+	run: podmanCli,
+	removeContainer: id => ['rm', '-f', '-t', '0', id],
+	removeNetwork: id => ['network', 'rm', '-f', id],
+};
 
-	async runContainer(name: string, options: {network?: string; args?: string[]} = {}): Promise<string> {
-		const args = ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${TEST_RUN_ID}`];
-		if (options.network !== undefined) args.push('--network', options.network);
-		args.push(...(options.args ?? []), TEST_IMAGE, 'sleep', '100000');
-		const index = this.containers.push(name) - 1;
-		const id = await podmanCli(args);
-		this.containers[index] = id;
-		return id;
+/** TestResources made and removed with the podman CLI against the test Podman. */
+export class PodmanResources extends TestResources {
+	constructor() {
+		super(podmanResourceCli);
 	}
 
-	async createNetwork(name: string, args: string[] = []): Promise<string> {
-		this.networks.push(name);
-		await podmanCli(['network', 'create', '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, ...args, name]);
+	/** `podman network create` prints the name: the id comes from an inspect. */
+	override async createNetwork(name: string, args: string[] = []): Promise<string> {
+		await super.createNetwork(name, args);
 		return (await podmanInspect('network', name))['id'] as string;
-	}
-
-	track(kind: 'container' | 'network', name: string): void {
-		(kind === 'container' ? this.containers : this.networks).push(name);
-	}
-
-	/** Removes everything made or tracked here, plus anything labelled with this run; never throws. */
-	async cleanup(): Promise<void> {
-		const labelled = async (command: string[]): Promise<string[]> => {
-			try {
-				const output = await podmanCli([...command, '--filter', `label=${TEST_LABEL}=${TEST_RUN_ID}`]);
-				return output === '' ? [] : output.split('\n');
-			} catch {
-				return [];
-			}
-		};
-
-		const containers = new Set([...this.containers.reverse(), ...(await labelled(['ps', '-aq', '--no-trunc']))]);
-		for (const container of containers) await podmanCli(['rm', '-f', '-t', '0', container]).catch(() => undefined);
-		const networks = new Set([...this.networks.reverse(), ...(await labelled(['network', 'ls', '-q', '--no-trunc']))]);
-		for (const network of networks) await podmanCli(['network', 'rm', '-f', network]).catch(() => undefined);
-		this.containers.length = 0;
-		this.networks.length = 0;
 	}
 }

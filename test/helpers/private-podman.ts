@@ -1,11 +1,27 @@
-import {spawn} from 'node:child_process';
-import {closeSync, existsSync, openSync, readFileSync, readdirSync, readlinkSync, rmdirSync, statSync} from 'node:fs';
-import {mkdir, rm, writeFile} from 'node:fs/promises';
+import {existsSync, readFileSync, readdirSync, rmdirSync} from 'node:fs';
+import {mkdir, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
-import {engineRequest} from '../../source/playground/engine-api.js';
-import {findProgram, type RequirementProblem} from '../../source/playground/private-engine.js';
+import {engineRequest, waitForPing} from '../../source/playground/engine-api.js';
+import {
+	deleteNetns,
+	findProgram,
+	isAlive,
+	isLive,
+	listNetns,
+	listProcesses,
+	NETNS_DIR,
+	netnsPath,
+	netnsPids,
+	readProcess,
+	removeDirectory,
+	run,
+	signal,
+	spawnDaemon,
+	tailOfFile,
+	waitForExit,
+} from '../../source/playground/linux-host.js';
+import {formatRequirementProblems, type PrivateEngine, type RequirementProblem} from '../../source/playground/private-engine.js';
 
 // A private rootful Podman serving the Docker Engine API, for the *.podman.test.ts files.
 // Podman runs inside its own network namespace (netavark puts its bridges, veths and
@@ -16,18 +32,12 @@ import {findProgram, type RequirementProblem} from '../../source/playground/priv
 // touched and nothing is left there when the namespace dies. Storage, run and tmp
 // directories, network configs and the socket all live under one directory.
 
-export interface PrivatePodman {
-	name: string;
-	netns: string;
-	dir: string;
-	socketPath: string;
-	dockerHost: string;
-	pid: number;
+/** A handle like the private engine's, less keep(): a test Podman never outlives its run. */
+export interface PrivatePodman extends Omit<PrivateEngine, 'keep' | 'stop'> {
 	/** Removes its containers, stops the service and everything in its namespace, deletes the namespace and the directory. Never throws. */
 	stop(): Promise<void>;
 }
 
-const NETNS_DIR = '/var/run/netns';
 const OWNER_FILE = 'owner.json';
 const STOP_TIMEOUT_MS = 10_000;
 const KILL_TIMEOUT_MS = 5000;
@@ -39,6 +49,8 @@ default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
 [engine]
 events_logger = "file"
 `;
+
+const tool = (program: string): string => findProgram(program) ?? program;
 
 const NETAVARK_PATHS = ['/usr/lib/podman/netavark', '/usr/libexec/podman/netavark', '/usr/local/libexec/podman/netavark'];
 
@@ -70,115 +82,17 @@ export function checkPrivatePodmanRequirements(): RequirementProblem[] {
 	return problems;
 }
 
-interface RunResult {
-	code: number;
-	stdout: string;
-	stderr: string;
-}
-
-export async function runProgram(program: string, args: string[], timeoutMs = 20_000): Promise<RunResult> {
-	return new Promise<RunResult>(resolve => {
-		const child = spawn(findProgram(program) ?? program, args, {stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-			stdout += chunk;
-		});
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-			stderr += chunk;
-		});
-		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-		child.on('error', error => {
-			clearTimeout(timer);
-			resolve({code: -1, stdout, stderr: error.message});
-		});
-		child.on('close', code => {
-			clearTimeout(timer);
-			resolve({code: code ?? -1, stdout, stderr});
-		});
-	});
-}
-
-function processState(pid: number): string | undefined {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-	} catch {
-		return undefined;
-	}
-}
-
-function startTime(pid: number): string | undefined {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-	} catch {
-		return undefined;
-	}
-}
-
-const isAlive = (pid: number): boolean => {
-	const state = processState(pid);
-	return state !== undefined && state !== 'Z' && state !== 'X';
-};
-
-async function waitForExit(pids: number[], timeoutMs: number): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	while (pids.some(pid => isAlive(pid))) {
-		if (Date.now() > deadline) return false;
-		await delay(50);
-	}
-
-	return true;
-}
-
-function kill(pid: number, signal: NodeJS.Signals): void {
-	try {
-		process.kill(pid, signal);
-	} catch {
-		// Already gone.
-	}
-}
-
 /** Live processes whose network namespace is the named one (the service, conmon, aardvark-dns, containers' conmon). */
 function processesInNetns(name: string): number[] {
-	let inode: number;
-	try {
-		inode = statSync(path.join(NETNS_DIR, name)).ino;
-	} catch {
-		return [];
-	}
-
-	const wanted = `net:[${inode}]`;
-	const pids: number[] = [];
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			if (readlinkSync(`/proc/${entry}/ns/net`) === wanted && isAlive(Number(entry))) pids.push(Number(entry));
-		} catch {
-			// Gone, or a kernel thread.
-		}
-	}
-
-	return pids;
+	return netnsPids(name).filter(pid => isAlive(pid));
 }
 
 /** Processes that name the directory in their arguments (the service, conmon), wherever they run. */
 function processesUsing(dir: string): number[] {
-	const pids: number[] = [];
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-		try {
-			const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-			if (argv.some(arg => arg === dir || arg.startsWith(`${dir}/`) || arg.startsWith(`unix://${dir}/`)) && isAlive(Number(entry))) {
-				pids.push(Number(entry));
-			}
-		} catch {
-			// Gone.
-		}
-	}
-
-	return pids;
+	const names = (arg: string) => arg === dir || arg.startsWith(`${dir}/`) || arg.startsWith(`unix://${dir}/`);
+	return listProcesses()
+		.filter(info => info.pid !== process.pid && isLive(info) && info.argv.some(arg => names(arg)))
+		.map(info => info.pid);
 }
 
 /** Container cgroups Podman leaves when it is killed before it could remove them. */
@@ -214,34 +128,15 @@ function containerIdsIn(dir: string): string[] {
 async function removeRemains(name: string, dir: string, log: (line: string) => void): Promise<string[]> {
 	const removed: string[] = [];
 	const pids = [...new Set([...processesInNetns(name), ...processesUsing(dir)])];
-	for (const pid of pids) kill(pid, 'SIGKILL');
+	for (const pid of pids) signal(pid, 'SIGKILL');
 	if (pids.length > 0) removed.push(`processes ${pids.join(', ')}`);
 	if (!(await waitForExit(pids, KILL_TIMEOUT_MS))) log(`some processes of ${name} did not exit after SIGKILL`);
-	if (existsSync(path.join(NETNS_DIR, name))) {
-		const result = await runProgram('ip', ['netns', 'del', name]);
-		if (result.code === 0) removed.push(`network namespace ${name}`);
-		else log(`ip netns del ${name}: ${result.stderr.trim()}`);
-	}
+	removed.push(...(await deleteNetns(name, log)));
 
 	removeContainerCgroups(containerIdsIn(dir));
-	if (existsSync(dir)) {
-		try {
-			await rm(dir, {recursive: true, force: true, maxRetries: 3});
-			removed.push(`directory ${dir}`);
-		} catch (error) {
-			log(`removing ${dir}: ${String(error)}`);
-		}
-	}
+	if (existsSync(dir)) removed.push(...(await removeDirectory(dir, log)));
 
 	return removed;
-}
-
-async function ping(socketPath: string): Promise<boolean> {
-	try {
-		return (await engineRequest(socketPath, 'GET', '/_ping', {timeoutMs: 1000})).status === 200;
-	} catch {
-		return false;
-	}
 }
 
 /** Force-removes every container through the API, so Podman itself tears down veths, rules and namespaces. */
@@ -268,25 +163,25 @@ export async function startPrivatePodman(options: {name: string; baseDir?: strin
 	const log = options.onProgress ?? (() => undefined);
 	validateName(name);
 	const problems = checkPrivatePodmanRequirements();
-	if (problems.length > 0) throw new Error(`Cannot start a private Podman:\n${problems.map(problem => `  - ${problem.what}: ${problem.fix}`).join('\n')}`);
+	if (problems.length > 0) throw new Error(`Cannot start a private Podman:\n${formatRequirementProblems(problems)}`);
 	const dir = path.resolve(baseDir, name);
-	if (existsSync(dir) || existsSync(path.join(NETNS_DIR, name))) await removeRemains(name, dir, log);
+	if (existsSync(dir) || existsSync(netnsPath(name))) await removeRemains(name, dir, log);
 	await mkdir(dir, {recursive: true, mode: 0o700});
-	await writeFile(path.join(dir, OWNER_FILE), JSON.stringify({pid: process.pid, startTime: startTime(process.pid) ?? ''}));
+	await writeFile(path.join(dir, OWNER_FILE), JSON.stringify({pid: process.pid, startTime: readProcess(process.pid)?.startTime ?? ''}));
 	await writeFile(path.join(dir, 'containers.conf'), CONTAINERS_CONF);
 	// The tmpfs mounts need their mount points in the machine's tree.
 	await mkdir('/run/containers', {recursive: true});
 	await mkdir(NETNS_DIR, {recursive: true});
 
-	const added = await runProgram('ip', ['netns', 'add', name]);
+	const added = await run(tool('ip'), ['netns', 'add', name]);
 	if (added.code !== 0) {
 		await removeRemains(name, dir, log);
 		throw new Error(`ip netns add ${name} failed: ${added.stderr.trim()}`);
 	}
 
-	await runProgram('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+	await run(tool('ip'), ['-n', name, 'link', 'set', 'lo', 'up']);
 	const socketPath = path.join(dir, 'podman.sock');
-	const podman = findProgram('podman') ?? 'podman';
+	const podman = tool('podman');
 	const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 	const serve = [
 		'mount -t tmpfs -o mode=0755 docknet-podman /run/containers',
@@ -295,23 +190,13 @@ export async function startPrivatePodman(options: {name: string; baseDir?: strin
 			'--network-config-dir', path.join(dir, 'net'), 'system', 'service', '--time=0', `unix://${socketPath}`].map(quote).join(' ')}`,
 	].join(' && ');
 	const logFile = path.join(dir, 'podman.log');
-	const logFd = openSync(logFile, 'a');
-	// nsenter and unshare exec their command and sh execs podman: the child's pid is the service's.
-	const child = spawn(
-		findProgram('nsenter') ?? 'nsenter',
-		[`--net=${path.join(NETNS_DIR, name)}`, findProgram('unshare') ?? 'unshare', '--mount', '--propagation', 'slave', 'sh', '-c', serve],
-		{stdio: ['ignore', logFd, logFd], detached: true, env: {...process.env, CONTAINERS_CONF: path.join(dir, 'containers.conf')}},
+	// nsenter and unshare exec their command and sh execs podman: the daemon's pid is the service's.
+	const daemon = spawnDaemon(
+		tool('nsenter'),
+		[`--net=${netnsPath(name)}`, tool('unshare'), '--mount', '--propagation', 'slave', 'sh', '-c', serve],
+		{logFile, env: {...process.env, CONTAINERS_CONF: path.join(dir, 'containers.conf')}},
 	);
-	closeSync(logFd);
-	child.unref();
-	let exited: string | undefined;
-	child.on('exit', (code, signal) => {
-		exited = signal === null ? `exit code ${code ?? '?'}` : `signal ${signal}`;
-	});
-	child.on('error', error => {
-		exited = error.message;
-	});
-	const pid = child.pid ?? -1;
+	const {pid} = daemon;
 	let stopping: Promise<void> | undefined;
 	const engine: PrivatePodman = {
 		name,
@@ -324,7 +209,7 @@ export async function startPrivatePodman(options: {name: string; baseDir?: strin
 			stopping ??= (async () => {
 				await removeContainers(socketPath);
 				if (isAlive(pid)) {
-					kill(pid, 'SIGTERM');
+					signal(pid, 'SIGTERM');
 					if (!(await waitForExit([pid], STOP_TIMEOUT_MS))) log(`podman ${pid} did not stop within ${STOP_TIMEOUT_MS} ms; killing it`);
 				}
 
@@ -334,33 +219,16 @@ export async function startPrivatePodman(options: {name: string; baseDir?: strin
 		},
 	};
 
-	const deadline = Date.now() + readyTimeoutMs;
-	for (;;) {
-		if (await ping(socketPath)) return engine;
-		if (exited !== undefined || Date.now() > deadline) {
-			let tail = '';
-			try {
-				tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
-			} catch {
-				tail = '(no log)';
-			}
-
-			await engine.stop();
-			throw new Error(`podman system service ${exited === undefined ? `did not answer within ${readyTimeoutMs} ms` : `exited (${exited})`}. Its log:\n${tail}`);
-		}
-
-		await delay(50);
-	}
+	if (await waitForPing(socketPath, readyTimeoutMs, () => daemon.exited !== undefined)) return engine;
+	const tail = tailOfFile(logFile, 15);
+	await engine.stop();
+	throw new Error(`podman system service ${daemon.exited === undefined ? `did not answer within ${readyTimeoutMs} ms` : `exited (${daemon.exited})`}. Its log:\n${tail}`);
 }
 
 /** Removes private Podmans named `prefix…` whose owning process is gone (a killed test run). */
 export async function cleanupStalePodmans(prefix: string, baseDir = os.tmpdir()): Promise<string[]> {
 	const names = new Set<string>();
-	const netns = await runProgram('ip', ['netns', 'list']);
-	for (const line of netns.stdout.split('\n')) {
-		const name = line.trim().split(' ')[0] ?? '';
-		if (name.startsWith(prefix)) names.add(name);
-	}
+	for (const name of await listNetns()) if (name.startsWith(prefix)) names.add(name);
 
 	try {
 		for (const entry of readdirSync(baseDir, {withFileTypes: true})) {
@@ -381,7 +249,7 @@ export async function cleanupStalePodmans(prefix: string, baseDir = os.tmpdir())
 		}
 
 		const ownerPid = typeof owner.pid === 'number' ? owner.pid : -1;
-		if (ownerPid > 0 && isAlive(ownerPid) && startTime(ownerPid) === owner.startTime) continue;
+		if (ownerPid > 0 && isAlive(ownerPid) && readProcess(ownerPid)?.startTime === owner.startTime) continue;
 		removed.push(...(await removeRemains(name, dir, () => undefined)));
 	}
 
@@ -395,11 +263,11 @@ export async function cleanupStalePodmans(prefix: string, baseDir = os.tmpdir())
 export async function podmanRemainsInRootNamespace(): Promise<string[]> {
 	const found: string[] = [];
 	for (const table of ['filter', 'nat']) {
-		const rules = await runProgram('iptables', ['-t', table, '-S']);
+		const rules = await run(tool('iptables'), ['-t', table, '-S']);
 		for (const line of rules.stdout.split('\n')) if (/NETAVARK/i.test(line)) found.push(`iptables -t ${table}: ${line.trim()}`);
 	}
 
-	const links = await runProgram('ip', ['-j', 'link', 'show']);
+	const links = await run(tool('ip'), ['-j', 'link', 'show']);
 	try {
 		const parsed = JSON.parse(links.stdout) as Array<{ifname?: string; master?: string}>;
 		for (const link of parsed) {

@@ -1,6 +1,7 @@
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {after, afterEach} from 'node:test';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {App} from '../../source/app.js';
@@ -13,11 +14,12 @@ import {EngineSync} from '../../source/model/engine-sync.js';
 import type {EngineGateway} from '../../source/model/gateway.js';
 import {HostMonitor} from '../../source/model/host-monitor.js';
 import {SnapshotStore} from '../../source/model/store.js';
+import type {EngineSnapshot} from '../../source/model/store.js';
 import {AppServicesProvider} from '../../source/ui/app-context.js';
 import type {AppServices} from '../../source/ui/app-context.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {requireTestEngine} from './engine-harness.js';
-import {waitFor} from './render-app.js';
+import {keyTyper, keys, waitFor} from './render-app.js';
 
 // The whole app over the REAL test engine, driven by keystrokes like render-app.tsx drives it
 // over the fake: the real gateway, EngineSync and store, the real action service. Host
@@ -85,6 +87,24 @@ export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) 
 	const frame = (): string => result.lastFrame() ?? '';
 	await waitFor(() => frame().includes('● live'), 'the first live frame', 10_000);
 
+	const press = keyTyper(result.stdin, frame);
+
+	const waitForFrame = async (predicate: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> => {
+		await waitFor(() => predicate(frame()), what, timeoutMs);
+		return frame();
+	};
+
+	const waitForStore = async (predicate: (snapshot: EngineSnapshot) => boolean, what: string, timeoutMs = 15_000): Promise<void> => {
+		await waitFor(() => predicate(store.getSnapshot()), what, timeoutMs);
+	};
+
+	const selectOnly = async (pane: 'networks' | 'containers', name: string): Promise<void> => {
+		await waitForStore(snapshot => (pane === 'networks' ? snapshot.networks : snapshot.containers).some(item => item.name === name), `${name} in the store`);
+		// Esc first clears a filter an earlier step left.
+		await press(pane === 'networks' ? '1' : '2', '/', keys.escape, '/', name, keys.enter);
+		await waitForFrame(text => text.includes(pane === 'networks' ? '1 Networks (1 of' : '2 Containers (1 of'), `${name} alone in its pane`);
+	};
+
 	return {
 		gateway,
 		store,
@@ -97,20 +117,22 @@ export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) 
 		get quitCount() {
 			return quitCount;
 		},
-		async press(...sequence: string[]): Promise<void> {
-			for (const key of sequence) {
-				const before = frame();
-				result.stdin.write(key);
-				await waitFor(() => frame() !== before, `the screen to change after ${JSON.stringify(key)}`, 500).catch(() => undefined);
-			}
-		},
-		async waitForFrame(predicate: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
-			await waitFor(() => predicate(frame()), what, timeoutMs);
-			return frame();
-		},
+		/** Types each key and waits (briefly) for the screen to change after it. */
+		press,
+		waitForFrame,
 		/** Waits until the store (fed by the engine's events) satisfies `predicate`. */
-		async waitForStore(predicate: (snapshot: ReturnType<SnapshotStore['getSnapshot']>) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-			await waitFor(() => predicate(store.getSnapshot()), what, timeoutMs);
+		waitForStore,
+		/** Filters the pane down to the one row named `name` once the store has it (Enter keeps the filter, selected). */
+		selectOnly,
+		/** From any screen: the container alone in its pane, c, the network picked by typing its name, Enter: the options form. */
+		async openConnectForm(container: string, network: string): Promise<void> {
+			await selectOnly('containers', container);
+			await press('c');
+			await waitForFrame(text => text.includes(`Connect ${container} to which network?`), 'the network picker');
+			await press(network);
+			await waitForFrame(text => text.includes(`Filter: ${network}`), 'the picker filtered');
+			await press(keys.enter);
+			await waitForFrame(text => text.includes(`Connect ${container} to ${network}`) && text.includes('IPv4 address'), 'the options form');
 		},
 		cleanup(): void {
 			sync.stop();
@@ -118,6 +140,27 @@ export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) 
 			result.unmount();
 			result.cleanup();
 			rmSync(stateDir, {recursive: true, force: true});
+		},
+	};
+}
+
+export type AppOnEngine = Awaited<ReturnType<typeof renderAppOnEngine>>;
+
+/**
+ * What every app-on-engine test file sets up: start() renders the app, which is cleaned up
+ * after each test; the file's engine resources are removed after the last one.
+ */
+export function appOnEngineTests(resources: {cleanup(): Promise<void>}, defaults: RenderAppOnEngineOptions = {}): {start(options?: RenderAppOnEngineOptions): Promise<AppOnEngine>} {
+	let current: AppOnEngine | undefined;
+	afterEach(() => {
+		current?.cleanup();
+		current = undefined;
+	});
+	after(() => resources.cleanup());
+	return {
+		async start(options = {}) {
+			current = await renderAppOnEngine({...defaults, ...options});
+			return current;
 		},
 	};
 }

@@ -111,14 +111,7 @@ export async function renderApp(options: RenderAppOptions = {}) {
 			return ratesActive;
 		},
 		/** Types keys and waits for the screen to change (or `settle` turns). */
-		async press(...sequence: string[]): Promise<void> {
-			for (const key of sequence) {
-				const before = frame();
-				result.stdin.write(key);
-				// Esc alone is delivered after a tick; give the render a few turns.
-				await waitFor(() => frame() !== before, `the screen to change after ${JSON.stringify(key)}`, 500).catch(() => undefined);
-			}
-		},
+		press: keyTyper(result.stdin, frame),
 		async waitForFrame(predicate: (text: string) => boolean, what: string, timeoutMs?: number): Promise<string> {
 			await waitFor(() => predicate(frame()), what, timeoutMs);
 			return frame();
@@ -130,6 +123,18 @@ export async function renderApp(options: RenderAppOptions = {}) {
 			result.unmount();
 			result.cleanup();
 		},
+	};
+}
+
+/** Types keys into a rendered app, after each waiting briefly for the screen to change (some keys change nothing). */
+export function keyTyper(stdin: {write(data: string): void}, frame: () => string): (...sequence: string[]) => Promise<void> {
+	return async (...sequence) => {
+		for (const key of sequence) {
+			const before = frame();
+			stdin.write(key);
+			// Esc alone is delivered after a tick; give the render a few turns.
+			await waitFor(() => frame() !== before, `the screen to change after ${JSON.stringify(key)}`, 500).catch(() => undefined);
+		}
 	};
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import {after, afterEach, test} from 'node:test';
-import {renderAppOnEngine} from '../helpers/render-app-engine.js';
+import {test} from 'node:test';
+import {appOnEngineTests} from '../helpers/render-app-engine.js';
 import {keys, lineWith} from '../helpers/render-app.js';
 import {PodmanResources, podmanAddresses, podmanCli, requireTestPodman, uniqueName} from '../helpers/podman-harness.js';
 
@@ -8,26 +8,8 @@ import {PodmanResources, podmanAddresses, podmanCli, requireTestPodman, uniqueNa
 // connect (the status names the address Podman assigned), disconnect, undo, and a network
 // made with n, which Podman does not announce. Subnets 10.232.<n>.0/24.
 
-type App = Awaited<ReturnType<typeof renderAppOnEngine>>;
-
 const resources = new PodmanResources();
-let app: App | undefined;
-
-afterEach(() => {
-	app?.cleanup();
-	app = undefined;
-});
-
-after(() => resources.cleanup());
-
-async function select(current: App, pane: 'networks' | 'containers', name: string): Promise<void> {
-	await current.waitForStore(
-		snapshot => (pane === 'networks' ? snapshot.networks : snapshot.containers).some(item => item.name === name),
-		`${name} in the store`,
-	);
-	await current.press(pane === 'networks' ? '1' : '2', '/', keys.escape, '/', name, keys.enter);
-	await current.waitForFrame(text => text.includes(pane === 'networks' ? '1 Networks (1 of' : '2 Containers (1 of'), `${name} alone in its pane`);
-}
+const {start} = appOnEngineTests(resources, {columns: 140, rows: 40});
 
 test('connect, disconnect and undo by keys on Podman; n creates a network that shows up', async () => {
 	const network = uniqueName('act-net');
@@ -35,12 +17,11 @@ test('connect, disconnect and undo by keys on Podman; n creates a network that s
 	await resources.createNetwork(network, ['--subnet', '10.232.5.0/24']);
 	await resources.runContainer(container);
 	// Podman's /version runs `dpkg -S` for each of its helpers (conmon, runc): seconds on a busy machine.
-	app = await renderAppOnEngine({columns: 140, rows: 40, dockerHost: requireTestPodman().dockerHost, timeoutMs: 30_000});
-	const current = app;
+	const current = await start({dockerHost: requireTestPodman().dockerHost, timeoutMs: 30_000});
 	assert.match(current.frame(), /Podman \d+\.\d+\.\d+ \(API 1\.\d+\)/);
 
 	// Connect: the picker offers the user network, not the one the container is on already.
-	await select(current, 'containers', container);
+	await current.selectOnly('containers', container);
 	await current.press('c');
 	await current.waitForFrame(text => text.includes(`Connect ${container} to which network?`), 'the network picker');
 	// Only the user network: the container is on podman already (its endpoint names it by name).

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {after, test} from 'node:test';
-import {podmanRemainsInRootNamespace, runProgram} from '../helpers/private-podman.js';
+import {findProgram, run} from '../../source/playground/linux-host.js';
+import {podmanRemainsInRootNamespace} from '../helpers/private-podman.js';
 import {PodmanResources, requireTestPodman, uniqueName} from '../helpers/podman-harness.js';
 
 // The private Podman must keep all of its networking in its own namespace: with a container
@@ -18,10 +19,11 @@ test('Podman networking stays inside its namespace', async () => {
 
 	assert.deepEqual(await podmanRemainsInRootNamespace(), []);
 
-	const inside = await runProgram('ip', ['-n', netns, '-j', 'link', 'show']);
+	const ip = findProgram('ip') ?? 'ip';
+	const inside = await run(ip, ['-n', netns, '-j', 'link', 'show']);
 	const names = (JSON.parse(inside.stdout) as Array<{ifname: string; master?: string}>).map(link => `${link.ifname}${link.master ? `@${link.master}` : ''}`);
 	assert.ok(names.some(name => /^podman\d+$/.test(name)), `no podman bridge in ${netns}: ${names.join(' ')}`);
 	assert.ok(names.some(name => /^veth\d+@podman\d+$/.test(name)), `no veth on a podman bridge in ${netns}: ${names.join(' ')}`);
-	const rules = await runProgram('ip', ['netns', 'exec', netns, 'iptables', '-t', 'nat', '-S']);
+	const rules = await run(ip, ['netns', 'exec', netns, 'iptables', '-t', 'nat', '-S']);
 	assert.match(rules.stdout, /NETAVARK/, `no NETAVARK chains in ${netns}`);
 });

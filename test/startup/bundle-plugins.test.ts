@@ -28,6 +28,15 @@ const entry = [
 let dir: string;
 const load = createRequire(import.meta.url);
 
+// One folder for every bundle this file builds, removed after the last test.
+before(() => {
+	dir = mkdtempSync(path.join(tmpdir(), 'docknet-plugins-'));
+});
+
+after(() => {
+	rmSync(dir, {recursive: true, force: true});
+});
+
 async function bundle(name: string, contents: string, plugins: Plugin[]): Promise<string> {
 	const outfile = path.join(dir, `${name}.cjs`);
 	await esbuild.build({
@@ -86,7 +95,6 @@ describe('lazy string-width tables', () => {
 	let segmentersAfterWide = 0;
 
 	before(async () => {
-		dir = mkdtempSync(path.join(tmpdir(), 'docknet-plugins-'));
 		const originalFile = await bundle('original', entry, []);
 		const patchedFile = await bundle('patched', entry, [lazyWidthTables]);
 		original = load(originalFile) as WidthModules;
@@ -110,10 +118,6 @@ describe('lazy string-width tables', () => {
 		} finally {
 			intl.Segmenter = RealSegmenter;
 		}
-	});
-
-	after(() => {
-		rmSync(dir, {recursive: true, force: true});
 	});
 
 	it('makes no Segmenter at load, none for ASCII, one on the first wide text', () => {
@@ -163,7 +167,6 @@ describe('makeLazy', () => {
 
 describe('synchronous yoga', () => {
 	it('lays out as the original yoga-layout, with no top-level await', async () => {
-		dir ??= mkdtempSync(path.join(tmpdir(), 'docknet-plugins-'));
 		const layoutEntry = [
 			"import Yoga from 'yoga-layout';",
 			'export function layout() {',
