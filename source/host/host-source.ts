@@ -23,6 +23,12 @@ export interface HostInterfaceSource {
 	/** Counters only (for the once-a-second rates). Interfaces that are gone are left out. */
 	readStats(names: readonly string[]): Promise<Map<string, InterfaceStats>>;
 	/**
+	 * Every interface's name and the counters of `watched` (all when omitted) in one read,
+	 * where the source can do both at once (over ssh: one line to the counter stream instead
+	 * of a run for the names and a read for the counters, every second).
+	 */
+	readNamesAndStats?(watched?: ReadonlySet<string>): Promise<{names: string[]; stats: Map<string, InterfaceStats>}>;
+	/**
 	 * Which container interface is behind each host veth. `hostInterfaces`, from a scan just
 	 * made, spares the source reading the host's side again.
 	 */

@@ -12,6 +12,8 @@ import {
 	sharesForeignNetworkNamespace,
 } from './host-source.js';
 import {IpJsonError, hostInterfaceFromIpLink, parseIpLinkJson, parseProcNetDev} from './ip-json.js';
+import {COUNTER_STREAM_SCRIPT, openCounterStream} from './ssh-counter-stream.js';
+import type {CounterStream, CounterStreamFailure} from './ssh-counter-stream.js';
 
 // Host interfaces of an engine reached as ssh://user@host: every read is one run of the
 // local ssh binary (so the user's keys, agent, config and known_hosts apply), never
@@ -61,10 +63,11 @@ export function remoteShCommand(script: string): string {
 /** The ssh command line for one remote command. Pure, for tests. */
 export function sshArguments(
 	target: SshTarget,
-	settings: {connectTimeoutSeconds: number; controlPath?: string; shared?: boolean},
+	settings: {connectTimeoutSeconds: number; controlPath?: string; shared?: boolean; stdin?: boolean},
 	remoteCommand: string,
 ): string[] {
-	const args = ['-n', '-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${settings.connectTimeoutSeconds}`];
+	// -n unless the remote command reads what docknet writes (the counter stream).
+	const args = [...(settings.stdin ? [] : ['-n']), '-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${settings.connectTimeoutSeconds}`];
 	if (settings.controlPath && settings.shared) {
 		// A client of someone else's master only: a failing proxy command stops ssh from
 		// falling back to a connection of its own if that master just went away.
@@ -135,7 +138,6 @@ export function describeSshFailure(
 export const SCAN_SCRIPT =
 	"ip -j -d -s addr show && echo @@wlan && { grep -l '^DEVTYPE=wlan' /sys/class/net/*/uevent 2>/dev/null; true; }";
 export const LIST_SCRIPT = 'cd /sys/class/net && for n in *; do echo "$n"; done';
-export const STATS_SCRIPT = 'cat /proc/net/dev';
 
 /**
  * One remote shell command that reports, for each pid, the interfaces of that process's
@@ -296,15 +298,37 @@ export function createSshSource(target: SshTarget, options: SshSourceOptions = {
 		});
 	}
 
-	async function run(script: string): Promise<string> {
+	async function connection(): Promise<{connectTimeoutSeconds: number; controlPath?: string; shared?: boolean}> {
 		if (options.sharedControlPath !== undefined) {
 			const shared = await options.sharedControlPath();
 			// Never a second connection: while the engine's is down, so are the reads.
 			if (shared === undefined) throw new HostSourceError(`the ssh connection to ${target.host} is down`, {hint: 'docknet reconnects to the engine and reads again'});
-			return runWith(script, {connectTimeoutSeconds, controlPath: shared, shared: true});
+			return {connectTimeoutSeconds, controlPath: shared, shared: true};
 		}
 
-		return runWith(script, {connectTimeoutSeconds, controlPath: controlPathFor(await ensureControlDirectory())});
+		return {connectTimeoutSeconds, controlPath: controlPathFor(await ensureControlDirectory())};
+	}
+
+	async function run(script: string): Promise<string> {
+		return runWith(script, await connection());
+	}
+
+	// One ssh run stays open for the counters while they are read (see ssh-counter-stream.ts).
+	let counters: CounterStream | undefined;
+	async function readCounters(): Promise<string> {
+		if (closed) throw new HostSourceError(`the ssh connection to ${target.host} is closed`);
+		if (counters === undefined || counters.closed) {
+			counters = openCounterStream(sshBinary, sshArguments(target, {...(await connection()), stdin: true}, remoteShCommand(COUNTER_STREAM_SCRIPT)), timeoutMs);
+		}
+
+		try {
+			return await counters.read();
+		} catch (failure) {
+			counters.close();
+			counters = undefined;
+			const {reason, hint} = describeSshFailure(target, failure as CounterStreamFailure);
+			throw new HostSourceError(reason, {hint});
+		}
 	}
 
 	async function runWith(script: string, settings: {connectTimeoutSeconds: number; controlPath?: string; shared?: boolean}): Promise<string> {
@@ -339,13 +363,21 @@ export function createSshSource(target: SshTarget, options: SshSourceOptions = {
 	}
 
 	async function readStats(names: readonly string[]): Promise<Map<string, InterfaceStats>> {
-		const all = parseProcNetDev(await run(STATS_SCRIPT));
+		const all = parseProcNetDev(await readCounters());
 		const result = new Map<string, InterfaceStats>();
 		for (const name of names) {
 			const stats = all.get(name);
 			if (stats) result.set(name, stats);
 		}
 		return result;
+	}
+
+	async function readNamesAndStats(watched?: ReadonlySet<string>): Promise<{names: string[]; stats: Map<string, InterfaceStats>}> {
+		// /proc/net/dev lists every interface of the namespace, as /sys/class/net does.
+		const all = parseProcNetDev(await readCounters());
+		const names = [...all.keys()].sort();
+		const stats = watched === undefined ? all : new Map([...all].filter(([name]) => watched.has(name)));
+		return {names, stats};
 	}
 
 	async function findVethPeers(containers: readonly DockerContainer[]): Promise<VethPeerScan> {
@@ -365,6 +397,7 @@ export function createSshSource(target: SshTarget, options: SshSourceOptions = {
 	async function close(): Promise<void> {
 		if (closed) return;
 		closed = true;
+		counters?.close();
 		// A shared connection is closed by its owner.
 		if (options.sharedControlPath !== undefined) return;
 		const directory = await controlDirectory;
@@ -378,5 +411,5 @@ export function createSshSource(target: SshTarget, options: SshSourceOptions = {
 		await execSsh(exitArgs);
 	}
 
-	return {origin: sshOrigin(target), scan, listNames, readStats, findVethPeers, close};
+	return {origin: sshOrigin(target), scan, listNames, readStats, readNamesAndStats, findVethPeers, close};
 }

@@ -229,14 +229,17 @@ export class HostMonitor {
 		const source = this.source as HostInterfaceSource;
 		const known = new Set(this.store.getSnapshot().host.interfaces.map(item => item.name));
 		try {
-			const names = await source.listNames();
+			const watched = this.watched;
+			const read = source.readNamesAndStats
+				? await source.readNamesAndStats(watched)
+				: {names: await source.listNames(), stats: undefined};
+			const {names} = read;
 			if (names.length !== known.size || names.some(name => !known.has(name))) {
 				this.scheduleRescan();
 				return;
 			}
 
-			const watched = this.watched;
-			const stats = await source.readStats(watched ? names.filter(name => watched.has(name)) : names);
+			const stats = read.stats ?? (await source.readStats(watched ? names.filter(name => watched.has(name)) : names));
 			const now = this.now();
 			const rates = computeRates(this.previousStats, stats, now);
 			for (const [name, value] of stats) this.previousStats.set(name, {stats: value, at: now});

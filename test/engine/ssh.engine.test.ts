@@ -5,7 +5,7 @@ import {after, before, describe, test} from 'node:test';
 import {performance} from 'node:perf_hooks';
 import {requireTestEngine, TestResources, uniqueName} from '../helpers/engine-harness.js';
 import type {TestEngine} from '../helpers/engine-harness.js';
-import {disposeAllDocknets, docknetBundle, startDocknet} from '../helpers/pty-app.js';
+import {cpuTicks, disposeAllDocknets, docknetBundle, startDocknet} from '../helpers/pty-app.js';
 import {acceptedLogins} from '../helpers/test-sshd.js';
 
 // docknet against an ssh:// engine, for real: test/run-tests.ts runs OpenSSH's sshd in the
@@ -105,6 +105,26 @@ describe('an ssh:// engine over one ssh connection', () => {
 
 		const pid = app.nodePid();
 		assert.ok(pid !== undefined);
+		// The counters and names, read once a second while the host pane is on screen, come
+		// through one ssh client that stays open: no new ssh process per second (there were
+		// two before). The engine's own channels (docker system dial-stdio) stay open too.
+		await new Promise(resolve => setTimeout(resolve, 4000)); // the reads the container start caused
+		const seen = new Map<string, string>();
+		const idleStart = cpuTicks(pid);
+		for (let sample = 0; sample < 25; sample++) {
+			for (const [child, ...argv] of sshChildren(pid)) {
+				if (argv.includes('ControlMaster=yes')) continue;
+				const command = argv.at(-1) ?? '';
+				seen.set(child ?? '', command.includes('while read -r _') ? 'counters' : command.includes('dial-stdio') ? 'engine channel' : command);
+			}
+
+			await new Promise(resolve => setTimeout(resolve, 200));
+		}
+
+		const idleTicks = cpuTicks(pid) - idleStart;
+		process.stderr.write(`[ssh] idle over ssh, host pane on screen: ${idleTicks} CPU ticks in 5 s (${(idleTicks / 5).toFixed(1)} % of a core)\n`);
+		const others = [...seen.values()].filter(kind => kind !== 'engine channel');
+		assert.deepEqual(others, ['counters'], `ssh clients while idle besides the engine's channels: ${others.join(', ')}`);
 		const master = sshChildren(pid).find(argv => argv.includes('ControlMaster=yes'));
 		assert.ok(master !== undefined, `docknet's master connection among ${JSON.stringify(sshChildren(pid))}`);
 		// The link drops: the engine is lost, then docknet reconnects with a new connection.

@@ -5,6 +5,8 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {HostSourceError} from '../../source/host/host-source.js';
+import {parseProcNetDev} from '../../source/host/ip-json.js';
+import {COUNTER_STREAM_SCRIPT} from '../../source/host/ssh-counter-stream.js';
 import {
 	LIST_SCRIPT,
 	SCAN_SCRIPT,
@@ -23,9 +25,11 @@ import {fakeContainer} from './fake-host-tree.js';
 const fixtures = path.join(import.meta.dirname, 'fixtures');
 const target = {host: 'engine.example', port: 2200, username: 'me'};
 
-function sh(script: string): Promise<string> {
+function sh(script: string, input?: string): Promise<string> {
 	return new Promise((resolve, reject) => {
-		execFile('sh', ['-c', script], (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout)));
+		const child = execFile('sh', ['-c', script], (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout)));
+		child.stdin?.on('error', () => undefined);
+		child.stdin?.end(input ?? '');
 	});
 }
 
@@ -77,6 +81,10 @@ describe('ssh command line', () => {
 		const own = lines.filter((line) => line.startsWith(`if ${process.pid} `)).map((line) => line.split(' ')[2]);
 		assert.deepEqual(own.sort(), names.filter((name) => name !== 'lo'));
 		const eth = lines.find((line) => line.startsWith('host ') && !line.startsWith('host lo '));
+		// The counter stream: one reading of /proc/net/dev per line it is given.
+		const frames = (await sh(COUNTER_STREAM_SCRIPT, 'x\ny\n')).split('@@end\n');
+		assert.equal(frames.length, 3);
+		assert.ok(parseProcNetDev(frames[0] ?? '').has('lo'));
 		assert.match(eth ?? '', /^host \S+ \d+ \d+( \S+)?$/);
 	});
 });
@@ -186,27 +194,36 @@ describe('ssh source through a stand-in ssh binary', () => {
 		assert.deepEqual((await source.scan()).map((item) => item.name).sort(), names);
 		const stats = await source.readStats(['lo', 'nosuch0']);
 		assert.deepEqual([...stats.keys()], ['lo']);
+		// Counters again and again: the same ssh run answers each (one open stream).
+		const later = await source.readStats(['lo']);
+		await source.readStats(['lo']);
+		assert.ok((later.get('lo')?.rxBytes ?? -1) >= (stats.get('lo')?.rxBytes ?? 0));
 		// This test process as a "container": its interfaces are the host's own, none a veth peer.
 		const self = fakeContainer({id: 'c'.repeat(64), pid: process.pid});
 		assert.deepEqual(await source.findVethPeers([self]), {status: 'ok', peers: []});
 		assert.deepEqual(await source.findVethPeers([fakeContainer({id: 'd'.repeat(64), pid: 0})]), {status: 'ok', peers: []});
 
 		const calls = (await fs.readFile(logFile, 'utf8')).trim().split('\n');
-		assert.equal(calls.length, 4, 'one ssh run per call; nothing spawned when no container has a pid');
+		assert.equal(calls.length, 4, 'one ssh run per call, one for all the counter reads; nothing spawned when no container has a pid');
 		for (const call of calls) {
+			// The counter stream reads its requests from stdin: no -n for it alone.
+			const stdin = call.includes('while read -r _');
 			assert.ok(
 				call.startsWith(
-					`-n -T -o BatchMode=yes -o ConnectTimeout=8 -o ControlMaster=auto -o ControlPath=${controlDirectory}/%C -o ControlPersist=60 -p 2200 -l me -- engine.example sh -c '`,
+					`${stdin ? '' : '-n '}-T -o BatchMode=yes -o ConnectTimeout=8 -o ControlMaster=auto -o ControlPath=${controlDirectory}/%C -o ControlPersist=60 -p 2200 -l me -- engine.example sh -c '`,
 				),
 				call,
 			);
 		}
+
+		assert.equal(calls.filter((call) => call.includes('while read -r _')).length, 1);
 		assert.equal((await fs.stat(controlDirectory)).mode & 0o777, 0o700);
 		await source.close?.();
 		const closing = (await fs.readFile(logFile, 'utf8')).trim().split('\n').pop();
 		assert.equal(closing, `-o ControlPath=${controlDirectory}/%C -O exit -p 2200 -l me -- engine.example`);
 		await source.close?.();
 		assert.equal((await fs.readFile(logFile, 'utf8')).trim().split('\n').length, 5, 'closing twice ends the master once');
+		await assert.rejects(source.readStats(['lo']), HostSourceError, 'a closed source reads nothing');
 	});
 
 	test('a control directory others could write to, or a too long one, turns multiplexing off', async () => {
