@@ -22,6 +22,8 @@ import {SnapshotStore} from './model/store.js';
 import {SwarmSync} from './model/swarm-sync.js';
 import type {CliOptions} from './startup/cli-args.js';
 import type {UiInstance} from './startup/render-ui.js';
+import {startIdleMemoryTrim} from './runtime/idle-memory-trim.js';
+import type {IdleMemoryTrim} from './runtime/idle-memory-trim.js';
 import {keyTrace} from './terminal/key-trace.js';
 import type {EngineInfo} from './model/types.js';
 import {collectSnapshot} from './snapshot/collect-snapshot.js';
@@ -151,10 +153,11 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	// through here, so the user's terminal is always given back as it was.
 	let exiting = false;
 	// Filled once Ink renders; a signal may arrive before that.
-	const screen: {instance?: UiInstance} = {};
+	const screen: {instance?: UiInstance; memoryTrim?: IdleMemoryTrim} = {};
 	const shutdown = (code: number, message?: string): void => {
 		if (exiting) return;
 		exiting = true;
+		screen.memoryTrim?.stop();
 		sync.stop();
 		swarmSync.stop();
 		hostMonitor.stop();
@@ -173,6 +176,7 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 		if (exiting) return;
 		exiting = true;
 		restored = true;
+		screen.memoryTrim?.stop();
 		sync.stop();
 		hostMonitor.stop();
 		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
@@ -247,6 +251,8 @@ async function runApp(endpoint: ResolvedEndpoint, gateway: EngineGateway, option
 	process.stdout.write(enterAlternateScreen);
 	const instance = ui.renderUi(services, endpoint.url, process.stdout);
 	screen.instance = instance;
+	// Start-up and every burst of events grow V8's heap; once the screen is quiet it is trimmed.
+	screen.memoryTrim = startIdleMemoryTrim({subscribe: store.subscribe});
 	await instance.waitUntilExit();
 	shutdown(0);
 }
