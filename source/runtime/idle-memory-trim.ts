@@ -9,7 +9,10 @@ import v8 from 'node:v8';
 // the inspector protocol as HeapProfiler.collectGarbage: through an in-process inspector
 // session (no port is opened) it shrinks the young generation to its initial size and
 // compacts the rest. Measured at N = 200: 16 to 20 MB less resident memory, one pause of
-// ~40-50 ms, run only after a quiet second and only when the young generation has grown.
+// ~40-50 ms, run only once the store has been quiet for half a second (or 1.5 s after a
+// change at the latest) and only when the young generation has grown. Half a second, not
+// more: at N = 200 the screen is often still within a second of the first frame, and a
+// later trim left the first idle seconds at the old size.
 
 const MB = 1024 * 1024;
 
@@ -19,8 +22,8 @@ export interface IdleMemoryTrimOptions {
 	/** Quiet this long after the last change before trimming. */
 	quietMs?: number;
 	/**
-	 * At the latest this long after the first change: the interface counters change the store
-	 * every second while their pane is on screen, so a quiet second may never come.
+	 * At the latest this long after the first change: the store may change every second
+	 * while the screen stays the same (the interface counters), so a quiet stretch may never come.
 	 */
 	maxWaitMs?: number;
 	/** Trim only when the young generation has grown past this (its initial size is 2 MB). */
@@ -68,8 +71,8 @@ async function lowMemoryCollection(): Promise<void> {
 
 /** Trims the heap once docknet has been quiet for a moment after start-up or a burst of changes. */
 export function startIdleMemoryTrim(options: IdleMemoryTrimOptions): IdleMemoryTrim {
-	const quietMs = options.quietMs ?? 1000;
-	const maxWaitMs = options.maxWaitMs ?? 3000;
+	const quietMs = options.quietMs ?? 500;
+	const maxWaitMs = options.maxWaitMs ?? 1500;
 	const youngLimit = options.youngLimitBytes ?? 4 * MB;
 	const measureYoung = options.youngGenerationBytes ?? youngGenerationBytes;
 	const collect = options.collect ?? lowMemoryCollection;
