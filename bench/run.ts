@@ -22,9 +22,11 @@ import type {TestSshd} from '../test/helpers/test-sshd.js';
 // headless xterm keeps the screen it draws. Targets: issue 5.
 //
 // Usage: npm run bench -- [--n=200[,1000]] [--cpu-prof] [--heap-snapshot] [--no-write] [--verbose] [--node-arg=<flag>]...
-//   [--startup-rounds=10] [--ssh] [--engine-name=<name>]
+//   [--startup-rounds=10] [--ssh] [--engine-name=<name>] [--peer=<lazydocker>]
 // Start-up (spawn → data, --version, RSS at idle) is measured over --startup-rounds starts,
-// beside `node -e 0`; --ssh measures it over ssh:// too (a real sshd, scripts/setup installs it).
+// beside `node -e 0`; --ssh measures it over ssh:// too (a real sshd, scripts/setup installs it);
+// --peer=<executable> measures another tool's start-up in the same rounds (a lazydocker build:
+// the word "running" in its first container row, its RSS once idle), interleaved with docknet's.
 // --cpu-prof writes docknet's CPU profiles to bench/results/profiles/ (bench/profile-summary.ts
 // reads them), --heap-snapshot a heap snapshot after the storm (bench/heap-summary.ts reads
 // it); --script=<bundle> measures a variant build, --node-arg passes a flag to node (heap
@@ -61,6 +63,8 @@ interface Options {
 	ssh: boolean;
 	/** The private engine's name (two benchmarks at once need two). */
 	engineName: string;
+	/** Another tool to measure start-up beside docknet (a lazydocker executable). */
+	peer: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -74,6 +78,7 @@ function parseOptions(argv: string[]): Options {
 	let startupRounds = 10;
 	let ssh = false;
 	let engineName = ENGINE_NAME;
+	let peer: string | undefined;
 	for (const arg of argv) {
 		if (arg.startsWith('--n=')) {
 			sizes = arg
@@ -90,11 +95,13 @@ function parseOptions(argv: string[]): Options {
 		else if (arg.startsWith('--startup-rounds=')) startupRounds = Math.max(1, Number(arg.slice('--startup-rounds='.length)) || 10);
 		else if (arg === '--ssh') ssh = true;
 		else if (arg.startsWith('--engine-name=')) engineName = arg.slice('--engine-name='.length);
-		else throw new Error(`unknown option ${arg} (use --n=200[,1000], --cpu-prof, --heap-snapshot, --no-write, --verbose, --script=<bundle>, --node-arg=<flag>, --startup-rounds=10, --ssh, --engine-name=<name>)`);
+		else if (arg.startsWith('--peer=')) peer = path.resolve(arg.slice('--peer='.length));
+		else throw new Error(`unknown option ${arg} (use --n=200[,1000], --cpu-prof, --heap-snapshot, --no-write, --verbose, --script=<bundle>, --node-arg=<flag>, --startup-rounds=10, --ssh, --engine-name=<name>, --peer=<executable>)`);
 	}
 
 	if (sizes.length === 0) throw new Error('--n needs at least one positive integer');
-	return {sizes, cpuProf, write: write && script === undefined && nodeArgs.length === 0, verbose, script, nodeArgs, heapSnapshot, startupRounds, ssh, engineName};
+	if (peer !== undefined && !existsSync(peer)) throw new Error(`--peer: ${peer} does not exist`);
+	return {sizes, cpuProf, write: write && script === undefined && nodeArgs.length === 0, verbose, script, nodeArgs, heapSnapshot, startupRounds, ssh, engineName, peer};
 }
 
 const say = (line: string): void => {
@@ -441,10 +448,18 @@ async function measureSize(n: number, options: Options): Promise<SizeResult> {
 
 		// Start-up as a user feels it, node's own start beside it (bench/startup.ts).
 		const startupBase = {netns: privateEngine.netns, firstRow: 'c-0000', rounds: options.startupRounds, columns: COLUMNS, rows: ROWS, ...(options.script === undefined ? {} : {script: options.script})};
-		const startup = await measureStartup({...startupBase, host: `unix://${proxy.socketPath}`});
+		const host = `unix://${proxy.socketPath}`;
+		const startup = await measureStartup({...startupBase, host, say, ...(options.peer === undefined ? {} : {peer: {executable: options.peer, dockerHost: host}})});
 		const startupMedian = median(startup.spawnToDataMs);
-		add(`spawn → data, median of ${startup.spawnToDataMs.length}`, startupMedian, 'ms', '≤ 2× lazydocker', undefined);
+		const peerMedian = startup.peer === undefined ? Number.NaN : median(startup.peer.spawnToDataMs);
+		add(`spawn → data, median of ${startup.spawnToDataMs.length}`, startupMedian, 'ms', '≤ 2× lazydocker', Number.isNaN(peerMedian) ? undefined : startupMedian <= 2 * peerMedian);
 		add('spawn → data, p95', percentile(startup.spawnToDataMs, 95), 'ms', '', undefined);
+		if (startup.peer !== undefined) {
+			add(`peer ${path.basename(options.peer ?? '')}: spawn → data, median`, peerMedian, 'ms', '', undefined);
+			add('peer: spawn → data, p95', percentile(startup.peer.spawnToDataMs, 95), 'ms', '', undefined);
+			add('peer: RSS at idle', median(startup.peer.idleRssMb), 'MB', '', undefined);
+		}
+
 		add('--version, median', median(startup.versionMs), 'ms', `≤ node -e 0 + 40 ms (${round(median(startup.nodeFloorMs), 0)} ms)`, median(startup.versionMs) <= median(startup.nodeFloorMs) + 40);
 		add('node -e 0, median (the floor)', median(startup.nodeFloorMs), 'ms', '', undefined);
 		add('RSS at idle after start', median(startup.idleRssMb), 'MB', '≤ 80 MB', median(startup.idleRssMb) <= 80);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {engineCall} from '../source/playground/engine-api.js';
 import {BUSYBOX_IMAGE, ensureTestImage, findRunningEngine, startPrivateEngine} from '../source/playground/private-engine.js';
@@ -5,7 +6,7 @@ import {measureStartup, percentile, startupRows} from './startup.js';
 import type {StartupResult} from './startup.js';
 
 // Start-up figures alone, against an engine kept between runs (for trying a change quickly):
-//   tsx bench/startup-run.ts --engine=<name> [--n=200] [--rounds=10] [--script=<bundle>] [--executable=<file>] [--stop]
+//   tsx bench/startup-run.ts --engine=<name> [--n=200] [--rounds=10] [--script=<bundle>] [--executable=<file>] [--peer=<lazydocker>] [--stop]
 // The engine <name> is started and seeded with N containers on first use and left running
 // for the next call; --stop stops it after this run.
 
@@ -54,11 +55,13 @@ const base = {
 	...(sshBin === undefined ? {} : {env: {PATH: `${sshBin}:${process.env['PATH'] ?? ''}`}}),
 };
 const vsScript = option('vs-script');
+const peer = option('peer');
 if (vsScript === undefined) {
 	const result = await measureStartup({
 		...base,
 		rounds,
 		say,
+		...(peer === undefined ? {} : {peer: {executable: path.resolve(peer), dockerHost: engine.dockerHost}}),
 		...(script === undefined ? {} : {script}),
 		...(executable === undefined ? {} : {executable}),
 	});
@@ -70,7 +73,7 @@ if (vsScript === undefined) {
 	for (let round = 0; round < rounds; round++) {
 		for (const [into, which] of [[a, script], [b, vsScript]] as const) {
 			const one = await measureStartup({...base, rounds: 1, warmUp: round === 0, ...(which === undefined ? {} : {script: which})});
-			for (const key of Object.keys(into) as Array<keyof StartupResult>) into[key].push(...one[key]);
+			for (const key of ['spawnToDataMs', 'versionMs', 'nodeFloorMs', 'idleRssMb'] as const) into[key].push(...one[key]);
 		}
 
 		say(`  round ${round + 1}: A ${Math.round(a.spawnToDataMs.at(-1) ?? 0)} ms, B ${Math.round(b.spawnToDataMs.at(-1) ?? 0)} ms`);

@@ -2,10 +2,20 @@ import {spawnSync} from 'node:child_process';
 import {performance} from 'node:perf_hooks';
 import {setTimeout as delay} from 'node:timers/promises';
 import {docknetBundle, residentKb, startDocknet} from '../test/helpers/pty-app.js';
+import type {DocknetPty} from '../test/helpers/pty-app.js';
 
 // Start-up as a user feels it: spawn in a pseudo-terminal → the first container row says
 // "running"; `docknet --version`; resident memory once the screen is still. Every figure
-// is taken in the same run as `node -e 0`, node's own floor on this machine at this moment.
+// is taken in the same run as `node -e 0`, node's own floor on this machine at this moment,
+// and, given a peer (another tool's executable, lazydocker for one), the same figures of the
+// peer in the same rounds, its starts interleaved with docknet's.
+
+/** Another tool measured beside docknet: started with no arguments, the engine in DOCKER_HOST. */
+export interface StartupPeer {
+	executable: string;
+	/** The engine, as DOCKER_HOST takes it. */
+	dockerHost: string;
+}
 
 export interface StartupOptions {
 	/** The engine, as docknet's --host takes it. */
@@ -24,7 +34,13 @@ export interface StartupOptions {
 	env?: Record<string, string>;
 	/** Start with one uncounted round of each (default true). */
 	warmUp?: boolean;
+	peer?: StartupPeer;
 	say?: (line: string) => void;
+}
+
+export interface PeerResult {
+	spawnToDataMs: number[];
+	idleRssMb: number[];
 }
 
 export interface StartupResult {
@@ -32,6 +48,7 @@ export interface StartupResult {
 	versionMs: number[];
 	nodeFloorMs: number[];
 	idleRssMb: number[];
+	peer?: PeerResult;
 }
 
 export function percentile(values: readonly number[], p: number): number {
@@ -53,10 +70,34 @@ function timeCommand(command: string[]): number {
 const rowShows = (name: string, state: string) => (lines: string[]) =>
 	lines.some(line => line.includes(name) && new RegExp(`\\b${state}\\b`).test(line));
 
+/** Once the screen has been still for a second (capped: a peer may redraw while idle), then one more. */
+async function idleResidentMb(app: DocknetPty, pid: number | undefined): Promise<number | undefined> {
+	const capped = performance.now() + 5000;
+	while (performance.now() - app.lastOutputAt < 1000 && performance.now() < capped) await delay(100);
+	await delay(1000);
+	return pid === undefined ? undefined : residentKb(pid) / 1024;
+}
+
+/** A start of docknet or the peer: ms from spawn to the first row running, and its RSS once idle. */
+async function oneStart(app: DocknetPty, firstRow: string, pidOf: () => number | undefined, wantRss: boolean): Promise<{ms: number; rssMb?: number}> {
+	try {
+		const spawned = performance.now();
+		const at = await app.waitFor(rowShows(firstRow, 'running'), `the ${firstRow} row running`, 30_000);
+		const rssMb = wantRss ? await idleResidentMb(app, pidOf()) : undefined;
+		return {ms: at - spawned, ...(rssMb === undefined ? {} : {rssMb})};
+	} finally {
+		app.press('q');
+		await Promise.race([app.exited, delay(3000)]);
+		await app.dispose();
+	}
+}
+
 export async function measureStartup(options: StartupOptions): Promise<StartupResult> {
 	const say = options.say ?? (() => undefined);
 	const docknet = options.executable === undefined ? [process.execPath, options.script ?? docknetBundle] : [options.executable];
 	const result: StartupResult = {spawnToDataMs: [], versionMs: [], nodeFloorMs: [], idleRssMb: []};
+	const peerResult: PeerResult = {spawnToDataMs: [], idleRssMb: []};
+	if (options.peer !== undefined) result.peer = peerResult;
 	const warmUp = options.warmUp ?? true;
 	if (warmUp) {
 		// So the page cache and docknet's code cache are as a second start finds them.
@@ -64,11 +105,8 @@ export async function measureStartup(options: StartupOptions): Promise<StartupRe
 		timeCommand([...docknet, '--version']);
 	}
 
-	for (let round = warmUp ? -1 : 0; round < options.rounds; round++) {
-		// Alternating, so a machine that slows down mid-run weighs on both alike.
-		const floor = timeCommand([process.execPath, '-e', '0']);
-		const version = timeCommand([...docknet, '--version']);
-		const app = startDocknet({
+	const startDocknetOnce = (): DocknetPty =>
+		startDocknet({
 			args: ['--host', options.host],
 			...(options.env === undefined ? {} : {env: options.env}),
 			...(options.netns === undefined ? {} : {netns: options.netns}),
@@ -77,28 +115,53 @@ export async function measureStartup(options: StartupOptions): Promise<StartupRe
 			recordOutput: false,
 			...(options.executable === undefined ? {script: options.script ?? docknetBundle} : {command: [options.executable]}),
 		});
-		try {
-			const spawned = performance.now();
-			const at = await app.waitFor(rowShows(options.firstRow, 'running'), 'the first container row', 30_000);
-			// Round -1 warms up the engine's caches and docknet's code cache; it is not counted.
-			if (round < 0) continue;
-			result.spawnToDataMs.push(at - spawned);
-			result.versionMs.push(version);
-			result.nodeFloorMs.push(floor);
-			if (round < 3) {
-				// Idle: the host scan and every inspect done, nothing drawn for a second.
-				while (performance.now() - app.lastOutputAt < 1000) await delay(100);
-				await delay(1000);
-				const pid = app.nodePid();
-				if (pid !== undefined) result.idleRssMb.push(residentKb(pid) / 1024);
-			}
+	const peer = options.peer;
+	// The peer runs exactly as docknet does (same pseudo-terminal, same namespace wrapper), so
+	// the wrapper's own cost weighs on both.
+	const startPeerOnce = (): DocknetPty =>
+		startDocknet({
+			args: [],
+			command: [peer?.executable ?? 'false'],
+			env: {...options.env, DOCKER_HOST: peer?.dockerHost ?? ''},
+			...(options.netns === undefined ? {} : {netns: options.netns}),
+			columns: options.columns,
+			rows: options.rows,
+			recordOutput: false,
+		});
 
-			say(`  round ${round + 1}: spawn → data ${Math.round(at - spawned)} ms, --version ${Math.round(version)} ms, node -e 0 ${Math.round(floor)} ms`);
-		} finally {
-			app.press('q');
-			await Promise.race([app.exited, delay(3000)]);
-			await app.dispose();
-		}
+	for (let round = warmUp ? -1 : 0; round < options.rounds; round++) {
+		// Alternating, so a machine that slows down mid-run weighs on both alike.
+		const floor = timeCommand([process.execPath, '-e', '0']);
+		const version = timeCommand([...docknet, '--version']);
+		// Round -1 warms up the engine's caches and docknet's code cache; it is not counted.
+		// RSS at idle is read in the first three counted rounds (it varies little).
+		const wantRss = round >= 0 && round < 3;
+		const runDocknet = async (): Promise<void> => {
+			const app = startDocknetOnce();
+			const start = await oneStart(app, options.firstRow, () => app.nodePid(), wantRss);
+			if (round < 0) return;
+			result.spawnToDataMs.push(start.ms);
+			if (start.rssMb !== undefined) result.idleRssMb.push(start.rssMb);
+		};
+
+		const runPeer = async (): Promise<void> => {
+			const app = startPeerOnce();
+			// `ip netns exec` execs the peer: the pty's child is the peer itself.
+			const start = await oneStart(app, options.firstRow, () => app.pid, wantRss);
+			if (round < 0) return;
+			peerResult.spawnToDataMs.push(start.ms);
+			if (start.rssMb !== undefined) peerResult.idleRssMb.push(start.rssMb);
+		};
+
+		// Interleaved, and which goes first alternates: neither always finds the engine just
+		// woken or the page cache just warmed by the other.
+		const order = peer === undefined ? [runDocknet] : round % 2 === 0 ? [runDocknet, runPeer] : [runPeer, runDocknet];
+		for (const run of order) await run();
+		if (round < 0) continue;
+		result.versionMs.push(version);
+		result.nodeFloorMs.push(floor);
+		const peerPart = peer === undefined ? '' : `, peer ${Math.round(peerResult.spawnToDataMs.at(-1) ?? Number.NaN)} ms`;
+		say(`  round ${round + 1}: spawn → data ${Math.round(result.spawnToDataMs.at(-1) ?? Number.NaN)} ms${peerPart}, --version ${Math.round(version)} ms, node -e 0 ${Math.round(floor)} ms`);
 	}
 
 	return result;
@@ -113,5 +176,11 @@ export function startupRows(result: StartupResult): Array<[string, string]> {
 		['--version, median', `${fixed(median(result.versionMs))} ms`],
 		['node -e 0, median (the floor)', `${fixed(median(result.nodeFloorMs))} ms`],
 		['RSS at idle, median', `${fixed(median(result.idleRssMb))} MB`],
+		...(result.peer === undefined
+			? []
+			: ([
+					['peer: spawn → data, median / p95', `${fixed(median(result.peer.spawnToDataMs))} / ${fixed(percentile(result.peer.spawnToDataMs, 95))} ms`],
+					['peer: RSS at idle, median', `${fixed(median(result.peer.idleRssMb))} MB`],
+				] satisfies Array<[string, string]>)),
 	];
 }

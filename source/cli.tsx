@@ -25,6 +25,8 @@ import {SnapshotStore} from './model/store.js';
 import {SwarmSync} from './model/swarm-sync.js';
 import type {CliOptions} from './startup/cli-args.js';
 import type {UiInstance} from './startup/render-ui.js';
+import {startIdleMemoryTrim} from './runtime/idle-memory-trim.js';
+import type {IdleMemoryTrim} from './runtime/idle-memory-trim.js';
 import {keyTrace} from './terminal/key-trace.js';
 import type {EngineInfo} from './model/types.js';
 import {collectSnapshot} from './snapshot/collect-snapshot.js';
@@ -295,10 +297,11 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 	// through here, so the user's terminal is always given back as it was.
 	let exiting = false;
 	// Filled once Ink renders; a signal may arrive before that.
-	const screen: {instance?: UiInstance} = {};
+	const screen: {instance?: UiInstance; memoryTrim?: IdleMemoryTrim} = {};
 	const shutdown = (code: number, message?: string): void => {
 		if (exiting) return;
 		exiting = true;
+		screen.memoryTrim?.stop();
 		stopEngines();
 		stopHostMonitors();
 		for (const engine of engines) engine.sshTransport?.close();
@@ -316,6 +319,7 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 		if (exiting) return;
 		exiting = true;
 		restored = true;
+		screen.memoryTrim?.stop();
 		stopEngines();
 		stopHostMonitors();
 		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
@@ -454,6 +458,8 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 	process.stdout.write(enterAlternateScreen);
 	const instance = ui.renderUi(services, endpoints.map(endpoint => endpoint.url).join(', '), process.stdout);
 	screen.instance = instance;
+	// Start-up and every burst of events grow V8's heap; once the screen is quiet it is trimmed.
+	screen.memoryTrim = startIdleMemoryTrim({subscribe: picture.subscribe});
 	await instance.waitUntilExit();
 	shutdown(0);
 }

@@ -73,7 +73,7 @@ export function toSwarmService(raw: unknown): SwarmService {
 		id: text(service['ID']),
 		name: text(spec['Name']),
 		mode: serviceMode(spec),
-		// The manager pins the image by digest ("busybox:latest@sha256:…"); the tag is what people read.
+		// The manager pins the image by digest ("busybox:latest@sha256:..."); the tag is what people read.
 		image: text(containerSpec['Image']).replace(/@sha256:[0-9a-f]+$/, ''),
 		vips,
 	};

@@ -30,7 +30,9 @@ export interface LoadedBundle<T> {
 const WRITE_AFTER_MS = 1500;
 
 export function loadCommonJsWithCache<T>(file: string, cacheFile: string | undefined): LoadedBundle<T> {
-	const source = readFileSync(file, 'utf8');
+	// The build makes the bundle pure ASCII (scripts/build.mjs), so Latin-1 reads it exactly,
+	// and V8 keeps it as a one-byte string.
+	const source = readFileSync(file, 'latin1');
 	let cachedData: Buffer | undefined;
 	if (cacheFile !== undefined) {
 		try {

@@ -25,7 +25,7 @@ export function EventsStrip({events, lines, width, containerName, theme}: Events
 
 		return (
 			<Text color={theme.color('muted')} wrap="truncate">
-				{fitText(events.length === 0 ? 'Events: none yet (they appear here as they happen)' : text.replace(/ ·$/, ''), width)}
+				{fitText(events.length === 0 ? 'Events: none yet (they appear here as they happen)' : text.replace(/ \u00B7$/, ''), width)}
 			</Text>
 		);
 	}
