@@ -182,6 +182,13 @@ function renderSnapshot(collected: CollectedSnapshot, options: CliOptions): stri
  * engine that fails is reported and the others still print; the exit status then says so.
  */
 async function runSnapshots(endpoints: readonly ResolvedEndpoint[], options: CliOptions): Promise<void> {
+	// `docknet snapshot --json | head`: the reader has what it wanted; end quietly, like any
+	// filter whose output was cut short.
+	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EPIPE') process.exit(exitCodes.ok);
+		process.stderr.write(`docknet: could not write the snapshot: ${safeText(error.message)}\n`);
+		process.exit(exitCodes.engine);
+	});
 	if (endpoints.length === 1 && endpoints[0]) {
 		await runSnapshot(endpoints[0], options);
 		return;

@@ -1,4 +1,4 @@
-import {mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {homedir} from 'node:os';
 import path from 'node:path';
@@ -62,6 +62,7 @@ export function loadCommonJsWithCache<T>(file: string, cacheFile: string | undef
 				const partial = `${cacheFile}.${process.pid}.tmp`;
 				writeFileSync(partial, script.createCachedData(), {mode: 0o600});
 				renameSync(partial, cacheFile);
+				removeOtherCaches(cacheFile);
 			} catch {
 				// A read-only home or a full disk: docknet simply starts without the cache next time.
 			}
@@ -73,6 +74,23 @@ export function loadCommonJsWithCache<T>(file: string, cacheFile: string | undef
 	}
 
 	return {exports: module.exports, cacheAccepted};
+}
+
+/**
+ * Each build (and each node version) has a cache of its own, ~1 MB: once this one is written,
+ * the others are of builds no longer run here, and go. Another docknet still running an older
+ * build keeps working: it read its cache at start.
+ */
+export function removeOtherCaches(cacheFile: string): void {
+	const directory = path.dirname(cacheFile);
+	for (const name of readdirSync(directory)) {
+		if (!/^main-.*\.v8cache$/.test(name) || name === path.basename(cacheFile)) continue;
+		try {
+			rmSync(path.join(directory, name), {force: true});
+		} catch {
+			// Not ours to remove, or gone already.
+		}
+	}
 }
 
 /** The main bundle beside this file, with its cache; DOCKNET_CODE_CACHE=0 turns the cache off. */

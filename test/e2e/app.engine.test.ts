@@ -1,4 +1,4 @@
-import {execFile} from 'node:child_process';
+import {execFile, spawn} from 'node:child_process';
 import {readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -431,6 +431,21 @@ describe('docknet outside the full-screen view', () => {
 				assert.ok(item, `${veth} (eth0 of ${name}) listed`);
 				assert.equal(item.peer?.container, name, `${veth} belongs to ${name}`);
 			}
+		});
+
+		test('a reader that stops reading (`| head`, `| true`): docknet ends quietly, exit 0, nothing on stderr', async () => {
+			const child = spawn('ip', ['netns', 'exec', engine.netns, process.execPath, docknetBundle, 'snapshot', '--json', '--host', engine.dockerHost], {stdio: ['ignore', 'pipe', 'pipe']});
+			// The reader is gone before docknet writes a byte: every write meets a closed pipe.
+			child.stdout.destroy();
+			let stderr = '';
+			child.stderr.on('data', (chunk: Buffer) => {
+				stderr += chunk.toString();
+			});
+			const code = await new Promise<number | null>(resolve => {
+				child.on('close', resolve);
+			});
+			assert.equal(stderr, '');
+			assert.equal(code, 0);
 		});
 	});
 });

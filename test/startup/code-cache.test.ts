@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {codeCacheDirectory, codeCacheFile} from '../../source/startup/code-cache.js';
+import {codeCacheDirectory, codeCacheFile, removeOtherCaches} from '../../source/startup/code-cache.js';
 import {repoRoot} from '../helpers/pty-app.js';
 
 // Each load runs in its own node process, as docknet's starts do: the cache is written on the
@@ -58,5 +58,14 @@ describe('code cache', () => {
 		assert.equal(codeCacheDirectory({}, '/home/u'), '/home/u/.cache/docknet');
 		assert.equal(codeCacheDirectory({XDG_CACHE_HOME: 'relative'}, '/home/u'), '/home/u/.cache/docknet');
 		assert.equal(codeCacheFile('/c', 'abc123'), `/c/main-abc123-node${process.versions.node}-${process.arch}.v8cache`);
+	});
+
+	it("a new build's cache, once written, replaces the caches of older builds; nothing else in the folder goes", () => {
+		const folder = path.join(dir, 'prune');
+		mkdirSync(folder);
+		const current = codeCacheFile(folder, 'new1');
+		for (const file of [codeCacheFile(folder, 'old1'), codeCacheFile(folder, 'old2'), current, path.join(folder, 'notes.txt')]) writeFileSync(file, 'x');
+		removeOtherCaches(current);
+		assert.deepEqual(readdirSync(folder).sort(), [path.basename(current), 'notes.txt'].sort());
 	});
 });
