@@ -235,7 +235,8 @@ describe('a 3-node swarm', {timeout: 240_000}, () => {
 		// Back in the panes: the overlay counts its members on every node.
 		app.press('s');
 		// 3 web tasks, solo, ct-b and ct-c; the use adds the VIPs and load balancers.
-		await app.waitForText(/ov\s+overlay\s+10\.0\.\d+\.0\/24\s+6\s+\d+\/254/, 10_000);
+		// (At 220 columns the SCOPE and GATEWAY columns are shown too.)
+		await app.waitForText(/ov\s+overlay\s+swarm\s+10\.0\.\d+\.0\/24\s+10\.0\.\d+\.1\s+6\s+\d+\/254/, 10_000);
 		await lab.docker(lab.manager, ['service', 'rm', 'solo']);
 		await app.dispose();
 	});
