@@ -191,7 +191,12 @@ function daemonIdentity(snapshot: EngineSnapshot): string | undefined {
  * shows `hostEngine`'s host (the first engine's by default); the first swarm manager's swarm
  * is the swarm view's.
  */
-export function mergePicture(slots: ReadonlyArray<{slot: PictureSlot; snapshot: EngineSnapshot}>, hostEngine?: string): Picture {
+export function mergePicture(
+	slots: ReadonlyArray<{slot: PictureSlot; snapshot: EngineSnapshot}>,
+	hostEngine?: string,
+	/** The picture before and what it was made of: what did not change keeps its identity. */
+	previous?: {picture: Picture; snapshots: readonly EngineSnapshot[]},
+): Picture {
 	const labels = engineLabels(slots);
 	const firstWithIdentity = new Map<string, string>();
 	const states: EngineSlotState[] = slots.map(({slot, snapshot}, index) => {
@@ -209,20 +214,34 @@ export function mergePicture(slots: ReadonlyArray<{slot: PictureSlot; snapshot: 
 		};
 	});
 	const shown = slots.filter((_, index) => states[index]?.sameAs === undefined);
-	const shownStates = states.filter(state => state.sameAs === undefined);
+	const engines = previous !== undefined && sameStates(previous.picture.engines, states) ? previous.picture.engines : states;
+	const shownStates = engines.filter(state => state.sameAs === undefined);
 	const several = shown.length > 1;
 	const first = shown[0]?.snapshot;
 
-	const containerOwners = new Map<string, string>();
-	const networkOwners = new Map<string, string>();
-	for (const {slot, snapshot} of shown) {
-		for (const container of snapshot.containers) containerOwners.set(container.id, slot.key);
-		for (const network of snapshot.networks) if (!networkOwners.has(network.id)) networkOwners.set(network.id, slot.key);
+	// The rows and who owns them are made again only when some engine's lists changed (a rate
+	// tick or a connection state changes neither): rows and joins keyed on them stay as they are.
+	const listsAsBefore = previous !== undefined && engines === previous.picture.engines && previous.snapshots.length === slots.length
+		&& slots.every(({snapshot}, index) => snapshot.networks === previous.snapshots[index]?.networks && snapshot.containers === previous.snapshots[index]?.containers);
+	let networks: readonly DockerNetwork[];
+	let containers: readonly DockerContainer[];
+	let owners: EngineOwnership;
+	if (listsAsBefore) {
+		({networks, containers, owners} = previous.picture);
+	} else {
+		const containerOwners = new Map<string, string>();
+		const networkOwners = new Map<string, string>();
+		for (const {slot, snapshot} of shown) {
+			for (const container of snapshot.containers) containerOwners.set(container.id, slot.key);
+			for (const network of snapshot.networks) if (!networkOwners.has(network.id)) networkOwners.set(network.id, slot.key);
+		}
+
+		// A swarm-scope network (an overlay, ingress) is one network on every node: one row.
+		networks = mergeSorted(shown.map(({snapshot}) => snapshot.networks), several ? new Set() : undefined);
+		containers = mergeSorted(shown.map(({snapshot}) => snapshot.containers));
+		owners = {containers: containerOwners, networks: networkOwners, labels: new Map(shownStates.map(state => [state.key, state.label]))};
 	}
 
-	// A swarm-scope network (an overlay, ingress) is one network on every node: one row.
-	const networks: readonly DockerNetwork[] = mergeSorted(shown.map(({snapshot}) => snapshot.networks), several ? new Set() : undefined);
-	const containers: readonly DockerContainer[] = mergeSorted(shown.map(({snapshot}) => snapshot.containers));
 	const events = several
 		? shown
 				.flatMap(({snapshot}, index) => snapshot.events.map(event => tagEvent(event, shownStates[index]?.label ?? '')))
@@ -242,9 +261,18 @@ export function mergePicture(slots: ReadonlyArray<{slot: PictureSlot; snapshot: 
 		host: (slots.find(({slot}) => slot.key === hostEngine) ?? shown[0])?.snapshot.host ?? initialHostSnapshot,
 		hostEngine: (slots.find(({slot}) => slot.key === hostEngine) ?? shown[0])?.slot.key ?? '',
 		swarm,
-		engines: states,
-		owners: {containers: containerOwners, networks: networkOwners, labels: new Map(shownStates.map(state => [state.key, state.label]))},
+		engines,
+		owners,
 	};
+}
+
+/** Whether two lists of engine states say the same (so the earlier one can be kept). */
+function sameStates(a: readonly EngineSlotState[], b: readonly EngineSlotState[]): boolean {
+	return a.length === b.length && a.every((state, index) => {
+		const other = b[index];
+		return other !== undefined && state.key === other.key && state.label === other.label && state.endpoint === other.endpoint
+			&& state.connection === other.connection && state.loaded === other.loaded && state.sameAs === other.sameAs && state.info === other.info;
+	});
 }
 
 // The merged endpoint lists, kept while the engines' own maps are the same objects, so the
@@ -373,7 +401,12 @@ export class PictureStore {
 		this.changed();
 	}
 
+	private merged: readonly EngineSnapshot[] = [];
+
 	private merge(): Picture {
-		return mergePicture(this.slots.map((slot, index) => ({slot, snapshot: this.seen[index] ?? slot.store.getSnapshot()})), this.hostEngine);
+		const snapshots = this.slots.map((slot, index) => this.seen[index] ?? slot.store.getSnapshot());
+		const previous = this.merged.length === 0 ? undefined : {picture: this.picture, snapshots: this.merged};
+		this.merged = snapshots;
+		return mergePicture(this.slots.map((slot, index) => ({slot, snapshot: snapshots[index]!})), this.hostEngine, previous);
 	}
 }

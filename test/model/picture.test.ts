@@ -118,6 +118,18 @@ describe('the picture of several engines', () => {
 		picture.update(snapshot => ({...snapshot, containers: snapshot.containers.map(item => (item.id === apiB.id ? renamed : item))}));
 		assert.ok(storeB.getSnapshot().containers.includes(renamed));
 		assert.ok(!storeA.getSnapshot().containers.some(item => item.id === apiB.id));
+
+		// A change that leaves every list as it was (the host's counters, every second) keeps
+		// the rows, their owners and the engine states as they were: nothing keyed on them redoes.
+		await flush();
+		const before = picture.getSnapshot();
+		storeA.updateHost(host => ({...host, rates: new Map([['eth0', {rxBytesPerSecond: 1, txBytesPerSecond: 1, rxPacketsPerSecond: 1, txPacketsPerSecond: 1}]])}));
+		await flush();
+		const after = picture.getSnapshot();
+		assert.notEqual(after, before);
+		assert.equal(after.containers, before.containers);
+		assert.equal(after.owners, before.owners);
+		assert.equal(after.engines, before.engines);
 	});
 });
 
