@@ -272,10 +272,23 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 	process.stdout.write(enterAlternateScreen);
 	const instance = ui.renderUi(services, endpoints.map(endpoint => endpoint.url).join(', '), process.stdout);
 	screen.instance = instance;
-	// Start-up and every burst of events grow V8's heap; once the screen is quiet it is trimmed.
-	screen.memoryTrim = startIdleMemoryTrim({subscribe: picture.subscribe});
+	// Start-up and every burst of events grow V8's heap; once the engines are quiet it is
+	// trimmed. Quiet means no change to their containers and networks: the host's counters
+	// change the picture every second without a new row.
+	screen.memoryTrim = startIdleMemoryTrim({subscribe: listener => onEngineChanges(picture, listener)});
 	await instance.waitUntilExit();
 	shutdown(0);
+}
+
+/** Calls `listener` when some engine's containers or networks changed (the picture keeps them otherwise). */
+function onEngineChanges(picture: EngineSet['picture'], listener: () => void): () => void {
+	let seen = picture.getSnapshot();
+	return picture.subscribe(() => {
+		const now = picture.getSnapshot();
+		if (now.containers === seen.containers && now.networks === seen.networks) return;
+		seen = now;
+		listener();
+	});
 }
 
 /** Everything after the arguments were read: the launcher loads this module only then. */
