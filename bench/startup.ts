@@ -70,11 +70,14 @@ function timeCommand(command: string[]): number {
 const rowShows = (name: string, state: string) => (lines: string[]) =>
 	lines.some(line => line.includes(name) && new RegExp(`\\b${state}\\b`).test(line));
 
-/** Once the screen has been still for a second (capped: a peer may redraw while idle), then one more. */
+/**
+ * Once the screen has been still for a second (capped: a peer may redraw while idle), then
+ * three more: docknet gives its grown heap back once the engine has been quiet for 3 s.
+ */
 async function idleResidentMb(app: DocknetPty, pid: number | undefined): Promise<number | undefined> {
 	const capped = performance.now() + 5000;
 	while (performance.now() - app.lastOutputAt < 1000 && performance.now() < capped) await delay(100);
-	await delay(1000);
+	await delay(3500);
 	return pid === undefined ? undefined : residentKb(pid) / 1024;
 }
 

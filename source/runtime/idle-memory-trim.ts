@@ -10,11 +10,12 @@ import v8 from 'node:v8';
 // session (no port is opened) it shrinks the young generation to its initial size and
 // compacts the rest. Measured at N = 200: 16 to 20 MB less resident memory, one pause of
 // tens of ms (one full collection of that heap takes 25-47 ms; this runs two or more).
-// It runs only once the engines have been quiet for 1.5 s (the caller passes changes of what
+// It runs only once the engines have been quiet for 3 s (the caller passes changes of what
 // the engines hold, not the host's once-a-second counters), and only when the young
 // generation has grown: a pause that lands between a `docker run`'s create and start
 // delays that row. With half a second of quiet (and 1.5 s at the latest, counting every
-// store change) it did: start -> screen went from 23 to 47-52 ms in the benchmark.
+// store change) it did: start -> screen went from 23 to 47-52 ms in the benchmark, whose
+// starts come about half a second apart.
 
 const MB = 1024 * 1024;
 
@@ -70,7 +71,7 @@ async function lowMemoryCollection(): Promise<void> {
 
 /** Trims the heap once docknet has been quiet for a moment after start-up or a burst of changes. */
 export function startIdleMemoryTrim(options: IdleMemoryTrimOptions): IdleMemoryTrim {
-	const quietMs = options.quietMs ?? 1500;
+	const quietMs = options.quietMs ?? 3000;
 	const maxWaitMs = options.maxWaitMs ?? 30_000;
 	const youngLimit = options.youngLimitBytes ?? 4 * MB;
 	const measureYoung = options.youngGenerationBytes ?? youngGenerationBytes;
