@@ -59,7 +59,7 @@ describe('shell quoting', () => {
 		assert.deepEqual(removeArgv('--help'), ['docker', 'network', 'rm', '--', '--help']);
 		assert.equal(commandLine(connectArgv('--alias=evil', 'xc', {})), 'docker network connect -- --alias=evil xc');
 		assert.equal(commandLine(disconnectArgv('-n', '-c', true)), 'docker network disconnect --force -- -n -c');
-		assert.equal(commandLine(createArgv({name: '--internal', labels: {a: '-b'}})), 'docker network create --label a=-b -- --internal');
+		assert.equal(commandLine(createArgv({name: '--internal', driver: 'bridge', labels: {a: '-b'}})), 'docker network create --label a=-b -- --internal');
 	});
 });
 
