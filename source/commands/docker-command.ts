@@ -1,3 +1,4 @@
+import {posix} from 'node:path';
 import type {ConnectOptions, NetworkCreateSpec} from '../model/gateway.js';
 
 // Every change docknet makes, written as the docker CLI command that does the same thing,
@@ -65,6 +66,31 @@ export function shellQuote(argument: string): string {
 
 export function commandLine(argv: readonly string[]): string {
 	return argv.map(shellQuote).join(' ');
+}
+
+/**
+ * Whether the docker CLI reaches the network when given this name. It puts the name in the
+ * request's path: the engine cleans that path (a name of "..", "a//b" or "x/../y" names
+ * something else) and its routes do not match a newline (the request is "page not found").
+ */
+export function cliCanName(name: string): boolean {
+	const path = `/networks/${name}/connect`;
+	return !name.includes('\n') && posix.normalize(path) === path;
+}
+
+export interface NamedNetwork {
+	id: string;
+	name: string;
+}
+
+/**
+ * How a command names a network: by name, as a user types it, when the docker CLI reaches
+ * exactly that network with it, else by id. `networks` (all the engine's) catches a name
+ * two networks share.
+ */
+export function networkArgument(network: NamedNetwork, networks: readonly NamedNetwork[] = [network]): string {
+	const unique = networks.filter(item => item.name === network.name).length <= 1;
+	return unique && network.name !== '' && cliCanName(network.name) ? network.name : network.id;
 }
 const pairs = (flag: string, record: Record<string, string> | undefined): string[] =>
 	Object.entries(record ?? {}).flatMap(([key, value]) => [flag, `${key}=${value}`]);

@@ -177,7 +177,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 			return;
 		}
 
-		const text = disconnectConfirmText(network, container, force);
+		const text = disconnectConfirmText(network, container, force, data.networks);
 		open(serial => ({kind: 'confirm', serial, flow: {type: 'disconnectConfirm', networkId, containerId, force}, ...text}));
 	};
 
