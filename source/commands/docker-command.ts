@@ -92,14 +92,15 @@ export function networkArgument(network: NamedNetwork, networks: readonly NamedN
 	const unique = networks.filter(item => item.name === network.name).length <= 1;
 	return unique && network.name !== '' && cliCanName(network.name) ? network.name : network.id;
 }
+
 const pairs = (flag: string, record: Record<string, string> | undefined): string[] =>
 	Object.entries(record ?? {}).flatMap(([key, value]) => [flag, `${key}=${value}`]);
+
+const repeated = (flag: string, values: readonly string[] | undefined): string[] => (values ?? []).flatMap(value => [flag, value]);
 
 // Every command ends its options with "--": a network named `--help` or `--alias=x` is a
 // name, never an option (the docker CLI's flag parser stops at "--"). An option's value
 // cannot be taken for an option: the parser gives a flag the word after it whatever it is.
-
-const repeated = (flag: string, values: readonly string[] | undefined): string[] => (values ?? []).flatMap(value => [flag, value]);
 
 export function connectArgv(network: string, container: string, options: ConnectOptions): string[] {
 	return [

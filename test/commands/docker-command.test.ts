@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import {CommandLog, recordCommands} from '../../source/commands/command-log.js';
-import {commandLine, connectArgv, createArgv, disconnectArgv, removeArgv, shellQuote} from '../../source/commands/docker-command.js';
+import {commandLine, connectArgv, createArgv, disconnectArgv, networkArgument, removeArgv, shellQuote} from '../../source/commands/docker-command.js';
 import {journalLine, openJournal, sessionScript, stateDirectory} from '../../source/journal/journal.js';
 import {EngineError} from '../../source/model/gateway.js';
 import {MAX_SHOWN_LENGTH, safeText} from '../../source/text/safe-text.js';
@@ -60,6 +60,18 @@ describe('shell quoting', () => {
 		assert.equal(commandLine(connectArgv('--alias=evil', 'xc', {})), 'docker network connect -- --alias=evil xc');
 		assert.equal(commandLine(disconnectArgv('-n', '-c', true)), 'docker network disconnect --force -- -n -c');
 		assert.equal(commandLine(createArgv({name: '--internal', driver: 'bridge', labels: {a: '-b'}})), 'docker network create --label a=-b -- --internal');
+	});
+});
+
+describe('how a command names a network', () => {
+	test('by name when the docker CLI reaches exactly that network with it, else by id', () => {
+		const network = (name: string, id = `id-${name}`) => ({id, name});
+		for (const name of ['lan', '--help', 'a b', 'n\u001b]0;x\u0007', 'a/b', 'a\rb']) assert.equal(networkArgument(network(name)), name, name);
+		// A newline is not matched by the engine's routes; a path it cleans names another object.
+		for (const name of ['a\nb', '..', '.', 'a//b', 'x/../y', 'a/', '']) assert.equal(networkArgument(network(name)), `id-${name}`, JSON.stringify(name));
+		const twins = [network('dup', 'one'), network('dup', 'two'), network('solo')];
+		assert.equal(networkArgument(twins[0] ?? network('x'), twins), 'one');
+		assert.equal(networkArgument(network('solo'), twins), 'solo');
 	});
 });
 
