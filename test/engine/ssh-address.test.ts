@@ -90,6 +90,20 @@ describe('ssh:// addresses docknet refuses before ssh runs', () => {
 		assert.match(sshTargetProblem({host: 'host', username: 'a\u001bb'}) ?? '', /^invalid user: cannot quote character at byte 1/);
 	});
 
+	test('a context file someone else wrote is held to the same rules, and its words are shown harmless', () => {
+		/** A docker config whose current context "prod" has this host. */
+		const contextWith = (host: string) => (file: string): string | undefined =>
+			file.endsWith('config.json') ? JSON.stringify({currentContext: 'prod'}) : file.endsWith('meta.json') ? JSON.stringify({Name: 'prod', Endpoints: {docker: {Host: host}}}) : undefined;
+		assert.throws(
+			() => resolveEngineEndpoint({env: {}, homeDir: '/home/me', readFile: contextWith('ssh://-oProxyCommand=touch%20%2Ftmp%2Fx@h\u001b]0;t\u0007')}),
+			(error: unknown) => error instanceof EndpointError && error.message.includes('invalid SSH URL: net/url: invalid control character in URL') && !controlBytes.test(error.message),
+		);
+		assert.throws(
+			() => resolveEngineEndpoint({env: {}, homeDir: '/home/me', readFile: contextWith('ssh://-oProxyCommand=x@host')}),
+			/Docker context "prod" has the host "ssh:\/\/-oProxyCommand=x@host", which is not a valid engine address: remote username contains invalid characters\./,
+		);
+	});
+
 	test('plain addresses are taken as before, user and host decoded', () => {
 		assert.deepEqual(fromDockerHost('ssh://deploy@build.example:2222'), {
 			url: 'ssh://deploy@build.example:2222', source: 'DOCKER_HOST', kind: 'ssh', local: false, host: 'build.example', port: 2222, username: 'deploy',
