@@ -22,6 +22,14 @@ export interface Journal {
 	append(entry: CommandEntry): void;
 }
 
+// JSON.stringify escapes C0 controls but writes DEL, C1 controls (U+009B is a CSI to some
+// terminals), bidi and other format characters and the line separators as they are:
+// `cat journal.jsonl` must not act on the terminal either. The escapes parse back the same.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const rawInJson = /[\u007f-\u009f\u2028\u2029]|\p{Cf}/gu;
+const jsonEscape = (character: string): string =>
+	Array.from({length: character.length}, (_, index) => `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`).join('');
+
 export function journalLine(entry: CommandEntry): string {
 	return JSON.stringify({
 		time: new Date(entry.time).toISOString(),
@@ -30,7 +38,7 @@ export function journalLine(entry: CommandEntry): string {
 		command: entry.command,
 		argv: entry.argv,
 		...(entry.detail === undefined ? {} : {detail: entry.detail}),
-	});
+	}).replace(rawInJson, jsonEscape);
 }
 
 export function openJournal(directory: string): Journal {
@@ -55,9 +63,18 @@ export function openJournal(directory: string): Journal {
 /** A comment line: whatever the engine said, on one line and harmless to a terminal. */
 const comment = (text: string): string => `# ${safeText(text)}`;
 
-/** This session's commands as a POSIX shell script; failed ones are kept as comments. */
+/**
+ * This session's commands as a shell script; failed ones are kept as comments. It names bash:
+ * a name with a control character is quoted as $'…' (docker-command.ts), which bash and zsh
+ * read as the name but dash, Debian's /bin/sh, reads as "$" and a literal. `sh -n` still
+ * passes: to any POSIX shell it is valid syntax.
+ */
 export function sessionScript(entries: readonly CommandEntry[], written: Date): string {
-	const lines = ['#!/bin/sh', comment(`docknet: the commands of one session, written ${written.toISOString()}`)];
+	const lines = [
+		'#!/bin/bash',
+		comment(`docknet: the commands of one session, written ${written.toISOString()}`),
+		comment("bash, not sh: names with control characters are quoted as $'…', which dash does not read"),
+	];
 	for (const entry of entries) {
 		const when = new Date(entry.time).toISOString();
 		lines.push(comment(`${when} on ${entry.engine}: ${entry.result}${entry.detail ? ` — ${entry.detail}` : ''}`));

@@ -26,6 +26,7 @@ import {
 	networkInputOf,
 	networkPickerColumns,
 	networksOfContainer,
+	networkAsLogged,
 	networksToJoin,
 	pruneConfirmText,
 	removeConfirmText,
@@ -154,7 +155,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 	const openConnectForm = (network: DockerNetwork, container: DockerContainer, data: Data): void => {
 		const text = connectFormText(network, container, data);
 		open(serial =>
-			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, containerName: container.name}, text.title, connectFields(network), {
+			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, networkInCommand: networkAsLogged(network, data), containerName: container.name}, text.title, connectFields(network), {
 				subtitle: text.subtitle,
 				footnote: text.footnote,
 			}),
@@ -177,7 +178,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 			return;
 		}
 
-		const text = disconnectConfirmText(network, container, force);
+		const text = disconnectConfirmText(network, container, force, data);
 		open(serial => ({kind: 'confirm', serial, flow: {type: 'disconnectConfirm', networkId, containerId, force}, ...text}));
 	};
 
