@@ -119,6 +119,11 @@ function writeCache(directory: string, name: string, contents: Buffer): void {
 	removeOtherCaches(place.directory, name);
 }
 
+/** The source V8 compiles (and caches): the bundle inside CommonJS's module function. */
+export function commonJsWrapper(source: string): string {
+	return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+}
+
 // After this long the functions start-up needs are compiled and go into the cache too.
 const WRITE_AFTER_MS = 1500;
 
@@ -131,7 +136,7 @@ export function loadCommonJsWithCache<T>(file: string, cacheOptions: CodeCacheOp
 	const name = codeCacheName(digest);
 	const found: CacheRead = cacheOptions === undefined ? {use: 'none'} : readCache(cacheOptions.directory, name, digest);
 
-	const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+	const script = new Script(commonJsWrapper(source), {
 		filename: file,
 		...(found.v8Data === undefined ? {} : {cachedData: found.v8Data}),
 	});

@@ -6,7 +6,7 @@ import {createRequire} from 'node:module';
 import path from 'node:path';
 import {Script} from 'node:vm';
 import {after, before, describe, it} from 'node:test';
-import {bundleDigest, codeCacheContents, codeCacheDirectory, codeCacheHeadLength, codeCacheName, removeOtherCaches} from '../../source/startup/code-cache.js';
+import {bundleDigest, codeCacheContents, commonJsWrapper, codeCacheDirectory, codeCacheHeadLength, codeCacheName, removeOtherCaches} from '../../source/startup/code-cache.js';
 import type {CacheUse} from '../../source/startup/code-cache.js';
 import {repoRoot} from '../helpers/pty-app.js';
 
@@ -51,8 +51,6 @@ function setup(source = original): {bundle: string; cacheDir: string; cacheFile:
 	return {bundle, cacheDir, cacheFile: path.join(cacheDir, codeCacheName(bundleDigest(Buffer.from(source, 'latin1'))))};
 }
 
-const wrap = (source: string): string => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-
 describe('code cache', () => {
 	before(() => {
 		dir = mkdtempSync(path.join(tmpdir(), 'docknet-code-cache-'));
@@ -91,7 +89,7 @@ describe('code cache', () => {
 		const originalCache = readFileSync(before.cacheFile);
 		// V8 alone would take it (it checks the source's length, not its content) and run the
 		// original's top-level code for the edited source.
-		const stale = new Script(wrap(edited), {filename: before.bundle, cachedData: originalCache.subarray(codeCacheHeadLength)});
+		const stale = new Script(commonJsWrapper(edited), {filename: before.bundle, cachedData: originalCache.subarray(codeCacheHeadLength)});
 		assert.equal(stale.cachedDataRejected, false);
 		const module = {exports: {} as {describe(): {answer: number}}};
 		(stale.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string) => void)(module.exports, createRequire(before.bundle), module, before.bundle);
@@ -111,7 +109,7 @@ describe('code cache', () => {
 		const {bundle, cacheDir, cacheFile} = setup();
 		mkdirSync(cacheDir, {recursive: true, mode: 0o700});
 		// Made from the edited bundle, with the original's digest in its name and head.
-		const planted = codeCacheContents(bundleDigest(Buffer.from(original, 'latin1')), new Script(wrap(edited)).createCachedData());
+		const planted = codeCacheContents(bundleDigest(Buffer.from(original, 'latin1')), new Script(commonJsWrapper(edited)).createCachedData());
 		writeFileSync(cacheFile, planted, {mode: 0o600});
 		chownSync(cacheFile, nobody, nobody);
 		assert.deepEqual(loadInChild(bundle, cacheDir), {
