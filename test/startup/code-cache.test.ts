@@ -34,6 +34,9 @@ process.stdout.write(JSON.stringify({cache: loaded.cache, problem: loaded.proble
 	return JSON.parse(output) as Loaded;
 }
 
+/** The original bundle ran, without the cache, for this reason. */
+const refused = (problem: string): Loaded => ({cache: 'refused', problem, answer: 55, filename: 'bundle.cjs'});
+
 // The edit keeps the length, and is in the top-level code, which V8 compiles eagerly and keeps in
 // the cache: V8 itself would take the original's cache for the edited bundle and run its code.
 const original = "const path = require('node:path');\nconst count = 10;\nfunction sum(n) { let s = 0; for (let i = 1; i <= n; i++) s += i; return s; }\nmodule.exports.describe = () => ({answer: sum(count), filename: path.basename(__filename)});\n";
@@ -112,12 +115,7 @@ describe('code cache', () => {
 		const planted = codeCacheContents(bundleDigest(Buffer.from(original, 'latin1')), new Script(commonJsWrapper(edited)).createCachedData());
 		writeFileSync(cacheFile, planted, {mode: 0o600});
 		chownSync(cacheFile, nobody, nobody);
-		assert.deepEqual(loadInChild(bundle, cacheDir), {
-			cache: 'refused',
-			problem: `${cacheFile} is owned by uid ${nobody}, not by uid 0 that docknet runs as`,
-			answer: 55,
-			filename: 'bundle.cjs',
-		});
+		assert.deepEqual(loadInChild(bundle, cacheDir), refused(`${cacheFile} is owned by uid ${nobody}, not by uid 0 that docknet runs as`));
 		assert.deepEqual(readFileSync(cacheFile), planted);
 		// The owner is all that stops it: owned by the running user, V8 runs the edited code.
 		chownSync(cacheFile, 0, 0);
@@ -128,12 +126,7 @@ describe('code cache', () => {
 		const {bundle, cacheDir} = setup();
 		mkdirSync(cacheDir, {recursive: true, mode: 0o700});
 		chownSync(cacheDir, nobody, nobody);
-		assert.deepEqual(loadInChild(bundle, cacheDir), {
-			cache: 'refused',
-			problem: `${cacheDir} is owned by uid ${nobody}, not by uid 0 that docknet runs as`,
-			answer: 55,
-			filename: 'bundle.cjs',
-		});
+		assert.deepEqual(loadInChild(bundle, cacheDir), refused(`${cacheDir} is owned by uid ${nobody}, not by uid 0 that docknet runs as`));
 		assert.deepEqual(readdirSync(cacheDir), []);
 	});
 
@@ -141,9 +134,7 @@ describe('code cache', () => {
 		const {bundle, cacheDir} = setup();
 		mkdirSync(cacheDir, {recursive: true, mode: 0o700});
 		chmodSync(cacheDir, 0o770);
-		const loaded = loadInChild(bundle, cacheDir);
-		assert.equal(loaded.cache, 'refused');
-		assert.equal(loaded.problem, `${cacheDir} is writable by its group or others (mode 0770)`);
+		assert.deepEqual(loadInChild(bundle, cacheDir), refused(`${cacheDir} is writable by its group or others (mode 0770)`));
 		assert.deepEqual(readdirSync(cacheDir), []);
 	});
 
@@ -153,7 +144,7 @@ describe('code cache', () => {
 		const elsewhere = path.join(path.dirname(cacheDir), 'elsewhere.v8cache');
 		renameSync(cacheFile, elsewhere);
 		symlinkSync(elsewhere, cacheFile);
-		assert.deepEqual(loadInChild(bundle, cacheDir), {cache: 'refused', problem: `${cacheFile} is a symbolic link`, answer: 55, filename: 'bundle.cjs'});
+		assert.deepEqual(loadInChild(bundle, cacheDir), refused(`${cacheFile} is a symbolic link`));
 		assert.ok(lstatSync(cacheFile).isSymbolicLink());
 	});
 
@@ -163,7 +154,7 @@ describe('code cache', () => {
 		loadInChild(bundle, real);
 		assert.equal(loadInChild(bundle, real).cache, 'accepted');
 		symlinkSync(real, cacheDir);
-		assert.deepEqual(loadInChild(bundle, cacheDir), {cache: 'refused', problem: `${cacheDir} is a symbolic link`, answer: 55, filename: 'bundle.cjs'});
+		assert.deepEqual(loadInChild(bundle, cacheDir), refused(`${cacheDir} is a symbolic link`));
 	});
 
 	it('read-only (write: false): nothing is written, the directory is not even made; a cache there is still used', () => {
