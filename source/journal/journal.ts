@@ -60,8 +60,7 @@ export function openJournal(directory: string): Journal {
 			}
 
 			// JSON escapes newlines: one action is always exactly one line.
-			const failed = appendPrivateFile(path.join(place.directory, journalName), `${journalLine(entry)}\n`);
-			problem = failed;
+			problem = appendPrivateFile(path.join(place.directory, journalName), `${journalLine(entry)}\n`);
 		},
 	};
 }

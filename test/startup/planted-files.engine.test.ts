@@ -157,4 +157,18 @@ describe("cache and state directories of another user, planted, with docknet run
 		assert.ok(app.text().includes(cacheRefusal()), app.text());
 		assertNothingTaken();
 	});
+
+	test('--read-only writes nothing at all: no cache, no directory, in snapshot and in the full-screen view', async () => {
+		const homes = path.join(base, 'read-only');
+		mkdirSync(homes, {mode: 0o700});
+		const env = {XDG_CACHE_HOME: path.join(homes, 'cache'), XDG_STATE_HOME: path.join(homes, 'state')};
+		const result = await run(process.execPath, [docknetBundle, 'snapshot', '--read-only', '--json', '--host', engine.dockerHost], {...process.env, ...env});
+		assert.equal(result.code, 0, result.stderr);
+		assert.equal(result.stderr, '');
+		const app = startDocknet({args: ['--read-only', '--host', engine.dockerHost], netns: engine.netns, columns: 80, rows: 24, env});
+		await app.waitForText('● live', 20_000);
+		app.press('q');
+		assert.equal((await app.exited).exitCode, 0);
+		assert.deepEqual(readdirSync(homes), []);
+	});
 });
