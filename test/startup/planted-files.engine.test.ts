@@ -61,7 +61,7 @@ const attackEnv = (): Record<string, string> => ({XDG_CACHE_HOME: cacheHome, XDG
 const cacheRefusal = (): string => `docknet: compiled-code cache not used: ${cacheHome}/docknet is owned by uid ${nobody}, not by uid 0 that docknet runs as`;
 
 describe("cache and state directories of another user, planted, with docknet running as root", () => {
-	let before_: {cache: string[]; state: string[]};
+	let plantedListing: {cache: string[]; state: string[]};
 
 	before(() => {
 		engine = requireTestEngine();
@@ -102,8 +102,8 @@ describe("cache and state directories of another user, planted, with docknet run
 			...stamps.map(stamp => `ln -s ${victims[1]} ${stateHome}/docknet/commands-${stamp}.sh`),
 		].join(' && ');
 		execFileSync(asNobody[0] as string, [...asNobody.slice(1), 'sh', '-c', script], {stdio: 'inherit'});
-		before_ = {cache: listing(cacheHome), state: listing(stateHome)};
-		assert.ok(before_.state.length > 600);
+		plantedListing = {cache: listing(cacheHome), state: listing(stateHome)};
+		assert.ok(plantedListing.state.length > 600);
 	});
 
 	after(async () => {
@@ -115,7 +115,7 @@ describe("cache and state directories of another user, planted, with docknet run
 	const assertNothingTaken = (): void => {
 		assert.equal(existsSync(marker), false, 'the planted code never ran');
 		for (const victim of victims) assert.equal(readFileSync(victim, 'utf8'), victimText, `${victim} unchanged`);
-		assert.deepEqual({cache: listing(cacheHome), state: listing(stateHome)}, before_, 'nothing made, removed or replaced in them');
+		assert.deepEqual({cache: listing(cacheHome), state: listing(stateHome)}, plantedListing, 'nothing made, removed or replaced in them');
 	};
 
 	test('snapshot --json: the data as always, the planted cache not loaded, one line on stderr', async () => {
