@@ -7,7 +7,7 @@ import {Script} from 'node:vm';
 import {createPrivateFile, privateDirectory, readPrivateFile, removeOwnFiles} from '../runtime/private-files.js';
 
 // Loads the main bundle (CommonJS) through vm.Script with V8's compiled-code cache: V8 then
-// skips parsing and compiling the ~2 MB of JavaScript it would otherwise redo on every start.
+// skips parsing and compiling the ~2.5 MB of JavaScript it would otherwise redo on every start.
 //
 // A code cache is code: V8 checks only that it was made for a source of the same length and the
 // same V8 flags, then runs what it holds. So a cache is used only
@@ -16,9 +16,9 @@ import {createPrivateFile, privateDirectory, readPrivateFile, removeOwnFiles} fr
 // - when the SHA-256 of the bundle as read now, stored at the head of the cache when it was
 //   made, matches: a cache of another build never meets this one, whatever their lengths. The
 //   hash is of the bytes compiled, taken after reading them (~1.5 ms for the 2.5 MB bundle).
-// A directory someone else could change is not used at all, and said so once on stderr; any
-// other failure to read or write the cache only costs the time it would have saved. With
-// `write: false` (--read-only) nothing is written or made on disk.
+// A directory someone else could change is not used at all (the launcher says so in one line on
+// stderr); any other failure to read or write the cache only costs the time it would have saved.
+// With `write: false` (--read-only) nothing is written or made on disk.
 
 /** Where the cache goes: $XDG_CACHE_HOME/docknet, else ~/.cache/docknet. */
 export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
@@ -99,20 +99,27 @@ function readCache(directory: string, name: string, digest: Buffer): CacheRead {
 	return v8Data === undefined ? {use: 'other-bundle'} : {use: 'none', v8Data};
 }
 
+function removeQuietly(file: string): void {
+	try {
+		rmSync(file, {force: true});
+	} catch {
+		// The directory became unwritable: the file stays, unused.
+	}
+}
+
 function writeCache(directory: string, name: string, contents: Buffer): void {
 	const place = privateDirectory(directory, {create: true});
 	if (place.state !== 'private') return;
 	const file = path.join(place.directory, name);
 	// Made aside and renamed: a docknet starting meanwhile never reads half a file.
 	const partial = `${file}.${process.pid}.tmp`;
-	let made = false;
 	try {
 		createPrivateFile(partial, contents, 0o600);
-		made = true;
 		renameSync(partial, file);
-	} catch {
-		// A full disk, or a leftover of a process with this pid: no cache this time.
-		if (made) rmSync(partial, {force: true});
+	} catch (error) {
+		// A full disk: no cache this time, and no half file left. An existing file of that name
+		// is not this attempt's to remove.
+		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') removeQuietly(partial);
 		return;
 	}
 
