@@ -1,4 +1,4 @@
-import {closeSync, writeFileSync, writeSync} from 'node:fs';
+import {closeSync, constants, openSync, writeSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {EndpointError, listDockerContexts, resolveEngineEndpoints} from './engine/endpoint.js';
 import type {ResolvedEndpoint} from './engine/endpoint.js';
@@ -159,6 +159,19 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 	}
 
 	const traceFile = process.env['DOCKNET_KEY_TRACE'];
+	// The operator names the file, maybe in a shared /tmp: a link planted there is not followed.
+	const writeKeyTrace = (file: string): void => {
+		try {
+			const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+			try {
+				writeSync(fd, `${JSON.stringify(keyTrace.recorded())}\n`);
+			} finally {
+				closeSync(fd);
+			}
+		} catch {
+			// A diagnostic only: never a reason to fail on the way out.
+		}
+	};
 	if (traceFile) keyTrace.enable();
 	const hosts = new HostMonitors(engineSet);
 	const colorEnabled = colorWanted(process.env) && !options.noColor;
@@ -183,7 +196,7 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 		hosts.stop();
 		screen.instance?.unmount();
 		restoreTerminal();
-		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
+		if (traceFile) writeKeyTrace(traceFile);
 		if (message) process.stderr.write(message);
 		process.exit(code);
 	};
@@ -198,7 +211,7 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 		screen.memoryTrim?.stop();
 		engineSet.stop();
 		hosts.stop();
-		if (traceFile) writeFileSync(traceFile, `${JSON.stringify(keyTrace.recorded())}\n`);
+		if (traceFile) writeKeyTrace(traceFile);
 		for (const fd of [0, 1, 2]) {
 			try {
 				closeSync(fd);
