@@ -31,12 +31,13 @@ import {
 	removeConfirmText,
 } from '../presentation/action-dialogs.js';
 import {dialogReducer, newForm, newPicker, pickedItem} from '../state/dialog-state.js';
-import type {Dialog, DialogAction, DialogFlow, DialogState, FormDialog, PickerDialog} from '../state/dialog-state.js';
+import type {Dialog, DialogAction, DialogFlow, DialogState, FormDialog, FormField, PickerDialog} from '../state/dialog-state.js';
 import type {PaneId, StatusTone, UiAction, UiState} from '../state/ui-state.js';
 import {dialogFooter} from '../keys/dialog-keys.js';
 import {dialogIntent} from './use-dialog-input.js';
 import type {DialogKeys} from './use-dialog-input.js';
 import type {PaneViewModel} from './use-view-model.js';
+import type {EngineRequest} from '../command-line/command-requests.js';
 
 // The keys that change the engine (c d D u n x p), from the keystroke to the status line:
 // which dialog opens, what is checked before sending, what is sent, and what the user reads
@@ -49,6 +50,8 @@ export interface EngineActionsUi extends DialogKeys {
 	onCommand(command: Command, ui: UiState, panes: Record<PaneId, PaneViewModel>): void;
 	/** What the actions still in flight are doing, oldest first. */
 	inFlight: readonly string[];
+	/** A typed `:` command: the dialog its key would open, filled in and sent, or its confirmation skipped. */
+	request(request: EngineRequest): void;
 }
 
 export interface UseEngineActionsOptions {
@@ -70,6 +73,14 @@ function sameProblems(a: Readonly<Record<string, string>>, b: Readonly<Record<st
 	const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
 	return [...keys].every(key => a[key] === b[key]);
 }
+
+/** Form fields holding the values a `:` command gave. */
+const filledIn = (fields: readonly FormField[], values: object | undefined): FormField[] =>
+	fields.map(field => {
+		const value: unknown = values === undefined ? undefined : (values as Record<string, unknown>)[field.id];
+		if (field.kind === 'toggle') return typeof value === 'boolean' ? {...field, value} : field;
+		return typeof value === 'string' && value !== '' ? {...field, value} : field;
+	});
 
 const defined = (problems: Partial<Record<string, string>>): Record<string, string> =>
 	Object.fromEntries(Object.entries(problems).filter((entry): entry is [string, string] => entry[1] !== undefined));
@@ -151,10 +162,10 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 	const openPicker = (flow: DialogFlow, title: string, columns: readonly string[], items: PickerDialog['items'], note?: string): void =>
 		open(serial => newPicker(serial, flow, title, columns, items, note));
 
-	const openConnectForm = (network: DockerNetwork, container: DockerContainer, data: Data): void => {
+	const openConnectForm = (network: DockerNetwork, container: DockerContainer, data: Data, values?: object): void => {
 		const text = connectFormText(network, container, data);
 		open(serial =>
-			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, containerName: container.name}, text.title, connectFields(network), {
+			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, containerName: container.name}, text.title, filledIn(connectFields(network), values), {
 				subtitle: text.subtitle,
 				footnote: text.footnote,
 			}),
@@ -227,6 +238,16 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 		openPicker({type: 'disconnectPickContainer', networkId: network.id, force}, `${verb} which container from ${network.name}?`, attachmentColumns, items);
 	};
 
+	const openCreateForm = (target: ReturnType<typeof engineForNew>, data: Data, values?: object): void => {
+		const info = target === undefined ? data.engine : target.info;
+		open(serial =>
+			newForm(serial, target === undefined ? {type: 'createNetwork'} : {type: 'createNetwork', engine: target.key, engineLabel: target.label}, target === undefined ? 'Create a network' : `Create a network on ${target.label}`, filledIn(networkFields(info?.swarm, info?.drivers), values), {
+				subtitle: target === undefined ? 'Only the name is needed; the engine picks what is left empty.' : `On engine ${target.label} (the selected row's; select a row of another engine first to create there). Only the name is needed.`,
+				footnote: 'Enter creates · Space toggles · ←→ driver · Esc cancels, nothing changes',
+			}),
+		);
+	};
+
 	const onCommand = (command: Command, ui: UiState, panes: Record<PaneId, PaneViewModel>): void => {
 		const handled = ['connect', 'disconnect', 'forceDisconnect', 'undo', 'createNetwork', 'removeNetwork', 'prune'];
 		if (!handled.includes(command)) return;
@@ -249,20 +270,12 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 				return run(`Undoing: ${what}…`, () => actions.undo());
 			}
 
-			case 'createNetwork': {
+			case 'createNetwork':
 				// Several engines: on the engine of the selected row, and the form says which.
-				const target = engineForNew(data, {
+				return openCreateForm(engineForNew(data, {
 					networkId: ui.focus === 'networks' ? panes.networks.selectedId : undefined,
 					containerId: ui.focus === 'containers' ? panes.containers.selectedId : undefined,
-				});
-				const info = target === undefined ? data.engine : target.info;
-				return open(serial =>
-					newForm(serial, target === undefined ? {type: 'createNetwork'} : {type: 'createNetwork', engine: target.key, engineLabel: target.label}, target === undefined ? 'Create a network' : `Create a network on ${target.label}`, networkFields(info?.swarm, info?.drivers), {
-						subtitle: target === undefined ? 'Only the name is needed; the engine picks what is left empty.' : `On engine ${target.label} (the selected row's; select a row of another engine first to create there). Only the name is needed.`,
-						footnote: 'Enter creates · Space toggles · ←→ driver · Esc cancels, nothing changes',
-					}),
-				);
-			}
+				}), data);
 
 			case 'removeNetwork': {
 				const network = findNetwork(data, panes.networks.selectedId);
@@ -397,6 +410,11 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 
 		// A confirmation: it closes at once; the status line follows the action.
 		dispatchDialog({type: 'close'});
+		confirmed(flow, data);
+	};
+
+	const confirmed = (flow: DialogFlow, data: Data): void => {
+		if (!actions) return;
 		if (flow.type === 'disconnectConfirm') {
 			const names = `${findContainer(data, flow.containerId)?.name ?? 'the container'} from ${findNetwork(data, flow.networkId)?.name ?? 'the network'}`;
 			run(`${flow.force ? 'Force-disconnecting' : 'Disconnecting'} ${names}…`, () =>
@@ -407,6 +425,37 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 		} else if (flow.type === 'pruneConfirm') {
 			run(`Pruning ${flow.networkIds.length} network${flow.networkIds.length === 1 ? '' : 's'}…`, () => actions.prune(flow.networkIds));
 		}
+	};
+
+	/** A `:` command names everything its key's pickers would ask for: the same checks, then the same path. */
+	const request = (typed: EngineRequest): void => {
+		if (!actions) return status('error', 'Changing the engine is off in this session.');
+		const data = store.getSnapshot();
+		if (typed.kind === 'create') {
+			const target = typed.engine === undefined ? undefined : data.engines?.find(engine => engine.key === typed.engine);
+			openCreateForm(target, data, typed.input);
+		} else if (typed.kind === 'connect') {
+			const network = findNetwork(data, typed.networkId);
+			const container = findContainer(data, typed.containerId);
+			if (!network || !container) return status('error', 'That network or container is gone: removed meanwhile.');
+			const blocker = connectBlocker(container, data.containers) ?? networkJoinBlocker(network);
+			if (blocker) return status('error', blocker);
+			openConnectForm(network, container, data, typed.input);
+		} else if (typed.kind === 'disconnect') {
+			const network = findNetwork(data, typed.networkId);
+			const container = findContainer(data, typed.containerId);
+			const blocker = network && container ? leaveBlocker(network, container) : 'That network or container is gone: removed meanwhile.';
+			if (blocker) return status('error', blocker);
+			return confirmed({type: 'disconnectConfirm', networkId: typed.networkId, containerId: typed.containerId, force: typed.force}, data);
+		} else {
+			const network = findNetwork(data, typed.networkId);
+			const blocker = network ? removeBlocker(network, data.containers) : 'That network is gone: removed meanwhile.';
+			if (blocker) return status('error', blocker);
+			return confirmed({type: 'removeConfirm', networkId: typed.networkId}, data);
+		}
+
+		// The form, filled in, is sent as Enter would send it: a problem stays on screen at its field.
+		if (latest.current) submit(latest.current);
 	};
 
 	const handleKey = (input: string, key: Key): void => {
@@ -442,5 +491,6 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 		handleKey,
 		onCommand,
 		inFlight: inFlightTexts,
+		request,
 	};
 }
