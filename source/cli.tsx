@@ -230,6 +230,7 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 		readForwarding: async containerId => hosts.of(engineSet.engineOf(containerId)).readForwarding(),
 		setInterfaceRatesActive: (active, visible) => hosts.setRatesActive(active, visible),
 		showNextHost: () => hosts.showNext(),
+		switchEngine: async name => hosts.switchTo(name),
 		quit: () => shutdown(0),
 	};
 
