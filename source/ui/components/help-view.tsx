@@ -35,7 +35,7 @@ const DESCRIPTION_INDENT = ' '.repeat(2 + KEYS_COLUMN + 1);
 function bindingLines(keys: string, description: string, width: number, disabled: boolean, keysOwnLine = false): HelpLine[] {
 	// A command's usage is longer than the keys column: it gets a line of its own, the description under it.
 	if (keysOwnLine && keys.length > KEYS_COLUMN) {
-		const usage = wrapAnsi(keys, Math.max(8, width - 2), {hard: true, trim: true}).split('\n').map(text => ({text: `  ${text}`, heading: false, disabled}));
+		const usage = wrapAnsi(keys, Math.max(8, width - 4), {hard: true, trim: true}).split('\n').map((text, index) => ({text: `${index === 0 ? '  ' : '    '}${text}`, heading: false, disabled}));
 		return [...usage, ...bindingLines('', description, width, disabled)];
 	}
 
