@@ -23,6 +23,7 @@ import {useRoutedInput} from './ui/hooks/use-dialog-input.js';
 import {CommandLineView} from './ui/command-line/command-line-view.js';
 import {firstOpen, useAppCommandLine} from './ui/command-line/use-app-command-line.js';
 import {keymap as builtInKeymap} from './ui/keys/keymap.js';
+import {chosenColumns, shownEvents} from './ui/chosen-view.js';
 import {useEngineActions} from './ui/hooks/use-engine-actions.js';
 import {useCommandLog} from './ui/hooks/use-command-log.js';
 import {useEngineSnapshot} from './ui/hooks/use-engine-snapshot.js';
@@ -93,7 +94,7 @@ function interfacesNotice(host: HostSnapshot): string | undefined {
 
 export function App({endpoint, initialState = initialUiState}: AppProps) {
 	const services = useAppServices();
-	const {theme, readOnly, keymap = builtInKeymap} = services;
+	const {theme, readOnly, keymap = builtInKeymap, hiddenEvents, paneColumns} = services;
 	const snapshot = useEngineSnapshot();
 	const [ui, dispatchToReact] = useReducer(uiReducer, initialState);
 	// The reducer is pure, so applying each action here too gives key handlers the state
@@ -212,6 +213,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		return <TooSmall columns={size.columns} rows={size.rows} />;
 	}
 
+	const events = shownEvents(snapshot.events, hiddenEvents);
 	const spinner = spinnerFrames[Math.floor(now / 100) % spinnerFrames.length] ?? '';
 	const stale = snapshot.connection.status === 'lost' || snapshot.connection.status === 'stalled';
 	const containerName = (id: string): string | undefined => snapshot.containers.find(item => item.id === id)?.name;
@@ -227,7 +229,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 				titleNote={paneNote(id, snapshot, layout.columns)}
 				shortcut={String(paneOrder.indexOf(id) + 1)}
 				focused={ui.focus === id}
-				columns={model.columns}
+				columns={chosenColumns(model.columns, paneColumns?.[id])}
 				rows={model.rows}
 				totalRows={model.totalRows}
 				selectedIndex={model.selectedIndex}
@@ -301,7 +303,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 					paneOrder.map(pane)
 				)}
 				<EventsStrip
-					events={snapshot.events}
+					events={events}
 					lines={layout.eventLines}
 					width={layout.columns}
 					containerName={containerName}

@@ -6,6 +6,7 @@ import type {InsideReader} from '../model/inside.js';
 import type {DockerContextRef, NodeEngineOffer} from '../model/node-engines.js';
 import type {SnapshotSource} from '../model/store.js';
 import type {KeyBinding} from './keys/keymap.js';
+import type {PaneId} from './state/ui-state.js';
 import type {Theme} from './theme.js';
 
 /** Everything components may reach beyond their props; one context, built once in cli.tsx. */
@@ -31,6 +32,10 @@ export interface AppServices {
 	openNodeEngines?(offers: readonly NodeEngineOffer[]): Promise<string>;
 	/** The key bindings in force: the built-in keymap with the config file's changes. */
 	keymap?: readonly KeyBinding[];
+	/** Event actions (`exec_start`) or `type action` pairs left out of the events strip (config file). */
+	hiddenEvents?: readonly string[];
+	/** The columns each pane shows, by title (config file); a pane not named shows them all. */
+	paneColumns?: Partial<Record<PaneId, readonly string[]>>;
 	/**
 	 * `:ctx`: makes an open engine the current one (its host in the interfaces pane, where
 	 * `:create` creates), or opens a docker context of that name; with no name, lists them.
