@@ -115,7 +115,8 @@ export function applyKeyOverrides(overrides: readonly KeyOverride[], base: reado
 		if (chords.length === override.keys.length) wanted.set(override.command as Command, {keys: chords, line: override.line});
 	}
 
-	const build = (): KeyBinding[] => base.map(binding => {
+	// Nothing rebound: the built-in table itself, so the app sees the very same keymap.
+	const build = (): readonly KeyBinding[] => wanted.size === 0 ? base : base.map(binding => {
 		const change = wanted.get(binding.command);
 		return change ? {...binding, keys: change.keys} : binding;
 	});
@@ -129,8 +130,8 @@ export function applyKeyOverrides(overrides: readonly KeyOverride[], base: reado
 				if (!found) continue;
 				const blamed = [binding, other].filter(item => wanted.has(item.command) && !dropped.has(item.command));
 				for (const item of blamed) {
-					const first = blamed[0] === item ? other : binding;
-					problems.push({line: wanted.get(item.command)?.line ?? 0, message: `keys.${item.command}: ${found.chord.display} is ${first.command}'s key too (${found.where}); ${item.command} keeps its built-in keys`});
+					const rival = item === binding ? other : binding;
+					problems.push({line: wanted.get(item.command)?.line ?? 0, message: `keys.${item.command}: ${found.chord.display} is ${rival.command}'s key too (${found.where}); ${item.command} keeps its built-in keys`});
 					dropped.add(item.command);
 				}
 			}
