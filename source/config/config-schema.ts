@@ -129,9 +129,9 @@ export function parseConfig(text: string): {config: DocknetConfig; problems: Con
 	const document = parseDocument(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true});
 	const reader = new Reader(lines);
 	if (document.errors.length > 0) {
-		const first = document.errors[0];
-		const line = first?.linePos?.[0].line ?? 1;
-		return {config: emptyConfig, problems: document.errors.map(error => ({line: error.linePos?.[0].line ?? line, message: `not YAML: ${error.message.split('\n')[0] ?? ''}`}))};
+		// An error found at the end of the file (an unclosed bracket) belongs to its last line.
+		const lastLine = text.trimEnd().split('\n').length;
+		return {config: emptyConfig, problems: document.errors.map(error => ({line: Math.min(lastLine, lines.linePos(error.pos[0]).line), message: `not YAML: ${error.message.split('\n')[0] ?? ''}`}))};
 	}
 
 	const root = document.contents;
