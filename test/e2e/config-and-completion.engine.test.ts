@@ -93,7 +93,7 @@ columns:
 		assert.ok(header, 'the networks header');
 		assert.doesNotMatch(header ?? '', /DRIVER|SCOPE|GATEWAY/);
 		// high-contrast draws the focused pane's accent in bright cyan (SGR 96).
-		assert.match(app.rawOutput(), /\u001B\[[\d;]*;96m 1 Networks/);
+		assert.match(app.rawOutput(), new RegExp(`${String.fromCharCode(27)}\\[[\\d;]*;96m 1 Networks`));
 		app.press('q');
 		await app.exited;
 

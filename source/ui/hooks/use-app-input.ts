@@ -81,7 +81,7 @@ export function handleKey(input: string, key: Key, context: InputContext): void 
 		const binding = matchBinding(press.input, press.key, activeScopes(ui), context.keymap);
 		if (!binding) continue;
 		if (context.readOnly && binding.changesEngine) {
-			context.dispatch({type: 'status', tone: 'error', text: `Read-only mode: "${binding.label}" is off (started with --read-only).`});
+			context.dispatch({type: 'status', tone: 'error', text: `Read-only mode: "${binding.label}" is off (--read-only, or readOnly in the config file).`});
 			continue;
 		}
 

@@ -3,11 +3,11 @@ import {confirmListViewport} from '../components/dialogs/confirm-dialog.js';
 import {useCallback, useMemo, useReducer, useRef, useState} from 'react';
 import {pruneCandidates} from '../../model/engine-actions.js';
 import type {ActionResult} from '../../model/engine-actions.js';
-import {connectBlocker, describeRefusal, leaveBlocker, networkJoinBlocker, removeBlocker} from '../../model/refusals.js';
+import {connectBlocker, leaveBlocker, networkJoinBlocker, removeBlocker} from '../../model/refusals.js';
 import {specialNetworkMode} from '../../model/selectors.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import type {DockerContainer, DockerNetwork} from '../../model/types.js';
-import {engineForNew} from '../../model/picture.js';
+import {engineForNew, onSameEngine} from '../../model/picture.js';
 import {hasProblems, validateConnect, validateNetworkCreate} from '../../model/validation.js';
 import type {Checked} from '../../model/validation.js';
 import {useAppServices} from '../app-context.js';
@@ -31,13 +31,14 @@ import {
 	removeConfirmText,
 } from '../presentation/action-dialogs.js';
 import {dialogReducer, newForm, newPicker, pickedItem} from '../state/dialog-state.js';
-import type {Dialog, DialogAction, DialogFlow, DialogState, FormDialog, FormField, PickerDialog} from '../state/dialog-state.js';
+import type {Dialog, DialogAction, DialogFlow, DialogState, FormDialog, PickerDialog} from '../state/dialog-state.js';
 import type {PaneId, StatusTone, UiAction, UiState} from '../state/ui-state.js';
 import {dialogFooter} from '../keys/dialog-keys.js';
 import {dialogIntent} from './use-dialog-input.js';
 import type {DialogKeys} from './use-dialog-input.js';
 import type {PaneViewModel} from './use-view-model.js';
 import type {EngineRequest} from '../command-line/command-requests.js';
+import {defined, filledIn, refusalProblems, sameProblems} from './form-problems.js';
 
 // The keys that change the engine (c d D u n x p), from the keystroke to the status line:
 // which dialog opens, what is checked before sending, what is sent, and what the user reads
@@ -68,37 +69,6 @@ const findNetwork = (data: Data, id: string | undefined): DockerNetwork | undefi
 	id === undefined ? undefined : data.networks.find(network => network.id === id);
 const findContainer = (data: Data, id: string | undefined): DockerContainer | undefined =>
 	id === undefined ? undefined : data.containers.find(container => container.id === id);
-
-function sameProblems(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string | undefined>>): boolean {
-	const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-	return [...keys].every(key => a[key] === b[key]);
-}
-
-/** Form fields holding the values a `:` command gave. */
-const filledIn = (fields: readonly FormField[], values: object | undefined): FormField[] =>
-	fields.map(field => {
-		const value: unknown = values === undefined ? undefined : (values as Record<string, unknown>)[field.id];
-		if (field.kind === 'toggle') return typeof value === 'boolean' ? {...field, value} : field;
-		return typeof value === 'string' && value !== '' ? {...field, value} : field;
-	});
-
-const defined = (problems: Partial<Record<string, string>>): Record<string, string> =>
-	Object.fromEntries(Object.entries(problems).filter((entry): entry is [string, string] => entry[1] !== undefined));
-
-/** Where in the form an engine refusal belongs: the field it names, else above the fields. */
-function refusalProblems(form: FormDialog, result: ActionResult): {errors: Record<string, string>; formError?: string} {
-	const refusal = result.refusal;
-	if (!refusal?.field) return {errors: {}, formError: result.message};
-	const value = (id: string): string => {
-		const field = form.fields.find(item => item.id === id);
-		return field?.kind === 'text' ? field.value.trim() : '';
-	};
-
-	// An address refusal when only the IPv6 field was filled is about that field.
-	const target = refusal.field === 'ipv4' && value('ipv4') === '' && value('ipv6') !== '' ? 'ipv6' : refusal.field;
-	if (!form.fields.some(field => field.id === target)) return {errors: {}, formError: result.message};
-	return {errors: {[target]: describeRefusal(refusal)}};
-}
 
 export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseEngineActionsOptions): EngineActionsUi {
 	const services = useAppServices();
@@ -438,7 +408,9 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 			const network = findNetwork(data, typed.networkId);
 			const container = findContainer(data, typed.containerId);
 			if (!network || !container) return status('error', 'That network or container is gone: removed meanwhile.');
-			const blocker = connectBlocker(container, data.containers) ?? networkJoinBlocker(network);
+			// The pickers offer only what the container's own engine has; a typed name may be another's.
+			const elsewhere = onSameEngine(data, network, container.id) ? undefined : `${network.name} is on another engine than ${container.name}: a container joins its own engine's networks and swarm overlays`;
+			const blocker = connectBlocker(container, data.containers) ?? networkJoinBlocker(network) ?? elsewhere;
 			if (blocker) return status('error', blocker);
 			openConnectForm(network, container, data, typed.input);
 		} else if (typed.kind === 'disconnect') {
