@@ -10,7 +10,6 @@
 // (scripts/build-exe.mjs).
 // Usage: node scripts/build.mjs [--sea] [--minify] [--verbose]
 // Silent on success: `npm start` builds right before the app takes over the terminal.
-import {createHash} from 'node:crypto';
 import {chmod, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -72,7 +71,6 @@ export async function build({minify = false} = {}) {
 	checkInkOutputReplaced(main);
 	const mainSource = await readFile(mainFile);
 	checkMainIsAscii(mainFile, mainSource.toString('latin1'));
-	const hash = createHash('sha256').update(mainSource).digest('hex').slice(0, 16);
 	const launcherFile = path.join(distDir, 'docknet.js');
 	const launcher = await esbuild.build({
 		...common,
@@ -80,7 +78,7 @@ export async function build({minify = false} = {}) {
 		outfile: launcherFile,
 		format: 'cjs',
 		banner: {js: '#!/usr/bin/env node'},
-		define: {...common.define, DOCKNET_MAIN_BUNDLE: JSON.stringify(mainBundleName), DOCKNET_MAIN_HASH: JSON.stringify(hash)},
+		define: {...common.define, DOCKNET_MAIN_BUNDLE: JSON.stringify(mainBundleName)},
 		plugins: [mainStaysOutside],
 		minify,
 	});
@@ -91,7 +89,7 @@ export async function build({minify = false} = {}) {
 
 	await chmod(launcherFile, 0o755);
 	await writeFile(path.join(distDir, 'package.json'), `${JSON.stringify({type: 'commonjs'}, null, 2)}\n`);
-	return {launcherFile, mainFile, hash, main};
+	return {launcherFile, mainFile, main};
 }
 
 /** One CommonJS file holding launcher and app, as Node's single executable wants it. */

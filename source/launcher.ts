@@ -12,15 +12,16 @@ interface Main {
 	runDocknet(options: CliOptions): Promise<void>;
 }
 
-// Set by scripts/build.mjs: the file of the separately bundled main part, and its content
-// hash (which keys its compiled-code cache). Undefined when the main part is bundled into
-// this file (the single executable) or in development (tsx).
+// Set by scripts/build.mjs: the file of the separately bundled main part. Undefined when the
+// main part is bundled into this file (the single executable) or in development (tsx).
 declare const DOCKNET_MAIN_BUNDLE: string | undefined;
-declare const DOCKNET_MAIN_HASH: string | undefined;
 
-async function loadMain(): Promise<Main> {
-	if (typeof DOCKNET_MAIN_BUNDLE === 'string' && typeof DOCKNET_MAIN_HASH === 'string') {
-		return loadBundledMain<Main>(DOCKNET_MAIN_BUNDLE, DOCKNET_MAIN_HASH);
+async function loadMain(options: CliOptions): Promise<Main> {
+	if (typeof DOCKNET_MAIN_BUNDLE === 'string') {
+		// --read-only leaves the disk as it was: the compiled-code cache is read, not written.
+		const loaded = loadBundledMain<Main>(DOCKNET_MAIN_BUNDLE, {write: !options.readOnly});
+		if (loaded.problem !== undefined) process.stderr.write(`docknet: compiled-code cache not used: ${safeText(loaded.problem)}\n`);
+		return loaded.exports;
 	}
 
 	return import('./cli.js');
@@ -45,7 +46,7 @@ async function launch(): Promise<void> {
 		return;
 	}
 
-	const main = await loadMain();
+	const main = await loadMain(options);
 	await main.runDocknet(options);
 }
 

@@ -1,7 +1,7 @@
 import type {ConnectOptions, EngineGateway, NetworkCreateSpec} from '../model/gateway.js';
 import {EngineError} from '../model/gateway.js';
 import type {EngineSnapshot} from '../model/store.js';
-import {commandLine, connectArgv, createArgv, disconnectArgv, removeArgv} from './docker-command.js';
+import {commandLine, connectArgv, createArgv, disconnectArgv, networkArgument, removeArgv} from './docker-command.js';
 
 // The command log: every request docknet sends that changes the engine, as the docker CLI
 // command that does the same, with when, where and how it ended. It is recorded in one
@@ -86,15 +86,14 @@ export interface RecordingContext {
 
 /**
  * A gateway that records connect, disconnect, create and remove in `log` and passes every
- * call through unchanged. Networks are named by name when the name is unique (as a user
- * would type it), else by id; containers by name.
+ * call through unchanged. Networks are named as networkArgument says (by name when the
+ * docker CLI reaches exactly that network with it, else by id); containers by name.
  */
 export function recordCommands(gateway: EngineGateway, log: CommandLog, context: RecordingContext): EngineGateway {
 	const networkRef = (id: string): string => {
 		const {networks} = context.snapshot();
 		const network = networks.find(item => item.id === id);
-		if (!network) return id;
-		return networks.filter(item => item.name === network.name).length === 1 ? network.name : network.id;
+		return network ? networkArgument(network, networks) : id;
 	};
 
 	const containerRef = (id: string): string => context.snapshot().containers.find(item => item.id === id)?.name ?? id;

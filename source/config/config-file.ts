@@ -1,11 +1,12 @@
-import {closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync} from 'node:fs';
-import type {Stats} from 'node:fs';
+import {lstatSync, realpathSync} from 'node:fs';
 import path from 'node:path';
+import {privateDirectory, readPrivateFile, runningUid} from '../runtime/private-files.js';
 
 // Where config.yaml lives and how it is read. docknet often runs as root, and its file can
-// make it change engines (readOnly off, other engines): a file someone else could write is
-// refused, as ssh refuses such a config, and a symbolic link is followed only when it is
-// the user's own (or root's).
+// change what docknet does (readOnly off, other engines): it is read under the same rule as
+// docknet's other own files (runtime/private-files.ts: nobody else can change it or any
+// directory above it). One addition: a symbolic link of the user's own, or root's (a
+// dotfiles checkout), is followed to what it names; a link of anyone else's never is.
 
 export function configDirectory(env: Record<string, string | undefined>, homeDir: string): string {
 	const base = env['XDG_CONFIG_HOME'];
@@ -21,42 +22,42 @@ export type ConfigText =
 	| {kind: 'refused'; path: string; reason: string}
 	| {kind: 'read'; path: string; text: string};
 
-const trustedOwner = (stats: Stats, uid: number): boolean => stats.uid === uid || stats.uid === 0;
-const writableByOthers = (stats: Stats): boolean => (stats.mode & 0o022) !== 0;
-const mode = (stats: Stats): string => (stats.mode & 0o777).toString(8).padStart(3, '0');
-
-/** Why `entry` (a directory or the file) may not be trusted, or undefined when it may. */
-function distrust(entry: string, uid: number, what: 'directory' | 'file'): string | undefined {
-	const link = lstatSync(entry);
-	if (link.isSymbolicLink() && !trustedOwner(link, uid)) return `${entry} is a symbolic link owned by uid ${link.uid}, not by you`;
-	const target = statSync(entry);
-	if (what === 'directory' ? !target.isDirectory() : !target.isFile()) return `${entry} is not a ${what}`;
-	if (target.uid !== uid) return `${entry} is owned by uid ${target.uid}, not by you (uid ${uid})`;
-	if (writableByOthers(target)) return `${entry} is writable by group or others (mode ${mode(target)}): chmod go-w it`;
-	return undefined;
-}
+/** A config file is a few kilobytes; anything far bigger is not one. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 const missing = (error: unknown): boolean => (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 
-/** Reads the file if it is there and safe; never throws. */
-export function readConfigText(file: string, uid: number = process.getuid?.() ?? 0): ConfigText {
-	const directory = path.dirname(file);
+/** The file's real path once the links to it are known to be trusted ones, or why not. */
+function followTrustedLinks(file: string, uid: number): {real: string} | {refused: string} | 'absent' {
 	try {
-		const problem = distrust(directory, uid, 'directory') ?? distrust(file, uid, 'file');
-		if (problem) return {kind: 'refused', path: file, reason: problem};
-		// What is read is what was checked: the opened file is checked again, by its descriptor.
-		// A link was checked above (the user's own); anything else must not turn into one meanwhile.
-		const linked = lstatSync(file).isSymbolicLink();
-		const descriptor = openSync(file, constants.O_RDONLY | (linked ? 0 : constants.O_NOFOLLOW));
-		try {
-			const opened = fstatSync(descriptor);
-			if (!opened.isFile() || opened.uid !== uid || writableByOthers(opened)) return {kind: 'refused', path: file, reason: `${file} changed while it was read`};
-			return {kind: 'read', path: file, text: readFileSync(descriptor, 'utf8')};
-		} finally {
-			closeSync(descriptor);
+		for (const entry of [path.dirname(file), file]) {
+			const stats = lstatSync(entry);
+			if (stats.isSymbolicLink() && stats.uid !== uid && stats.uid !== 0) return {refused: `${entry} is a symbolic link owned by uid ${stats.uid}, not by uid ${uid} that docknet runs as`};
 		}
+
+		return {real: realpathSync(file)};
 	} catch (error) {
-		if (missing(error)) return {kind: 'absent', path: file};
-		return {kind: 'refused', path: file, reason: `${file} could not be read: ${(error as Error).message}`};
+		if (missing(error)) return 'absent';
+		throw error;
+	}
+}
+
+/** Reads the file if it is there and safe; never throws. */
+export function readConfigText(file: string, uid: number | undefined = runningUid()): ConfigText {
+	const refused = (reason: string): ConfigText => ({kind: 'refused', path: file, reason});
+	if (uid === undefined) return refused('this system has no file owners to check');
+	try {
+		const followed = followTrustedLinks(file, uid);
+		if (followed === 'absent') return {kind: 'absent', path: file};
+		if ('refused' in followed) return refused(followed.refused);
+		const directory = privateDirectory(path.dirname(followed.real), {create: false, uid});
+		if (directory.state === 'absent') return {kind: 'absent', path: file};
+		if (directory.state !== 'private') return refused(directory.problem);
+		const read = readPrivateFile(followed.real, MAX_CONFIG_BYTES, uid);
+		if (read.state === 'absent') return {kind: 'absent', path: file};
+		if (read.state !== 'read') return refused(read.problem);
+		return {kind: 'read', path: file, text: read.data.toString('utf8')};
+	} catch (error) {
+		return refused(`${file} could not be read: ${error instanceof Error ? error.message : String(error)}`);
 	}
 }

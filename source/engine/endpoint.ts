@@ -1,6 +1,8 @@
 import {createHash} from 'node:crypto';
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
+import {safeText} from '../text/safe-text.js';
+import {checkSshAddressText, sshChecked, sshUserAndHost} from './ssh-address.js';
 
 // Chooses the engine the way the docker CLI does, so `docknet` talks to the same engine as
 // `docker` in the same shell. docker-modem only understands DOCKER_HOST; contexts and the
@@ -272,9 +274,11 @@ const HOST_EXAMPLES = 'unix:///var/run/docker.sock, tcp://host:2375 or ssh://use
  */
 export function parseHost(value: string, source: string, env: Record<string, string | undefined>): ResolvedEndpoint {
 	const raw = value.trim();
+	// The value may hold anything (a context file is someone else's): shown, never obeyed.
+	const shown = safeText(raw);
 	const invalid = (why: string): EndpointError => new EndpointError(source.startsWith('context ')
-		? `Docker ${source.replace(/^context (.*)$/, 'context "$1"')} has the host "${raw}", which is not a valid engine address: ${why}.`
-		: `${source} "${raw}" is not a valid engine address: ${why}.`);
+		? `Docker ${safeText(source).replace(/^context (.*)$/, 'context "$1"')} has the host "${shown}", which is not a valid engine address: ${why}.`
+		: `${source} "${shown}" is not a valid engine address: ${why}.`);
 
 	// Like the docker CLI, a bare "host:port" means tcp.
 	const withScheme = raw.includes('://') ? raw : `tcp://${raw}`;
@@ -295,6 +299,7 @@ export function parseHost(value: string, source: string, env: Record<string, str
 
 		case 'tcp':
 		case 'ssh': {
+			if (scheme === 'ssh') sshChecked(() => checkSshAddressText(rest), invalid);
 			let url: URL;
 			try {
 				url = new URL(`${scheme}://${rest}`);
@@ -304,7 +309,7 @@ export function parseHost(value: string, source: string, env: Record<string, str
 
 			const host = url.hostname.replace(/^\[(.*)]$/, '$1');
 			if (host === '') {
-				throw invalid('it names no host');
+				throw invalid(scheme === 'ssh' ? 'invalid SSH URL: hostname is empty' : 'it names no host');
 			}
 
 			const defaultPort = scheme === 'ssh' ? 22 : (tlsVerifyRequested(env) ? 2376 : 2375);
@@ -318,12 +323,12 @@ export function parseHost(value: string, source: string, env: Record<string, str
 				return {url: `tcp://${hostPart}:${port}`, source, kind: 'tcp', local: false, host, port};
 			}
 
-			const username = url.username === '' ? undefined : decodeURIComponent(url.username);
-			const userPart = username === undefined ? '' : `${url.username}@`;
+			const target = sshChecked(() => sshUserAndHost(url), invalid);
+			const userPart = target.username === undefined ? '' : `${url.username}@`;
 			const portPart = url.port === '' ? '' : `:${port}`;
-			const endpoint: ResolvedEndpoint = {url: `ssh://${userPart}${hostPart}${portPart}`, source, kind: 'ssh', local: false, host, port};
-			if (username !== undefined) {
-				endpoint.username = username;
+			const endpoint: ResolvedEndpoint = {url: `ssh://${userPart}${hostPart}${portPart}`, source, kind: 'ssh', local: false, host: target.host, port};
+			if (target.username !== undefined) {
+				endpoint.username = target.username;
 			}
 
 			return endpoint;

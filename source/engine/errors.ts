@@ -1,5 +1,7 @@
 import {EngineError} from '../model/gateway.js';
 import type {EngineErrorKind} from '../model/gateway.js';
+import {commandLine} from '../commands/docker-command.js';
+import {safeText} from '../text/safe-text.js';
 import type {ResolvedEndpoint} from './endpoint.js';
 
 // Turns whatever dockerode, docker-modem, node's http/net or ssh2 threw into an
@@ -152,16 +154,26 @@ function timeLimitPhrase(error: EngineError): string {
 	return match?.[1] === undefined ? 'in time' : `within ${match[1]}`;
 }
 
+/**
+ * The command that checks an ssh:// engine by hand, quoted as the command log quotes: the
+ * user and host come from DOCKER_HOST or a context file, and the hint is meant to be pasted.
+ */
+export function sshCheckCommand(endpoint: Pick<ResolvedEndpoint, 'host' | 'port' | 'username'>): string {
+	const destination = `${endpoint.username === undefined ? '' : `${endpoint.username}@`}${endpoint.host ?? ''}`;
+	const port = endpoint.port === undefined || endpoint.port === 22 ? [] : ['-p', String(endpoint.port)];
+	return commandLine(['ssh', ...port, destination, 'docker', 'version']);
+}
+
 /** A paragraph for when docknet cannot start because the engine does not answer. */
 export function describeUnreachable(endpoint: ResolvedEndpoint, error: EngineError): string {
-	const where = `${endpoint.url} (${describeSource(endpoint.source)})`;
+	const where = `${safeText(endpoint.url)} (${safeText(describeSource(endpoint.source))})`;
 	const elsewhere = 'To use another engine, pass --host or --context, or set DOCKER_HOST.';
 	const playground = 'To try docknet on a private throwaway engine, run `docknet --playground`.';
 
 	switch (error.kind) {
 		case 'permission': {
 			const fix = endpoint.kind === 'ssh'
-				? `Check that \`ssh ${endpoint.username === undefined ? '' : `${endpoint.username}@`}${endpoint.host ?? ''} docker version\` works without a password prompt (docknet uses your ssh agent).`
+				? `Check that \`${sshCheckCommand(endpoint)}\` works without a password prompt (docknet uses your ssh agent).`
 				: 'Add your user to the docker group with `sudo usermod -aG docker $USER` and log in again, or run docknet with sudo.';
 			return `docknet may not use the Docker engine at ${where}: ${error.message}. ${fix} ${elsewhere} ${playground}`;
 		}
@@ -174,7 +186,7 @@ export function describeUnreachable(endpoint: ResolvedEndpoint, error: EngineErr
 			const start = endpoint.local
 				? 'Start the engine (on most Linux systems: `sudo systemctl start docker`).'
 				: (endpoint.kind === 'ssh'
-					? `Check that \`ssh ${endpoint.username === undefined ? '' : `${endpoint.username}@`}${endpoint.host ?? ''} docker version\` works, and that the engine runs on that machine.`
+					? `Check that \`${sshCheckCommand(endpoint)}\` works, and that the engine runs on that machine.`
 					: 'Check the address, and that the engine runs on that machine and listens on that port.');
 			return `docknet could not reach a Docker engine at ${where}: ${error.message}. ${start} ${elsewhere} ${playground}`;
 		}

@@ -8,6 +8,7 @@ import {Duplex} from 'node:stream';
 import {EngineError} from '../model/gateway.js';
 import {defaultControlDirectory, describeSshFailure, prepareControlDirectory} from '../host/ssh-source.js';
 import type {SshTarget} from '../host/ssh-source.js';
+import {sshTargetProblem} from './ssh-address.js';
 
 // All traffic to an ssh:// engine over ONE ssh connection. docknet starts an OpenSSH master
 // connection of its own (so the user's ssh config, keys, agent and known_hosts apply, and it
@@ -188,6 +189,9 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 	process.once('exit', onExit);
 
 	async function startMaster(): Promise<string> {
+		// Addresses are checked where they are read (endpoint.ts); this holds for any caller.
+		const refused = sshTargetProblem(target);
+		if (refused !== undefined) throw new EngineError('unreachable', `docknet does not run ssh for this address: ${refused}`);
 		directory ??= prepareControlDirectory(options.controlDirectory ?? defaultControlDirectory());
 		const dir = await directory;
 		if (dir === undefined) {

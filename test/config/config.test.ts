@@ -195,17 +195,17 @@ describe('reading the file safely (docknet runs as root)', () => {
 		chmodSync(open.directory, 0o777);
 		const refused = readConfigText(open.file, uid);
 		assert.equal(refused.kind, 'refused');
-		assert.match(refused.kind === 'refused' ? refused.reason : '', /docknet is writable by group or others \(mode 777\): chmod go-w it/);
+		assert.match(refused.kind === 'refused' ? refused.reason : '', /docknet is writable by its group or others \(mode 0777\)/);
 		const file = configHome('readOnly: true\n');
 		chmodSync(file.file, 0o666);
-		assert.match(JSON.stringify(readConfigText(file.file, uid)), /config.yaml is writable by group or others \(mode 666\)/);
+		assert.match(JSON.stringify(readConfigText(file.file, uid)), /config.yaml is writable by its group or others \(mode 0666\)/);
 	});
 
 	test("a directory or file owned by someone else is refused; so is a symbolic link of someone else's", async () => {
 		const other = uid + 4242;
 		const byOther = configHome('readOnly: false\n');
 		chownSync(byOther.directory, other, other);
-		assert.match(JSON.stringify(readConfigText(byOther.file, uid)), new RegExp(`is owned by uid ${other}, not by you`));
+		assert.match(JSON.stringify(readConfigText(byOther.file, uid)), new RegExp(`is owned by uid ${other}, not by uid ${uid} that docknet runs as`));
 
 		const mine = configHome('readOnly: true\n');
 		const linkHome = path.join(scratch, `home-${++serial}`);
@@ -215,10 +215,10 @@ describe('reading the file safely (docknet runs as root)', () => {
 		assert.equal(readConfigText(link, uid).kind, 'read', "one's own link is followed");
 		lchownSync(link, other, other);
 		const refused = readConfigText(link, uid);
-		assert.match(JSON.stringify(refused), new RegExp(`is a symbolic link owned by uid ${other}, not by you`));
+		assert.match(JSON.stringify(refused), new RegExp(`is a symbolic link owned by uid ${other}, not by uid ${uid}`));
 
 		const loaded = await loadConfig({XDG_CONFIG_HOME: linkHome}, '/nonexistent');
-		assert.match(loaded.notice ?? '', /^Config: .*symbolic link owned by uid \d+, not by you — not read; defaults apply there\.$/);
+		assert.match(loaded.notice ?? '', /^Config: .*symbolic link owned by uid \d+, not by uid \d+ that docknet runs as — not read; defaults apply there\.$/);
 		assert.equal(startSettings(appOptions(), loaded, {}).readOnly, false, 'nothing of it applied');
 	});
 });

@@ -112,7 +112,7 @@ columns:
 		chmodSync(path.join(home, 'docknet'), 0o777);
 		const app = start(home);
 		await app.waitForText('● live', 20_000);
-		await app.waitForText(/Config: .*writable by group or others \(mode 777\)/);
+		await app.waitForText(/Config: .*writable by its group or others \(mode 0777\)/);
 		assert.doesNotMatch(app.text(), /READ-ONLY/);
 		app.press('q');
 		await app.exited;

@@ -26,6 +26,7 @@ import {
 	networkInputOf,
 	networkPickerColumns,
 	networksOfContainer,
+	networkAsLogged,
 	networksToJoin,
 	pruneConfirmText,
 	removeConfirmText,
@@ -135,7 +136,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 	const openConnectForm = (network: DockerNetwork, container: DockerContainer, data: Data, values?: object): void => {
 		const text = connectFormText(network, container, data);
 		open(serial =>
-			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, containerName: container.name}, text.title, filledIn(connectFields(network), values), {
+			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, networkInCommand: networkAsLogged(network, data), containerName: container.name}, text.title, filledIn(connectFields(network), values), {
 				subtitle: text.subtitle,
 				footnote: text.footnote,
 			}),
@@ -158,7 +159,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 			return;
 		}
 
-		const text = disconnectConfirmText(network, container, force);
+		const text = disconnectConfirmText(network, container, force, data);
 		open(serial => ({kind: 'confirm', serial, flow: {type: 'disconnectConfirm', networkId, containerId, force}, ...text}));
 	};
 

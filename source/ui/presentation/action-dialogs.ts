@@ -1,4 +1,4 @@
-import {commandLine, disconnectArgv, removeArgv} from '../../commands/docker-command.js';
+import {commandLine, disconnectArgv, networkArgument, removeArgv} from '../../commands/docker-command.js';
 import {formatCount, parseCidr, usableAddressCount} from '../../model/addressing.js';
 import {endpointOn, membersOf, nameList} from '../../model/membership.js';
 import {onSameEngine} from '../../model/picture.js';
@@ -196,7 +196,17 @@ export function networkInputOf(form: FormDialog): NetworkInput {
 	};
 }
 
-export function disconnectConfirmText(network: DockerNetwork, container: DockerContainer, force: boolean): {title: string; lines: string[]; prompt: string} {
+/**
+ * The network as the command log will name it (command-log.ts): among the networks of its
+ * own engine, as the log of that engine sees them.
+ */
+export function networkAsLogged(network: DockerNetwork, data: Pick<Data, 'networks' | 'owners'>): string {
+	const owner = data.owners?.networks.get(network.id);
+	const ownEngine = owner === undefined ? data.networks : data.networks.filter(item => data.owners?.networks.get(item.id) === owner);
+	return networkArgument(network, ownEngine);
+}
+
+export function disconnectConfirmText(network: DockerNetwork, container: DockerContainer, force: boolean, data: Pick<Data, 'networks' | 'owners'>): {title: string; lines: string[]; prompt: string} {
 	const endpoint = endpointOn(container, network);
 	const address = endpoint?.ipv4 ?? endpoint?.ipv6;
 	const lines = [
@@ -205,7 +215,7 @@ export function disconnectConfirmText(network: DockerNetwork, container: DockerC
 	if (endpoint && endpoint.aliases.length > 0) lines.push(`Its aliases there: ${endpoint.aliases.join(', ')}.`);
 	if (force) lines.push('--force: the engine drops the endpoint even if it cannot clean it up normally (e.g. a stale endpoint).');
 	lines.push('u undoes it afterwards: reconnects with the same address and aliases.');
-	lines.push(`Runs: ${commandLine(disconnectArgv(network.name, container.name, force))}`);
+	lines.push(`Runs: ${commandLine(disconnectArgv(networkAsLogged(network, data), container.name, force))}`);
 	return {
 		title: `${force ? 'Force-disconnect' : 'Disconnect'} ${container.name} from ${network.name}?`,
 		lines,
@@ -221,7 +231,7 @@ export function removeConfirmText(network: DockerNetwork, data: Data): {title: s
 	}
 
 	lines.push('This cannot be undone.');
-	lines.push(`Runs: ${commandLine(removeArgv(network.name))}`);
+	lines.push(`Runs: ${commandLine(removeArgv(networkAsLogged(network, data)))}`);
 	return {title: `Remove network ${network.name}?`, lines, prompt: 'y removes it · any other key cancels'};
 }
 

@@ -1,5 +1,5 @@
 import type {CommandEntry, CommandResult} from '../../commands/command-log.js';
-import {safeText} from '../../text/safe-text.js';
+import {MAX_SHOWN_LENGTH, safeText} from '../../text/safe-text.js';
 import {displayWidth} from './columns.js';
 import type {Tone} from './columns.js';
 import {wrapText} from './wrap-text.js';
@@ -20,11 +20,36 @@ const resultMarks: Record<CommandResult, {mark: string; tone: Tone}> = {
 	'timed out': {mark: '? timed out', tone: 'warn'},
 };
 
+// Short enough that a piece stays under the sanitizer's cut even if every character of it is
+// shown as a six-character escape.
+const SANITIZED_PIECE = Math.floor(MAX_SHOWN_LENGTH / 10);
+
+const joinsPrevious = (code: number): boolean => (code >= 0xdc00 && code <= 0xdfff) || /^\p{M}$/u.test(String.fromCodePoint(code));
+
+/**
+ * The sanitizer applied to the whole text however long, piece by piece: a command on screen
+ * is never shortened. Pieces never start with a combining mark or the second half of a
+ * surrogate pair, so each one reads as it does within the whole.
+ */
+function safeWhole(text: string): string {
+	if (text.length <= MAX_SHOWN_LENGTH) return safeText(text);
+	let shown = '';
+	let start = 0;
+	while (start < text.length) {
+		let end = Math.min(text.length, start + SANITIZED_PIECE);
+		while (end < text.length && end > start + 1 && joinsPrevious(text.codePointAt(end) ?? 0)) end -= 1;
+		shown += safeText(text.slice(start, end));
+		start = end;
+	}
+
+	return shown;
+}
+
 /** Cuts text into pieces of at most `width` columns, keeping every character (spaces too). */
 export function hardWrap(text: string, width: number): string[] {
 	const pieces: string[] = [];
 	let current = '';
-	for (const character of safeText(text)) {
+	for (const character of safeWhole(text)) {
 		if (current !== '' && displayWidth(current + character) > width) {
 			pieces.push(current);
 			current = '';

@@ -32,7 +32,7 @@ export function formCommand(form: FormDialog): string | undefined {
 		if (links) options.links = links;
 		const driverOptions = keyValues(input.driverOptions);
 		if (driverOptions) options.driverOptions = driverOptions;
-		return commandLine(connectArgv(flow.networkName, flow.containerName, options));
+		return commandLine(connectArgv(flow.networkInCommand, flow.containerName, options));
 	}
 
 	if (flow.type === 'createNetwork') {

@@ -10,8 +10,11 @@ import type {Movement} from './ui-state.js';
 export type DialogFlow =
 	| {type: 'connectPickNetwork'; containerId: string}
 	| {type: 'connectPickContainer'; networkId: string}
-	/** Names kept for messages: the store forgets a network the moment it is removed. */
-	| {type: 'connectOptions'; networkId: string; containerId: string; networkName: string; containerName: string}
+	/**
+	 * Names kept for messages: the store forgets a network the moment it is removed.
+	 * networkInCommand: the network as the command log will name it, in the form's command.
+	 */
+	| {type: 'connectOptions'; networkId: string; containerId: string; networkName: string; networkInCommand: string; containerName: string}
 	| {type: 'disconnectPickNetwork'; containerId: string; force: boolean}
 	| {type: 'disconnectPickContainer'; networkId: string; force: boolean}
 	| {type: 'disconnectConfirm'; networkId: string; containerId: string; force: boolean}
