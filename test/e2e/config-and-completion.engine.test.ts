@@ -110,7 +110,7 @@ columns:
 	test('a file others could write is refused in one line, and nothing of it applies', async () => {
 		const home = configHome('readOnly: true\n');
 		chmodSync(path.join(home, 'docknet'), 0o777);
-		const app = start(home);
+		const app = start(home, 180, 30);
 		await app.waitForText('● live', 20_000);
 		await app.waitForText(/Config: .*writable by its group or others \(mode 0777\)/);
 		assert.doesNotMatch(app.text(), /READ-ONLY/);

@@ -77,7 +77,7 @@ describe('command mode against the engine', () => {
 		assert.equal(endpoint?.IPAddress, '10.202.1.40');
 		assert.ok(['db', 'cache'].every(alias => endpoint?.Aliases?.includes(alias)));
 		const logged = app.commands?.log.entries().map(entry => entry.command) ?? [];
-		assert.ok(logged.some(line => line.includes(`docker network connect --ip 10.202.1.40 --alias db --alias cache ${network} ${container}`)), logged.join('\n'));
+		assert.ok(logged.some(line => line.includes(`docker network connect --ip 10.202.1.40 --alias db --alias cache -- ${network} ${container}`)), logged.join('\n'));
 
 		// Network first, as docker takes them; -f is --force.
 		await app.press(`:disconnect ${network} ${container} -f`, keys.enter);
