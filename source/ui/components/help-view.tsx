@@ -75,7 +75,8 @@ export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY, d
 
 	// The `:` commands, from the table their parser and completion read.
 	lines.push({text: '', heading: false, disabled: false});
-	lines.push({text: 'Commands: type :, Tab completes, ↑ recalls', heading: true, disabled: false});
+	const opener = bindings.find(binding => binding.command === 'commandMode')?.keys[0]?.display ?? ':';
+	lines.push({text: `Commands: type ${opener}, Tab completes, ↑ recalls`, heading: true, disabled: false});
 	for (const spec of commandCatalog) {
 		const disabled = readOnly && (spec.changesEngine ?? false);
 		const aliases = spec.aliases.length > 0 ? ` (also :${spec.aliases.join(' :')})` : '';
