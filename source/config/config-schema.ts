@@ -2,7 +2,7 @@ import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml';
 import type {Node} from 'yaml';
 import {containerColumns, interfaceColumns, networkColumns} from '../ui/presentation/pane-rows.js';
 import type {PaneId} from '../ui/state/ui-state.js';
-import {builtInPalettes, builtInThemeNames, isColor} from '../ui/theme.js';
+import {builtInPalettes, builtInThemeNames, colorNames, isColor} from '../ui/theme.js';
 import type {Palette} from '../ui/theme.js';
 import {emptyConfig} from './config-types.js';
 import type {ConfigProblem, DocknetConfig} from './config-types.js';
@@ -73,7 +73,7 @@ function palettes(reader: Reader, node: unknown): Map<string, Palette> {
 			} else if (!(tone in builtInPalettes.dark)) {
 				bad = reader.problem(entry.key as Node, `themes.${name}: "${tone}" is not a tone (${Object.keys(builtInPalettes.dark).join(', ')}, base)`) ?? true;
 			} else if (!isColor(value)) {
-				bad = reader.problem(entry.value as Node, `themes.${name}.${tone}: "${value}" is not a colour (red, greenBright, gray, #ff8800, …)`) ?? true;
+				bad = reader.problem(entry.value as Node, `themes.${name}.${tone}: "${value}" is not a colour (${[...colorNames].join(', ')})`) ?? true;
 			} else {
 				colours[tone as keyof Palette] = value;
 			}

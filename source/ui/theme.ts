@@ -22,13 +22,18 @@ export const builtInPalettes: Readonly<Record<'dark' | 'light' | 'high-contrast'
 /** The theme names every docknet knows; `no-color` is NO_COLOR chosen in the file. */
 export const builtInThemeNames = [...Object.keys(builtInPalettes), 'no-color'];
 
-/** The colour names Ink (chalk) draws, besides `#rrggbb`. */
-export const colorNames: ReadonlySet<string> = new Set(
-	['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white', 'gray', 'grey'].flatMap(name => [name, `${name}Bright`]),
-);
+/**
+ * The colour names a theme may use: chalk's own, which both Ink's Text and the table rows
+ * (painted with chalk directly) draw. Hex colours are left out: the rows could not draw them.
+ */
+export const colorNames: ReadonlySet<string> = new Set([
+	...['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'].flatMap(name => [name, `${name}Bright`]),
+	'gray',
+	'grey',
+]);
 
 export function isColor(text: string): boolean {
-	return colorNames.has(text) || /^#[\da-f]{6}$/i.test(text);
+	return colorNames.has(text);
 }
 
 export function createTheme(colorEnabled: boolean, palette: Palette = builtInPalettes.dark): Theme {

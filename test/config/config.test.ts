@@ -16,7 +16,8 @@ import {helpLines} from '../../source/ui/components/help-view.js';
 import {keymap} from '../../source/ui/keys/keymap.js';
 import {matchBinding, noKey} from '../../source/ui/keys/match-key.js';
 import {networkColumns} from '../../source/ui/presentation/pane-rows.js';
-import {builtInPalettes} from '../../source/ui/theme.js';
+import chalk from 'chalk';
+import {builtInPalettes, colorNames} from '../../source/ui/theme.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'docknet-config-test-'));
 after(() => rmSync(scratch, {recursive: true, force: true}));
@@ -50,7 +51,7 @@ describe('the config file', () => {
 		const {env} = configHome(`readOnly: true
 theme: mine
 themes:
-  mine: {base: light, accent: "#ff8800"}
+  mine: {base: light, accent: magentaBright}
 keys:
   removeNetwork: X
   prune: x
@@ -65,7 +66,7 @@ hideEvents: [exec_start, container health_status]
 		assert.equal(loaded.notice, undefined);
 		const settings = startSettings(appOptions(), loaded, env);
 		assert.equal(settings.readOnly, true);
-		assert.equal(settings.theme.accent, '#ff8800');
+		assert.equal(settings.theme.accent, 'magentaBright');
 		assert.equal(settings.theme.color('warn'), builtInPalettes.light.warn, 'the rest from its base');
 		assert.deepEqual(settings.engines, [{kind: 'context', value: 'lab'}, {kind: 'host', value: 'unix:///run/other.sock'}]);
 		assert.deepEqual(settings.columns, {networks: ['NAME', 'SUBNET']});
@@ -221,6 +222,12 @@ describe('reading the file safely (docknet runs as root)', () => {
 		assert.match(loaded.notice ?? '', /^Config: .*symbolic link owned by uid \d+, not by uid \d+ that docknet runs as — not read; defaults apply there\.$/);
 		assert.equal(startSettings(appOptions(), loaded, {}).readOnly, false, 'nothing of it applied');
 	});
+});
+
+test('every colour a theme may name is one the table rows can paint (chalk), and no hex', () => {
+	for (const name of colorNames) assert.equal(typeof (chalk as unknown as Record<string, unknown>)[name], 'function', name);
+	for (const palette of Object.values(builtInPalettes)) for (const colour of Object.values(palette)) assert.ok(colorNames.has(colour), colour);
+	assert.match(parseConfig('themes:\n  t: {accent: "#ff8800"}\n').problems[0]?.message ?? '', /"#ff8800" is not a colour/);
 });
 
 describe('what the file leaves out of the screen', () => {
