@@ -20,6 +20,10 @@ import {TextScreen} from './ui/components/text-screen.js';
 import {TopologyView} from './ui/components/topology-view.js';
 import {activeScopes} from './ui/hooks/use-app-input.js';
 import {useRoutedInput} from './ui/hooks/use-dialog-input.js';
+import {CommandLineView} from './ui/command-line/command-line-view.js';
+import {firstOpen, useAppCommandLine} from './ui/command-line/use-app-command-line.js';
+import {keymap as builtInKeymap} from './ui/keys/keymap.js';
+import {chosenColumns, shownEvents} from './ui/chosen-view.js';
 import {useEngineActions} from './ui/hooks/use-engine-actions.js';
 import {useCommandLog} from './ui/hooks/use-command-log.js';
 import {useEngineSnapshot} from './ui/hooks/use-engine-snapshot.js';
@@ -90,7 +94,7 @@ function interfacesNotice(host: HostSnapshot): string | undefined {
 
 export function App({endpoint, initialState = initialUiState}: AppProps) {
 	const services = useAppServices();
-	const {theme, readOnly} = services;
+	const {theme, readOnly, keymap = builtInKeymap, hiddenEvents, paneColumns} = services;
 	const snapshot = useEngineSnapshot();
 	const [ui, dispatchToReact] = useReducer(uiReducer, initialState);
 	// The reducer is pure, so applying each action here too gives key handlers the state
@@ -129,7 +133,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	const overlayHeight = layout.overlayLines;
 
 	// Wrapped to the width once, for both the scroll bounds and the view.
-	const help = ui.overlay?.kind === 'help' ? helpLines(readOnly, layout.columns, snapshot.engine?.drivers) : undefined;
+	const help = ui.overlay?.kind === 'help' ? helpLines(readOnly, layout.columns, snapshot.engine?.drivers, keymap) : undefined;
 	const swarmOpen = ui.overlay?.kind === 'swarm';
 	// Read when the swarm screen opens: contexts change rarely, and never while it is looked at.
 	const dockerContexts = useMemo(() => (swarmOpen ? (services.dockerContexts?.() ?? []) : []), [swarmOpen, services]);
@@ -179,12 +183,14 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		services.setInterfaceRatesActive(interfacesVisible, visibleInterfaces.split('\n'));
 	}, [services, interfacesVisible, visibleInterfaces]);
 
+	const commandLine = useAppCommandLine({getUi: () => latestUi.current, allRows: view.allRows, dispatch, engineActions});
 	useRoutedInput(
 		{
 			getUi: () => latestUi.current,
 			allRows: view.allRows,
 			layoutFor,
 			readOnly,
+			keymap,
 			overlayExtent,
 			getTopologyRows: () => {
 				const latest = safeDeep(services.store.getSnapshot());
@@ -195,17 +201,19 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			onCommand: (command, current, panes) => {
 				if (command === 'writeCommands') dispatch(commandLog?.writeScript() ?? {type: 'status', tone: 'info', text: 'No command log in this session.'});
 				else if (command === 'openNodeEngines') openNodeEngines(offers, services.openNodeEngines, dispatch);
+				else if (command === 'commandMode') commandLine.open();
 				else if (command === 'nextHost') dispatch({type: 'status', tone: 'info', text: services.showNextHost?.() ?? 'One engine is open: its host is the one shown.'});
 				else engineActions.onCommand(command, current, panes);
 			},
 		},
-		engineActions,
+		firstOpen(engineActions, commandLine),
 	);
 
 	if (layout.tooSmall) {
 		return <TooSmall columns={size.columns} rows={size.rows} />;
 	}
 
+	const events = shownEvents(snapshot.events, hiddenEvents);
 	const spinner = spinnerFrames[Math.floor(now / 100) % spinnerFrames.length] ?? '';
 	const stale = snapshot.connection.status === 'lost' || snapshot.connection.status === 'stalled';
 	const containerName = (id: string): string | undefined => snapshot.containers.find(item => item.id === id)?.name;
@@ -221,7 +229,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 				titleNote={paneNote(id, snapshot, layout.columns)}
 				shortcut={String(paneOrder.indexOf(id) + 1)}
 				focused={ui.focus === id}
-				columns={model.columns}
+				columns={chosenColumns(model.columns, paneColumns?.[id])}
 				rows={model.rows}
 				totalRows={model.totalRows}
 				selectedIndex={model.selectedIndex}
@@ -295,7 +303,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 					paneOrder.map(pane)
 				)}
 				<EventsStrip
-					events={snapshot.events}
+					events={events}
 					lines={layout.eventLines}
 					width={layout.columns}
 					containerName={containerName}
@@ -310,13 +318,18 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			<Header snapshot={snapshot} endpoint={endpoint} readOnly={readOnly} width={layout.columns} now={now} theme={theme} />
 			{body}
 			<StatusLine connection={snapshot.connection} engines={snapshot.engines} status={ui.status} inFlight={engineActions.inFlight} width={layout.columns} now={now} theme={theme} spinner={spinner} />
-			<Footer
-				scopes={activeScopes(ui)}
-				width={layout.columns}
-				readOnly={readOnly}
-				theme={theme}
-				override={engineActions.footer ?? (ui.filtering ? 'type to filter  Enter keep  Esc clear  ↑↓ move' : undefined)}
-			/>
+			{commandLine.state.open && !engineActions.dialog ? (
+				<CommandLineView state={commandLine.state} width={layout.columns} theme={theme} />
+			) : (
+				<Footer
+					scopes={activeScopes(ui)}
+					width={layout.columns}
+					readOnly={readOnly}
+					theme={theme}
+					bindings={keymap}
+					override={engineActions.footer ?? (ui.filtering ? 'type to filter  Enter keep  Esc clear  ↑↓ move' : undefined)}
+				/>
+			)}
 		</Box>
 	);
 }

@@ -24,7 +24,11 @@ import {snapshotToText} from './snapshot/snapshot-text.js';
 import {safeDeep, safeText} from './text/safe-text.js';
 import type {AppServices} from './ui/app-context.js';
 import {buildTopology, flattenTopology, topologyText} from './ui/presentation/topology.js';
-import {colorWanted, createTheme} from './ui/theme.js';
+import {completionScript} from './completion/completion-scripts.js';
+import {configCommand} from './config/config-command.js';
+import {loadConfig} from './config/load-config.js';
+import {startSettings} from './config/start-settings.js';
+import type {StartSettings} from './config/start-settings.js';
 
 async function connectOrExplain(endpoint: ResolvedEndpoint, info: Promise<EngineInfo>): Promise<EngineInfo> {
 	try {
@@ -130,7 +134,7 @@ const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?25l';
 const leaveAlternateScreen = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
 
-async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOptions): Promise<void> {
+async function runApp(endpoints: readonly ResolvedEndpoint[], settings: StartSettings): Promise<void> {
 	// The engines are asked first (version, info, events, listings) and the UI modules load
 	// while they answer: the two used to take turns.
 	const engineSet = new EngineSet(endpoints);
@@ -174,7 +178,6 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 	};
 	if (traceFile) keyTrace.enable();
 	const hosts = new HostMonitors(engineSet);
-	const colorEnabled = colorWanted(process.env) && !options.noColor;
 
 	let restored = false;
 	const restoreTerminal = (): void => {
@@ -229,12 +232,15 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 	};
 
 	// Every request that changes the engine is recorded once, at the gateway (the L screen, the journal).
-	const commands = options.readOnly ? undefined : createCommandLogService(stateDirectory(process.env, homedir()));
+	const commands = settings.readOnly ? undefined : createCommandLogService(stateDirectory(process.env, homedir()));
 	const services: AppServices = {
 		store: picture,
 		commands,
-		theme: createTheme(colorEnabled),
-		readOnly: options.readOnly,
+		theme: settings.theme,
+		readOnly: settings.readOnly,
+		keymap: settings.keymap,
+		hiddenEvents: settings.hiddenEvents,
+		paneColumns: settings.columns,
 		// In --read-only mode nothing that could change the engine is even built.
 		actions: commands && new EngineActions(engineSet.actionGateway(commands.log), picture),
 		dockerContexts: () => listDockerContexts(process.env, homedir()),
@@ -243,6 +249,7 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 		readForwarding: async containerId => hosts.of(engineSet.engineOf(containerId)).readForwarding(),
 		setInterfaceRatesActive: (active, visible) => hosts.setRatesActive(active, visible),
 		showNextHost: () => hosts.showNext(),
+		switchEngine: async name => hosts.switchTo(name),
 		quit: () => shutdown(0),
 	};
 
@@ -283,7 +290,7 @@ async function runApp(endpoints: readonly ResolvedEndpoint[], options: CliOption
 	await Promise.race([Promise.any(engineSet.engines.map(async engine => engine.sync.firstLoad)).catch(() => undefined), new Promise(resolve => setTimeout(resolve, 250))]);
 
 	process.stdout.write(enterAlternateScreen);
-	const instance = ui.renderUi(services, endpoints.map(endpoint => endpoint.url).join(', '), process.stdout);
+	const instance = ui.renderUi(services, endpoints.map(endpoint => endpoint.url).join(', '), process.stdout, settings.notice);
 	screen.instance = instance;
 	// Start-up and every burst of events grow V8's heap; once the engines are quiet it is
 	// trimmed. Quiet means no change to their containers and networks: the host's counters
@@ -309,15 +316,27 @@ export async function runDocknet(options: CliOptions): Promise<void> {
 	// docker-modem's ssh transport trips a Node deprecation warning on stderr, which would
 	// scribble over the full-screen view.
 	process.noDeprecation = true;
+	if (options.command === 'config' && options.configAction) {
+		const {output, exitCode} = await configCommand(options.configAction, process.env, homedir());
+		process.stdout.write(output.split('\n').map(line => safeText(line)).join('\n'));
+		process.exit(exitCode);
+	}
+
+	if (options.command === 'completion' && options.completion) {
+		process.stdout.write(options.completion === 'contexts' ? listDockerContexts(process.env, homedir()).map(context => `${context.name}\n`).join('') : completionScript(options.completion));
+		return;
+	}
+
 	if (options.playground) {
 		const forwardedArgs = [...(options.readOnly ? ['--read-only'] : []), ...(options.noColor ? ['--no-color'] : [])];
 		const {runPlayground} = await import('./playground/run-playground.js');
 		process.exit(await runPlayground({keep: options.keep, forwardedArgs}));
 	}
 
+	const settings = startSettings(options, await loadConfig(process.env, homedir()), process.env);
 	let endpoints: ResolvedEndpoint[];
 	try {
-		endpoints = resolveEngineEndpoints({choices: options.engines, env: process.env, homeDir: homedir()});
+		endpoints = resolveEngineEndpoints({choices: settings.engines, env: process.env, homeDir: homedir()});
 	} catch (error) {
 		if (!(error instanceof EndpointError)) throw error;
 		process.stderr.write(`docknet: ${safeText(error.message)}\n`);
@@ -325,9 +344,10 @@ export async function runDocknet(options: CliOptions): Promise<void> {
 	}
 
 	if (options.command === 'snapshot') {
+		if (settings.notice) process.stderr.write(`docknet: ${safeText(settings.notice)}\n`);
 		await runSnapshots(endpoints, options);
 		return;
 	}
 
-	await runApp(endpoints, options);
+	await runApp(endpoints, settings);
 }

@@ -187,6 +187,21 @@ export class EngineSet {
 			: `None of ${candidates.length} docker context${candidates.length === 1 ? '' : 's'} answered as one of the other nodes.`;
 	}
 
+	/**
+	 * The open engine a name means (its label, docker context or endpoint), else the docker
+	 * context of that name opened now. Undefined when there is no such engine or context.
+	 */
+	findOrOpen(name: string): {engine: OpenEngine; opened: boolean} | undefined {
+		const labels = this.picture.getSnapshot().owners.labels;
+		const open = this.engines.find(engine => labels.get(engine.key) === name || contextName(engine.endpoint) === name || engine.endpoint.url === name);
+		if (open) return {engine: open, opened: false};
+		if (!listDockerContexts(process.env, homedir()).some(context => context.name === name)) return undefined;
+		const [endpoint] = resolveEngineEndpoints({choices: [{kind: 'context', value: name}], env: process.env, homeDir: homedir()});
+		if (!endpoint) return undefined;
+		const same = this.engines.find(engine => engine.endpoint.url === endpoint.url);
+		return same ? {engine: same, opened: false} : {engine: this.add(endpoint), opened: true};
+	}
+
 	/** Stops following every engine (their streams, rounds and probes). */
 	stop(): void {
 		for (const engine of this.engines) {
@@ -201,12 +216,13 @@ export class EngineSet {
 		for (const engine of this.engines) engine.sshTransport?.close();
 	}
 
-	private add(endpoint: ResolvedEndpoint): void {
+	private add(endpoint: ResolvedEndpoint): OpenEngine {
 		const engine = openEngine(endpoint, `engine-${this.engines.length + 1}`);
 		this.engines.push(engine);
 		this.routed.push({key: engine.key, gateway: this.recorded(engine)});
 		const name = contextName(endpoint);
 		this.picture.add({key: engine.key, endpoint: endpoint.url, store: engine.store, ...(name === undefined ? {} : {fixedLabel: name})});
+		return engine;
 	}
 
 	private recorded(engine: OpenEngine): EngineGateway {
@@ -263,6 +279,27 @@ export class HostMonitors {
 
 	stop(): void {
 		for (const monitor of this.monitors.values()) monitor.stop();
+	}
+
+	/** `:ctx`: the named engine becomes the current one (its host shown, where `:create` goes); says what happened. */
+	async switchTo(name: string | undefined): Promise<string> {
+		const labelOf = (engine: OpenEngine): string => this.set.picture.getSnapshot().owners.labels.get(engine.key) ?? contextName(engine.endpoint) ?? engine.endpoint.url;
+		if (name === undefined) {
+			const open = this.set.engines.map(engine => `${labelOf(engine)}${engine === this.shown ? ' (current)' : ''}`);
+			const contexts = listDockerContexts(process.env, homedir()).map(context => context.name);
+			return `Engines open: ${open.join(', ')}${contexts.length > 0 ? ` · docker contexts: ${contexts.join(', ')}` : ''} · :ctx <name> switches`;
+		}
+
+		const found = this.set.findOrOpen(name);
+		if (!found) return `No open engine and no docker context named "${name}" (:ctx alone lists them).`;
+		// A new engine's host can be read once its first answer says what it is (rootless or not).
+		if (found.opened) await infoWithin(found.engine.sync.firstLoad.then(() => found.engine.firstInfo), 4000);
+		if (found.engine !== this.shown) {
+			this.monitors.get(this.shown.key)?.setRatesActive(false);
+			this.show(found.engine);
+		}
+
+		return `${found.opened ? 'Opened' : 'Now on'} ${labelOf(found.engine)}: its host in the interfaces pane; :create creates there.`;
 	}
 
 	private show(engine: OpenEngine): void {

@@ -10,6 +10,8 @@ Usage
   docknet [options]              full-screen view: networks, containers, host interfaces
   docknet snapshot [options]     print the same picture once and exit
   docknet --playground           a private throwaway engine with sample containers (root)
+  docknet config path|check      where the config file is; check it (every problem, with its line)
+  docknet completion bash|zsh|fish   a shell completion script (flags, commands, context names)
 
 Options
   -H, --host <url>       engine to use: unix:///path, tcp://host:2376, ssh://user@host
@@ -37,6 +39,32 @@ Exit codes: 0 done; 1 the engine could not be reached or answered with an error;
 2 bad usage, or no terminal for the full-screen view; 3 the engine's answer could not be
 read; 70 a bug in docknet; 128+N ended by signal N.`;
 
+/** The flags, for parseArgs and for the shell completion scripts alike. */
+export const cliFlags = {
+	host: {type: 'string', short: 'H', multiple: true},
+	context: {type: 'string', short: 'c', multiple: true},
+	'read-only': {type: 'boolean', default: false},
+	json: {type: 'boolean', default: false},
+	tree: {type: 'boolean', default: false},
+	dot: {type: 'boolean', default: false},
+	mermaid: {type: 'boolean', default: false},
+	playground: {type: 'boolean', default: false},
+	keep: {type: 'boolean', default: false},
+	'no-color': {type: 'boolean', default: false},
+	debug: {type: 'boolean', default: false},
+	help: {type: 'boolean', short: 'h', default: false},
+	version: {type: 'boolean', short: 'v', default: false},
+} as const;
+
+/** Subcommands and what each takes next, for the completion scripts. */
+export const subcommands: Readonly<Record<string, readonly string[]>> = {
+	snapshot: [],
+	config: ['path', 'check'],
+	completion: ['bash', 'zsh', 'fish'],
+};
+
+export type CompletionShell = 'bash' | 'zsh' | 'fish';
+
 export interface CliOptions {
 	/** The engines named with -H and --context, in the order given. */
 	engines: EngineChoice[];
@@ -48,7 +76,11 @@ export interface CliOptions {
 	playground: boolean;
 	keep: boolean;
 	noColor: boolean;
-	command: 'app' | 'snapshot';
+	command: 'app' | 'snapshot' | 'config' | 'completion';
+	/** `docknet config path|check`. */
+	configAction?: 'path' | 'check';
+	/** `docknet completion <shell>`; `contexts` is what the scripts call for context names. */
+	completion?: CompletionShell | 'contexts';
 }
 
 export class UsageError extends Error {}
@@ -59,28 +91,12 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 		args: argv,
 		allowPositionals: true,
 		tokens: true,
-		options: {
-			host: {type: 'string', short: 'H', multiple: true},
-			context: {type: 'string', short: 'c', multiple: true},
-			'read-only': {type: 'boolean', default: false},
-			json: {type: 'boolean', default: false},
-			tree: {type: 'boolean', default: false},
-			dot: {type: 'boolean', default: false},
-			mermaid: {type: 'boolean', default: false},
-			playground: {type: 'boolean', default: false},
-			keep: {type: 'boolean', default: false},
-			'no-color': {type: 'boolean', default: false},
-			debug: {type: 'boolean', default: false},
-			help: {type: 'boolean', short: 'h', default: false},
-			version: {type: 'boolean', short: 'v', default: false},
-		},
+		options: cliFlags,
 	});
 	if (values.help) return 'help';
 	if (values.version) return 'version';
 	const [command, ...rest] = positionals;
-	if (rest.length > 0 || (command !== undefined && command !== 'snapshot')) {
-		throw new UsageError(`unknown command "${[command, ...rest].join(' ')}"`);
-	}
+	const action = subcommandAction(command, rest);
 
 	const engines: EngineChoice[] = [];
 	for (const token of tokens) {
@@ -99,6 +115,29 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 		playground: values.playground ?? false,
 		keep: values.keep ?? false,
 		noColor: values['no-color'] ?? false,
-		command: command === 'snapshot' ? 'snapshot' : 'app',
+		command: command === 'snapshot' || command === 'config' || command === 'completion' ? command : 'app',
+		...action,
 	};
+}
+
+function subcommandAction(command: string | undefined, rest: readonly string[]): Pick<CliOptions, 'configAction' | 'completion'> {
+	const [what, ...extra] = rest;
+	const unknown = (): UsageError => new UsageError(`unknown command "${[command, ...rest].join(' ')}"`);
+	if (command === undefined || command === 'snapshot') {
+		if (rest.length > 0) throw unknown();
+		return {};
+	}
+
+	if (extra.length > 0) throw unknown();
+	if (command === 'config') {
+		if (what === 'path' || what === 'check') return {configAction: what};
+		throw new UsageError('docknet config takes path or check');
+	}
+
+	if (command === 'completion') {
+		if (what === 'bash' || what === 'zsh' || what === 'fish' || what === 'contexts') return {completion: what};
+		throw new UsageError('docknet completion takes bash, zsh or fish');
+	}
+
+	throw unknown();
 }

@@ -5,6 +5,8 @@ import type {ForwardingReader} from '../model/forwarding.js';
 import type {InsideReader} from '../model/inside.js';
 import type {DockerContextRef, NodeEngineOffer} from '../model/node-engines.js';
 import type {SnapshotSource} from '../model/store.js';
+import type {KeyBinding} from './keys/keymap.js';
+import type {PaneId} from './state/ui-state.js';
 import type {Theme} from './theme.js';
 
 /** Everything components may reach beyond their props; one context, built once in cli.tsx. */
@@ -28,6 +30,17 @@ export interface AppServices {
 	 * is asked who it is, and those that are one of the nodes join. Says what it did.
 	 */
 	openNodeEngines?(offers: readonly NodeEngineOffer[]): Promise<string>;
+	/** The key bindings in force: the built-in keymap with the config file's changes. */
+	keymap?: readonly KeyBinding[];
+	/** Event actions (`exec_start`) or `type action` pairs left out of the events strip (config file). */
+	hiddenEvents?: readonly string[];
+	/** The columns each pane shows, by title (config file); a pane not named shows them all. */
+	paneColumns?: Partial<Record<PaneId, readonly string[]>>;
+	/**
+	 * `:ctx`: makes an open engine the current one (its host in the interfaces pane, where
+	 * `:create` creates), or opens a docker context of that name; with no name, lists them.
+	 */
+	switchEngine?(name: string | undefined): Promise<string>;
 	/** Shows the next engine's host in the interfaces pane (several engines open); says which. */
 	showNextHost?(): string;
 	/** Counters are read only while the interfaces pane is on screen, for the rows it shows. */

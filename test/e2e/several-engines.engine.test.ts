@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {endpointLabel} from '../../source/model/picture.js';
 import {ensureTestImage, startPrivateEngine} from '../../source/playground/private-engine.js';
@@ -74,6 +78,43 @@ describe('several engines in one picture', () => {
 		assert.match(third?.error ?? '', /tmp\/.*docker\.sock/);
 		assert.match(result.stderr, /docknet: /);
 		assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
+	});
+
+	test(':ctx opens a docker context at run time, makes it the current engine (host pane, :create), and switches back', async () => {
+		// A docker context naming the second engine, in a docker config folder of this test's own.
+		const dockerConfig = mkdtempSync(path.join(tmpdir(), 'docknet-ctx-'));
+		const hash = createHash('sha256').update('auxctx').digest('hex');
+		mkdirSync(path.join(dockerConfig, 'contexts', 'meta', hash), {recursive: true});
+		writeFileSync(path.join(dockerConfig, 'contexts', 'meta', hash, 'meta.json'), JSON.stringify({Name: 'auxctx', Metadata: {}, Endpoints: {docker: {Host: auxEngine().dockerHost}}}));
+		const created = `ax-${TEST_RUN_ID}`;
+		const app = startDocknet({args: ['-H', main.dockerHost], netns: main.netns, columns: 200, rows: 50, env: {DOCKER_CONFIG: dockerConfig}});
+		try {
+			await app.waitForText('● live', 30_000);
+			app.press(':ctx\r');
+			await app.waitForText(/Engines open: .*\(current\) · docker contexts: auxctx/);
+			app.press(':ctx nosuch\r');
+			await app.waitForText('No open engine and no docker context named "nosuch"');
+			app.press(':ctx aux\t');
+			await app.waitForText(/^:ctx auxctx/m);
+			app.press('\r');
+			await app.waitForText(/Opened auxctx: its host in the interfaces pane/, 20_000);
+			await app.waitFor(lines => lines.some(line => line.includes(auxContainer)) && lines.some(line => line.includes('3 Host interfaces') && line.includes("of auxctx's host")), "the second engine's rows and host", 20_000);
+			app.press(`:create ${created} --subnet 10.231.3.0/24 --label ${TEST_LABEL}=${TEST_RUN_ID}\r`);
+			await app.waitForText(new RegExp(`Created network ${created}`), 20_000);
+			assert.notEqual(await onAux(['network', 'ls', '-q', '--filter', `name=^${created}$`]), '', 'created on the current engine: the second');
+			const onMain = await run('docker', ['-H', main.dockerHost, 'network', 'ls', '-q', '--filter', `name=^${created}$`]);
+			assert.equal(onMain.stdout.trim(), '', 'not on the first');
+			// An engine is also named by its endpoint (its label is the machine's name here).
+			app.press(`:ctx ${main.dockerHost}\r`);
+			await app.waitForText(/Now on \S+: its host in the interfaces pane/);
+			await app.waitFor(lines => lines.some(line => line.includes('3 Host interfaces') && line.includes("'s host") && !line.includes('auxctx')), 'the first engine current again', 10_000);
+			app.press('q');
+			assert.equal((await app.exited).exitCode, 0);
+		} finally {
+			await app.dispose();
+			rmSync(dockerConfig, {recursive: true, force: true});
+			await onAux(['network', 'rm', created]).catch(() => undefined);
+		}
 	});
 
 	test('on screen: rows of both engines with their engine, live events from each, a connect by keys on the container\'s own engine, then one engine killed while the other stays live', async () => {

@@ -33,6 +33,8 @@ export interface RenderAppOnEngineOptions {
 	dockerHost?: string;
 	/** The gateway's per-request limit (Podman's /version is slow on a busy machine). */
 	timeoutMs?: number;
+	/** Services a test adds or replaces (a rebound keymap, an engine switch). */
+	extraServices?: Partial<AppServices>;
 }
 
 /** Records which gateway methods were called, to prove a request was (not) sent. */
@@ -71,6 +73,7 @@ export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) 
 		quit: () => {
 			quitCount++;
 		},
+		...options.extraServices,
 	};
 	const result = render(
 		<AppServicesProvider services={services}>

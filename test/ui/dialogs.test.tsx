@@ -153,7 +153,7 @@ describe('modal dialogs', () => {
 		const {press, waitForFrame, gateway} = await start({readOnly: true});
 		for (const key of ['c', 'x', 'n', 'p']) {
 			await press(key);
-			await waitForFrame(text => /Read-only mode: "\w+" is off \(started with --read-only\)/.test(text), `the refusal of ${key}`);
+			await waitForFrame(text => /Read-only mode: "\w+" is off \(--read-only, or readOnly in the config file\)/.test(text), `the refusal of ${key}`);
 		}
 
 		await press('2', 'd');

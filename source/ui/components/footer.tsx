@@ -1,7 +1,7 @@
 import {Text} from 'ink';
 import React from 'react';
 import {keymap} from '../keys/keymap.js';
-import type {KeyScope} from '../keys/keymap.js';
+import type {KeyBinding, KeyScope} from '../keys/keymap.js';
 import {displayWidth} from '../presentation/columns.js';
 import type {Theme} from '../theme.js';
 
@@ -12,11 +12,13 @@ export interface FooterProps {
 	/** Replaces the key hints, e.g. while a filter is typed. */
 	override?: string;
 	theme: Theme;
+	/** The key bindings in force (the config file may change the built-in ones). */
+	bindings?: readonly KeyBinding[];
 }
 
 /** Key hints for what works right now, from the same keymap that handles the keys. */
-export function footerHints(scopes: readonly KeyScope[], readOnly: boolean): {local: string[]; global: string[]} {
-	const shown = keymap
+export function footerHints(scopes: readonly KeyScope[], readOnly: boolean, bindings: readonly KeyBinding[] = keymap): {local: string[]; global: string[]} {
+	const shown = bindings
 		.filter(binding => binding.footer && binding.scopes.some(scope => scopes.includes(scope)))
 		.filter(binding => !(readOnly && binding.changesEngine));
 	const hint = (binding: (typeof shown)[number]): string => `${binding.keys[0]?.display ?? ''} ${binding.label}`;
@@ -27,8 +29,8 @@ export function footerHints(scopes: readonly KeyScope[], readOnly: boolean): {lo
 }
 
 /** The hints that fit in `width`; help and quit always stay, at the end. */
-export function footerText(scopes: readonly KeyScope[], readOnly: boolean, width: number): string {
-	const {local, global} = footerHints(scopes, readOnly);
+export function footerText(scopes: readonly KeyScope[], readOnly: boolean, width: number, bindings: readonly KeyBinding[] = keymap): string {
+	const {local, global} = footerHints(scopes, readOnly, bindings);
 	const tail = global.join('  ');
 	let text = '';
 	for (const hint of local) {
@@ -40,8 +42,8 @@ export function footerText(scopes: readonly KeyScope[], readOnly: boolean, width
 	return text ? `${text}  ${tail}` : tail;
 }
 
-export function Footer({scopes, width, readOnly, override, theme}: FooterProps) {
-	const text = override ?? footerText(scopes, readOnly, width);
+export function Footer({scopes, width, readOnly, override, theme, bindings = keymap}: FooterProps) {
+	const text = override ?? footerText(scopes, readOnly, width, bindings);
 
 	return (
 		<Text color={theme.color('muted')} wrap="truncate">

@@ -1,9 +1,10 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import wrapAnsi from 'wrap-ansi';
+import {commandCatalog, commandUsage} from '../command-line/command-catalog.js';
 import {dialogKeys} from '../keys/dialog-keys.js';
 import {keymap, keysDisplay} from '../keys/keymap.js';
-import type {KeyScope} from '../keys/keymap.js';
+import type {KeyBinding, KeyScope} from '../keys/keymap.js';
 import {fitText} from '../presentation/columns.js';
 import {fromTheCli} from '../presentation/from-the-cli.js';
 import type {Theme} from '../theme.js';
@@ -31,7 +32,13 @@ const KEYS_COLUMN = 16;
 const DESCRIPTION_INDENT = ' '.repeat(2 + KEYS_COLUMN + 1);
 
 /** One binding's line, wrapped under its description so nothing is cut on a narrow terminal. */
-function bindingLines(keys: string, description: string, width: number, disabled: boolean): HelpLine[] {
+function bindingLines(keys: string, description: string, width: number, disabled: boolean, keysOwnLine = false): HelpLine[] {
+	// A command's usage is longer than the keys column: it gets a line of its own, the description under it.
+	if (keysOwnLine && keys.length > KEYS_COLUMN) {
+		const usage = wrapAnsi(keys, Math.max(8, width - 4), {hard: true, trim: true}).split('\n').map((text, index) => ({text: `${index === 0 ? '  ' : '    '}${text}`, heading: false, disabled}));
+		return [...usage, ...bindingLines('', description, width, disabled)];
+	}
+
 	const descriptionWidth = Math.max(8, width - DESCRIPTION_INDENT.length);
 	const wrapped = wrapAnsi(description, descriptionWidth, {hard: true, trim: true}).split('\n');
 	return wrapped.map((text, index) => ({
@@ -45,14 +52,14 @@ function bindingLines(keys: string, description: string, width: number, disabled
  * The help screen, generated from the keymap: each binding under the first scope it has,
  * its description wrapped to `width` columns.
  */
-export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY, drivers?: readonly string[]): HelpLine[] {
+export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY, drivers?: readonly string[], bindings: readonly KeyBinding[] = keymap): HelpLine[] {
 	const lines: HelpLine[] = [];
 	for (const [scope, title] of scopeTitles) {
-		const bindings = keymap.filter(binding => binding.scopes[0] === scope);
-		if (bindings.length === 0) continue;
+		const inScope = bindings.filter(binding => binding.scopes[0] === scope);
+		if (inScope.length === 0) continue;
 		if (lines.length > 0) lines.push({text: '', heading: false, disabled: false});
 		lines.push({text: title, heading: true, disabled: false});
-		for (const binding of bindings) {
+		for (const binding of inScope) {
 			const disabled = readOnly && (binding.changesEngine ?? false);
 			const where = binding.scopes.length > 1 ? ` (${binding.scopes.join(', ')})` : '';
 			lines.push(...bindingLines(keysDisplay(binding), `${binding.description}${where}${disabled ? ' — off in read-only mode' : ''}`, width, disabled));
@@ -64,6 +71,16 @@ export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY, d
 	lines.push({text: `In dialogs (connect, disconnect, create, remove, prune)${readOnly ? ' — off in read-only mode' : ''}`, heading: true, disabled: readOnly});
 	for (const entry of dialogKeys) {
 		lines.push(...bindingLines(entry.keys, entry.description, width, readOnly));
+	}
+
+	// The `:` commands, from the table their parser and completion read.
+	lines.push({text: '', heading: false, disabled: false});
+	const opener = bindings.find(binding => binding.command === 'commandMode')?.keys[0]?.display ?? ':';
+	lines.push({text: `Commands: type ${opener}, Tab completes, ↑ recalls`, heading: true, disabled: false});
+	for (const spec of commandCatalog) {
+		const disabled = readOnly && (spec.changesEngine ?? false);
+		const aliases = spec.aliases.length > 0 ? ` (also :${spec.aliases.join(' :')})` : '';
+		lines.push(...bindingLines(commandUsage(spec), `${spec.description}${aliases}${disabled ? ' — off in read-only mode' : ''}`, width, disabled, true));
 	}
 
 	// The walkthrough's commands and where docknet answers each.

@@ -1,5 +1,5 @@
 import type {Key} from 'ink';
-import type {Command, KeyScope} from '../keys/keymap.js';
+import type {Command, KeyBinding, KeyScope} from '../keys/keymap.js';
 import {isErase, isPrintable, matchBinding, splitKeys} from '../keys/match-key.js';
 import type {Layout} from '../layout.js';
 import {pageStep, resolveIndex} from '../state/ui-state.js';
@@ -18,6 +18,8 @@ export interface InputContext {
 	allRows: PaneRows;
 	layoutFor(focus: PaneId): Layout;
 	readOnly: boolean;
+	/** The key bindings in force: the built-in keymap with the config file's changes. */
+	keymap: readonly KeyBinding[];
 	/** Rows the current overlay scrolls through and how many fit. */
 	overlayExtent: {total: number; viewport: number};
 	/** Topology rows as of now (computed on demand: the tree may have opened this tick). */
@@ -76,10 +78,10 @@ export function handleKey(input: string, key: Key, context: InputContext): void 
 			continue;
 		}
 
-		const binding = matchBinding(press.input, press.key, activeScopes(ui));
+		const binding = matchBinding(press.input, press.key, activeScopes(ui), context.keymap);
 		if (!binding) continue;
 		if (context.readOnly && binding.changesEngine) {
-			context.dispatch({type: 'status', tone: 'error', text: `Read-only mode: "${binding.label}" is off (started with --read-only).`});
+			context.dispatch({type: 'status', tone: 'error', text: `Read-only mode: "${binding.label}" is off (--read-only, or readOnly in the config file).`});
 			continue;
 		}
 
@@ -130,7 +132,7 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 			dispatch({type: 'openOverlay', overlay: {kind: 'help', scrollTop: 0}});
 		} else if (command === 'insideView' && overlay.kind === 'details' && overlay.pane === 'containers') {
 			dispatch({type: 'openOverlay', overlay: {...overlay, scrollTop: 0, view: overlay.view === 'inside' ? undefined : 'inside'}});
-		} else if (command === 'writeCommands' || command === 'openNodeEngines') {
+		} else if (command === 'writeCommands' || command === 'openNodeEngines' || command === 'commandMode') {
 			context.onCommand?.(command, ui, panes);
 		}
 

@@ -3,11 +3,11 @@ import {confirmListViewport} from '../components/dialogs/confirm-dialog.js';
 import {useCallback, useMemo, useReducer, useRef, useState} from 'react';
 import {pruneCandidates} from '../../model/engine-actions.js';
 import type {ActionResult} from '../../model/engine-actions.js';
-import {connectBlocker, describeRefusal, leaveBlocker, networkJoinBlocker, removeBlocker} from '../../model/refusals.js';
+import {connectBlocker, leaveBlocker, networkJoinBlocker, removeBlocker} from '../../model/refusals.js';
 import {specialNetworkMode} from '../../model/selectors.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import type {DockerContainer, DockerNetwork} from '../../model/types.js';
-import {engineForNew} from '../../model/picture.js';
+import {engineForNew, onSameEngine} from '../../model/picture.js';
 import {hasProblems, validateConnect, validateNetworkCreate} from '../../model/validation.js';
 import type {Checked} from '../../model/validation.js';
 import {useAppServices} from '../app-context.js';
@@ -38,6 +38,8 @@ import {dialogFooter} from '../keys/dialog-keys.js';
 import {dialogIntent} from './use-dialog-input.js';
 import type {DialogKeys} from './use-dialog-input.js';
 import type {PaneViewModel} from './use-view-model.js';
+import type {EngineRequest} from '../command-line/command-requests.js';
+import {defined, filledIn, refusalProblems, sameProblems} from './form-problems.js';
 
 // The keys that change the engine (c d D u n x p), from the keystroke to the status line:
 // which dialog opens, what is checked before sending, what is sent, and what the user reads
@@ -50,6 +52,8 @@ export interface EngineActionsUi extends DialogKeys {
 	onCommand(command: Command, ui: UiState, panes: Record<PaneId, PaneViewModel>): void;
 	/** What the actions still in flight are doing, oldest first. */
 	inFlight: readonly string[];
+	/** A typed `:` command: the dialog its key would open, filled in and sent, or its confirmation skipped. */
+	request(request: EngineRequest): void;
 }
 
 export interface UseEngineActionsOptions {
@@ -66,29 +70,6 @@ const findNetwork = (data: Data, id: string | undefined): DockerNetwork | undefi
 	id === undefined ? undefined : data.networks.find(network => network.id === id);
 const findContainer = (data: Data, id: string | undefined): DockerContainer | undefined =>
 	id === undefined ? undefined : data.containers.find(container => container.id === id);
-
-function sameProblems(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string | undefined>>): boolean {
-	const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-	return [...keys].every(key => a[key] === b[key]);
-}
-
-const defined = (problems: Partial<Record<string, string>>): Record<string, string> =>
-	Object.fromEntries(Object.entries(problems).filter((entry): entry is [string, string] => entry[1] !== undefined));
-
-/** Where in the form an engine refusal belongs: the field it names, else above the fields. */
-function refusalProblems(form: FormDialog, result: ActionResult): {errors: Record<string, string>; formError?: string} {
-	const refusal = result.refusal;
-	if (!refusal?.field) return {errors: {}, formError: result.message};
-	const value = (id: string): string => {
-		const field = form.fields.find(item => item.id === id);
-		return field?.kind === 'text' ? field.value.trim() : '';
-	};
-
-	// An address refusal when only the IPv6 field was filled is about that field.
-	const target = refusal.field === 'ipv4' && value('ipv4') === '' && value('ipv6') !== '' ? 'ipv6' : refusal.field;
-	if (!form.fields.some(field => field.id === target)) return {errors: {}, formError: result.message};
-	return {errors: {[target]: describeRefusal(refusal)}};
-}
 
 export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseEngineActionsOptions): EngineActionsUi {
 	const services = useAppServices();
@@ -152,10 +133,10 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 	const openPicker = (flow: DialogFlow, title: string, columns: readonly string[], items: PickerDialog['items'], note?: string): void =>
 		open(serial => newPicker(serial, flow, title, columns, items, note));
 
-	const openConnectForm = (network: DockerNetwork, container: DockerContainer, data: Data): void => {
+	const openConnectForm = (network: DockerNetwork, container: DockerContainer, data: Data, values?: object): void => {
 		const text = connectFormText(network, container, data);
 		open(serial =>
-			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, networkInCommand: networkAsLogged(network, data), containerName: container.name}, text.title, connectFields(network), {
+			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, networkInCommand: networkAsLogged(network, data), containerName: container.name}, text.title, filledIn(connectFields(network), values), {
 				subtitle: text.subtitle,
 				footnote: text.footnote,
 			}),
@@ -228,6 +209,16 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 		openPicker({type: 'disconnectPickContainer', networkId: network.id, force}, `${verb} which container from ${network.name}?`, attachmentColumns, items);
 	};
 
+	const openCreateForm = (target: ReturnType<typeof engineForNew>, data: Data, values?: object): void => {
+		const info = target === undefined ? data.engine : target.info;
+		open(serial =>
+			newForm(serial, target === undefined ? {type: 'createNetwork'} : {type: 'createNetwork', engine: target.key, engineLabel: target.label}, target === undefined ? 'Create a network' : `Create a network on ${target.label}`, filledIn(networkFields(info?.swarm, info?.drivers), values), {
+				subtitle: target === undefined ? 'Only the name is needed; the engine picks what is left empty.' : `On engine ${target.label} (the selected row's; select a row of another engine first to create there). Only the name is needed.`,
+				footnote: 'Enter creates · Space toggles · ←→ driver · Esc cancels, nothing changes',
+			}),
+		);
+	};
+
 	const onCommand = (command: Command, ui: UiState, panes: Record<PaneId, PaneViewModel>): void => {
 		const handled = ['connect', 'disconnect', 'forceDisconnect', 'undo', 'createNetwork', 'removeNetwork', 'prune'];
 		if (!handled.includes(command)) return;
@@ -250,20 +241,12 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 				return run(`Undoing: ${what}…`, () => actions.undo());
 			}
 
-			case 'createNetwork': {
+			case 'createNetwork':
 				// Several engines: on the engine of the selected row, and the form says which.
-				const target = engineForNew(data, {
+				return openCreateForm(engineForNew(data, {
 					networkId: ui.focus === 'networks' ? panes.networks.selectedId : undefined,
 					containerId: ui.focus === 'containers' ? panes.containers.selectedId : undefined,
-				});
-				const info = target === undefined ? data.engine : target.info;
-				return open(serial =>
-					newForm(serial, target === undefined ? {type: 'createNetwork'} : {type: 'createNetwork', engine: target.key, engineLabel: target.label}, target === undefined ? 'Create a network' : `Create a network on ${target.label}`, networkFields(info?.swarm, info?.drivers), {
-						subtitle: target === undefined ? 'Only the name is needed; the engine picks what is left empty.' : `On engine ${target.label} (the selected row's; select a row of another engine first to create there). Only the name is needed.`,
-						footnote: 'Enter creates · Space toggles · ←→ driver · Esc cancels, nothing changes',
-					}),
-				);
-			}
+				}), data);
 
 			case 'removeNetwork': {
 				const network = findNetwork(data, panes.networks.selectedId);
@@ -398,6 +381,11 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 
 		// A confirmation: it closes at once; the status line follows the action.
 		dispatchDialog({type: 'close'});
+		confirmed(flow, data);
+	};
+
+	const confirmed = (flow: DialogFlow, data: Data): void => {
+		if (!actions) return;
 		if (flow.type === 'disconnectConfirm') {
 			const names = `${findContainer(data, flow.containerId)?.name ?? 'the container'} from ${findNetwork(data, flow.networkId)?.name ?? 'the network'}`;
 			run(`${flow.force ? 'Force-disconnecting' : 'Disconnecting'} ${names}…`, () =>
@@ -408,6 +396,39 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 		} else if (flow.type === 'pruneConfirm') {
 			run(`Pruning ${flow.networkIds.length} network${flow.networkIds.length === 1 ? '' : 's'}…`, () => actions.prune(flow.networkIds));
 		}
+	};
+
+	/** A `:` command names everything its key's pickers would ask for: the same checks, then the same path. */
+	const request = (typed: EngineRequest): void => {
+		if (!actions) return status('error', 'Changing the engine is off in this session.');
+		const data = store.getSnapshot();
+		if (typed.kind === 'create') {
+			const target = typed.engine === undefined ? undefined : data.engines?.find(engine => engine.key === typed.engine);
+			openCreateForm(target, data, typed.input);
+		} else if (typed.kind === 'connect') {
+			const network = findNetwork(data, typed.networkId);
+			const container = findContainer(data, typed.containerId);
+			if (!network || !container) return status('error', 'That network or container is gone: removed meanwhile.');
+			// The pickers offer only what the container's own engine has; a typed name may be another's.
+			const elsewhere = onSameEngine(data, network, container.id) ? undefined : `${network.name} is on another engine than ${container.name}: a container joins its own engine's networks and swarm overlays`;
+			const blocker = connectBlocker(container, data.containers) ?? networkJoinBlocker(network) ?? elsewhere;
+			if (blocker) return status('error', blocker);
+			openConnectForm(network, container, data, typed.input);
+		} else if (typed.kind === 'disconnect') {
+			const network = findNetwork(data, typed.networkId);
+			const container = findContainer(data, typed.containerId);
+			const blocker = network && container ? leaveBlocker(network, container) : 'That network or container is gone: removed meanwhile.';
+			if (blocker) return status('error', blocker);
+			return confirmed({type: 'disconnectConfirm', networkId: typed.networkId, containerId: typed.containerId, force: typed.force}, data);
+		} else {
+			const network = findNetwork(data, typed.networkId);
+			const blocker = network ? removeBlocker(network, data.containers) : 'That network is gone: removed meanwhile.';
+			if (blocker) return status('error', blocker);
+			return confirmed({type: 'removeConfirm', networkId: typed.networkId}, data);
+		}
+
+		// The form, filled in, is sent as Enter would send it: a problem stays on screen at its field.
+		if (latest.current) submit(latest.current);
 	};
 
 	const handleKey = (input: string, key: Key): void => {
@@ -443,5 +464,6 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 		handleKey,
 		onCommand,
 		inFlight: inFlightTexts,
+		request,
 	};
 }

@@ -31,7 +31,8 @@ export type Command =
 	| 'insideView'
 	| 'writeCommands'
 	| 'openNodeEngines'
-	| 'nextHost';
+	| 'nextHost'
+	| 'commandMode';
 
 export type SpecialKey =
 	| 'upArrow'
@@ -317,6 +318,14 @@ export const keymap: readonly KeyBinding[] = [
 		footer: true,
 	},
 	{
+		command: 'commandMode',
+		keys: [key(':')],
+		label: 'command',
+		description: 'Command line: type a command (:connect, :create, :filter, :ctx, …), Tab completes, ↑ recalls; :help lists them',
+		scopes: ['global'],
+		footer: true,
+	},
+	{
 		command: 'help',
 		keys: [key('?')],
 		label: 'help',
@@ -334,8 +343,8 @@ export const keymap: readonly KeyBinding[] = [
 	},
 ];
 
-export function bindingFor(command: Command): KeyBinding {
-	const binding = keymap.find(entry => entry.command === command);
+export function bindingFor(command: Command, bindings: readonly KeyBinding[] = keymap): KeyBinding {
+	const binding = bindings.find(entry => entry.command === command);
 	if (!binding) throw new Error(`No key binding for ${command}`);
 	return binding;
 }

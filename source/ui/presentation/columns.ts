@@ -19,6 +19,8 @@ export interface Column {
 	/** Columns with a higher number are dropped first when the pane is narrow. */
 	dropOrder: number;
 	align?: 'left' | 'right';
+	/** Left out by choice (the config file's columns); its cells stay where they are. */
+	hidden?: boolean;
 }
 
 export interface FittedColumn extends Column {
@@ -30,7 +32,7 @@ const gap = 1;
 
 /** Chooses which columns fit into `width` and how wide each one is. */
 export function fitColumns(columns: readonly Column[], width: number): FittedColumn[] {
-	let kept = columns.map((column, index) => ({...column, index, width: column.minWidth}));
+	let kept = columns.map((column, index) => ({...column, index, width: column.minWidth})).filter(column => !column.hidden);
 	const needed = (list: typeof kept): number =>
 		list.reduce((sum, column) => sum + column.minWidth, 0) + gap * Math.max(0, list.length - 1);
 	while (kept.length > 1 && needed(kept) > width) {
