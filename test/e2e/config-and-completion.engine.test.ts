@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
@@ -163,25 +163,27 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
 		assert.deepEqual(await bashOffers('docknet', '-H', 'ss'), ['ssh://']);
 	});
 
-	test('zsh and fish: the scripts parse (each skipped when that shell is not installed)', async t => {
-		for (const shell of ['zsh', 'fish'] as const) {
-			const present = await run('sh', ['-c', `command -v ${shell}`]);
-			if (present.code !== 0) {
-				t.diagnostic(`${shell} is not installed: its script was not checked (apt-get install ${shell} to check it)`);
-				continue;
-			}
+	/** What fish's completion offers for the command line typed so far (`complete -C`). */
+	async function fishOffers(line: string): Promise<string[]> {
+		const result = await run('fish', ['--no-config', '-c', `docknet completion fish | source; complete -C ${JSON.stringify(line)}`], env());
+		assert.equal(result.code, 0, result.stderr);
+		return result.stdout.split('\n').filter(Boolean).map(offer => offer.split('\t')[0] ?? '');
+	}
 
-			const script = await run(process.execPath, [docknetBundle, 'completion', shell]);
-			const file = path.join(scratch, `docknet.${shell}`);
-			writeFileSync(file, script.stdout);
-			const parsed = await run(shell, ['-n', file]);
-			assert.equal(parsed.code, 0, `${shell} -n: ${parsed.stderr}`);
-		}
+	test('fish: subcommands, flags, context names; zsh: the script parses and registers _docknet', async () => {
+		assert.deepEqual(await fishOffers('docknet con'), ['config']);
+		assert.deepEqual((await fishOffers('docknet config ')).sort(), ['check', 'path']);
+		assert.deepEqual(await fishOffers('docknet --re'), ['--read-only']);
+		assert.deepEqual(await fishOffers('docknet --context lab-'), ['lab-east', 'lab-west']);
 
-		const fish = await run(process.execPath, [docknetBundle, 'completion', 'fish']);
-		assert.match(fish.stdout, /^complete -c docknet -s c -l context -x -a '\(docknet completion contexts 2>\/dev\/null\)'/m);
-		const zsh = await run(process.execPath, [docknetBundle, 'completion', 'zsh']);
-		assert.match(zsh.stdout, /^#compdef docknet$/m);
+		const zshScript = path.join(scratch, 'docknet.zsh');
+		writeFileSync(zshScript, (await run(process.execPath, [docknetBundle, 'completion', 'zsh'])).stdout);
+		const parsed = await run('zsh', ['-n', zshScript]);
+		assert.equal(parsed.code, 0, `zsh -n: ${parsed.stderr}`);
+		const registered = await run('zsh', ['-fc', `autoload -U compinit && compinit -u -d ${JSON.stringify(path.join(scratch, 'zcompdump'))} && source ${JSON.stringify(zshScript)} && print -r -- $_comps[docknet]`], env());
+		assert.equal(registered.stdout.trim(), '_docknet', registered.stderr);
+		assert.match(readFileSync(zshScript, 'utf8'), /^#compdef docknet$/m);
+
 		const contexts = await run(process.execPath, [docknetBundle, 'completion', 'contexts'], env());
 		assert.deepEqual(contexts.stdout.split('\n').filter(Boolean), ['lab-east', 'lab-west']);
 	});
