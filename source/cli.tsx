@@ -25,6 +25,7 @@ import {safeDeep, safeText} from './text/safe-text.js';
 import type {AppServices} from './ui/app-context.js';
 import {buildTopology, flattenTopology, topologyText} from './ui/presentation/topology.js';
 import {colorWanted, createTheme} from './ui/theme.js';
+import {maxOf} from './model/large-arrays.js';
 
 async function connectOrExplain(endpoint: ResolvedEndpoint, info: Promise<EngineInfo>): Promise<EngineInfo> {
 	try {
@@ -123,7 +124,7 @@ async function runSnapshots(endpoints: readonly ResolvedEndpoint[], options: Cli
 
 	const failed = results.flatMap(result => (result.failure ? [result.failure] : []));
 	for (const failure of failed) process.stderr.write(formatFailure(failure, debug));
-	if (failed.length > 0) process.exit(Math.max(...failed.map(failure => failure.exitCode)));
+	if (failed.length > 0) process.exit(maxOf(failed.map(failure => failure.exitCode)));
 }
 
 const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?25l';

@@ -4,6 +4,7 @@ import {displayWidth, fitText} from '../../presentation/columns.js';
 import {pickedItem, visibleItems} from '../../state/dialog-state.js';
 import type {PickerDialog} from '../../state/dialog-state.js';
 import type {Theme} from '../../theme.js';
+import {maxOf} from '../../../model/large-arrays.js';
 
 /** Title, filter line, column headings, and one line under the list. */
 const pickerChrome = 4;
@@ -17,7 +18,7 @@ export function pickerViewport(height: number): number {
 function columnWidths(columns: readonly string[], rows: ReadonlyArray<readonly string[]>, width: number): number[] {
 	const gap = 2;
 	const available = Math.max(columns.length, width - 2 - gap * (columns.length - 1));
-	const natural = columns.map((title, index) => Math.max(displayWidth(title), ...rows.map(row => displayWidth(row[index] ?? ''))));
+	const natural = columns.map((title, index) => maxOf(rows.map(row => displayWidth(row[index] ?? '')), displayWidth(title)));
 	const widths = natural.map(value => Math.min(value, Math.max(8, Math.floor(available * 0.4))));
 	const used = widths.slice(0, -1).reduce((sum, value) => sum + value, 0);
 	widths[widths.length - 1] = Math.max(4, available - used);
