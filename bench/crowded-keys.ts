@@ -8,7 +8,8 @@ import type {DocknetPty} from '../test/helpers/pty-app.js';
 // Key → screen at a scale no real test engine reaches: docknet in a pseudo-terminal against a
 // fake engine with 200,000 networks (test/helpers/crowded-engine.ts). Each key is pressed once
 // the screen is still, and timed until the screen (text or inverse video) changes: j/k, page
-// moves, Home/End, Tab between panes, and typing a filter one character at a time.
+// moves, Home/End, Tab between panes, typing a filter one character at a time, and the
+// topology tree (open, move, close).
 //
 // Usage: npx tsx bench/crowded-keys.ts [--n=200000] [--containers=40] [--script=<bundle>]
 //   [--cpu-prof] [--columns=160] [--rows=45] [--rounds=2] [--write]
@@ -89,6 +90,9 @@ function roundKeys(): Array<[string, string]> {
 	sequence.push(['/', '/']);
 	for (const character of 'crowd-0001') sequence.push(['filter typing', character]);
 	sequence.push(['j', 'j'], ['Esc', keys.escape]);
+	sequence.push(['t (topology)', 't']);
+	for (let index = 0; index < 4; index++) sequence.push(['topology j', 'j']);
+	sequence.push(['t (topology)', 't']);
 	return sequence;
 }
 

@@ -101,7 +101,7 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 	const movement = movements[command];
 	if (overlay?.kind === 'topology') {
 		const topologyRows = context.getTopologyRows();
-		const rowIds = topologyRows.map(row => row.id);
+		const rowIds = rowIdsOf(topologyRows);
 		if (movement) {
 			const viewport = layout.overlayLines - 1;
 			dispatch({type: 'moveTopology', rowIds, movement: movement(viewport), viewport});

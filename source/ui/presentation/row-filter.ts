@@ -51,10 +51,10 @@ export function filterRows(rows: readonly PaneRow[], query: string): readonly Pa
 	return matched;
 }
 
-const rowIds = new WeakMap<readonly PaneRow[], readonly string[]>();
+const rowIds = new WeakMap<ReadonlyArray<{id: string}>, readonly string[]>();
 
 /** The ids of `rows`, in order; the same array for the same rows. */
-export function rowIdsOf(rows: readonly PaneRow[]): readonly string[] {
+export function rowIdsOf(rows: ReadonlyArray<{id: string}>): readonly string[] {
 	let ids = rowIds.get(rows);
 	if (ids === undefined) {
 		ids = rows.map(row => row.id);
