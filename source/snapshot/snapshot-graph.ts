@@ -33,14 +33,14 @@ export interface Graph {
 export type GraphIdKind = 'net' | 'ctr' | 'if';
 
 /**
- * The node id of the thing `key` names uniquely within its kind. A key of letters and digits
- * is kept as it is (`net_3f2a…`, `if_docker0`); any other key is written as the hex of its
- * UTF-8 bytes after a second underscore (`if__76657468…`), which no kept key can spell (they
- * have no underscore). So different keys always give different ids, and the ids are valid
- * in both Graphviz and Mermaid.
+ * The node id of the thing `key` names uniquely within its kind: letters and digits as they
+ * are, any other character as its code point in hex between underscores (`br-27c1` gives
+ * `if_br_2d_27c1`). A kind has no underscore and neither has a kept character, so the id
+ * reads back as exactly one kind and key: different keys always give different ids, each
+ * one valid in both Graphviz and Mermaid.
  */
 export function graphId(kind: GraphIdKind, key: string): string {
-	return /^[A-Za-z0-9]+$/.test(key) ? `${kind}_${key}` : `${kind}__${Buffer.from(key, 'utf8').toString('hex')}`;
+	return `${kind}_${key.replace(/[^A-Za-z0-9]/gu, character => `_${(character.codePointAt(0) ?? 0).toString(16)}_`)}`;
 }
 
 export function snapshotGraph({snapshot, hostView}: CollectedSnapshot): Graph {

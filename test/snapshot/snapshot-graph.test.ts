@@ -50,11 +50,12 @@ const graph = snapshotGraph(collected(networks, containers));
 
 describe('graph ids', () => {
 	test('unique by construction: keys that differ give ids that differ, and every id is a plain word', () => {
-		const keys = ['prod-db', 'prod_db', lookalike, 'prod_db_' + hex6('prod_db'), '', '_', '__', 'ab', 'AB', '6162', '__6162', 'é', 'e\u0301'];
+		const keys = ['prod-db', 'prod_db', lookalike, 'br-27c1', 'br_2d_27c1', 'br_2d_', 'br-', 'prod_db_' + hex6('prod_db'), '', '_', '__', 'ab', 'AB', '6162', '__6162', 'é', 'e\u0301'];
 		const ids = keys.map(key => graphId('net', key));
 		assert.equal(new Set(ids).size, keys.length, ids.join(' '));
 		for (const id of ids) assert.match(id, /^net_[A-Za-z0-9_]*$/);
 		assert.notEqual(graphId('if', 'x'), graphId('net', 'x'));
+		assert.equal(graphId('if', 'br-27c1'), 'if_br_2d_27c1', 'readable: only the other characters are written as codes');
 	});
 
 	test('stable: the same picture gives the same graph, ids from the engine ids', () => {
