@@ -35,7 +35,7 @@ import {insideDetails} from './ui/presentation/inside-details.js';
 import {useForwarding, useInsideView} from './ui/hooks/use-inside-view.js';
 import type {ForwardingScan} from './model/forwarding.js';
 import type {InsideView} from './model/inside.js';
-import {rowIdsOf} from './ui/presentation/row-filter.js';
+import {rowIdsOf} from './model/list-filter.js';
 import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
 import type {TopologyRow} from './ui/presentation/topology.js';
 import {initialUiState, paneOrder, paneTitles, resolveIndex, scrollToShow, uiReducer} from './ui/state/ui-state.js';

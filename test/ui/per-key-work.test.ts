@@ -8,7 +8,9 @@ import type {PaneRows} from '../../source/ui/hooks/use-view-model.js';
 import {noKey} from '../../source/ui/keys/match-key.js';
 import {computeLayout} from '../../source/ui/layout.js';
 import type {PaneRow} from '../../source/ui/presentation/pane-rows.js';
-import {rowIdsOf} from '../../source/ui/presentation/row-filter.js';
+import {rowIdsOf} from '../../source/model/list-filter.js';
+import {dialogReducer, newPicker, pickedItem, visibleItems} from '../../source/ui/state/dialog-state.js';
+import type {DialogState, PickerItem} from '../../source/ui/state/dialog-state.js';
 import {initialUiState, scrollToShow, uiReducer} from '../../source/ui/state/ui-state.js';
 import type {UiState} from '../../source/ui/state/ui-state.js';
 
@@ -34,7 +36,7 @@ function countedRow(index: number): PaneRow {
 	};
 }
 
-function countedList(rows: PaneRow[]): PaneRow[] {
+function countedList<T extends object>(rows: T[]): T[] {
 	return new Proxy(rows, {
 		get(target, property, receiver) {
 			if (typeof property === 'string' && /^\d+$/.test(property)) reads++;
@@ -126,5 +128,42 @@ describe(`per-key work at ${NETWORKS.toLocaleString('en')} networks`, () => {
 		const erased = press('', {delete: true});
 		assert.ok(erased <= 200, `Backspace to an earlier query read ${erased} rows`);
 		assert.equal(paneModels(allRows, ui).networks.rows.length, 100);
+	});
+
+	test("the connect picker's keys: moves read a screen of items, typing only the matches so far", () => {
+		const items = countedList(Array.from({length: NETWORKS}, (_, index) => {
+			const row = countedRow(index);
+			return {get id() {
+				return row.id;
+			}, cells: row.cells.map(cell => cell.text), search: row.search} satisfies PickerItem;
+		}));
+		let dialog: DialogState = newPicker(1, {type: 'connectPickNetwork', containerId: 'c'}, 'Connect to', ['NAME', 'DRIVER'], items);
+		/** What a key and the render after it compute: the reducer, the visible items, the one picked. */
+		const key = (action: Parameters<typeof dialogReducer>[1]): number => {
+			const before = reads;
+			dialog = dialogReducer(dialog, action);
+			if (dialog?.kind !== 'picker') throw new Error('the picker closed');
+			const shown = visibleItems(dialog);
+			const top = Math.min(dialog.scrollTop, Math.max(0, shown.length - 30));
+			for (const item of shown.slice(top, top + 30)) assert.ok(item.cells.length > 0);
+			pickedItem(dialog);
+			return reads - before;
+		};
+
+		// From the end of the list: a search from its start would read every item.
+		key({type: 'move', movement: 'end', viewport: 30});
+		for (let index = 0; index < 10; index++) {
+			const cost = key({type: 'move', movement: -1, viewport: 30});
+			assert.ok(cost <= 100, `a move read ${cost} items`);
+		}
+
+		let matches = NETWORKS;
+		for (const character of 'crowd-00012') {
+			const cost = key({type: 'typeText', text: character});
+			assert.ok(cost <= matches * 2 + 100, `"${character}" read ${cost} items; ${matches} matched before it`);
+			matches = dialog?.kind === 'picker' ? visibleItems(dialog).length : 0;
+		}
+
+		assert.equal(matches, 10);
 	});
 });

@@ -4,7 +4,7 @@ import {isErase, isPrintable, matchBinding, splitKeys} from '../keys/match-key.j
 import type {Layout} from '../layout.js';
 import {pageStep, resolveIndex} from '../state/ui-state.js';
 import type {Movement, PaneId, UiAction, UiState} from '../state/ui-state.js';
-import {rowIdsOf} from '../presentation/row-filter.js';
+import {rowIdsOf} from '../../model/list-filter.js';
 import type {TopologyRow} from '../presentation/topology.js';
 import {paneModels} from './use-view-model.js';
 import type {PaneRows, PaneViewModel} from './use-view-model.js';

@@ -17,7 +17,7 @@ import {
 	withEngineColumn,
 } from '../presentation/pane-rows.js';
 import type {PaneModel, PaneRow, RowOwner} from '../presentation/pane-rows.js';
-import {filterRows, rowIdsOf} from '../presentation/row-filter.js';
+import {filterRows, rowIdsOf} from '../../model/list-filter.js';
 import {resolveIndex} from '../state/ui-state.js';
 import type {PaneId, UiState} from '../state/ui-state.js';
 

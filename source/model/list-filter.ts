@@ -1,15 +1,19 @@
-import {filterWords, searchText} from '../../model/selectors.js';
-import type {PaneRow} from './pane-rows.js';
+import {filterWords, searchText} from './selectors.js';
 
-// The `/` filter and the row ids of a pane, made so that a key costs the same with 200,000
-// rows as with 20: each result is kept for the rows it came from, so moving, paging or
-// switching panes finds it again instead of scanning; each row's search text is lowercased
-// once; and a query that only grows (typing) searches the previous query's matches, not the
-// whole list.
+// The `/` filter of a pane or a picker, and the ids of its rows, made so that a key costs the
+// same with 200,000 rows as with 20: each result is kept for the list it came from, so
+// moving, paging or switching panes finds it again instead of scanning; each row's search
+// text is lowercased once; and a query that only grows (typing) searches the previous
+// query's matches, not the whole list.
 
-const searchTexts = new WeakMap<PaneRow, string>();
+/** What the filter searches: a pane's row, a picker's item. */
+export interface Searchable {
+	search: ReadonlyArray<string | undefined>;
+}
 
-function searchTextOf(row: PaneRow): string {
+const searchTexts = new WeakMap<Searchable, string>();
+
+function searchTextOf(row: Searchable): string {
 	let text = searchTexts.get(row);
 	if (text === undefined) {
 		text = searchText(row.search);
@@ -22,17 +26,18 @@ function searchTextOf(row: PaneRow): string {
 interface FilterResult {
 	/** The query as matched: lowercased. */
 	query: string;
-	rows: readonly PaneRow[];
+	rows: readonly Searchable[];
 }
 
 /** The last results per list of rows, newest first: a few, so Backspace finds them too. */
-const results = new WeakMap<readonly PaneRow[], FilterResult[]>();
+const results = new WeakMap<readonly Searchable[], FilterResult[]>();
 const RESULTS_KEPT = 16;
 
-export function filterRows(rows: readonly PaneRow[], query: string): readonly PaneRow[] {
+/** The rows in which every word of `query` appears (matchesFilter's rule), in order. */
+export function filterRows<T extends Searchable>(rows: readonly T[], query: string): readonly T[] {
 	if (query.trim() === '') return rows;
 	const lowered = query.toLowerCase();
-	const kept = results.get(rows) ?? [];
+	const kept = (results.get(rows) ?? []) as Array<{query: string; rows: readonly T[]}>;
 	const same = kept.find(result => result.query === lowered);
 	if (same) return same.rows;
 	// Every word of a longer query contains a word of the shorter one, or is one: its matches
