@@ -79,9 +79,13 @@ export function snapshotGraph({snapshot, hostView}: CollectedSnapshot): Graph {
 	// Each network's members, found once: networks outnumber containers by far on some hosts.
 	const membersByNetwork = new Map<string, Array<{container: DockerContainer; endpoint: ContainerEndpoint}>>();
 	for (const container of containers) {
+		const joined = new Set<string>();
 		for (const endpoint of container.endpoints) {
+			// A container's first endpoint on a network is the one drawn.
+			if (joined.has(endpoint.networkId)) continue;
+			joined.add(endpoint.networkId);
 			const members = membersByNetwork.get(endpoint.networkId) ?? [];
-			if (!members.some(member => member.container === container)) members.push({container, endpoint});
+			members.push({container, endpoint});
 			membersByNetwork.set(endpoint.networkId, members);
 		}
 	}

@@ -30,7 +30,7 @@ export interface CrowdedEngine {
 	close(): Promise<void>;
 }
 
-const engineId = (kind: string, index: number): string => createHash('sha256').update(`${kind}-${index}`).digest('hex');
+const engineId = (kind: string, index: number | string): string => createHash('sha256').update(`${kind}-${index}`).digest('hex');
 
 /** The numbered network's subnet: a /28 of its own for the first million. */
 function subnetOf(index: number): string {
@@ -94,7 +94,7 @@ function endpointOn(network: RawNetwork, host: number): RawEndpoint {
 	const address = subnet.replace(/\.(\d+)\/28$/, (_, last: string) => `.${Number(last) + host}`);
 	return {
 		NetworkID: network.Id,
-		EndpointID: engineId('endpoint', host * 7919 + network.Id.length),
+		EndpointID: engineId('endpoint', `${network.Id}-${host}`),
 		Gateway: gatewayOf(subnet),
 		IPAddress: address,
 		IPPrefixLen: 28,
