@@ -39,7 +39,9 @@ import {insideDetails} from './ui/presentation/inside-details.js';
 import {useForwarding, useInsideView} from './ui/hooks/use-inside-view.js';
 import type {ForwardingScan} from './model/forwarding.js';
 import type {InsideView} from './model/inside.js';
+import {rowIdsOf} from './model/list-filter.js';
 import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
+import type {TopologyRow} from './ui/presentation/topology.js';
 import {initialUiState, paneOrder, paneTitles, resolveIndex, scrollToShow, uiReducer} from './ui/state/ui-state.js';
 import type {PaneId, UiAction, UiState} from './ui/state/ui-state.js';
 import {statusAt} from './model/status-text.js';
@@ -81,6 +83,22 @@ function itemDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now
 
 	const item = snapshot.host.interfaces.find(candidate => candidate.name === overlay.id);
 	return item && interfaceDetails(item, snapshot.host, view.hostView, containerNamer(snapshot));
+}
+
+// Kept for the snapshot they were made from: every key in the topology asks for them, and
+// the tree of 200,000 networks is not built again for each.
+const topologyRowsCache = new WeakMap<EngineSnapshot, readonly TopologyRow[]>();
+
+/** The topology of the store's snapshot as of now (the tree may have opened this tick). */
+function latestTopologyRows(raw: EngineSnapshot): readonly TopologyRow[] {
+	let rows = topologyRowsCache.get(raw);
+	if (rows === undefined) {
+		const latest = safeDeep(raw);
+		rows = flattenTopology(buildTopology(latest, hostViewOf({...latest, ...onShownHost(latest)}, latest.swarm.networks)));
+		topologyRowsCache.set(raw, rows);
+	}
+
+	return rows;
 }
 
 function interfacesNotice(host: HostSnapshot): string | undefined {
@@ -192,10 +210,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			readOnly,
 			keymap,
 			overlayExtent,
-			getTopologyRows: () => {
-				const latest = safeDeep(services.store.getSnapshot());
-				return flattenTopology(buildTopology(latest, hostViewOf({...latest, ...onShownHost(latest)}, latest.swarm.networks)));
-			},
+			getTopologyRows: () => latestTopologyRows(services.store.getSnapshot()),
 			dispatch,
 			quit: services.quit,
 			onCommand: (command, current, panes) => {
@@ -278,7 +293,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		body = (
 			<TopologyView
 				rows={topologyRows}
-				selectedIndex={resolveIndex(ui.overlay, topologyRows.map(row => row.id))}
+				selectedIndex={resolveIndex(ui.overlay, rowIdsOf(topologyRows))}
 				scrollTop={ui.overlay.scrollTop}
 				width={layout.columns}
 				height={overlayHeight}

@@ -29,6 +29,7 @@ import {configCommand} from './config/config-command.js';
 import {loadConfig} from './config/load-config.js';
 import {startSettings} from './config/start-settings.js';
 import type {StartSettings} from './config/start-settings.js';
+import {maxOf} from './model/large-arrays.js';
 
 async function connectOrExplain(endpoint: ResolvedEndpoint, info: Promise<EngineInfo>): Promise<EngineInfo> {
 	try {
@@ -127,7 +128,7 @@ async function runSnapshots(endpoints: readonly ResolvedEndpoint[], options: Cli
 
 	const failed = results.flatMap(result => (result.failure ? [result.failure] : []));
 	for (const failure of failed) process.stderr.write(formatFailure(failure, debug));
-	if (failed.length > 0) process.exit(Math.max(...failed.map(failure => failure.exitCode)));
+	if (failed.length > 0) process.exit(maxOf(failed.map(failure => failure.exitCode)));
 }
 
 const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[?25l';

@@ -1,5 +1,6 @@
 import {EngineError} from './model/gateway.js';
 import {safeText} from './text/safe-text.js';
+import {appendAll} from './model/large-arrays.js';
 
 // What docknet prints when it has to stop: one paragraph a user can act on, never a stack
 // trace (those are for --debug), and never a byte of engine text that could act on the
@@ -38,6 +39,14 @@ export function reportFailure(error: unknown, doing: string, where?: string): Fa
 	const detail = error instanceof Error ? error.stack : undefined;
 	// The message may be the engine's own words: made safe here, before it joins ours.
 	const message = safeText(error instanceof Error ? error.message : String(error));
+	if (error instanceof EngineError && error.kind === 'unreadable') {
+		return {
+			paragraph: `stopped while ${doing}: ${engine} sent an answer docknet cannot read (${message}). The engine may be an unsupported version, or something between docknet and the engine cut or changed the answer. Run again with --debug for details.`,
+			exitCode: exitCodes.badAnswer,
+			detail,
+		};
+	}
+
 	if (error instanceof EngineError) {
 		const paragraph =
 			error.kind === 'timeout'
@@ -48,15 +57,9 @@ export function reportFailure(error: unknown, doing: string, where?: string): Fa
 		return {paragraph, exitCode: exitCodes.engine, detail};
 	}
 
-	if (error instanceof SyntaxError || error instanceof TypeError || error instanceof RangeError) {
-		// JSON.parse on a cut-off answer, or a field of the wrong type deep in a listing.
-		return {
-			paragraph: `stopped while ${doing}: ${engine} sent an answer docknet cannot read (${message}). The engine may be an unsupported version, or something between docknet and the engine cut or changed the answer. Run again with --debug for details.`,
-			exitCode: exitCodes.badAnswer,
-			detail,
-		};
-	}
-
+	// Only the gateway can tell an unreadable answer (it checks every answer's shape where it
+	// arrives); a SyntaxError, TypeError or RangeError that gets here is docknet's own, such
+	// as a call stack overflowed by a long list, and is reported as the bug it is.
 	return {
 		paragraph: `stopped on an unexpected error while ${doing}: ${message}. This is a bug in docknet; run again with --debug and report what it prints.`,
 		exitCode: exitCodes.internal,
@@ -67,6 +70,6 @@ export function reportFailure(error: unknown, doing: string, where?: string): Fa
 /** The report as written to stderr: the paragraph, and with debug the stack, made safe. */
 export function formatFailure(report: FailureReport, debug: boolean): string {
 	const lines = [`docknet: ${report.paragraph}`];
-	if (debug && report.detail !== undefined) lines.push(...report.detail.split('\n').map(line => safeText(line)));
+	if (debug && report.detail !== undefined) appendAll(lines, report.detail.split('\n').map(line => safeText(line)));
 	return `${lines.join('\n')}\n`;
 }

@@ -215,7 +215,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 			const created = asRecord(await request({method: 'POST', path: '/networks/create', body: toCreateBody(spec), what: `creating network ${spec.name}`}));
 			const id = created['Id'];
 			if (typeof id !== 'string' || id === '') {
-				throw new EngineError('engine', `the engine created network ${spec.name} but did not say its id`);
+				throw new EngineError('unreadable', `the engine created network ${spec.name} but did not say its id`);
 			}
 
 			return id;
@@ -422,7 +422,7 @@ function asRecord(value: unknown): JsonRecord {
 
 function asArray(value: unknown, what: string): unknown[] {
 	if (!Array.isArray(value)) {
-		throw new EngineError('engine', `the engine sent something other than ${what}`);
+		throw new EngineError('unreadable', `the engine sent something other than ${what}`);
 	}
 
 	return value;

@@ -3,6 +3,7 @@
 // them from DOCKER_HOST, --host or a context file, which someone else may have written. What
 // the docker CLI refuses (cli/connhelper/ssh) and what OpenSSH refuses on its command line
 // (valid_hostname and valid_ruser in misc.c) docknet refuses too, with their words.
+import {appendAll} from '../model/large-arrays.js';
 
 export class SshAddressError extends Error {
 	constructor(message: string) {
@@ -39,7 +40,7 @@ function percentDecoded(text: string): string {
 			bytes.push(Number.parseInt(text.slice(index + 1, index + 3), 16));
 			index += 2;
 		} else {
-			bytes.push(...Buffer.from(text[index] ?? '', 'utf8'));
+			appendAll(bytes, Buffer.from(text[index] ?? '', 'utf8'));
 		}
 	}
 

@@ -1,6 +1,7 @@
 import {execFile} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import type {HostsEntry, InsideDns, InsideInterface, InsideRoute, InsideView} from '../model/inside.js';
+import {appendAll} from '../model/large-arrays.js';
 
 // The inside view of a container, read from the engine's host: `ip -j addr` and `ip -j
 // route` run inside the container's network namespace through nsenter (only the network
@@ -80,7 +81,7 @@ export function parseResolvConf(content: string): InsideDns {
 		if (keyword === 'nameserver' && values[0]) dns.nameservers.push(values[0]);
 		// The last search (or domain) line wins, as in the resolver.
 		else if (keyword === 'search' || keyword === 'domain') dns.search = values;
-		else if (keyword === 'options') dns.options.push(...values);
+		else if (keyword === 'options') appendAll(dns.options, values);
 	}
 
 	return dns;

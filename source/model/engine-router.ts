@@ -1,6 +1,7 @@
 import {EngineError} from './gateway.js';
 import type {EngineGateway} from './gateway.js';
 import type {PictureStore} from './picture.js';
+import {maxOf} from './large-arrays.js';
 
 // The actions speak to one gateway; with several engines open, this one sends each request
 // to the engine that owns what it names: a connect to the container's engine, a network's
@@ -94,7 +95,7 @@ export function createEngineRouter(engines: readonly RoutedEngine[], picture: Pi
 			return engines.reduce((sum, engine) => sum + engine.gateway.requestCount, 0);
 		},
 		get lastAnswerAt() {
-			return Math.max(...engines.map(engine => engine.gateway.lastAnswerAt));
+			return maxOf(engines.map(engine => engine.gateway.lastAnswerAt));
 		},
 	};
 }

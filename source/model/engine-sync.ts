@@ -7,6 +7,7 @@ import {ListingReconciler, NetworkListOrder} from './listing-reconciler.js';
 import {keepIdentity, removeById, upsertById} from './store.js';
 import type {SnapshotStore} from './store.js';
 import type {DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from './types.js';
+import {minOf} from './large-arrays.js';
 
 export interface EngineSyncOptions {
 	now?: () => number;
@@ -499,7 +500,7 @@ export class EngineSync {
 		clearTimeout(this.freshTimer);
 		const marks = [...this.store.getSnapshot().freshUntil.values()];
 		if (marks.length === 0 || this.signal.aborted) return;
-		const wait = Math.max(0, Math.min(...marks) - this.now());
+		const wait = Math.max(0, minOf(marks) - this.now());
 		this.freshTimer = setTimeout(() => {
 			const now = this.now();
 			this.store.update(snapshot => {

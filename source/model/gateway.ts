@@ -23,6 +23,8 @@ export type EngineErrorKind =
 	| 'bad-request'
 	/** 5xx and anything else the engine says. */
 	| 'engine'
+	/** The engine answered, but not in the Docker API's shape (cut off, not JSON, not a list). */
+	| 'unreadable'
 	/** The call was aborted by docknet itself (shutdown, superseded). */
 	| 'aborted';
 

@@ -182,8 +182,22 @@ function engineLabels(slots: ReadonlyArray<{slot: PictureSlot; snapshot: EngineS
 function daemonIdentity(snapshot: EngineSnapshot): string | undefined {
 	const id = snapshot.engine?.engineId;
 	if (id === undefined || !snapshot.loaded) return undefined;
-	const local = snapshot.networks.filter(network => network.scope === 'local').map(network => network.id);
-	return local.length === 0 ? undefined : `${id} ${local.sort().join(',')}`;
+	const local = localNetworkIds(snapshot.networks);
+	return local === '' ? undefined : `${id} ${local}`;
+}
+
+// Kept per list: the picture is merged again on every change of any store (a rate tick, a
+// status), and a list of 200,000 networks must not be sorted each time.
+const localNetworkIdCache = new WeakMap<readonly DockerNetwork[], string>();
+
+function localNetworkIds(networks: readonly DockerNetwork[]): string {
+	let ids = localNetworkIdCache.get(networks);
+	if (ids === undefined) {
+		ids = networks.filter(network => network.scope === 'local').map(network => network.id).sort().join(',');
+		localNetworkIdCache.set(networks, ids);
+	}
+
+	return ids;
 }
 
 /**

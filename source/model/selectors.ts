@@ -109,10 +109,20 @@ export function subnetsOf(network: DockerNetwork): {ipv4: string[]; ipv6: string
  * "br 172" finds bridge networks on 172.x.
  */
 export function matchesFilter(query: string, fields: ReadonlyArray<string | undefined>): boolean {
-	const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+	const words = filterWords(query);
 	if (words.length === 0) return true;
-	const haystack = fields.filter(Boolean).join('\u0000').toLowerCase();
+	const haystack = searchText(fields);
 	return words.every(word => haystack.includes(word));
+}
+
+/** The words of a filter query, lowercased. */
+export function filterWords(query: string): string[] {
+	return query.toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/** The text a filter's words are looked for in: the fields, lowercased, none joined to the next. */
+export function searchText(fields: ReadonlyArray<string | undefined>): string {
+	return fields.filter(Boolean).join('\u0000').toLowerCase();
 }
 
 export function endpointAddress(endpoint: ContainerEndpoint): string | undefined {

@@ -32,6 +32,7 @@ import {
 	waitForExit,
 	type ProcessInfo,
 } from './linux-host.js';
+import {appendAll} from '../model/large-arrays.js';
 
 export {findProgram} from './linux-host.js';
 
@@ -281,7 +282,7 @@ async function removeEngineRemains(name: string, dir: string, log: (step: string
 		removed.push(`${mounts.length} mount${mounts.length === 1 ? '' : 's'} under ${dir}`);
 	}
 
-	removed.push(...(await deleteNetns(name, log)));
+	appendAll(removed, await deleteNetns(name, log));
 
 	await removeContainerCgroups(containerIds(dir));
 
@@ -290,7 +291,7 @@ async function removeEngineRemains(name: string, dir: string, log: (step: string
 			// Deleting through a mount could reach files outside the engine's directory.
 			log(`${dir} still has mounts; left in place`);
 		} else {
-			removed.push(...(await removeDirectory(dir, log)));
+			appendAll(removed, await removeDirectory(dir, log));
 		}
 	}
 
@@ -553,7 +554,7 @@ export async function cleanupStaleEngines(prefix: string, options: {baseDir?: st
 		}
 
 		log(`removing the remains of ${name}`);
-		removed.push(...(await removeEngineRemains(name, dir, log)));
+		appendAll(removed, await removeEngineRemains(name, dir, log));
 	}
 
 	return removed;

@@ -1,13 +1,15 @@
-import {createHash} from 'node:crypto';
 import {bridgeNameForNetwork, parentOfNetwork} from '../host/bridges.js';
 import {specialNetworkMode, subnetsOf} from '../model/selectors.js';
+import type {ContainerEndpoint, DockerContainer} from '../model/types.js';
 import {safeText} from '../text/safe-text.js';
 import type {CollectedSnapshot} from './collect-snapshot.js';
 
 // The picture the `t` view shows, as a graph for Graphviz (`snapshot --dot`) and Mermaid
 // (`snapshot --mermaid`, drawn by GitHub in markdown): networks, their bridges, veth pairs,
-// containers with their addresses, shared stacks, host and none. Node ids come from names
-// (never from list positions), so two snapshots diff line by line.
+// containers with their addresses, shared stacks, host and none. Node ids come from what
+// names each thing uniquely — a network's or container's full engine id, an interface's
+// name on its host — never from list positions, so two snapshots of the same picture diff
+// line by line, and no two things can ever share a node.
 
 export interface GraphNode {
 	id: string;
@@ -28,11 +30,17 @@ export interface Graph {
 	edges: GraphEdge[];
 }
 
-/** A stable id: the name in safe characters, plus a short hash when it had to change. */
-export function graphId(prefix: string, name: string): string {
-	const plain = name.replace(/[^A-Za-z0-9_]/g, '_');
-	const suffix = plain === name ? '' : `_${createHash('sha256').update(name).digest('hex').slice(0, 6)}`;
-	return `${prefix}_${plain}${suffix}`;
+export type GraphIdKind = 'net' | 'ctr' | 'if';
+
+/**
+ * The node id of the thing `key` names uniquely within its kind: letters and digits as they
+ * are, any other character as its code point in hex between underscores (`br-27c1` gives
+ * `if_br_2d_27c1`). A kind has no underscore and neither has a kept character, so the id
+ * reads back as exactly one kind and key: different keys always give different ids, each
+ * one valid in both Graphviz and Mermaid.
+ */
+export function graphId(kind: GraphIdKind, key: string): string {
+	return `${kind}_${key.replace(/[^A-Za-z0-9]/gu, character => `_${(character.codePointAt(0) ?? 0).toString(16)}_`)}`;
 }
 
 export function snapshotGraph({snapshot, hostView}: CollectedSnapshot): Graph {
@@ -60,17 +68,32 @@ export function snapshotGraph({snapshot, hostView}: CollectedSnapshot): Graph {
 		if (item.kind === 'ethernet' || item.kind === 'wifi' || item.kind === 'bond') edge(hostId, interfaceNode(item.name, 'nic'));
 	}
 
+	const containersById = new Map(containers.map(container => [container.id, container]));
 	const containerNode = (id: string): string | undefined => {
-		const container = containers.find(item => item.id === id);
+		const container = containersById.get(id);
 		if (!container) return undefined;
 		const mode = specialNetworkMode(container, containers);
-		return add({id: graphId('ctr', container.name), kind: 'container', lines: [container.name, mode?.kind === 'none' ? `${container.state}, none: lo only` : container.state]});
+		return add({id: graphId('ctr', container.id), kind: 'container', lines: [container.name, mode?.kind === 'none' ? `${container.state}, none: lo only` : container.state]});
 	};
+
+	// Each network's members, found once: networks outnumber containers by far on some hosts.
+	const membersByNetwork = new Map<string, Array<{container: DockerContainer; endpoint: ContainerEndpoint}>>();
+	for (const container of containers) {
+		const joined = new Set<string>();
+		for (const endpoint of container.endpoints) {
+			// A container's first endpoint on a network is the one drawn.
+			if (joined.has(endpoint.networkId)) continue;
+			joined.add(endpoint.networkId);
+			const members = membersByNetwork.get(endpoint.networkId) ?? [];
+			members.push({container, endpoint});
+			membersByNetwork.set(endpoint.networkId, members);
+		}
+	}
 
 	for (const network of networks) {
 		if (network.driver === 'host' || network.driver === 'null') continue;
 		const {ipv4, ipv6} = subnetsOf(network);
-		const networkId = add({id: graphId('net', network.name), kind: 'network', lines: [`network ${network.name}`, `${network.driver}${[...ipv4, ...ipv6].length > 0 ? ` ${[...ipv4, ...ipv6].join(' ')}` : ''}`]});
+		const networkId = add({id: graphId('net', network.id), kind: 'network', lines: [`network ${network.name}`, `${network.driver}${[...ipv4, ...ipv6].length > 0 ? ` ${[...ipv4, ...ipv6].join(' ')}` : ''}`]});
 		const side = hostView.byNetwork.get(network.id);
 		const bridge = side?.bridge ?? (interfaces.has(bridgeNameForNetwork(network) ?? '') ? bridgeNameForNetwork(network) : undefined);
 		if (bridge) {
@@ -81,9 +104,7 @@ export function snapshotGraph({snapshot, hostView}: CollectedSnapshot): Graph {
 		const parent = side?.parent ?? parentOfNetwork(network);
 		if (parent && interfaces.has(parent)) edge(networkId, interfaceNode(parent, 'nic'), 'parent', true);
 
-		for (const container of containers) {
-			const endpoint = container.endpoints.find(item => item.networkId === network.id);
-			if (!endpoint) continue;
+		for (const {container, endpoint} of membersByNetwork.get(network.id) ?? []) {
 			const target = containerNode(container.id);
 			if (!target) continue;
 			const address = [endpoint.ipv4 && `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}`, endpoint.ipv6].filter(Boolean).join(' ');
@@ -117,12 +138,22 @@ export function snapshotGraph({snapshot, hostView}: CollectedSnapshot): Graph {
 		if (links.parent) edge(interfaceNode(links.parent, 'nic'), interfaceNode(name, 'interface'), interfaces.get(name)?.kind, true);
 	}
 
-	const byId = (a: {id: string}, b: {id: string}): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-	const edgeKey = (item: GraphEdge): string => `${item.from} ${item.to} ${item.label ?? ''}`;
-	return {nodes: [...nodes.values()].sort(byId), edges: edges.sort((a, b) => (edgeKey(a) < edgeKey(b) ? -1 : edgeKey(a) > edgeKey(b) ? 1 : 0))};
+	return {nodes: sortedBy(nodes.values(), node => node.id), edges: sortedBy(edges, item => `${item.from} ${item.to} ${item.label ?? ''}`)};
 }
 
-const dotString = (text: string): string => `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+/** Sorted by a key computed once per item. */
+function sortedBy<T>(items: Iterable<T>, key: (item: T) => string): T[] {
+	return Array.from(items, item => ({item, key: key(item)}))
+		.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+		.map(({item}) => item);
+}
+
+/**
+ * A Graphviz double-quoted string. Graphviz decodes HTML entities in every label (`&lt;`,
+ * `&#92;`), and then reads escString escapes (`\N` is the node's name, `\G` the graph's):
+ * `&` becomes `&amp;` and `\` is doubled, so a name shows as written.
+ */
+const dotString = (text: string): string => `"${text.replaceAll('&', '&amp;').replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 
 const dotShapes: Record<GraphNode['kind'], string> = {
 	host: 'shape=box3d',
@@ -146,9 +177,13 @@ export function graphToDot(graph: Graph): string {
 	return `${lines.join('\n')}\n`;
 }
 
-/** Mermaid labels: quotes become #quot;, and < > & are written as entities. */
-const mermaidText = (text: string): string =>
-	text.replaceAll('&', '#amp;').replaceAll('"', '#quot;').replaceAll('<', '#lt;').replaceAll('>', '#gt;').replaceAll('|', '#124;');
+/**
+ * Mermaid label text. Mermaid reads `#name;` and `#123;` as entity codes, and `<` starts the
+ * HTML it draws labels with: `#` itself, and every character that quotes, links, HTML,
+ * markdown strings (a backquote) or escapes could take, become decimal codes (`#35;`), in one
+ * pass so that no code is read twice.
+ */
+const mermaidText = (text: string): string => text.replace(/[#&"<>|\\`%]/g, character => `#${character.codePointAt(0) ?? 0};`);
 
 const mermaidShapes: Record<GraphNode['kind'], [string, string]> = {
 	host: ['[[', ']]'],

@@ -1,4 +1,5 @@
 import {containerNamer} from '../model/cluster-selectors.js';
+import {appendAll, maxOf} from '../model/large-arrays.js';
 import {safeText} from '../text/safe-text.js';
 import {displayWidth} from '../ui/presentation/columns.js';
 import type {Column} from '../ui/presentation/columns.js';
@@ -15,9 +16,7 @@ import type {CollectedSnapshot} from './collect-snapshot.js';
 
 /** A plain table: every column as wide as its widest cell, nothing cut (it goes to a file). */
 function table(columns: readonly Column[], rows: readonly PaneRow[]): string[] {
-	const widths = columns.map((column, index) =>
-		Math.max(displayWidth(column.title), ...rows.map(row => displayWidth(row.cells[index]?.text ?? ''))),
-	);
+	const widths = columns.map((column, index) => maxOf(rows.map(row => displayWidth(row.cells[index]?.text ?? '')), displayWidth(column.title)));
 	const line = (cells: string[]): string =>
 		cells
 			.map((cell, index) => {
@@ -38,18 +37,16 @@ export function snapshotToText({snapshot, hostView, takenAt}: CollectedSnapshot)
 			: `Snapshot taken ${takenAt.toISOString()}`,
 	);
 	if (engine && engine.drivers.length > 0) lines.push(safeText(`Network drivers: ${engine.drivers.join(' ')}`));
-	lines.push('', `NETWORKS (${snapshot.networks.length})`, ...table(networkColumns, networkRows(snapshot.networks, snapshot.containers)));
-	lines.push(
-		'',
-		`CONTAINERS (${snapshot.containers.length})`,
-		...table(containerColumns, containerRows(snapshot.containers, new Map())),
-	);
+	lines.push('', `NETWORKS (${snapshot.networks.length})`);
+	appendAll(lines, table(networkColumns, networkRows(snapshot.networks, snapshot.containers)));
+	lines.push('', `CONTAINERS (${snapshot.containers.length})`);
+	appendAll(lines, table(containerColumns, containerRows(snapshot.containers, new Map())));
 	lines.push('', `HOST INTERFACES (${host.interfaces.length})${host.origin ? ` · ${host.origin}` : ''}`);
 	if (host.status === 'unavailable') {
 		lines.push(`unavailable: ${host.reason ?? 'unknown reason'}`);
 	} else {
 		if (host.peers.status === 'unavailable') lines.push(`veth owners unknown: ${host.peers.reason}`);
-		lines.push(...table(interfaceColumns.slice(0, 8), interfaceRows(host, hostView, containerNamer(snapshot))));
+		appendAll(lines, table(interfaceColumns.slice(0, 8), interfaceRows(host, hostView, containerNamer(snapshot))));
 	}
 
 	return `${lines.join('\n')}\n`;

@@ -185,13 +185,13 @@ describe('docker gateway against a scripted engine', () => {
 		assert.deepEqual(container?.endpoints, [{networkName: 'podman', networkId: '', endpointId: '', aliases: [], links: []}]);
 	});
 
-	test('an answer that is not a list is an engine error', async () => {
+	test('an answer that is not a list is an unreadable answer', async () => {
 		handler = (_request, response) => {
 			response.writeHead(200, {'Content-Type': 'text/plain'});
 			response.end('hello');
 		};
 
-		await assert.rejects(gateway.listNetworks(), (error: unknown) => error instanceof EngineError && error.kind === 'engine');
+		await assert.rejects(gateway.listNetworks(), (error: unknown) => error instanceof EngineError && error.kind === 'unreadable');
 	});
 
 	test('inspectContainer rebuilds a docker ps status', async () => {

@@ -75,6 +75,32 @@ describe('idle memory trim', () => {
 		trim.stop();
 	});
 
+	it('does nothing while the heap is larger than the limit (the whole heap would be collected)', async () => {
+		const store = fakeStore();
+		const recorder = recordingCollect();
+		let measured = 0;
+		const heap = {bytes: 900 * MB};
+		const trim = startIdleMemoryTrim({
+			subscribe: store.subscribe,
+			quietMs: 5,
+			youngGenerationBytes: () => 32 * MB,
+			heapLimitBytes: 256 * MB,
+			heapUsedBytes: () => {
+				measured++;
+				return heap.bytes;
+			},
+			collect: recorder.collect,
+		});
+		while (measured === 0) await new Promise(resolve => setImmediate(resolve));
+		assert.equal(recorder.calls(), 0);
+		// Once the heap is back under the limit, the next quiet stretch trims.
+		heap.bytes = 100 * MB;
+		store.change();
+		await recorder.collected;
+		assert.equal(recorder.calls(), 1);
+		trim.stop();
+	});
+
 	it('trims at the latest maxWaitMs after a change, even when changes keep coming', async () => {
 		const store = fakeStore();
 		const recorder = recordingCollect();

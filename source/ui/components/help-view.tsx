@@ -8,6 +8,7 @@ import type {KeyBinding, KeyScope} from '../keys/keymap.js';
 import {fitText} from '../presentation/columns.js';
 import {fromTheCli} from '../presentation/from-the-cli.js';
 import type {Theme} from '../theme.js';
+import {appendAll} from '../../model/large-arrays.js';
 
 const scopeTitles: Array<[KeyScope, string]> = [
 	['global', 'Anywhere'],
@@ -62,7 +63,7 @@ export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY, d
 		for (const binding of inScope) {
 			const disabled = readOnly && (binding.changesEngine ?? false);
 			const where = binding.scopes.length > 1 ? ` (${binding.scopes.join(', ')})` : '';
-			lines.push(...bindingLines(keysDisplay(binding), `${binding.description}${where}${disabled ? ' — off in read-only mode' : ''}`, width, disabled));
+			appendAll(lines, bindingLines(keysDisplay(binding), `${binding.description}${where}${disabled ? ' — off in read-only mode' : ''}`, width, disabled));
 		}
 	}
 
@@ -70,7 +71,7 @@ export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY, d
 	lines.push({text: '', heading: false, disabled: false});
 	lines.push({text: `In dialogs (connect, disconnect, create, remove, prune)${readOnly ? ' — off in read-only mode' : ''}`, heading: true, disabled: readOnly});
 	for (const entry of dialogKeys) {
-		lines.push(...bindingLines(entry.keys, entry.description, width, readOnly));
+		appendAll(lines, bindingLines(entry.keys, entry.description, width, readOnly));
 	}
 
 	// The `:` commands, from the table their parser and completion read.
@@ -80,7 +81,7 @@ export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY, d
 	for (const spec of commandCatalog) {
 		const disabled = readOnly && (spec.changesEngine ?? false);
 		const aliases = spec.aliases.length > 0 ? ` (also :${spec.aliases.join(' :')})` : '';
-		lines.push(...bindingLines(commandUsage(spec), `${spec.description}${aliases}${disabled ? ' — off in read-only mode' : ''}`, width, disabled, true));
+		appendAll(lines, bindingLines(commandUsage(spec), `${spec.description}${aliases}${disabled ? ' — off in read-only mode' : ''}`, width, disabled, true));
 	}
 
 	// The walkthrough's commands and where docknet answers each.
@@ -88,8 +89,8 @@ export function helpLines(readOnly: boolean, width = Number.POSITIVE_INFINITY, d
 	lines.push({text: 'From the CLI: each command, and where docknet answers it', heading: true, disabled: false});
 	for (const answer of fromTheCli(drivers)) {
 		const wrap = (text: string, indent: number): string[] => wrapAnsi(text, Math.max(8, width - indent), {hard: true, trim: true}).split('\n');
-		lines.push(...wrap(answer.command, 4).map((text, index) => ({text: `${index === 0 ? '  $ ' : '    '}${text}`, heading: false, disabled: false})));
-		lines.push(...wrap(answer.where, 6).map((text, index) => ({text: `${index === 0 ? '    → ' : '      '}${text}`, heading: false, disabled: false})));
+		appendAll(lines, wrap(answer.command, 4).map((text, index) => ({text: `${index === 0 ? '  $ ' : '    '}${text}`, heading: false, disabled: false})));
+		appendAll(lines, wrap(answer.where, 6).map((text, index) => ({text: `${index === 0 ? '    → ' : '      '}${text}`, heading: false, disabled: false})));
 	}
 
 	return lines;

@@ -4,6 +4,7 @@ import {isErase, isPrintable, matchBinding, splitKeys} from '../keys/match-key.j
 import type {Layout} from '../layout.js';
 import {pageStep, resolveIndex} from '../state/ui-state.js';
 import type {Movement, PaneId, UiAction, UiState} from '../state/ui-state.js';
+import {rowIdsOf} from '../../model/list-filter.js';
 import type {TopologyRow} from '../presentation/topology.js';
 import {paneModels} from './use-view-model.js';
 import type {PaneRows, PaneViewModel} from './use-view-model.js';
@@ -102,7 +103,7 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 	const movement = movements[command];
 	if (overlay?.kind === 'topology') {
 		const topologyRows = context.getTopologyRows();
-		const rowIds = topologyRows.map(row => row.id);
+		const rowIds = rowIdsOf(topologyRows);
 		if (movement) {
 			const viewport = layout.overlayLines - 1;
 			dispatch({type: 'moveTopology', rowIds, movement: movement(viewport), viewport});
@@ -111,7 +112,7 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 		} else if (command === 'open') {
 			const target = topologyRows[resolveIndex(overlay, rowIds)]?.target;
 			if (target) {
-				const allRowIds = context.allRows[target.pane].map(row => row.id);
+				const allRowIds = rowIdsOf(context.allRows[target.pane]);
 				const viewport = context.layoutFor(target.pane).panes[target.pane].rowsVisible;
 				dispatch({type: 'jumpTo', pane: target.pane, allRowIds, id: target.id, viewport});
 			}

@@ -10,7 +10,6 @@ import type {Column} from '../presentation/columns.js';
 import {
 	containerColumns,
 	containerRows,
-	filterRows,
 	interfaceColumns,
 	interfaceRows,
 	networkColumns,
@@ -18,6 +17,7 @@ import {
 	withEngineColumn,
 } from '../presentation/pane-rows.js';
 import type {PaneModel, PaneRow, RowOwner} from '../presentation/pane-rows.js';
+import {filterRows, rowIdsOf} from '../../model/list-filter.js';
 import {resolveIndex} from '../state/ui-state.js';
 import type {PaneId, UiState} from '../state/ui-state.js';
 
@@ -43,7 +43,7 @@ export interface ViewModel {
 
 function paneModel(columns: readonly Column[], allRows: readonly PaneRow[], cursor: UiState['panes'][PaneId]): PaneViewModel {
 	const rows = filterRows(allRows, cursor.filter);
-	const rowIds = rows.map(row => row.id);
+	const rowIds = rowIdsOf(rows);
 	const selectedIndex = resolveIndex(cursor, rowIds);
 	return {columns, totalRows: allRows.length, rows, rowIds, selectedIndex, selectedId: rowIds[selectedIndex]};
 }

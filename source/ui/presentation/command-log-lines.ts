@@ -3,6 +3,7 @@ import {MAX_SHOWN_LENGTH, safeText} from '../../text/safe-text.js';
 import {displayWidth} from './columns.js';
 import type {Tone} from './columns.js';
 import {wrapText} from './wrap-text.js';
+import {appendAll} from '../../model/large-arrays.js';
 
 // The command log screen as lines: newest first, each command whole (cut into the width,
 // never shortened), so what is on screen is what can be copied and run.
@@ -70,8 +71,8 @@ export function commandLogLines(
 	width: number,
 ): LogLine[] {
 	const lines: LogLine[] = [];
-	if (journal.problem) lines.push(...wrapText(`Journal not written: ${journal.problem}`, width, 3).map(text => ({text, tone: 'bad' as Tone})));
-	else if (journal.file) lines.push(...hardWrap(`Journal (every session, one JSON line per action): ${journal.file}`, width).map(text => ({text, tone: 'muted' as Tone})));
+	if (journal.problem) appendAll(lines, wrapText(`Journal not written: ${journal.problem}`, width, 3).map(text => ({text, tone: 'bad' as Tone})));
+	else if (journal.file) appendAll(lines, hardWrap(`Journal (every session, one JSON line per action): ${journal.file}`, width).map(text => ({text, tone: 'muted' as Tone})));
 	if (entries.length === 0) {
 		lines.push({text: ''}, {text: 'Nothing changed yet in this session: connect (c), disconnect (d), create (n), remove (x),'}, {text: 'prune (p) and undo (u) appear here as the docker commands they are.'});
 		return lines;
@@ -82,8 +83,8 @@ export function commandLogLines(
 		lines.push({text: ''});
 		lines.push({text: `${clock(entry.time)}  ${result.mark}  ${safeText(entry.engine)}`, tone: result.tone, heading: true});
 		const commandWidth = Math.max(10, width - 4);
-		lines.push(...hardWrap(entry.command, commandWidth).map((piece, index) => ({text: `${index === 0 ? '  $ ' : '    '}${piece}`})));
-		if (entry.detail) lines.push(...wrapText(entry.detail, Math.max(10, width - 4), 4).map(text => ({text: `    ${text}`, tone: result.tone})));
+		appendAll(lines, hardWrap(entry.command, commandWidth).map((piece, index) => ({text: `${index === 0 ? '  $ ' : '    '}${piece}`})));
+		if (entry.detail) appendAll(lines, wrapText(entry.detail, Math.max(10, width - 4), 4).map(text => ({text: `    ${text}`, tone: result.tone})));
 	}
 
 	return lines;

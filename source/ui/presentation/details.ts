@@ -16,6 +16,7 @@ import type {Tone} from './columns.js';
 import {formatRate} from './format.js';
 import type {HostView} from '../../host/bridges.js';
 import {peerLabel} from './pane-rows.js';
+import {maxOf} from '../../model/large-arrays.js';
 
 export interface DetailLine {
 	text: string;
@@ -234,12 +235,12 @@ export function fitTableRows(
 	width: number,
 ): Array<Record<string, string>> {
 	const widths = columns.map(column =>
-		Math.max(displayWidth(column), ...rows.map(row => displayWidth(row[column] ?? ''))),
+		maxOf(rows.map(row => displayWidth(row[column] ?? '')), displayWidth(column)),
 	);
 	const chrome = columns.length * 3 + 1;
 	let excess = widths.reduce((sum, value) => sum + value, 0) + chrome - width;
 	while (excess > 0) {
-		const widest = widths.indexOf(Math.max(...widths));
+		const widest = widths.indexOf(maxOf(widths));
 		if ((widths[widest] ?? 0) <= 3) break;
 		widths[widest] = (widths[widest] ?? 0) - 1;
 		excess--;

@@ -4,7 +4,6 @@ import {
 	attachmentsByNetwork,
 	describeSpecialMode,
 	effectiveGateways,
-	matchesFilter,
 	networkFlags,
 	specialNetworkMode,
 	subnetsOf,
@@ -240,9 +239,4 @@ export function withEngineColumn(model: PaneModel, ownerOf: (id: string) => RowO
 			return owned;
 		}),
 	};
-}
-
-export function filterRows(rows: readonly PaneRow[], query: string): readonly PaneRow[] {
-	if (query.trim() === '') return rows;
-	return rows.filter(row => matchesFilter(query, row.search));
 }

@@ -8,6 +8,7 @@ import type {DockerNetwork} from '../../model/types.js';
 import type {Details} from './details.js';
 import type {Tone} from './columns.js';
 import {displayWidth, fitText} from './columns.js';
+import {appendAll, maxOf} from '../../model/large-arrays.js';
 
 // The swarm screen (`s`): nodes, services with their tasks, and each overlay network as the
 // whole cluster sees it, as lines of text. Every engine string goes through fitText, which
@@ -40,7 +41,7 @@ function taskTone(state: string): Tone {
 
 /** Wide enough for the cluster's longest hostname (and a ` *` mark), within reason. */
 function hostnameWidth(swarm: SwarmSnapshot): number {
-	return Math.min(40, Math.max(16, ...swarm.nodes.map(node => displayWidth(node.hostname) + 2)));
+	return Math.min(40, maxOf(swarm.nodes.map(node => displayWidth(node.hostname) + 2), 16));
 }
 
 function nodeByAddress(swarm: SwarmSnapshot, address: string): string {
@@ -86,7 +87,7 @@ function networkLines(snapshot: EngineSnapshot, network: DockerNetwork, cluster:
 		lines.push({text: `    VIPs: ${cluster.vips.map(vip => `${vip.service} ${vip.address}`).join(', ')}`});
 	}
 
-	lines.push(...plumbingLines(snapshot, cluster.networkId));
+	appendAll(lines, plumbingLines(snapshot, cluster.networkId));
 
 	if (cluster.endpoints.length === 0) {
 		lines.push({text: '    no endpoint on any node', tone: 'muted'});
@@ -182,7 +183,7 @@ export function swarmLines(snapshot: EngineSnapshot, offers: readonly NodeEngine
 		}
 	}
 
-	lines.push(...nodeEngineLines(offers));
+	appendAll(lines, nodeEngineLines(offers));
 	if (swarm.services.length > 0) {
 		lines.push({text: ''}, {text: `Services (${swarm.services.length})`, heading: true});
 		const networkName = new Map(snapshot.networks.map(network => [network.id, network.name]));
@@ -206,7 +207,7 @@ export function swarmLines(snapshot: EngineSnapshot, offers: readonly NodeEngine
 		lines.push({text: ''}, {text: `Networks across the cluster (${overlays.length})`, heading: true});
 		for (const network of overlays) {
 			const cluster = swarm.networks.get(network.id);
-			if (cluster !== undefined) lines.push(...networkLines(snapshot, network, cluster));
+			if (cluster !== undefined) appendAll(lines, networkLines(snapshot, network, cluster));
 		}
 	}
 

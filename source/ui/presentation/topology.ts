@@ -196,14 +196,13 @@ export function buildTopology(input: TopologyInput, view: HostView): TopologyNod
 }
 
 /** Depth-first rows with tree glyphs, for the topology screen and `snapshot --tree`. */
-export function flattenTopology(nodes: readonly TopologyNode[], indent = '', top = true): TopologyRow[] {
-	const rows: TopologyRow[] = [];
+export function flattenTopology(nodes: readonly TopologyNode[], indent = '', top = true, rows: TopologyRow[] = []): TopologyRow[] {
 	nodes.forEach((node, index) => {
 		const last = index === nodes.length - 1;
 		const branch = top ? '' : last ? '└─ ' : '├─ ';
 		rows.push({id: node.id, prefix: indent + branch, label: node.label, detail: node.detail, tone: node.tone, target: node.target});
 		const childIndent = top ? '' : indent + (last ? '   ' : '│  ');
-		rows.push(...flattenTopology(node.children, childIndent, false));
+		flattenTopology(node.children, childIndent, false, rows);
 	});
 	return rows;
 }

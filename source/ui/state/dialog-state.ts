@@ -3,8 +3,8 @@
 // picks, sends or confirms. Nothing typed is ever dropped here: an error only adds messages
 // next to the values.
 
-import {matchesFilter} from '../../model/selectors.js';
-import {scrollToShow} from './ui-state.js';
+import {filterRows, rowIdsOf} from '../../model/list-filter.js';
+import {indexOfRow, scrollToShow} from './ui-state.js';
 import type {Movement} from './ui-state.js';
 
 export type DialogFlow =
@@ -115,14 +115,13 @@ export type DialogState = Dialog | undefined;
 
 /** The picker's rows after type-to-filter. */
 export function visibleItems(picker: PickerDialog): readonly PickerItem[] {
-	if (picker.query.trim() === '') return picker.items;
-	return picker.items.filter(item => matchesFilter(picker.query, item.search));
+	return filterRows(picker.items, picker.query);
 }
 
 /** The row Enter would pick: the selected id if still visible, else the row at the same place. */
 export function pickedItem(picker: PickerDialog): PickerItem | undefined {
 	const items = visibleItems(picker);
-	const byId = items.find(item => item.id === picker.selectedId);
+	const byId = picker.selectedId === undefined ? undefined : items[indexOfRow(rowIdsOf(items), picker.selectedId)];
 	if (byId) return byId;
 	return items[Math.max(0, Math.min(picker.selectedIndex, items.length - 1))];
 }
@@ -134,7 +133,8 @@ export function formValues(form: FormDialog): Record<string, string | boolean> {
 function movePicker(picker: PickerDialog, movement: Movement, viewport: number): PickerDialog {
 	const items = visibleItems(picker);
 	if (items.length === 0) return picker;
-	const current = Math.max(0, items.findIndex(item => item.id === pickedItem(picker)?.id));
+	const picked = pickedItem(picker);
+	const current = Math.max(0, picked === undefined ? 0 : indexOfRow(rowIdsOf(items), picked.id));
 	const target =
 		movement === 'home' ? 0 : movement === 'end' ? items.length - 1 : Math.max(0, Math.min(items.length - 1, current + movement));
 	return {

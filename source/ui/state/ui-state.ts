@@ -79,10 +79,32 @@ export const initialUiState: UiState = {
 
 const clamp = (value: number, min: number, max: number): number => Math.max(min, Math.min(max, value));
 
+const rowIndexes = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+
+/**
+ * Where `id` first is in `rowIds`, or −1. The positions are found once per list and kept
+ * with it: a key must not search a list that can hold 200,000 rows.
+ */
+export function indexOfRow(rowIds: readonly string[], id: string): number {
+	let indexes = rowIndexes.get(rowIds);
+	if (indexes === undefined) {
+		const positions = new Map<string, number>();
+		rowIds.forEach((rowId, index) => {
+			if (!positions.has(rowId)) positions.set(rowId, index);
+		});
+		indexes = positions;
+		rowIndexes.set(rowIds, indexes);
+	}
+
+	return indexes.get(id) ?? -1;
+}
+
 /** The row index a cursor points at: its id if still there, else where it was. */
 export function resolveIndex(cursor: {selectedId?: string; selectedIndex: number}, rowIds: readonly string[]): number {
 	if (rowIds.length === 0) return -1;
-	const byId = cursor.selectedId === undefined ? -1 : rowIds.indexOf(cursor.selectedId);
+	// The common case, a selection that did not move, needs no lookup at all.
+	if (cursor.selectedId !== undefined && rowIds[cursor.selectedIndex] === cursor.selectedId) return cursor.selectedIndex;
+	const byId = cursor.selectedId === undefined ? -1 : indexOfRow(rowIds, cursor.selectedId);
 	return byId >= 0 ? byId : clamp(cursor.selectedIndex, 0, rowIds.length - 1);
 }
 
@@ -147,7 +169,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'move':
 			return updatePane(state, action.pane, cursor => moveCursor(cursor, action.rowIds, action.movement, action.viewport));
 		case 'select': {
-			const index = action.rowIds.indexOf(action.id);
+			const index = indexOfRow(action.rowIds, action.id);
 			if (index < 0) return state;
 			return updatePane(state, action.pane, cursor => ({
 				...cursor,
@@ -158,7 +180,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		}
 
 		case 'jumpTo': {
-			const index = action.allRowIds.indexOf(action.id);
+			const index = indexOfRow(action.allRowIds, action.id);
 			if (index < 0) return state;
 			const jumped = updatePane(state, action.pane, cursor => ({
 				...cursor,

@@ -5,6 +5,7 @@ import {hardWrap} from '../../presentation/command-log-lines.js';
 import {wrapText} from '../../presentation/wrap-text.js';
 import type {FormDialog, FormField} from '../../state/dialog-state.js';
 import type {Theme} from '../../theme.js';
+import {maxOf} from '../../../model/large-arrays.js';
 
 const messageLines = 3;
 
@@ -66,7 +67,7 @@ export interface FormDialogViewProps {
 }
 
 export function FormDialogView({form, command, width, height, theme}: FormDialogViewProps) {
-	const labelWidth = Math.max(...form.fields.map(field => displayWidth(field.label))) + 1;
+	const labelWidth = maxOf(form.fields.map(field => displayWidth(field.label)), 0) + 1;
 	const valueWidth = Math.min(40, Math.max(16, Math.floor((width - 3 - labelWidth) * 0.55)));
 	const noteWidth = Math.max(0, width - 3 - labelWidth - valueWidth - 1);
 	const base = 1 + (form.subtitle ? 1 : 0) + messageLines + (form.footnote ? 1 : 0);

@@ -2,8 +2,9 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import {displayWidth, fitText} from '../../presentation/columns.js';
 import {pickedItem, visibleItems} from '../../state/dialog-state.js';
-import type {PickerDialog} from '../../state/dialog-state.js';
+import type {PickerDialog, PickerItem} from '../../state/dialog-state.js';
 import type {Theme} from '../../theme.js';
+import {maxOf} from '../../../model/large-arrays.js';
 
 /** Title, filter line, column headings, and one line under the list. */
 const pickerChrome = 4;
@@ -13,11 +14,25 @@ export function pickerViewport(height: number): number {
 	return Math.max(1, height - pickerChrome);
 }
 
+// Each column's widest cell, kept per list of items: measuring 200,000 networks' names for
+// every key typed into the picker would make each key wait for it.
+const naturalWidthCache = new WeakMap<readonly PickerItem[], number[]>();
+
+function naturalWidths(columns: readonly string[], items: readonly PickerItem[]): number[] {
+	let widths = naturalWidthCache.get(items);
+	if (widths === undefined) {
+		widths = columns.map((title, index) => maxOf(items.map(item => displayWidth(item.cells[index] ?? '')), displayWidth(title)));
+		naturalWidthCache.set(items, widths);
+	}
+
+	return widths;
+}
+
 /** Column widths: each as wide as its widest cell (bounded), the last one takes the rest. */
-function columnWidths(columns: readonly string[], rows: ReadonlyArray<readonly string[]>, width: number): number[] {
+function columnWidths(columns: readonly string[], items: readonly PickerItem[], width: number): number[] {
 	const gap = 2;
 	const available = Math.max(columns.length, width - 2 - gap * (columns.length - 1));
-	const natural = columns.map((title, index) => Math.max(displayWidth(title), ...rows.map(row => displayWidth(row[index] ?? ''))));
+	const natural = naturalWidths(columns, items);
 	const widths = natural.map(value => Math.min(value, Math.max(8, Math.floor(available * 0.4))));
 	const used = widths.slice(0, -1).reduce((sum, value) => sum + value, 0);
 	widths[widths.length - 1] = Math.max(4, available - used);
@@ -37,7 +52,7 @@ export function PickerDialogView({picker, width, height, theme}: PickerDialogVie
 	const selectedId = pickedItem(picker)?.id;
 	const top = Math.min(picker.scrollTop, Math.max(0, items.length - viewport));
 	const shown = items.slice(top, top + viewport);
-	const widths = columnWidths(picker.columns, picker.items.map(item => item.cells), width);
+	const widths = columnWidths(picker.columns, picker.items, width);
 	const line = (cells: readonly string[]): string => cells.map((cell, index) => fitText(cell, widths[index] ?? 4)).join('  ');
 	const range = items.length > viewport ? `  ${top + 1}-${Math.min(items.length, top + viewport)} of ${items.length}` : '';
 	const message = picker.error ?? (items.length === 0 ? `Nothing matches "${picker.query}".` : picker.note);
