@@ -1,0 +1,269 @@
+import {type ChildProcessByStdio, spawn} from 'node:child_process';
+import * as fs from 'node:fs';
+import type {Socket} from 'node:net';
+import type {Readable, Writable} from 'node:stream';
+import {type ContainedFile, type ContainedFileReader, type ContainedFs, type ContainedReadOptions, type ContainedRefusal, createContainedFileReader} from './contained-file.js';
+
+// Where the reads of container-controlled files run: in a small helper process (node, started
+// from the reader's own source text), never on docknet's main thread nor on its libuv thread
+// pool. The reader never blocks on a FIFO or a device (contained-file.ts), but a file system
+// the container mounted itself can hang any path lookup (an autofs whose daemon never answers,
+// NFS to a server that went away). On the main thread that froze the UI until `kill -9`; on
+// the thread pool (or in a worker thread) a thread stuck in such a syscall makes process.exit()
+// itself hang, because node joins those threads on the way out (checked on Node 20). A helper
+// process can be killed: each request has a deadline, after which the helper is killed, the
+// request answers "did not answer", and the others are sent again to a fresh helper. The
+// path that hung is not read again for a while, so one bad container costs only its own row.
+//
+// The helper's cost: one node start (~50 ms CPU, ~30 MB) when the first read comes, gone
+// again after a quiet spell. Its environment is empty (docknet's may hold secrets, and
+// NODE_OPTIONS must not reach it). In the single executable there is no plain node to
+// start; there the reads run in-process, with every guard but the deadline.
+
+/** One container interface as its own sysfs tells it; the values are the raw file texts. */
+export interface ContainedInterface {
+	name: string;
+	ifindex?: string;
+	iflink?: string;
+	address?: string;
+	/** Why a value is missing (a FIFO at iflink, ...). */
+	note?: string;
+}
+
+export type ContainedInterfaces = {status: 'listed'; interfaces: ContainedInterface[]} | {status: 'missing'; detail: string} | ContainedRefusal;
+
+/** The reads docknet makes inside a container's root (root = /proc/<pid>/root). */
+export interface ContainedReads {
+	readFile(root: string, inside: string, options: ContainedReadOptions): Promise<ContainedFile>;
+	/**
+	 * Its /sys/class/net: every interface but lo with ifindex, iflink and address.
+	 * `sysfsOnly` (default true) refuses values that do not come from sysfs.
+	 */
+	readInterfaces(root: string, sysfsOnly?: boolean): Promise<ContainedInterfaces>;
+	/** Stops the helper (tests; docknet's exit kills it anyway). */
+	close(): void;
+}
+
+/** Interfaces listed per container at most; a tmpfs can hold millions of made-up ones. */
+export const MAX_CONTAINER_INTERFACES = 256;
+
+/** Self-contained (it runs in the helper from its source text): uses only its arguments. */
+export function readContainerInterfaces(reader: ContainedFileReader, root: string, maxInterfaces: number, sysfsOnly: boolean): ContainedInterfaces {
+	const listing = reader.listDirectory(root, '/sys/class/net', maxInterfaces);
+	if (listing.status !== 'listed') return listing;
+	const interfaces: ContainedInterface[] = [];
+	for (const name of listing.names) {
+		if (name === 'lo') continue;
+		const entry: ContainedInterface = {name};
+		const notes: string[] = [];
+		for (const field of ['ifindex', 'iflink', 'address'] as const) {
+			const read = reader.readFile(root, `/sys/class/net/${name}/${field}`, sysfsOnly ? {capBytes: 64, filesystem: 'sysfs'} : {capBytes: 64});
+			if (read.status === 'read') entry[field] = read.text.trim();
+			else if (read.status === 'refused') notes.push(read.reason);
+		}
+
+		if (notes.length > 0) entry.note = notes.join('; ');
+		interfaces.push(entry);
+	}
+
+	return {status: 'listed', interfaces};
+}
+
+type RequestBody = {op: 'file'; root: string; inside: string; options: ContainedReadOptions} | {op: 'interfaces'; root: string; max: number; sysfsOnly: boolean};
+type Request = RequestBody & {id: number};
+
+/** The helper's main loop: one JSON request per line on stdin, one JSON answer per line on stdout. Self-contained. */
+export function serveContainedReads(
+	makeReader: typeof createContainedFileReader,
+	readInterfaces: typeof readContainerInterfaces,
+): void {
+	const nodeFs = process.getBuiltinModule('node:fs');
+	const reader = makeReader(nodeFs);
+	let buffered = '';
+	process.stdin.setEncoding('utf8');
+	process.stdin.on('data', (chunk: string) => {
+		buffered += chunk;
+		let newline = buffered.indexOf('\n');
+		while (newline >= 0) {
+			const request = JSON.parse(buffered.slice(0, newline)) as Request;
+			buffered = buffered.slice(newline + 1);
+			const result =
+				request.op === 'file' ? reader.readFile(request.root, request.inside, request.options) : readInterfaces(reader, request.root, request.max, request.sysfsOnly);
+			process.stdout.write(`${JSON.stringify({id: request.id, result})}\n`);
+			newline = buffered.indexOf('\n');
+		}
+	});
+	// docknet went away (or closed us): so do we.
+	process.stdin.on('end', () => process.exit(0));
+}
+
+function helperSource(): string {
+	// tsx and esbuild's keepNames wrap inner functions in a __name() helper of the module;
+	// the helper has no module, so it gets a stand-in.
+	return [
+		'"use strict";',
+		'const __name = (target) => target;',
+		`const createContainedFileReader = ${createContainedFileReader.toString()};`,
+		`const readContainerInterfaces = ${readContainerInterfaces.toString()};`,
+		`(${serveContainedReads.toString()})(createContainedFileReader, readContainerInterfaces);`,
+	].join('\n');
+}
+
+function isSingleExecutable(): boolean {
+	const sea = process.getBuiltinModule('node:sea') as {isSea?: () => boolean} | undefined;
+	return sea?.isSea?.() ?? false;
+}
+
+export interface ContainedReadsOptions {
+	/** Deadline of one read. Default 2000 ms (a sysfs or /etc file answers in microseconds). */
+	timeoutMs?: number;
+	/** The helper stops after this long without a request. Default 20 000 ms. */
+	idleMs?: number;
+	/** How long a root whose read hung is answered "hung" without trying. Default 60 000 ms. */
+	hungForMs?: number;
+	/** Run in-process instead of in a helper (the single executable; tests). */
+	inProcess?: boolean;
+	/** In-process only: the file system calls (tests inject failures). */
+	fs?: ContainedFs;
+}
+
+type Result = ContainedFile | ContainedInterfaces;
+type Helper = ChildProcessByStdio<Writable, Readable, null>;
+
+interface Pending {
+	request: Request;
+	resolve: (result: Result) => void;
+	timer: NodeJS.Timeout;
+}
+
+function inProcessReads(calls: ContainedFs): ContainedReads {
+	const reader = createContainedFileReader(calls);
+	return {
+		readFile: async (root, inside, options) => reader.readFile(root, inside, options),
+		readInterfaces: async (root, sysfsOnly = true) => readContainerInterfaces(reader, root, MAX_CONTAINER_INTERFACES, sysfsOnly),
+		close: () => undefined,
+	};
+}
+
+export function createContainedReads(options: ContainedReadsOptions = {}): ContainedReads {
+	if (options.inProcess ?? isSingleExecutable()) return inProcessReads(options.fs ?? fs);
+	const timeoutMs = options.timeoutMs ?? 2000;
+	const idleMs = options.idleMs ?? 20_000;
+	const hungForMs = options.hungForMs ?? 60_000;
+	const pending = new Map<number, Pending>();
+	const hungSince = new Map<string, number>();
+	let helper: Helper | undefined;
+	let idleTimer: NodeJS.Timeout | undefined;
+	let nextId = 1;
+	let source: string | undefined;
+
+	const stopHelper = (): void => {
+		helper?.kill('SIGKILL');
+		helper = undefined;
+	};
+
+	// A helper stuck in a syscall would outlive docknet.
+	process.once('exit', stopHelper);
+
+	const noAnswer = (why: string): Result => ({status: 'refused', reason: why});
+
+	function startHelper(): Helper {
+		source ??= helperSource();
+		const child = spawn(process.execPath, ['--max-old-space-size=32', '--max-semi-space-size=1', '-e', source], {stdio: ['pipe', 'pipe', 'ignore'], env: {}});
+		let buffered = '';
+		child.stdout.setEncoding('utf8');
+		child.stdout.on('data', (chunk: string) => {
+			buffered += chunk;
+			let newline = buffered.indexOf('\n');
+			while (newline >= 0) {
+				const answer = JSON.parse(buffered.slice(0, newline)) as {id: number; result: Result};
+				buffered = buffered.slice(newline + 1);
+				const waiting = pending.get(answer.id);
+				if (waiting) {
+					pending.delete(answer.id);
+					clearTimeout(waiting.timer);
+					waiting.resolve(answer.result);
+				}
+
+				newline = buffered.indexOf('\n');
+			}
+
+			if (pending.size === 0) scheduleIdleStop();
+		});
+		const lost = (): void => {
+			if (helper !== child) return;
+			helper = undefined;
+			// Whatever it was doing is asked again of a fresh helper.
+			for (const waiting of pending.values()) send(waiting.request);
+		};
+
+		child.on('exit', lost);
+		child.on('error', lost);
+		child.stdin.on('error', () => undefined);
+		// Neither the helper nor its pipes keep docknet alive; a pending read's timer does.
+		child.unref();
+		(child.stdout as unknown as Socket).unref();
+		(child.stdin as unknown as Socket).unref();
+		return child;
+	}
+
+	function scheduleIdleStop(): void {
+		clearTimeout(idleTimer);
+		idleTimer = setTimeout(() => {
+			if (pending.size === 0) stopHelper();
+		}, idleMs);
+		idleTimer.unref();
+	}
+
+	function send(request: Request): void {
+		helper ??= startHelper();
+		helper.stdin.write(`${JSON.stringify(request)}\n`);
+	}
+
+	function onTimeout(id: number): void {
+		const waiting = pending.get(id);
+		if (!waiting) return;
+		pending.delete(id);
+		hungSince.set(waiting.request.root, Date.now());
+		waiting.resolve(noAnswer(`no answer within ${timeoutMs / 1000} s: a file system in the container hangs`));
+		// The helper is stuck in that read: a fresh one takes the rest.
+		const stuck = helper;
+		helper = undefined;
+		stuck?.kill('SIGKILL');
+		for (const other of pending.values()) send(other.request);
+	}
+
+	function ask(request: RequestBody): Promise<Result> {
+		const since = hungSince.get(request.root);
+		if (since !== undefined && Date.now() - since < hungForMs) {
+			return Promise.resolve(noAnswer('not read: an earlier read in this container hung'));
+		}
+
+		hungSince.delete(request.root);
+		clearTimeout(idleTimer);
+		const id = nextId++;
+		const full: Request = {...request, id};
+		return new Promise<Result>(resolve => {
+			pending.set(id, {request: full, resolve, timer: setTimeout(() => onTimeout(id), timeoutMs)});
+			send(full);
+		});
+	}
+
+	return {
+		readFile: async (root, inside, readOptions) => (await ask({op: 'file', root, inside, options: readOptions})) as ContainedFile,
+		readInterfaces: async (root, sysfsOnly = true) => (await ask({op: 'interfaces', root, max: MAX_CONTAINER_INTERFACES, sysfsOnly})) as ContainedInterfaces,
+		close: () => {
+			process.removeListener('exit', stopHelper);
+			clearTimeout(idleTimer);
+			stopHelper();
+		},
+	};
+}
+
+let shared: ContainedReads | undefined;
+
+/** The one helper docknet uses for every container read. */
+export function sharedContainedReads(): ContainedReads {
+	shared ??= createContainedReads();
+	return shared;
+}
