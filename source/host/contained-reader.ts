@@ -42,6 +42,8 @@ export interface ContainedReads {
 	readInterfaces(root: string, sysfsOnly?: boolean): Promise<ContainedInterfaces>;
 	/** Stops the helper (tests; docknet's exit kills it anyway). */
 	close(): void;
+	/** The helper's pid while one runs (tests). */
+	helperPid?(): number | undefined;
 }
 
 /** Interfaces listed per container at most; a tmpfs can hold millions of made-up ones. */
@@ -252,6 +254,7 @@ export function createContainedReads(options: ContainedReadsOptions = {}): Conta
 	return {
 		readFile: async (root, inside, readOptions) => (await ask({op: 'file', root, inside, options: readOptions})) as ContainedFile,
 		readInterfaces: async (root, sysfsOnly = true) => (await ask({op: 'interfaces', root, max: MAX_CONTAINER_INTERFACES, sysfsOnly})) as ContainedInterfaces,
+		helperPid: () => helper?.pid,
 		close: () => {
 			process.removeListener('exit', stopHelper);
 			clearTimeout(idleTimer);
