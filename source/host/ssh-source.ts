@@ -12,6 +12,7 @@ import {
 	sharesForeignNetworkNamespace,
 } from './host-source.js';
 import {IpJsonError, hostInterfaceFromIpLink, parseIpLinkJson, parseProcNetDev} from './ip-json.js';
+import {MAX_CONTAINER_INTERFACES} from './contained-reader.js';
 import {COUNTER_STREAM_SCRIPT, openCounterStream} from './ssh-counter-stream.js';
 import type {CounterStream, CounterStreamFailure} from './ssh-counter-stream.js';
 
@@ -139,23 +140,45 @@ export const SCAN_SCRIPT =
 	"ip -j -d -s addr show && echo @@wlan && { grep -l '^DEVTYPE=wlan' /sys/class/net/*/uevent 2>/dev/null; true; }";
 export const LIST_SCRIPT = 'cd /sys/class/net && for n in *; do echo "$n"; done';
 
+/** Seconds one container's interfaces may take on the remote host before its reader is killed. */
+export const REMOTE_CONTAINER_SECONDS = 2;
+
 /**
  * One remote shell command that reports, for each pid, the interfaces of that process's
  * network namespace (through its own sysfs mount), then the host's indexes.
  * Lines: `if <pid> <name> <ifindex> <iflink> <mac>`, `denied <pid>`, `gone <pid>`,
- * `host <name> <ifindex> <iflink> <mac>`. Builtins only inside the loops: no fork per interface.
+ * `odd <pid>` (its /sys/class/net is a link or missing), `slow <pid>` (its reader was
+ * killed), `outside <pid> <name>` (an interface that links out of /sys/class/net),
+ * `host <name> <ifindex> <iflink> <mac>`.
+ *
+ * A container's files are the container's to make anything of: only regular files that are
+ * not links are read (never a FIFO or /dev/zero, never a host file through an absolute
+ * link), one line each; each container is read in a subshell that a watchdog kills after
+ * REMOTE_CONTAINER_SECONDS, so a file swapped for a FIFO between test and read costs that
+ * container, not the scan. Builtins only for the host's own loop: no fork per interface.
  */
 export function peerScript(pids: readonly number[]): string {
 	const list = pids.filter((pid) => Number.isSafeInteger(pid) && pid > 0).join(' ');
-	const readIfaces = (prefix: string) =>
+	const field = (file: string, variable: string): string =>
+		`${variable}=; [ -f "$n/${file}" ] && [ ! -h "$n/${file}" ] && read -r ${variable} 2>/dev/null <"$n/${file}"; `;
+	const containerLoop =
+		`c=0; for n in *; do [ "$n" = lo ] && continue; c=$((c+1)); [ $c -gt ${MAX_CONTAINER_INTERFACES} ] && break; ` +
+		'case $(readlink "$n" 2>/dev/null) in /*) echo "outside $p $n"; continue;; esac; ' +
+		`${field('ifindex', 'i')}${field('iflink', 'l')}${field('address', 'a')}echo "if $p $n $i $l $a"; done`;
+	const hostLoop =
 		'for n in *; do [ "$n" = lo ] && continue; i=; l=; a=; read i 2>/dev/null <"$n/ifindex"; read l 2>/dev/null <"$n/iflink"; ' +
-		`read a 2>/dev/null <"$n/address"; echo "${prefix} $n $i $l $a"; done`;
+		'read a 2>/dev/null <"$n/address"; echo "host $n $i $l $a"; done';
 	return (
-		`for p in ${list}; do if cd /proc/$p/root/sys/class/net 2>/dev/null; then ${readIfaces('if $p')}; ` +
+		`for p in ${list}; do if cd /proc/$p/root 2>/dev/null; then ` +
+		'if [ -h sys ] || [ -h sys/class ] || [ -h sys/class/net ] || ! cd sys/class/net 2>/dev/null; then echo "odd $p"; continue; fi; ' +
+		`( ${containerLoop} ) & w=$!; ( sleep ${REMOTE_CONTAINER_SECONDS}; kill -9 $w ) >/dev/null 2>&1 & k=$!; ` +
+		'wait $w || echo "slow $p"; kill $k 2>/dev/null; ' +
 		'elif [ -d /proc/$p ]; then echo "denied $p"; else echo "gone $p"; fi; done; ' +
-		`cd /sys/class/net && ${readIfaces('host')}`
+		`cd /sys/class/net && ${hostLoop}`
 	);
 }
+
+const MAC_ADDRESS = /^[0-9a-f]{2}(:[0-9a-f]{2}){5,19}$/i;
 
 /** Parses SCAN_SCRIPT output. Pure, for tests. */
 export function parseRemoteScan(stdout: string): HostInterface[] {
@@ -194,7 +217,8 @@ export function parsePeerReport(
 			const iflink = Number(iflinkText);
 			if (!Number.isInteger(ifindex) || !Number.isInteger(iflink) || ifindexText === '' || iflinkText === '') continue;
 			const list = sides.get(pid) ?? [];
-			list.push({name, ifindex, iflink, mac: mac || undefined});
+			// Only what sysfs would hold: whatever else a container planted is not passed on.
+			list.push({name, ifindex, iflink, mac: mac && MAC_ADDRESS.test(mac) ? mac : undefined});
 			sides.set(pid, list);
 		}
 		if (tag === 'host' && fields.length >= 4) {

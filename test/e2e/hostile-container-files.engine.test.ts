@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {dockerCli, requireTestEngine, TEST_RUN_ID, TestResources, uniqueName} from '../helpers/engine-harness.js';
 import type {TestEngine} from '../helpers/engine-harness.js';
+import {peerScript} from '../../source/host/ssh-source.js';
 import {disposeAllDocknets, docknetBundle, keys, startDocknet} from '../helpers/pty-app.js';
 import type {DocknetPty} from '../helpers/pty-app.js';
 
@@ -54,6 +55,13 @@ const attackers: Attacker[] = [
 		expect: {},
 	},
 	{
+		// Read a byte at a time by a shell's `read`, 20 MB without a newline takes many seconds.
+		name: uniqueName('syshuge'),
+		args: privileged,
+		steps: [`${bb} mount -t tmpfs none /sys/class/net`, `${bb} mkdir /sys/class/net/eth0`, `${bb} head -c 20971520 /dev/zero > /sys/class/net/eth0/iflink`],
+		expect: {},
+	},
+	{
 		name: uniqueName('etcfifo'),
 		args: privileged,
 		steps: [replaceEtc('hosts', `${bb} mkfifo /etc/hosts`), replaceEtc('resolv.conf', `${bb} ln -s /dev/zero /etc/resolv.conf`)],
@@ -80,6 +88,8 @@ const attackers: Attacker[] = [
 	},
 ];
 
+const benign = uniqueName('benign');
+
 async function waitForLog(container: string, text: string, timeoutMs = 20_000): Promise<void> {
 	const deadline = performance.now() + timeoutMs;
 	for (;;) {
@@ -102,6 +112,7 @@ before(async () => {
 	}
 
 	for (const attacker of attackers) await waitForLog(attacker.name, 'ready');
+	await resources.runContainer(benign);
 });
 
 after(async () => {
@@ -223,6 +234,33 @@ describe('files a container controls, read by docknet as root', () => {
 			const status = await Promise.race([app.exited, new Promise<'hung'>(resolve => setTimeout(() => resolve('hung'), 5000))]);
 			assert.deepEqual(status, {exitCode: 0, signal: undefined});
 		});
+	});
+
+	test("the ssh source's remote script is valid sh, ends, reads no planted file and keeps each bad container to itself", async () => {
+		const pidOf = async (name: string): Promise<number> => Number(await dockerCli(['inspect', '-f', '{{.State.Pid}}', name]));
+		const pids = new Map<string, number>();
+		for (const name of [...attackers.map(item => item.name), benign]) pids.set(name, await pidOf(name));
+		const script = peerScript([...pids.values()]);
+		const shell = (args: string[]): Promise<{code: number; stdout: string; ms: number}> => {
+			const started = performance.now();
+			return new Promise(resolve => {
+				execFile('ip', ['netns', 'exec', engine.netns, 'sh', ...args], {timeout: 30_000, maxBuffer: 64 * 1024 * 1024}, (error, stdout) => {
+					resolve({code: error === null ? 0 : 1, stdout, ms: performance.now() - started});
+				});
+			});
+		};
+
+		assert.equal((await shell(['-n', '-c', script])).code, 0, 'sh -n');
+		const run = await shell(['-c', script]);
+		assert.equal(run.code, 0);
+		assert.ok(run.ms < 10_000, `${Math.round(run.ms)} ms`);
+		assert.ok(!run.stdout.includes(token));
+		const lines = run.stdout.split('\n');
+		const huge = attackers.find(item => item.name.includes('syshuge'))?.name ?? '';
+		assert.ok(lines.includes(`slow ${pids.get(huge) ?? 0}`), run.stdout);
+		assert.ok(lines.some(line => new RegExp(`^if ${pids.get(benign) ?? 0} eth0 \\d+ \\d+ [0-9a-f:]{17}$`).test(line)), run.stdout);
+		const planted = lines.filter(line => /^if /.test(line) && [...attackers.slice(0, 3)].some(item => line.startsWith(`if ${pids.get(item.name) ?? 0} `)));
+		for (const line of planted) assert.doesNotMatch(line, /^if \d+ eth0 \d+ \d+/, `a planted iflink was read: ${line}`);
 	});
 
 	test('SIGTERM and SIGHUP end it while it looks at the attackers', async () => {
