@@ -38,6 +38,8 @@ export type ContainedFile =
 /** `code` is the errno of a read that failed (EACCES: not root, or a security module). */
 export type ContainedRefusal = {status: 'refused'; reason: string; code?: string};
 
+export type ContainedFiles = {status: 'read'; files: ContainedFile[]} | {status: 'missing'; detail: string} | ContainedRefusal;
+
 export type ContainedListing = {status: 'listed'; names: string[]; cut: boolean} | {status: 'missing'; detail: string} | ContainedRefusal;
 
 export interface ContainedReadOptions {
@@ -50,6 +52,8 @@ export interface ContainedReadOptions {
 export interface ContainedFileReader {
 	/** `inside` is a path inside the container ("/etc/hosts"); `root` its root (/proc/<pid>/root). */
 	readFile(root: string, inside: string, options: ContainedReadOptions): ContainedFile;
+	/** Files `names` of `directory`, which is resolved once; each file is checked as readFile does. */
+	readFilesIn(root: string, directory: string, names: readonly string[], options: ContainedReadOptions): ContainedFiles;
 	listDirectory(root: string, inside: string, maxEntries: number): ContainedListing;
 }
 
@@ -110,15 +114,25 @@ export function createContainedFileReader(fs: ContainedFs): ContainedFileReader 
 
 				const last = pending.length === 0;
 				const here = `/proc/self/fd/${held[held.length - 1] ?? -1}/${name}`;
+				const wantsDirectory = !last || directory;
 				let fd: number;
+				let opened = false;
 				try {
-					fd = fs.openSync(here, O_PATH | O_NOFOLLOW | (last && !directory ? 0 : O_DIRECTORY));
+					fd = fs.openSync(here, O_PATH | O_NOFOLLOW | (wantsDirectory ? O_DIRECTORY : 0));
+					// With O_NOFOLLOW, O_DIRECTORY succeeds on a real directory only: no fstat needed.
+					opened = wantsDirectory;
 				} catch (error) {
 					const code = codeOf(error);
 					if (code === 'ENOENT') throw new Missing(`${shown([...names, name])} does not exist inside the container`);
 					if (code !== 'ENOTDIR') throw error;
 					// Not a directory: either a symlink (resolved below) or a file in the middle of the path.
 					fd = fs.openSync(here, O_PATH | O_NOFOLLOW);
+				}
+
+				if (opened) {
+					held.push(fd);
+					names.push(name);
+					continue;
 				}
 
 				const stats = fs.fstatSync(fd);
@@ -145,7 +159,7 @@ export function createContainedFileReader(fs: ContainedFs): ContainedFileReader 
 					continue;
 				}
 
-				if ((!last || directory) && !stats.isDirectory()) {
+				if (wantsDirectory && !stats.isDirectory()) {
 					fs.closeSync(fd);
 					if (last) throw new Refusal(`${shown([...names, name])} is ${typeName(stats)}, not a directory`);
 					throw new Missing(`${shown([...names, name])} is not a directory inside the container`);
@@ -180,39 +194,75 @@ export function createContainedFileReader(fs: ContainedFs): ContainedFileReader 
 		}
 	}
 
+	/** Reads the file an O_PATH fd holds, after the checks; the caller closes pathFd. */
+	function readOpened(pathFd: number, inside: string, resolved: string, options: ContainedReadOptions): ContainedFile {
+		const stats = fs.fstatSync(pathFd);
+		if (!stats.isFile()) throw new Refusal(`${via(inside, resolved)} is ${typeName(stats)}, not read`);
+		const {type} = fs.statfsSync(`/proc/self/fd/${pathFd}`);
+		if (type === PROC_SUPER_MAGIC) throw new Refusal(`${via(inside, resolved)} is a file of /proc, not read`);
+		if (options.filesystem === 'sysfs' && type !== SYSFS_MAGIC) throw new Refusal(`${via(inside, resolved)} is not a sysfs file, not read`);
+		// Through the O_PATH fd: the inode just checked, whatever the path holds now.
+		const fd = fs.openSync(`/proc/self/fd/${pathFd}`, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+		try {
+			const buffer = Buffer.alloc(Math.min(options.capBytes, Math.max(stats.size, 4096)) + 1);
+			let length = 0;
+			while (length < buffer.length) {
+				const got = fs.readSync(fd, buffer, length, buffer.length - length, length);
+				if (got === 0) break;
+				length += got;
+			}
+
+			const cut = length > options.capBytes;
+			const text = buffer.subarray(0, Math.min(length, options.capBytes)).toString('utf8');
+			return {status: 'read', text, size: Math.max(stats.size, length), cut};
+		} finally {
+			fs.closeSync(fd);
+		}
+	}
+
+	const missingFile = (detail: string): ContainedFile => ({status: 'missing', detail});
+
 	function readFile(root: string, inside: string, options: ContainedReadOptions): ContainedFile {
-		return guarded<ContainedFile>(
-			(): ContainedFile => {
-				const {fd: pathFd, resolved} = resolve(root, inside, false);
-				try {
-					const stats = fs.fstatSync(pathFd);
-					if (!stats.isFile()) throw new Refusal(`${via(inside, resolved)} is ${typeName(stats)}, not read`);
-					const {type} = fs.statfsSync(`/proc/self/fd/${pathFd}`);
-					if (type === PROC_SUPER_MAGIC) throw new Refusal(`${via(inside, resolved)} is a file of /proc, not read`);
-					if (options.filesystem === 'sysfs' && type !== SYSFS_MAGIC) throw new Refusal(`${via(inside, resolved)} is not a sysfs file, not read`);
-					// Through the O_PATH fd: the inode just checked, whatever the path holds now.
-					const fd = fs.openSync(`/proc/self/fd/${pathFd}`, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-					try {
-						const buffer = Buffer.alloc(Math.min(options.capBytes, Math.max(stats.size, 4096)) + 1);
-						let length = 0;
-						while (length < buffer.length) {
-							const got = fs.readSync(fd, buffer, length, buffer.length - length, length);
-							if (got === 0) break;
-							length += got;
+		return guarded<ContainedFile>((): ContainedFile => {
+			const {fd, resolved} = resolve(root, inside, false);
+			try {
+				return readOpened(fd, inside, resolved, options);
+			} finally {
+				fs.closeSync(fd);
+			}
+		}, missingFile);
+	}
+
+	/** Several files of one directory, which is walked to once (sysfs attributes of an interface). */
+	function readFilesIn(root: string, directory: string, names: readonly string[], options: ContainedReadOptions): ContainedFiles {
+		return guarded<ContainedFiles>((): ContainedFiles => {
+			const {fd: directoryFd, resolved} = resolve(root, directory, true);
+			try {
+				const files = names.map(name =>
+					guarded<ContainedFile>((): ContainedFile => {
+						const inside = `${directory}/${name}`;
+						let fd: number;
+						try {
+							fd = fs.openSync(`/proc/self/fd/${directoryFd}/${name}`, O_PATH | O_NOFOLLOW);
+						} catch (error) {
+							if (codeOf(error) === 'ENOENT') throw new Missing(`${inside} does not exist inside the container`);
+							throw error;
 						}
 
-						const cut = length > options.capBytes;
-						const text = buffer.subarray(0, Math.min(length, options.capBytes)).toString('utf8');
-						return {status: 'read', text, size: Math.max(stats.size, length), cut};
-					} finally {
-						fs.closeSync(fd);
-					}
-				} finally {
-					fs.closeSync(pathFd);
-				}
-			},
-			detail => ({status: 'missing', detail}),
-		);
+						try {
+							// A link takes the long way, resolved inside the root like any other.
+							if (fs.fstatSync(fd).isSymbolicLink()) return readFile(root, inside, options);
+							return readOpened(fd, inside, `${resolved}/${name}`, options);
+						} finally {
+							fs.closeSync(fd);
+						}
+					}, missingFile),
+				);
+				return {status: 'read', files};
+			} finally {
+				fs.closeSync(directoryFd);
+			}
+		}, detail => ({status: 'missing', detail}));
 	}
 
 	function listDirectory(root: string, inside: string, maxEntries: number): ContainedListing {
@@ -240,5 +290,5 @@ export function createContainedFileReader(fs: ContainedFs): ContainedFileReader 
 		);
 	}
 
-	return {readFile, listDirectory};
+	return {readFile, readFilesIn, listDirectory};
 }

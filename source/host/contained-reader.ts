@@ -54,14 +54,19 @@ export function readContainerInterfaces(reader: ContainedFileReader, root: strin
 	const listing = reader.listDirectory(root, '/sys/class/net', maxInterfaces);
 	if (listing.status !== 'listed') return listing;
 	const interfaces: ContainedInterface[] = [];
+	const fields = ['ifindex', 'iflink', 'address'] as const;
 	for (const name of listing.names) {
 		if (name === 'lo') continue;
 		const entry: ContainedInterface = {name};
-		const notes: string[] = [];
-		for (const field of ['ifindex', 'iflink', 'address'] as const) {
-			const read = reader.readFile(root, `/sys/class/net/${name}/${field}`, sysfsOnly ? {capBytes: 64, filesystem: 'sysfs'} : {capBytes: 64});
-			if (read.status === 'read') entry[field] = read.text.trim();
-			else if (read.status === 'refused') notes.push(read.reason);
+		const read = reader.readFilesIn(root, `/sys/class/net/${name}`, fields, sysfsOnly ? {capBytes: 64, filesystem: 'sysfs'} : {capBytes: 64});
+		const notes: string[] = read.status === 'read' ? [] : [read.status === 'missing' ? read.detail : read.reason];
+		if (read.status === 'read') {
+			read.files.forEach((file, index) => {
+				const field = fields[index];
+				if (field === undefined) return;
+				if (file.status === 'read') entry[field] = file.text.trim();
+				else if (file.status === 'refused') notes.push(file.reason);
+			});
 		}
 
 		if (notes.length > 0) entry.note = notes.join('; ');
