@@ -211,7 +211,7 @@ describe('files a container controls, read by docknet as root', () => {
 				await app.waitFor(lines => lines.some(line => line.includes(' 2 Containers (1 of')), `only ${attacker.name} listed`);
 				await answersWithin('i', lines => lines.some(line => line.includes(`Inside ${attacker.name}`)), 'the inside view');
 				for (const [file, note] of Object.entries(attacker.expect)) {
-					await app.waitFor(lines => lines.some(line => line.includes(`${file}:`) && note.test(line)), `${file} ${String(note)}`);
+					await app.waitFor(lines => lines.some(line => line.includes(`File           ${file}`) && note.test(line)), `${file} ${String(note)}`);
 				}
 
 				assert.ok(!app.text().includes(token), 'the canary token on screen');

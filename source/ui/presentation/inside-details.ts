@@ -61,7 +61,9 @@ export function insideDetails(container: DockerContainer, containers: readonly D
 	lines.push({text: `DNS            ${servers.join(', ') || 'no nameserver'}${dns.search.length > 0 ? ` · search ${dns.search.join(' ')}` : ''}${dns.options.length > 0 ? ` · options ${dns.options.join(' ')}` : ''}`});
 	// A file the container made odd (a FIFO, a link out, 20 MB) says so instead of its content.
 	for (const file of inside.files) {
-		if (file.note) lines.push({text: `${'File'.padEnd(14)} ${file.path}: ${file.note}`, tone: file.status === 'missing' ? 'muted' : 'warn'});
+		if (!file.note) continue;
+		const said = file.note.startsWith(`${file.path} `) ? file.note : `${file.path}: ${file.note}`;
+		lines.push({text: `${'File'.padEnd(14)} ${said}`, tone: file.status === 'missing' ? 'muted' : 'warn'});
 	}
 
 	const rows = [
