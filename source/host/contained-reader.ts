@@ -1,6 +1,7 @@
 import {type ChildProcessByStdio, spawn} from 'node:child_process';
 import * as fs from 'node:fs';
 import type {Socket} from 'node:net';
+import path from 'node:path';
 import type {Readable, Writable} from 'node:stream';
 import {type ContainedFile, type ContainedFileReader, type ContainedFs, type ContainedReadOptions, type ContainedRefusal, createContainedFileReader} from './contained-file.js';
 
@@ -83,8 +84,8 @@ type Request = RequestBody & {id: number};
 export function serveContainedReads(
 	makeReader: typeof createContainedFileReader,
 	readInterfaces: typeof readContainerInterfaces,
+	nodeFs: ContainedFs,
 ): void {
-	const nodeFs = process.getBuiltinModule('node:fs');
 	const reader = makeReader(nodeFs);
 	let buffered = '';
 	process.stdin.setEncoding('utf8');
@@ -112,11 +113,13 @@ function helperSource(): string {
 		'const __name = (target) => target;',
 		`const createContainedFileReader = ${createContainedFileReader.toString()};`,
 		`const readContainerInterfaces = ${readContainerInterfaces.toString()};`,
-		`(${serveContainedReads.toString()})(createContainedFileReader, readContainerInterfaces);`,
+		`(${serveContainedReads.toString()})(createContainedFileReader, readContainerInterfaces, require('node:fs'));`,
 	].join('\n');
 }
 
 function isSingleExecutable(): boolean {
+	// Node before 20.16 has no getBuiltinModule; there a node binary is still called node.
+	if (typeof process.getBuiltinModule !== 'function') return !path.basename(process.execPath).startsWith('node');
 	const sea = process.getBuiltinModule('node:sea') as {isSea?: () => boolean} | undefined;
 	return sea?.isSea?.() ?? false;
 }
