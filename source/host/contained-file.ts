@@ -84,7 +84,11 @@ export function createContainedFileReader(fs: ContainedFs): ContainedFileReader 
 		if (stats.isSymbolicLink()) return 'a symbolic link';
 		return 'not a regular file';
 	};
-	const shown = (parts: readonly string[]): string => `/${parts.join('/')}`;
+	// The names are the container's: a sentence about them stays short.
+	const shown = (parts: readonly string[]): string => {
+		const text = `/${parts.join('/')}`;
+		return text.length > 160 ? `${text.slice(0, 159)}\u2026` : text;
+	};
 
 	/**
 	 * Opens `inside` under `root` with O_PATH; the caller closes the fd. `directory` asks

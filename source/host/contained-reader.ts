@@ -27,8 +27,6 @@ export interface ContainedInterface {
 	ifindex?: string;
 	iflink?: string;
 	address?: string;
-	/** Why a value is missing (a FIFO at iflink, ...). */
-	note?: string;
 }
 
 export type ContainedInterfaces = {status: 'listed'; interfaces: ContainedInterface[]} | {status: 'missing'; detail: string} | ContainedRefusal;
@@ -59,18 +57,15 @@ export function readContainerInterfaces(reader: ContainedFileReader, root: strin
 	for (const name of listing.names) {
 		if (name === 'lo') continue;
 		const entry: ContainedInterface = {name};
+		// A value that is missing or refused (a FIFO, a tmpfs file) is simply not there.
 		const read = reader.readFilesIn(root, `/sys/class/net/${name}`, fields, sysfsOnly ? {capBytes: 64, filesystem: 'sysfs'} : {capBytes: 64});
-		const notes: string[] = read.status === 'read' ? [] : [read.status === 'missing' ? read.detail : read.reason];
 		if (read.status === 'read') {
 			read.files.forEach((file, index) => {
 				const field = fields[index];
-				if (field === undefined) return;
-				if (file.status === 'read') entry[field] = file.text.trim();
-				else if (file.status === 'refused') notes.push(file.reason);
+				if (field !== undefined && file.status === 'read') entry[field] = file.text.trim();
 			});
 		}
 
-		if (notes.length > 0) entry.note = notes.join('; ');
 		interfaces.push(entry);
 	}
 
