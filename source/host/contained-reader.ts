@@ -75,26 +75,35 @@ export function readContainerInterfaces(reader: ContainedFileReader, root: strin
 type RequestBody = {op: 'file'; root: string; inside: string; options: ContainedReadOptions} | {op: 'interfaces'; root: string; max: number; sysfsOnly: boolean};
 type Request = RequestBody & {id: number};
 
+/** Calls onLine for each line of the stream. Self-contained: the helper runs it too. */
+export function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+	let buffered = '';
+	stream.setEncoding('utf8');
+	stream.on('data', (chunk: string) => {
+		buffered += chunk;
+		let newline = buffered.indexOf('\n');
+		while (newline >= 0) {
+			const line = buffered.slice(0, newline);
+			buffered = buffered.slice(newline + 1);
+			onLine(line);
+			newline = buffered.indexOf('\n');
+		}
+	});
+}
+
 /** The helper's main loop: one JSON request per line on stdin, one JSON answer per line on stdout. Self-contained. */
 export function serveContainedReads(
 	makeReader: typeof createContainedFileReader,
 	readInterfaces: typeof readContainerInterfaces,
+	eachLine: typeof onLines,
 	nodeFs: ContainedFs,
 ): void {
 	const reader = makeReader(nodeFs);
-	let buffered = '';
-	process.stdin.setEncoding('utf8');
-	process.stdin.on('data', (chunk: string) => {
-		buffered += chunk;
-		let newline = buffered.indexOf('\n');
-		while (newline >= 0) {
-			const request = JSON.parse(buffered.slice(0, newline)) as Request;
-			buffered = buffered.slice(newline + 1);
-			const result =
-				request.op === 'file' ? reader.readFile(request.root, request.inside, request.options) : readInterfaces(reader, request.root, request.max, request.sysfsOnly);
-			process.stdout.write(`${JSON.stringify({id: request.id, result})}\n`);
-			newline = buffered.indexOf('\n');
-		}
+	eachLine(process.stdin, line => {
+		const request = JSON.parse(line) as Request;
+		const result =
+			request.op === 'file' ? reader.readFile(request.root, request.inside, request.options) : readInterfaces(reader, request.root, request.max, request.sysfsOnly);
+		process.stdout.write(`${JSON.stringify({id: request.id, result})}\n`);
 	});
 	// docknet went away (or closed us): so do we.
 	process.stdin.on('end', () => process.exit(0));
@@ -108,7 +117,8 @@ function helperSource(): string {
 		'const __name = (target) => target;',
 		`const createContainedFileReader = ${createContainedFileReader.toString()};`,
 		`const readContainerInterfaces = ${readContainerInterfaces.toString()};`,
-		`(${serveContainedReads.toString()})(createContainedFileReader, readContainerInterfaces, require('node:fs'));`,
+		`const onLines = ${onLines.toString()};`,
+		`(${serveContainedReads.toString()})(createContainedFileReader, readContainerInterfaces, onLines, require('node:fs'));`,
 	].join('\n');
 }
 
@@ -175,22 +185,13 @@ export function createContainedReads(options: ContainedReadsOptions = {}): Conta
 	function startHelper(): Helper {
 		source ??= helperSource();
 		const child = spawn(process.execPath, ['--max-old-space-size=32', '--max-semi-space-size=1', '-e', source], {stdio: ['pipe', 'pipe', 'ignore'], env: {}});
-		let buffered = '';
-		child.stdout.setEncoding('utf8');
-		child.stdout.on('data', (chunk: string) => {
-			buffered += chunk;
-			let newline = buffered.indexOf('\n');
-			while (newline >= 0) {
-				const answer = JSON.parse(buffered.slice(0, newline)) as {id: number; result: Result};
-				buffered = buffered.slice(newline + 1);
-				const waiting = pending.get(answer.id);
-				if (waiting) {
-					pending.delete(answer.id);
-					clearTimeout(waiting.timer);
-					waiting.resolve(answer.result);
-				}
-
-				newline = buffered.indexOf('\n');
+		onLines(child.stdout, line => {
+			const answer = JSON.parse(line) as {id: number; result: Result};
+			const waiting = pending.get(answer.id);
+			if (waiting) {
+				pending.delete(answer.id);
+				clearTimeout(waiting.timer);
+				waiting.resolve(answer.result);
 			}
 
 			if (pending.size === 0) scheduleIdleStop();
