@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {dockerCli, requireTestEngine, TEST_RUN_ID, TestResources, uniqueName} from '../helpers/engine-harness.js';
 import type {TestEngine} from '../helpers/engine-harness.js';
-import {peerScript} from '../../source/host/ssh-source.js';
+import {peerScript} from '../../source/host/ssh-peer-script.js';
 import {disposeAllDocknets, docknetBundle, keys, startDocknet} from '../helpers/pty-app.js';
 import type {DocknetPty} from '../helpers/pty-app.js';
 
