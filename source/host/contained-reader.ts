@@ -149,6 +149,8 @@ interface Pending {
 	request: Request;
 	resolve: (result: Result) => void;
 	timer: NodeJS.Timeout;
+	/** Helpers that went away while it was asked. */
+	lost: number;
 }
 
 function inProcessReads(calls: ContainedFs): ContainedReads {
@@ -199,8 +201,19 @@ export function createContainedReads(options: ContainedReadsOptions = {}): Conta
 		const lost = (): void => {
 			if (helper !== child) return;
 			helper = undefined;
-			// Whatever it was doing is asked again of a fresh helper.
-			for (const waiting of pending.values()) send(waiting.request);
+			// Whatever it was doing is asked again of a fresh helper, once: a read that
+			// ends its helper every time must not start helpers until its deadline.
+			for (const [id, waiting] of pending) {
+				waiting.lost += 1;
+				if (waiting.lost === 1) {
+					send(waiting.request);
+					continue;
+				}
+
+				pending.delete(id);
+				clearTimeout(waiting.timer);
+				waiting.resolve(noAnswer('not read: the reader stopped while reading it'));
+			}
 		};
 
 		child.on('exit', lost);
@@ -250,7 +263,7 @@ export function createContainedReads(options: ContainedReadsOptions = {}): Conta
 		const id = nextId++;
 		const full: Request = {...request, id};
 		return new Promise<Result>(resolve => {
-			pending.set(id, {request: full, resolve, timer: setTimeout(() => onTimeout(id), timeoutMs)});
+			pending.set(id, {request: full, resolve, timer: setTimeout(() => onTimeout(id), timeoutMs), lost: 0});
 			send(full);
 		});
 	}

@@ -117,6 +117,22 @@ describe('the helper process', () => {
 		}
 	});
 
+	test('a helper that dies mid-read is replaced and the read asked again', async () => {
+		const reads = createContainedReads({inProcess: false, timeoutMs: 5000});
+		try {
+			assert.equal((await reads.readFile(root, '/etc/hosts', {capBytes: 1000})).status, 'read');
+			const first = reads.helperPid?.();
+			assert.ok(first !== undefined);
+			process.kill(first, 'SIGSTOP');
+			const asked = reads.readFile(root, '/etc/hosts', {capBytes: 1000});
+			process.kill(first, 'SIGKILL');
+			assert.deepEqual(await asked, {status: 'read', text: '10.0.0.1 inside\n', size: 16, cut: false});
+			assert.notEqual(reads.helperPid?.(), first);
+		} finally {
+			reads.close();
+		}
+	});
+
 	test('a read that does not answer in time costs that root only, and a fresh helper takes over', async () => {
 		const reads = createContainedReads({inProcess: false, timeoutMs: 300});
 		try {
