@@ -99,6 +99,7 @@ export function serveContainedReads(
 	nodeFs: ContainedFs,
 ): void {
 	const reader = makeReader(nodeFs);
+	process.stdout.write('ready\n');
 	eachLine(process.stdin, line => {
 		const request = JSON.parse(line) as Request;
 		const result =
@@ -130,8 +131,10 @@ function isSingleExecutable(): boolean {
 }
 
 export interface ContainedReadsOptions {
-	/** Deadline of one read. Default 2000 ms (a sysfs or /etc file answers in microseconds). */
+	/** Deadline of one read, once the helper runs. Default 2000 ms. */
 	timeoutMs?: number;
+	/** How long a starting helper may take to say it is ready. Default 15 000 ms. */
+	startMs?: number;
 	/** The helper stops after this long without a request. Default 20 000 ms. */
 	idleMs?: number;
 	/** How long a root whose read hung is answered "hung" without trying. Default 60 000 ms. */
@@ -148,7 +151,6 @@ type Helper = ChildProcessByStdio<Writable, Readable, null>;
 interface Pending {
 	request: Request;
 	resolve: (result: Result) => void;
-	timer: NodeJS.Timeout;
 	/** Helpers that went away while it was asked. */
 	lost: number;
 }
@@ -165,11 +167,15 @@ function inProcessReads(calls: ContainedFs): ContainedReads {
 export function createContainedReads(options: ContainedReadsOptions = {}): ContainedReads {
 	if (options.inProcess ?? isSingleExecutable()) return inProcessReads(options.fs ?? fs);
 	const timeoutMs = options.timeoutMs ?? 2000;
+	const startMs = options.startMs ?? 15_000;
 	const idleMs = options.idleMs ?? 20_000;
 	const hungForMs = options.hungForMs ?? 60_000;
+	// In the order sent, which is the order the helper reads them in.
 	const pending = new Map<number, Pending>();
 	const hungSince = new Map<string, number>();
 	let helper: Helper | undefined;
+	let ready = false;
+	let deadline: NodeJS.Timeout | undefined;
 	let idleTimer: NodeJS.Timeout | undefined;
 	let nextId = 1;
 	let source: string | undefined;
@@ -177,6 +183,7 @@ export function createContainedReads(options: ContainedReadsOptions = {}): Conta
 	const stopHelper = (): void => {
 		helper?.kill('SIGKILL');
 		helper = undefined;
+		ready = false;
 	};
 
 	// A helper stuck in a syscall would outlive docknet.
@@ -184,42 +191,81 @@ export function createContainedReads(options: ContainedReadsOptions = {}): Conta
 
 	const noAnswer = (why: string): Result => ({status: 'refused', reason: why});
 
+	const answer = (id: number, result: Result): void => {
+		const waiting = pending.get(id);
+		if (!waiting) return;
+		pending.delete(id);
+		waiting.resolve(result);
+	};
+
+	/**
+	 * One deadline, for the read the helper is on (the oldest unanswered): each read gets
+	 * timeoutMs of its own, however many wait behind it, and a helper still starting (a
+	 * loaded machine) is given startMs before anything is blamed on a container.
+	 */
+	function arm(): void {
+		clearTimeout(deadline);
+		deadline = undefined;
+		if (pending.size === 0) {
+			scheduleIdleStop();
+			return;
+		}
+
+		deadline = setTimeout(onDeadline, ready ? timeoutMs : startMs);
+	}
+
+	function onDeadline(): void {
+		deadline = undefined;
+		if (!ready) {
+			stopHelper();
+			for (const id of [...pending.keys()]) answer(id, noAnswer('not read: the reader did not start'));
+			return;
+		}
+
+		const [head] = pending.keys();
+		const stuck = head === undefined ? undefined : pending.get(head);
+		if (head === undefined || stuck === undefined) return;
+		hungSince.set(stuck.request.root, Date.now());
+		answer(head, noAnswer(`no answer within ${timeoutMs / 1000} s: a file system in the container hangs`));
+		// The helper is stuck in that read: a fresh one takes the rest.
+		stopHelper();
+		for (const waiting of pending.values()) send(waiting.request);
+		arm();
+	}
+
 	function startHelper(): Helper {
 		source ??= helperSource();
 		const child = spawn(process.execPath, ['--max-old-space-size=32', '--max-semi-space-size=1', '-e', source], {stdio: ['pipe', 'pipe', 'ignore'], env: {}});
 		onLines(child.stdout, line => {
-			const answer = JSON.parse(line) as {id: number; result: Result};
-			const waiting = pending.get(answer.id);
-			if (waiting) {
-				pending.delete(answer.id);
-				clearTimeout(waiting.timer);
-				waiting.resolve(answer.result);
+			if (helper !== child) return;
+			if (line === 'ready') {
+				ready = true;
+			} else {
+				const {id, result} = JSON.parse(line) as {id: number; result: Result};
+				answer(id, result);
 			}
 
-			if (pending.size === 0) scheduleIdleStop();
+			arm();
 		});
 		const lost = (): void => {
 			if (helper !== child) return;
 			helper = undefined;
+			ready = false;
 			// Whatever it was doing is asked again of a fresh helper, once: a read that
-			// ends its helper every time must not start helpers until its deadline.
+			// ends its helper every time must not start one helper after another.
 			for (const [id, waiting] of pending) {
 				waiting.lost += 1;
-				if (waiting.lost === 1) {
-					send(waiting.request);
-					continue;
-				}
-
-				pending.delete(id);
-				clearTimeout(waiting.timer);
-				waiting.resolve(noAnswer('not read: the reader stopped while reading it'));
+				if (waiting.lost === 1) send(waiting.request);
+				else answer(id, noAnswer('not read: the reader stopped while reading it'));
 			}
+
+			arm();
 		};
 
 		child.on('exit', lost);
 		child.on('error', lost);
 		child.stdin.on('error', () => undefined);
-		// Neither the helper nor its pipes keep docknet alive; a pending read's timer does.
+		// Neither the helper nor its pipes keep docknet alive; the deadline of a pending read does.
 		child.unref();
 		(child.stdout as unknown as Socket).unref();
 		(child.stdin as unknown as Socket).unref();
@@ -239,19 +285,6 @@ export function createContainedReads(options: ContainedReadsOptions = {}): Conta
 		helper.stdin.write(`${JSON.stringify(request)}\n`);
 	}
 
-	function onTimeout(id: number): void {
-		const waiting = pending.get(id);
-		if (!waiting) return;
-		pending.delete(id);
-		hungSince.set(waiting.request.root, Date.now());
-		waiting.resolve(noAnswer(`no answer within ${timeoutMs / 1000} s: a file system in the container hangs`));
-		// The helper is stuck in that read: a fresh one takes the rest.
-		const stuck = helper;
-		helper = undefined;
-		stuck?.kill('SIGKILL');
-		for (const other of pending.values()) send(other.request);
-	}
-
 	function ask(request: RequestBody): Promise<Result> {
 		const since = hungSince.get(request.root);
 		if (since !== undefined && Date.now() - since < hungForMs) {
@@ -263,8 +296,9 @@ export function createContainedReads(options: ContainedReadsOptions = {}): Conta
 		const id = nextId++;
 		const full: Request = {...request, id};
 		return new Promise<Result>(resolve => {
-			pending.set(id, {request: full, resolve, timer: setTimeout(() => onTimeout(id), timeoutMs), lost: 0});
+			pending.set(id, {request: full, resolve, lost: 0});
 			send(full);
+			if (deadline === undefined) arm();
 		});
 	}
 
@@ -275,6 +309,7 @@ export function createContainedReads(options: ContainedReadsOptions = {}): Conta
 		close: () => {
 			process.removeListener('exit', stopHelper);
 			clearTimeout(idleTimer);
+			clearTimeout(deadline);
 			stopHelper();
 		},
 	};

@@ -142,12 +142,16 @@ describe('the helper process', () => {
 			// A stopped helper answers nothing, as one stuck in a hung file system would.
 			process.kill(stuck, 'SIGSTOP');
 			const started = performance.now();
-			const late = await reads.readFile(root, '/etc/hosts', {capBytes: 1000});
+			// Reads of other containers wait behind the stuck one: they are not blamed for it.
+			const [late, ...behind] = await Promise.all([
+				reads.readFile(root, '/etc/hosts', {capBytes: 1000}),
+				reads.readFile(path.join(root, 'data'), '/hosts', {capBytes: 1000}),
+				reads.readFile(path.join(root, 'etc'), '/hosts', {capBytes: 1000}),
+			]);
 			assert.deepEqual(late, {status: 'refused', reason: 'no answer within 0.3 s: a file system in the container hangs'});
+			assert.deepEqual(behind.map(read => read.status), ['read', 'missing']);
 			assert.ok(performance.now() - started < 2000);
 			assert.deepEqual(await reads.readFile(root, '/secret', {capBytes: 1000}), {status: 'refused', reason: 'not read: an earlier read in this container hung'});
-			const other = await reads.readFile(path.join(root, 'data'), '/hosts', {capBytes: 1000});
-			assert.equal(other.status, 'read');
 			assert.notEqual(reads.helperPid?.(), stuck);
 			assert.throws(() => process.kill(stuck, 0), 'the stuck helper was killed');
 		} finally {
