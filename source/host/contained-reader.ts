@@ -9,17 +9,18 @@ import {type ContainedFile, type ContainedFileReader, type ContainedFs, type Con
 // from the reader's own source text), never on docknet's main thread nor on its libuv thread
 // pool. The reader never blocks on a FIFO or a device (contained-file.ts), but a file system
 // the container mounted itself can hang any path lookup (an autofs whose daemon never answers,
-// NFS to a server that went away). On the main thread that froze the UI until `kill -9`; on
-// the thread pool (or in a worker thread) a thread stuck in such a syscall makes process.exit()
-// itself hang, because node joins those threads on the way out (checked on Node 20). A helper
-// process can be killed: each request has a deadline, after which the helper is killed, the
-// request answers "did not answer", and the others are sent again to a fresh helper. The
-// path that hung is not read again for a while, so one bad container costs only its own row.
+// NFS to a server that went away). On the main thread that would freeze the UI until
+// `kill -9`; on the thread pool (or in a worker thread) a thread stuck in such a syscall makes
+// process.exit() itself hang, because node joins those threads on the way out. A helper
+// process can be killed: the read it is on has a deadline, after which the helper is killed,
+// that read answers "no answer", and the reads behind it go to a fresh helper. The container
+// whose read hung is not read again for a while, so one bad container costs only itself.
 //
-// The helper's cost: one node start (~50 ms CPU, ~30 MB) when the first read comes, gone
-// again after a quiet spell. Its environment is empty (docknet's may hold secrets, and
-// NODE_OPTIONS must not reach it). In the single executable there is no plain node to
-// start; there the reads run in-process, with every guard but the deadline.
+// The helper's cost: one node start when the first read comes (most of its memory is the node
+// binary's pages, shared with docknet's own process), gone again after a quiet spell. Its
+// environment is empty (docknet's may hold secrets, and NODE_OPTIONS must not reach it). In
+// the single executable there is no plain node to start; there the reads run in-process,
+// with every guard but the deadline.
 
 /** One container interface as its own sysfs tells it; the values are the raw file texts. */
 export interface ContainedInterface {
