@@ -6,7 +6,7 @@ import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {after, before, describe, test} from 'node:test';
 import {createContainedFileReader} from '../../source/host/contained-file.js';
-import {createContainedReads} from '../../source/host/contained-reader.js';
+import {type ContainedReads, createContainedReads} from '../../source/host/contained-reader.js';
 import {describeInsideFile} from '../../source/host/inside-view.js';
 
 // A made-up container root on the test machine's disk, with what a hostile container
@@ -105,40 +105,40 @@ describe('the inside view of a file', () => {
 	});
 });
 
+/** A helper-backed reader for `body`, which gets the helper's pid after a first read; always closed. */
+async function withHelper(timeoutMs: number, body: (reads: ContainedReads, helper: number) => Promise<void>): Promise<void> {
+	const reads = createContainedReads({inProcess: false, timeoutMs});
+	try {
+		assert.equal((await reads.readFile(root, '/etc/hosts', {capBytes: 1000})).status, 'read');
+		const helper = reads.helperPid?.();
+		assert.ok(helper !== undefined);
+		await body(reads, helper);
+	} finally {
+		reads.close();
+	}
+}
+
 describe('the helper process', () => {
 	test('answers as the in-process reader does', async () => {
-		const reads = createContainedReads({inProcess: false});
-		try {
+		await withHelper(5000, async reads => {
 			for (const inside of ['/etc/hosts', '/etc/to-host', '/etc/fifo', '/etc/big']) {
 				assert.deepEqual(await reads.readFile(root, inside, {capBytes: 1000}), reader.readFile(root, inside, {capBytes: 1000}), inside);
 			}
-		} finally {
-			reads.close();
-		}
+		});
 	});
 
 	test('a helper that dies mid-read is replaced and the read asked again', async () => {
-		const reads = createContainedReads({inProcess: false, timeoutMs: 5000});
-		try {
-			assert.equal((await reads.readFile(root, '/etc/hosts', {capBytes: 1000})).status, 'read');
-			const first = reads.helperPid?.();
-			assert.ok(first !== undefined);
+		await withHelper(5000, async (reads, first) => {
 			process.kill(first, 'SIGSTOP');
 			const asked = reads.readFile(root, '/etc/hosts', {capBytes: 1000});
 			process.kill(first, 'SIGKILL');
 			assert.deepEqual(await asked, {status: 'read', text: '10.0.0.1 inside\n', size: 16, cut: false});
 			assert.notEqual(reads.helperPid?.(), first);
-		} finally {
-			reads.close();
-		}
+		});
 	});
 
 	test('a read that does not answer in time costs that root only, and a fresh helper takes over', async () => {
-		const reads = createContainedReads({inProcess: false, timeoutMs: 300});
-		try {
-			assert.equal((await reads.readFile(root, '/etc/hosts', {capBytes: 1000})).status, 'read');
-			const stuck = reads.helperPid?.();
-			assert.ok(stuck !== undefined);
+		await withHelper(300, async (reads, stuck) => {
 			// A stopped helper answers nothing, as one stuck in a hung file system would.
 			process.kill(stuck, 'SIGSTOP');
 			const started = performance.now();
@@ -154,8 +154,6 @@ describe('the helper process', () => {
 			assert.deepEqual(await reads.readFile(root, '/secret', {capBytes: 1000}), {status: 'refused', reason: 'not read: an earlier read in this container hung'});
 			assert.notEqual(reads.helperPid?.(), stuck);
 			assert.throws(() => process.kill(stuck, 0), 'the stuck helper was killed');
-		} finally {
-			reads.close();
-		}
+		});
 	});
 });
