@@ -137,7 +137,8 @@ async function runDocknet(args: string[]): Promise<Run> {
 		execFile(
 			'ip',
 			['netns', 'exec', engine.netns, '/usr/bin/time', '-f', '%M', '-o', timeFile, process.execPath, docknetBundle, ...args, '--host', engine.dockerHost],
-			{env: {...process.env, ...canaryEnv}, timeout: 60_000, maxBuffer: 512 * 1024 * 1024},
+			// SIGKILL: a docknet blocked in open() of a FIFO ignores SIGTERM and would outlive the test.
+			{env: {...process.env, ...canaryEnv}, timeout: 60_000, killSignal: 'SIGKILL', maxBuffer: 512 * 1024 * 1024},
 			(error, stdout, stderr) => {
 				const maxRssKb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
 				rmSync(timeFile, {force: true});
@@ -244,7 +245,7 @@ describe('files a container controls, read by docknet as root', () => {
 		const shell = (args: string[]): Promise<{code: number; stdout: string; ms: number}> => {
 			const started = performance.now();
 			return new Promise(resolve => {
-				execFile('ip', ['netns', 'exec', engine.netns, 'sh', ...args], {timeout: 30_000, maxBuffer: 64 * 1024 * 1024}, (error, stdout) => {
+				execFile('ip', ['netns', 'exec', engine.netns, 'sh', ...args], {timeout: 30_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024}, (error, stdout) => {
 					resolve({code: error === null ? 0 : 1, stdout, ms: performance.now() - started});
 				});
 			});
