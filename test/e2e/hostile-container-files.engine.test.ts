@@ -1,4 +1,4 @@
-import {execFile} from 'node:child_process';
+import {execFile, spawn} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -133,19 +133,26 @@ interface Run {
 async function runDocknet(args: string[]): Promise<Run> {
 	const timeFile = path.join(tmpdir(), `docknet-test-${TEST_RUN_ID}-time`);
 	const started = performance.now();
-	return new Promise(resolve => {
-		execFile(
-			'ip',
-			['netns', 'exec', engine.netns, '/usr/bin/time', '-f', '%M', '-o', timeFile, process.execPath, docknetBundle, ...args, '--host', engine.dockerHost],
-			// SIGKILL: a docknet blocked in open() of a FIFO ignores SIGTERM and would outlive the test.
-			{env: {...process.env, ...canaryEnv}, timeout: 60_000, killSignal: 'SIGKILL', maxBuffer: 512 * 1024 * 1024},
-			(error, stdout, stderr) => {
-				const maxRssKb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
-				rmSync(timeFile, {force: true});
-				resolve({code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr, ms: performance.now() - started, maxRssKb});
-			},
-		);
-	});
+	const command = ['netns', 'exec', engine.netns, '/usr/bin/time', '-f', '%M', '-o', timeFile, process.execPath, docknetBundle, ...args, '--host', engine.dockerHost];
+	// Its own process group, killed whole with SIGKILL on timeout: a docknet blocked in open()
+	// of a FIFO ignores SIGTERM, and killing time(1) alone would leave it running.
+	const child = spawn('ip', command, {env: {...process.env, ...canaryEnv}, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+	const stdout: Buffer[] = [];
+	const stderr: Buffer[] = [];
+	child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+	child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+	const timer = setTimeout(() => process.kill(-(child.pid ?? 0), 'SIGKILL'), 60_000);
+	const code = await new Promise<number>(resolve => child.on('close', exitCode => resolve(exitCode ?? 1)));
+	clearTimeout(timer);
+	let maxRssKb = Number.NaN;
+	try {
+		maxRssKb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+	} catch {
+		// Killed before time(1) wrote it.
+	}
+
+	rmSync(timeFile, {force: true});
+	return {code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString(), ms: performance.now() - started, maxRssKb};
 }
 
 interface SnapshotFile {
