@@ -1,13 +1,19 @@
 import {execFile} from 'node:child_process';
-import {readFileSync} from 'node:fs';
-import type {HostsEntry, InsideDns, InsideInterface, InsideRoute, InsideView} from '../model/inside.js';
+import type {HostsEntry, InsideDns, InsideFile, InsideInterface, InsideRoute, InsideView} from '../model/inside.js';
+import type {ContainedFile} from './contained-file.js';
+import {type ContainedReads, sharedContainedReads} from './contained-reader.js';
 import {appendAll} from '../model/large-arrays.js';
 
 // The inside view of a container, read from the engine's host: `ip -j addr` and `ip -j
 // route` run inside the container's network namespace through nsenter (only the network
 // namespace is entered, so the host's own ip binary runs: the container may have no shell
 // and no ip), and resolv.conf and hosts read through /proc/<pid>/root, the container's own
-// file system. Both need root.
+// file system. Both need root. Those two files are the container's to make anything of (a
+// FIFO, a link to a host file, 200 MB): contained-reader.ts reads them confined to the
+// container's root, regular files only, at most INSIDE_FILE_CAP bytes.
+
+/** Bytes read of /etc/hosts and /etc/resolv.conf; a real one is a few hundred. */
+export const INSIDE_FILE_CAP = 256 * 1024;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -104,8 +110,21 @@ const runProgram: Run = (program, args) =>
 export interface InsideReaderOptions {
 	procRoot?: string;
 	run?: Run;
-	readText?: (file: string) => string;
+	containedReads?: ContainedReads;
 	isRoot?: () => boolean;
+}
+
+const sizeText = (bytes: number): string => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`);
+
+/** The file's text (empty unless read) and what to tell about how it was read. */
+export function describeInsideFile(path: string, read: ContainedFile): {text: string; file: InsideFile} {
+	if (read.status === 'missing') return {text: '', file: {path, status: 'missing', note: read.detail}};
+	if (read.status === 'refused') return {text: '', file: {path, status: 'refused', note: read.reason}};
+	const readBytes = Buffer.byteLength(read.text);
+	if (!read.cut) return {text: read.text, file: {path, status: 'read', size: read.size, readBytes, cut: false}};
+	// The last line read is most likely a partial one: it goes.
+	const text = read.text.slice(0, read.text.lastIndexOf('\n') + 1);
+	return {text, file: {path, status: 'read', size: read.size, readBytes, cut: true, note: `cut at ${sizeText(readBytes)} of ${sizeText(read.size)}`}};
 }
 
 export const NOT_ROOT_INSIDE = "docknet is not running as root, so it cannot enter the container's network namespace (run it with sudo to see the inside view)";
@@ -113,29 +132,29 @@ export const NOT_ROOT_INSIDE = "docknet is not running as root, so it cannot ent
 export function createInsideReader(options: InsideReaderOptions = {}): (pid: number) => Promise<InsideView> {
 	const procRoot = options.procRoot ?? '/proc';
 	const run = options.run ?? runProgram;
-	const readText = options.readText ?? ((file: string) => readFileSync(file, 'utf8'));
+	const containedReads = options.containedReads ?? sharedContainedReads();
 	const isRoot = options.isRoot ?? (() => process.getuid?.() === 0);
 	return async pid => {
 		if (!Number.isInteger(pid) || pid <= 0) return {status: 'unavailable', reason: 'the container is not running: a stopped container has no network stack'};
 		if (!isRoot()) return {status: 'unavailable', reason: NOT_ROOT_INSIDE};
 		const inNamespace = (args: string[]): Promise<string> => run('nsenter', [`--net=${procRoot}/${pid}/ns/net`, 'ip', '-j', ...args]);
 		try {
-			const [addr, route4, route6] = await Promise.all([inNamespace(['addr', 'show']), inNamespace(['-4', 'route', 'show']), inNamespace(['-6', 'route', 'show'])]);
-			// A file the image lacks (no /etc/hosts in a scratch image without Docker's mounts) is simply empty.
-			const file = (name: string): string => {
-				try {
-					return readText(`${procRoot}/${pid}/root/etc/${name}`);
-				} catch {
-					return '';
-				}
-			};
-
+			const root = `${procRoot}/${pid}/root`;
+			const readInside = async (path: string) => describeInsideFile(path, await containedReads.readFile(root, path, {capBytes: INSIDE_FILE_CAP}));
+			const [addr, route4, route6, resolvConf, hosts] = await Promise.all([
+				inNamespace(['addr', 'show']),
+				inNamespace(['-4', 'route', 'show']),
+				inNamespace(['-6', 'route', 'show']),
+				readInside('/etc/resolv.conf'),
+				readInside('/etc/hosts'),
+			]);
 			return {
 				status: 'ok',
 				interfaces: parseIpAddr(addr),
 				routes: [...parseIpRoute(route4, 4), ...parseIpRoute(route6, 6)],
-				dns: parseResolvConf(file('resolv.conf')),
-				hosts: parseHosts(file('hosts')),
+				dns: parseResolvConf(resolvConf.text),
+				hosts: parseHosts(hosts.text),
+				files: [resolvConf.file, hosts.file],
 			};
 		} catch (error) {
 			return {status: 'unavailable', reason: `could not read the container's network namespace: ${error instanceof Error ? error.message : String(error)}`};

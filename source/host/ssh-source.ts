@@ -3,16 +3,10 @@ import * as fs from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import type {DockerContainer, HostInterface, InterfaceStats} from '../model/types.js';
-import {
-	type ContainerSideInterface,
-	type HostInterfaceSource,
-	HostSourceError,
-	type VethPeerScan,
-	joinVethPeers,
-	sharesForeignNetworkNamespace,
-} from './host-source.js';
+import {type HostInterfaceSource, HostSourceError, type VethPeerScan, sharesForeignNetworkNamespace} from './host-source.js';
 import {IpJsonError, hostInterfaceFromIpLink, parseIpLinkJson, parseProcNetDev} from './ip-json.js';
 import {COUNTER_STREAM_SCRIPT, openCounterStream} from './ssh-counter-stream.js';
+import {parsePeerReport, peerScript} from './ssh-peer-script.js';
 import type {CounterStream, CounterStreamFailure} from './ssh-counter-stream.js';
 
 // Host interfaces of an engine reached as ssh://user@host: every read is one run of the
@@ -139,24 +133,6 @@ export const SCAN_SCRIPT =
 	"ip -j -d -s addr show && echo @@wlan && { grep -l '^DEVTYPE=wlan' /sys/class/net/*/uevent 2>/dev/null; true; }";
 export const LIST_SCRIPT = 'cd /sys/class/net && for n in *; do echo "$n"; done';
 
-/**
- * One remote shell command that reports, for each pid, the interfaces of that process's
- * network namespace (through its own sysfs mount), then the host's indexes.
- * Lines: `if <pid> <name> <ifindex> <iflink> <mac>`, `denied <pid>`, `gone <pid>`,
- * `host <name> <ifindex> <iflink> <mac>`. Builtins only inside the loops: no fork per interface.
- */
-export function peerScript(pids: readonly number[]): string {
-	const list = pids.filter((pid) => Number.isSafeInteger(pid) && pid > 0).join(' ');
-	const readIfaces = (prefix: string) =>
-		'for n in *; do [ "$n" = lo ] && continue; i=; l=; a=; read i 2>/dev/null <"$n/ifindex"; read l 2>/dev/null <"$n/iflink"; ' +
-		`read a 2>/dev/null <"$n/address"; echo "${prefix} $n $i $l $a"; done`;
-	return (
-		`for p in ${list}; do if cd /proc/$p/root/sys/class/net 2>/dev/null; then ${readIfaces('if $p')}; ` +
-		'elif [ -d /proc/$p ]; then echo "denied $p"; else echo "gone $p"; fi; done; ' +
-		`cd /sys/class/net && ${readIfaces('host')}`
-	);
-}
-
 /** Parses SCAN_SCRIPT output. Pure, for tests. */
 export function parseRemoteScan(stdout: string): HostInterface[] {
 	const marker = stdout.indexOf('\n@@wlan\n');
@@ -170,53 +146,6 @@ export function parseRemoteScan(stdout: string): HostInterface[] {
 	return parseIpLinkJson(json)
 		.map((link) => hostInterfaceFromIpLink(link, !link.kind && wlanNames.has(link.name) ? {kind: 'wifi'} : undefined))
 		.sort((a, b) => a.ifindex - b.ifindex);
-}
-
-/** Parses peerScript output into a peer scan. Pure, for tests. */
-export function parsePeerReport(
-	stdout: string,
-	containers: readonly DockerContainer[],
-	target: SshTarget,
-): VethPeerScan {
-	const byPid = new Map<number, DockerContainer>();
-	for (const container of containers) if (container.pid) byPid.set(container.pid, container);
-	const sides = new Map<number, ContainerSideInterface[]>();
-	const host = new Map<number, {iflink: number}>();
-	let denied = false;
-	for (const line of stdout.split('\n')) {
-		const fields = line.trim().split(/\s+/);
-		const [tag] = fields;
-		if (tag === 'denied') denied = true;
-		if (tag === 'if' && fields.length >= 5) {
-			const [, pidText, name, ifindexText, iflinkText, mac] = fields as [string, string, string, string, string, string?];
-			const pid = Number(pidText);
-			const ifindex = Number(ifindexText);
-			const iflink = Number(iflinkText);
-			if (!Number.isInteger(ifindex) || !Number.isInteger(iflink) || ifindexText === '' || iflinkText === '') continue;
-			const list = sides.get(pid) ?? [];
-			list.push({name, ifindex, iflink, mac: mac || undefined});
-			sides.set(pid, list);
-		}
-		if (tag === 'host' && fields.length >= 4) {
-			const ifindex = Number(fields[2]);
-			const iflink = Number(fields[3]);
-			if (Number.isInteger(ifindex) && Number.isInteger(iflink)) host.set(ifindex, {iflink});
-		}
-	}
-	if (denied) {
-		return target.username === 'root'
-			? {status: 'unavailable', reason: `${target.host} refused root access to the containers' /proc/<pid>/root`}
-			: {
-					status: 'unavailable',
-					reason: `the ssh user on ${target.host} may not look inside containers, so docknet cannot tell which veth belongs to which`,
-					hint: 'connect as root (ssh://root@host) to see the container behind each veth',
-				};
-	}
-	const joined = [...sides].flatMap(([pid, interfaces]) => {
-		const container = byPid.get(pid);
-		return container ? [{container, interfaces}] : [];
-	});
-	return {status: 'ok', peers: joinVethPeers(host, joined)};
 }
 
 interface RunResult {

@@ -17,13 +17,16 @@ import {
 	sharesForeignNetworkNamespace,
 	zeroStats,
 } from './host-source.js';
+import {type ContainedReads, sharedContainedReads} from './contained-reader.js';
 import {createInsideReader} from './inside-view.js';
 import {createForwardingReader} from './port-forwarding.js';
 import {type IpLink, ipv4First, parseIpLinkJson, parseProcNetDev} from './ip-json.js';
 
 // Host interfaces of an engine on this machine, read from /sys/class/net (everything but
 // the exact kind) plus one `ip -j -d link show` per full scan (the kind). Container ends
-// of veths come from /proc/<pid>/root/sys/class/net, the container's own sysfs mount.
+// of veths come from /proc/<pid>/root/sys/class/net, the container's own sysfs mount: a
+// file tree the container controls, so those reads go through contained-reader.ts (in a
+// helper process, confined to the container's root, sysfs files only, bounded).
 
 /** The few file operations the source needs; tests inject failures through it. */
 export interface HostFileSystem {
@@ -32,10 +35,10 @@ export interface HostFileSystem {
 	readLink(file: string): Promise<string>;
 }
 
-// Synchronous on purpose: sysfs and procfs files live in kernel memory and never block, and a
-// promise-based read costs four thread-pool round trips (open, fstat, read, close). During a
-// storm of container starts those reads took ~2 s of CPU; the same reads done inline take
-// milliseconds.
+// Synchronous on purpose: the host's own sysfs and procfs files live in kernel memory and
+// never block, and a promise-based read costs four thread-pool round trips (open, fstat,
+// read, close). During a storm of container starts those reads took ~2 s of CPU; the same
+// reads done inline take milliseconds. Never used for a file a container controls.
 export const nodeFileSystem: HostFileSystem = {
 	readText: async (file) => fs.readFileSync(file, 'utf8'),
 	readDirectory: async (directory) => fs.readdirSync(directory),
@@ -62,6 +65,14 @@ export interface SysfsSourceOptions {
 	origin?: string;
 	/** Whether this process runs as root; only changes the wording of a denial. Default from process.getuid(). */
 	isRoot?: () => boolean;
+	/** Reads inside containers' roots. Default: the shared helper. */
+	containedReads?: ContainedReads;
+	/**
+	 * Whether a container's interface files must be sysfs files (a container with
+	 * CAP_SYS_ADMIN can mount a tmpfs of made-up ones). Default: when procRoot is /proc; a
+	 * fake tree in tests is plain files.
+	 */
+	containerSysfsOnly?: boolean;
 }
 
 const STAT_FILES: ReadonlyArray<[keyof InterfaceStats, string]> = [
@@ -91,11 +102,6 @@ function errorCode(error: unknown): string | undefined {
 function isGone(error: unknown): boolean {
 	const code = errorCode(error);
 	return code === 'ENOENT' || code === 'ENODEV' || code === 'ENXIO' || code === 'ESRCH' || code === 'ENOTDIR';
-}
-
-function isDenied(error: unknown): boolean {
-	const code = errorCode(error);
-	return code === 'EACCES' || code === 'EPERM';
 }
 
 function parseInteger(text: string): number {
@@ -429,16 +435,22 @@ export function createSysfsSource(options: SysfsSourceOptions = {}): HostInterfa
 		| {status: 'gone'}
 		| {status: 'denied'};
 
+	const containedReads = options.containedReads ?? sharedContainedReads();
+	const containerSysfsOnly = options.containerSysfsOnly ?? procRoot === '/proc';
+
 	async function readContainer(container: DockerContainer, pid: number): Promise<ContainerRead> {
-		try {
-			const interfaces = await readIndexes(path.join(procRoot, String(pid), 'root', 'sys', 'class', 'net'));
-			return {status: 'ok', container, interfaces};
-		} catch (error) {
-			if (isDenied(error)) return {status: 'denied'};
-			// Gone (the container stopped meanwhile) or anything odd about one container must
-			// not hide the others.
-			return {status: 'gone'};
-		}
+		const read = await containedReads.readInterfaces(path.join(procRoot, String(pid), 'root'), containerSysfsOnly);
+		if (read.status === 'refused' && (read.code === 'EACCES' || read.code === 'EPERM')) return {status: 'denied'};
+		// Gone (the container stopped meanwhile) or anything odd about one container must
+		// not hide the others: its veths just show no container.
+		if (read.status !== 'listed') return {status: 'gone'};
+		const interfaces = read.interfaces.flatMap((item): ContainerSideInterface[] => {
+			const ifindex = Number(item.ifindex);
+			const iflink = Number(item.iflink);
+			if (!item.ifindex || !item.iflink || !Number.isSafeInteger(ifindex) || !Number.isSafeInteger(iflink)) return [];
+			return [{name: item.name, ifindex, iflink, mac: item.address || undefined}];
+		});
+		return {status: 'ok', container, interfaces};
 	}
 
 	async function findVethPeers(
@@ -474,7 +486,7 @@ export function createSysfsSource(options: SysfsSourceOptions = {}): HostInterfa
 		listNames,
 		readStats,
 		findVethPeers,
-		readInside: createInsideReader({procRoot: options.procRoot ?? '/proc', isRoot: options.isRoot}),
+		readInside: createInsideReader({procRoot: options.procRoot ?? '/proc', isRoot: options.isRoot, containedReads}),
 		readForwarding: createForwardingReader({procRoot: options.procRoot ?? '/proc', isRoot: options.isRoot}),
 	};
 }

@@ -38,8 +38,23 @@ export interface HostsEntry {
 	names: string[];
 }
 
+/** How one of the container's files was read (it controls them: they may be anything). */
+export interface InsideFile {
+	/** The path inside the container: "/etc/hosts", "/etc/resolv.conf". */
+	path: string;
+	status: 'read' | 'missing' | 'refused';
+	/** Its size in bytes, when it was a regular file. */
+	size?: number;
+	/** Bytes read: all of it, or the cap. */
+	readBytes?: number;
+	/** Whether only the first readBytes were read. */
+	cut?: boolean;
+	/** What the user should know: why it was not read, or what was left out. */
+	note?: string;
+}
+
 export type InsideView =
-	| {status: 'ok'; interfaces: InsideInterface[]; routes: InsideRoute[]; dns: InsideDns; hosts: HostsEntry[]}
+	| {status: 'ok'; interfaces: InsideInterface[]; routes: InsideRoute[]; dns: InsideDns; hosts: HostsEntry[]; files: InsideFile[]}
 	| {status: 'unavailable'; reason: string};
 
 /** Reads one container's inside view by the pid of its main process. */

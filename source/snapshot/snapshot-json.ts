@@ -37,6 +37,15 @@ function insideJson(view: InsideView | undefined): unknown {
 		})),
 		dns: view.dns,
 		hosts: view.hosts,
+		// How /etc/resolv.conf and /etc/hosts were read: a cut or refused file says so here.
+		files: view.files.map(file => ({
+			path: file.path,
+			status: file.status,
+			size: orNull(file.size),
+			readBytes: orNull(file.readBytes),
+			cut: file.cut ?? false,
+			note: orNull(file.note),
+		})),
 	};
 }
 

@@ -12,14 +12,13 @@ import {
 	SCAN_SCRIPT,
 	createSshSource,
 	describeSshFailure,
-	parsePeerReport,
 	parseRemoteScan,
-	peerScript,
 	prepareControlDirectory,
 	remoteShCommand,
 	sshArguments,
 	sshOrigin,
 } from '../../source/host/ssh-source.js';
+import {parsePeerReport, peerScript} from '../../source/host/ssh-peer-script.js';
 import {fakeContainer} from './fake-host-tree.js';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures');

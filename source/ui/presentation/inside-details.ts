@@ -59,6 +59,13 @@ export function insideDetails(container: DockerContainer, containers: readonly D
 	const {dns} = inside;
 	const servers = dns.nameservers.map(server => (server === EMBEDDED_DNS ? `${server} (Docker's embedded DNS)` : server));
 	lines.push({text: `DNS            ${servers.join(', ') || 'no nameserver'}${dns.search.length > 0 ? ` · search ${dns.search.join(' ')}` : ''}${dns.options.length > 0 ? ` · options ${dns.options.join(' ')}` : ''}`});
+	// A file the container made odd (a FIFO, a link out, 20 MB) says so instead of its content.
+	for (const file of inside.files) {
+		if (!file.note) continue;
+		const said = file.note.startsWith(`${file.path} `) ? file.note : `${file.path}: ${file.note}`;
+		lines.push({text: `${'File'.padEnd(14)} ${said}`, tone: file.status === 'missing' ? 'muted' : 'warn'});
+	}
+
 	const rows = [
 		...inside.routes.map(route => ({what: route.family === 4 ? 'route' : 'route -6', entry: routeText(route)})),
 		...inside.hosts.map(entry => ({what: '/etc/hosts', entry: `${entry.address}  ${entry.names.join(' ')}`})),
