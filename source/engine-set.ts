@@ -45,12 +45,26 @@ export function hostSourceFor(
 	if (endpoint.kind === 'unix' && endpoint.local) return createSysfsSource();
 	if (endpoint.kind === 'ssh' && endpoint.host) {
 		// Over the engine's own ssh connection: one connection for everything.
-		const shared = sshTransport === undefined ? {} : {sharedControlPath: async () => sshTransport.controlPath()};
-		return createSshSource({host: endpoint.host, port: endpoint.port, username: endpoint.username}, shared);
+		const target = {host: endpoint.host, port: endpoint.port, username: endpoint.username};
+		if (sshTransport === undefined) return createSshSource(target);
+		return inSessionsOf(sshTransport, createSshSource(target, {sharedControlPath: async () => sshTransport.controlPath()}));
 	}
 
 	return {
 		unavailable: `the engine at ${endpoint.url} runs on another machine, and docknet reads a host's interfaces only locally or over ssh://`,
+	};
+}
+
+/** Each one-shot host read waits for a session of the engine's ssh connection, as its HTTP channels do. */
+function inSessionsOf(transport: SshTransport, source: HostInterfaceSource): HostInterfaceSource {
+	const {readInside, readForwarding} = source;
+	return {
+		...source,
+		scan: async () => transport.withinSession(async () => source.scan()),
+		listNames: async () => transport.withinSession(async () => source.listNames()),
+		findVethPeers: async (containers, hostInterfaces) => transport.withinSession(async () => source.findVethPeers(containers, hostInterfaces)),
+		...(readInside === undefined ? {} : {readInside: async (pid: number) => transport.withinSession(async () => readInside(pid))}),
+		...(readForwarding === undefined ? {} : {readForwarding: async () => transport.withinSession(async () => readForwarding())}),
 	};
 }
 
