@@ -24,6 +24,9 @@ export interface TestSshd {
 	binDir: string;
 	/** sshd's log (LogLevel VERBOSE: one "Accepted publickey" line per connection). */
 	logFile: string;
+	/** The throwaway client key and the known_hosts that knows this sshd, for a test's own ssh config. */
+	clientKey: string;
+	knownHosts: string;
 	stop(): Promise<void>;
 }
 
@@ -140,7 +143,7 @@ export async function startTestSshd(options: TestSshdOptions): Promise<TestSshd>
 		}
 	}
 
-	return {url: `ssh://root@127.0.0.1:${port}`, binDir, logFile, stop};
+	return {url: `ssh://root@127.0.0.1:${port}`, binDir, logFile, clientKey, knownHosts: path.join(dir, 'known_hosts'), stop};
 }
 
 /** Logins sshd accepted so far (one per ssh connection). */
