@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -7,9 +6,10 @@ import {after, before, describe, test} from 'node:test';
 import {contextDirectoryName} from '../../source/engine/endpoint.js';
 import {ensureTestImage, startPrivateEngine} from '../../source/playground/private-engine.js';
 import type {PrivateEngine} from '../../source/playground/private-engine.js';
-import {auxEngineName} from '../helpers/aux-engine.js';
+import {auxEngineName, dockerOn, runProcess} from '../helpers/aux-engine.js';
 import {requireTestEngine, TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, keys, startDocknet} from '../helpers/pty-app.js';
+import {openConnectForm} from '../helpers/pty-steps.js';
 
 // With several engines open, a command docknet logs or previews names its engine: pasted
 // into a shell whose default engine is another one, it still acts where docknet acted. One
@@ -24,6 +24,7 @@ const CONTEXT = `dn-ctx-${TEST_RUN_ID}`;
 const mainNetwork = `mr-${TEST_RUN_ID}`;
 const auxNetwork = `ar-${TEST_RUN_ID}`;
 const auxContainer = `ax-${TEST_RUN_ID}`;
+const AUX_SUBNET = '10.232.2.0/24';
 const home = mkdtempSync(path.join(tmpdir(), 'docknet-engine-commands-'));
 const dockerConfig = path.join(home, 'docker');
 const stateHome = path.join(home, 'state');
@@ -33,26 +34,11 @@ function auxEngine(): PrivateEngine {
 	return aux;
 }
 
-async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{code: number; stdout: string; stderr: string}> {
-	return new Promise(resolve => {
-		execFile(command, args, {env, timeout: 90_000, maxBuffer: 32 * 1024 * 1024}, (error, stdout, stderr) => {
-			const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-			resolve({code, stdout, stderr});
-		});
-	});
-}
-
-async function docker(host: string, args: string[]): Promise<string> {
-	const result = await run('docker', ['-H', host, ...args]);
-	if (result.code !== 0) throw new Error(`docker -H ${host} ${args.join(' ')}: ${result.stderr.trim()}`);
-	return result.stdout.trim();
-}
-
 /** A logged command pasted into bash, whose default engine is `defaultHost`. */
 async function pasted(command: string, defaultHost: string): Promise<void> {
 	const env: NodeJS.ProcessEnv = {...process.env, DOCKER_HOST: defaultHost, DOCKER_CONFIG: dockerConfig};
 	delete env['DOCKER_CONTEXT'];
-	const result = await run('bash', ['-c', command], env);
+	const result = await runProcess('bash', ['-c', command], env);
 	assert.equal(result.code, 0, `${command}: ${result.stderr}`);
 }
 
@@ -69,8 +55,8 @@ before(async () => {
 	mkdirSync(meta, {recursive: true});
 	writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({Name: CONTEXT, Metadata: {}, Endpoints: {docker: {Host: main.dockerHost, SkipTLSVerify: false}}}));
 	await resources.createNetwork(mainNetwork);
-	await docker(auxEngine().dockerHost, ['network', 'create', '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, auxNetwork]);
-	await docker(auxEngine().dockerHost, ['run', '-d', '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, '--name', auxContainer, TEST_IMAGE, 'sleep', '100000']);
+	await dockerOn(auxEngine().dockerHost, ['network', 'create', '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, '--subnet', AUX_SUBNET, auxNetwork]);
+	await dockerOn(auxEngine().dockerHost, ['run', '-d', '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, '--name', auxContainer, TEST_IMAGE, 'sleep', '100000']);
 });
 
 after(async () => {
@@ -93,15 +79,7 @@ describe('commands of several engines name their engine', () => {
 		await app.waitFor(lines => (lines[0] ?? '').includes('● 2 engines live') && lines.some(line => line.includes(auxContainer)), 'both engines live', 30_000);
 
 		// Connect the second engine's container by keys: the form's command names that engine.
-		app.press('2');
-		app.press(`/${auxContainer}`);
-		app.press(keys.enter);
-		await app.waitFor(lines => lines.some(line => line.includes(' 2 Containers (1 of')), 'the container filtered');
-		app.press('c');
-		await app.waitForText(`Connect ${auxContainer} to which network?`);
-		app.press(auxNetwork);
-		app.press(keys.enter);
-		await app.waitForText('IPv4 address');
+		await openConnectForm(app, auxContainer, auxNetwork, AUX_SUBNET);
 		const connect = `docker -H ${auxHost} network connect -- ${auxNetwork} ${auxContainer}`;
 		await app.waitForText(connect);
 		app.press(keys.enter);
@@ -125,14 +103,14 @@ describe('commands of several engines name their engine', () => {
 
 		// Undone behind docknet's back, then done again by the pasted commands, each in a
 		// shell whose default engine is the other one.
-		await docker(auxHost, ['network', 'disconnect', auxNetwork, auxContainer]);
+		await dockerOn(auxHost, ['network', 'disconnect', auxNetwork, auxContainer]);
 		await pasted(connect, main.dockerHost);
-		const networks = JSON.parse(await docker(auxHost, ['inspect', '--format', '{{json .NetworkSettings.Networks}}', auxContainer])) as Record<string, unknown>;
+		const networks = JSON.parse(await dockerOn(auxHost, ['inspect', '--format', '{{json .NetworkSettings.Networks}}', auxContainer])) as Record<string, unknown>;
 		assert.ok(auxNetwork in networks, 'connected again on the second engine');
 
 		await resources.createNetwork(mainNetwork);
 		await pasted(remove, auxHost);
-		const left = await docker(main.dockerHost, ['network', 'ls', '--filter', `name=^${mainNetwork}$`, '-q']);
+		const left = await dockerOn(main.dockerHost, ['network', 'ls', '--filter', `name=^${mainNetwork}$`, '-q']);
 		assert.equal(left, '', 'removed again on the context\'s engine');
 	});
 });
