@@ -109,6 +109,8 @@ export class ChannelSocket extends Duplex {
 	private unanswered: Buffer[] | undefined = [];
 	private ending = false;
 	private holdsSession = false;
+	/** What the agent last asked: a channel that arrives later is referenced as asked. */
+	private referenced = true;
 
 	constructor(private readonly opener: ChannelOpener) {
 		super({allowHalfOpen: false});
@@ -163,8 +165,6 @@ export class ChannelSocket extends Duplex {
 	}
 
 	// An idle kept-alive channel must not keep docknet running (a snapshot ends on its own).
-	private referenced = true;
-
 	ref(): this {
 		this.referenced = true;
 		this.applyReference();
