@@ -18,7 +18,8 @@ export function isRefusedSession(stderr: string): boolean {
 
 export class SessionBudget {
 	private taken = 0;
-	private readonly waiting: Array<() => void> = [];
+	private readonly waiting: Array<{grant: () => void; fail: (error: Error) => void}> = [];
+	private closedBy: Error | undefined;
 
 	/**
 	 * @param limit sessions at once besides the master's own, until sshd shows fewer
@@ -36,13 +37,14 @@ export class SessionBudget {
 
 	/** Resolves once a session is granted; release() it when it ends. */
 	async take(): Promise<void> {
+		if (this.closedBy !== undefined) throw this.closedBy;
 		if (this.taken < this.limit && this.waiting.length === 0) {
 			this.taken += 1;
 			return;
 		}
 
-		const granted = new Promise<void>(resolve => {
-			this.waiting.push(resolve);
+		const granted = new Promise<void>((grant, fail) => {
+			this.waiting.push({grant, fail});
 		});
 		this.reclaimIdle();
 		return granted;
@@ -51,6 +53,12 @@ export class SessionBudget {
 	release(): void {
 		this.taken -= 1;
 		this.grant();
+	}
+
+	/** The connection is gone for good: whoever waits for a session is told so, and nobody gets one. */
+	close(error: Error): void {
+		this.closedBy = error;
+		for (const waiter of this.waiting.splice(0)) waiter.fail(error);
 	}
 
 	/** sshd refused a session while `taken` were held (that one included): it allows one fewer. */
@@ -81,7 +89,7 @@ export class SessionBudget {
 	private grant(): void {
 		while (this.taken < this.limit && this.waiting.length > 0) {
 			this.taken += 1;
-			this.waiting.shift()?.();
+			this.waiting.shift()?.grant();
 		}
 
 		if (this.waiting.length > 0) this.reclaimIdle();

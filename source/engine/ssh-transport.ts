@@ -262,6 +262,7 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 		},
 		close() {
 			process.removeListener('exit', onExit);
+			sessions.close(new EngineError('aborted', 'the ssh connection was closed'));
 			agent.destroy();
 			onExit();
 		},

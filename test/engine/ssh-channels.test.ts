@@ -68,6 +68,15 @@ describe('the ssh session budget', () => {
 		await budget.take();
 	});
 
+	test('once closed, whoever waits is told so and nobody gets a session', async () => {
+		const budget = new SessionBudget(1, () => false);
+		await budget.take();
+		const waiting = budget.take();
+		budget.close(new Error('the ssh connection was closed'));
+		await assert.rejects(waiting, /was closed/);
+		await assert.rejects(budget.take(), /was closed/);
+	});
+
 	test('refusals are told from other ssh failures by what OpenSSH prints', () => {
 		assert.ok(isRefusedSession('channel 2: open failed: administratively prohibited: open failed'));
 		assert.ok(isRefusedSession(refusal.message));
