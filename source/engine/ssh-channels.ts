@@ -73,12 +73,11 @@ export class SessionBudget {
 	async within<T>(work: () => Promise<T>): Promise<T> {
 		for (;;) {
 			await this.take();
-			let refusedNow = false;
 			try {
 				return await work();
 			} catch (error) {
-				refusedNow = isRefusedSession(error instanceof Error ? error.message : String(error)) && this.limit > 1;
-				if (!refusedNow) throw error;
+				// At one session there is nothing left to wait for.
+				if (this.limit <= 1 || !isRefusedSession(error instanceof Error ? error.message : String(error))) throw error;
 				this.refused();
 			} finally {
 				this.release();
