@@ -24,8 +24,13 @@ export class SessionBudget {
 	/**
 	 * @param limit sessions at once besides the master's own, until sshd shows fewer
 	 * @param reclaimIdle ends one idle session (a kept-alive HTTP connection) so a waiting one can go; false when none is idle
+	 * @param wasRefused whether a failed run of within() was one whose session sshd refused
 	 */
-	constructor(private limit: number, private readonly reclaimIdle: () => boolean) {}
+	constructor(
+		private limit: number,
+		private readonly reclaimIdle: () => boolean,
+		private readonly wasRefused: (error: unknown) => boolean = error => isRefusedSession(error instanceof Error ? error.message : String(error)),
+	) {}
 
 	get sessionLimit(): number {
 		return this.limit;
@@ -77,7 +82,7 @@ export class SessionBudget {
 				return await work();
 			} catch (error) {
 				// At one session there is nothing left to wait for.
-				if (this.limit <= 1 || !isRefusedSession(error instanceof Error ? error.message : String(error))) throw error;
+				if (this.limit <= 1 || !this.wasRefused(error)) throw error;
 				this.refused();
 			} finally {
 				this.release();

@@ -9,7 +9,7 @@ import {EngineError} from '../model/gateway.js';
 import {defaultControlDirectory, describeSshFailure, prepareControlDirectory} from '../host/ssh-source.js';
 import type {SshTarget} from '../host/ssh-source.js';
 import {sshTargetProblem} from './ssh-address.js';
-import {ChannelSocket, SessionBudget} from './ssh-channels.js';
+import {ChannelSocket, isRefusedSession, SessionBudget} from './ssh-channels.js';
 import type {ChannelOpener} from './ssh-channels.js';
 
 // All traffic to an ssh:// engine over ONE ssh connection. docknet starts an OpenSSH master
@@ -47,6 +47,9 @@ export interface SshTransportOptions {
 }
 
 const DEFAULT_SESSIONS = 8;
+
+/** What ssh says when the connection of its own that muxClientOptions makes fail ends. */
+const PROXY_FALLBACK_ENDED = /Connection closed by UNKNOWN port 65535/;
 
 export interface SshTransport {
 	/** docker-modem's `agent`: every request to the engine goes through it. */
@@ -207,10 +210,16 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 	const agentOptions: AgentOptions = {keepAlive: true, maxSockets: maxChannels, maxFreeSockets: maxChannels};
 	const agent = new Agent(agentOptions);
 	const idleChannels = (): Duplex[] => Object.values(agent.freeSockets).flatMap(sockets => sockets ?? []);
+	const masterRunning = (): boolean => master !== undefined && master.exitCode === null && master.signalCode === null;
 	const sessions = new SessionBudget(options.maxSessions ?? DEFAULT_SESSIONS, () => {
 		const idle = idleChannels()[0];
 		idle?.destroy();
 		return idle !== undefined;
+	}, error => {
+		const message = error instanceof Error ? error.message : String(error);
+		// A host read says only its last line: a client of the master whose session was
+		// refused falls back to its own connection, which the failing proxy command ends.
+		return isRefusedSession(message) || (PROXY_FALLBACK_ENDED.test(message) && masterRunning());
 	});
 	// A connection the agent keeps for later while a session is wanted now is given up.
 	agent.on('free', (socket: Duplex) => {

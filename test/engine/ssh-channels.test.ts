@@ -68,6 +68,18 @@ describe('the ssh session budget', () => {
 		await budget.take();
 	});
 
+	test('the transport may know a refusal by more than its words (a host read reports only its last line)', async () => {
+		const budget = new SessionBudget(4, () => false, error => error instanceof Error && error.message.endsWith('port 65535'));
+		let runs = 0;
+		const result = await budget.within(async () => {
+			runs += 1;
+			if (runs === 1) throw new Error('ssh root@host failed: Connection closed by UNKNOWN port 65535');
+			return 'read';
+		});
+		assert.equal(result, 'read');
+		assert.equal(runs, 2);
+	});
+
 	test('once closed, whoever waits is told so and nobody gets a session', async () => {
 		const budget = new SessionBudget(1, () => false);
 		await budget.take();
