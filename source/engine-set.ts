@@ -1,6 +1,7 @@
 import {homedir} from 'node:os';
 import {recordCommands} from './commands/command-log.js';
 import type {CommandLog} from './commands/command-log.js';
+import {engineFlags} from './commands/docker-command.js';
 import {createDockerGateway} from './engine/docker-gateway.js';
 import {listDockerContexts, resolveEngineEndpoints} from './engine/endpoint.js';
 import type {ResolvedEndpoint} from './engine/endpoint.js';
@@ -18,7 +19,8 @@ import type {EngineGateway} from './model/gateway.js';
 import {HostMonitor} from './model/host-monitor.js';
 import {isOfferedNode} from './model/node-engines.js';
 import type {NodeEngineOffer} from './model/node-engines.js';
-import {PictureStore} from './model/picture.js';
+import {commandFlagsOf, PictureStore} from './model/picture.js';
+import type {PictureSlot} from './model/picture.js';
 import {SnapshotStore} from './model/store.js';
 import {SwarmSync} from './model/swarm-sync.js';
 import type {PlumbingReader} from './model/swarm-types.js';
@@ -45,12 +47,26 @@ export function hostSourceFor(
 	if (endpoint.kind === 'unix' && endpoint.local) return createSysfsSource();
 	if (endpoint.kind === 'ssh' && endpoint.host) {
 		// Over the engine's own ssh connection: one connection for everything.
-		const shared = sshTransport === undefined ? {} : {sharedControlPath: async () => sshTransport.controlPath()};
-		return createSshSource({host: endpoint.host, port: endpoint.port, username: endpoint.username}, shared);
+		const target = {host: endpoint.host, port: endpoint.port, username: endpoint.username};
+		if (sshTransport === undefined) return createSshSource(target);
+		return inSessionsOf(sshTransport, createSshSource(target, {sharedControlPath: async () => sshTransport.controlPath()}));
 	}
 
 	return {
 		unavailable: `the engine at ${endpoint.url} runs on another machine, and docknet reads a host's interfaces only locally or over ssh://`,
+	};
+}
+
+/** Each one-shot host read waits for a session of the engine's ssh connection, as its HTTP channels do. */
+function inSessionsOf(transport: SshTransport, source: HostInterfaceSource): HostInterfaceSource {
+	const {readInside, readForwarding} = source;
+	return {
+		...source,
+		scan: async () => transport.withinSession(async () => source.scan()),
+		listNames: async () => transport.withinSession(async () => source.listNames()),
+		findVethPeers: async (containers, hostInterfaces) => transport.withinSession(async () => source.findVethPeers(containers, hostInterfaces)),
+		...(readInside === undefined ? {} : {readInside: async (pid: number) => transport.withinSession(async () => readInside(pid))}),
+		...(readForwarding === undefined ? {} : {readForwarding: async () => transport.withinSession(async () => readForwarding())}),
 	};
 }
 
@@ -107,6 +123,12 @@ async function infoWithin(info: Promise<EngineInfo>, ms: number): Promise<Engine
 const contextName = (endpoint: ResolvedEndpoint): string | undefined =>
 	endpoint.source.startsWith('context ') ? endpoint.source.slice('context '.length) : undefined;
 
+/** An engine as the picture holds it, with the docker CLI's way to reach it. */
+function pictureSlot(engine: OpenEngine): PictureSlot {
+	const context = contextName(engine.endpoint);
+	return {key: engine.key, endpoint: engine.endpoint.url, store: engine.store, commandFlags: engineFlags({url: engine.endpoint.url, ...(context === undefined ? {} : {context})})};
+}
+
 export class EngineSet {
 	readonly engines: OpenEngine[] = [];
 	readonly picture: PictureStore;
@@ -120,7 +142,7 @@ export class EngineSet {
 		for (const endpoint of endpoints) this.engines.push(openEngine(endpoint, `engine-${this.engines.length + 1}`));
 		this.picture = new PictureStore(this.engines.map(engine => {
 			const name = several ? contextName(engine.endpoint) : undefined;
-			return {key: engine.key, endpoint: engine.endpoint.url, store: engine.store, ...(name === undefined ? {} : {fixedLabel: name})};
+			return {...pictureSlot(engine), ...(name === undefined ? {} : {fixedLabel: name})};
 		}));
 		for (const engine of this.engines) this.routed.push({key: engine.key, gateway: engine.gateway});
 	}
@@ -221,12 +243,18 @@ export class EngineSet {
 		this.engines.push(engine);
 		this.routed.push({key: engine.key, gateway: this.recorded(engine)});
 		const name = contextName(endpoint);
-		this.picture.add({key: engine.key, endpoint: endpoint.url, store: engine.store, ...(name === undefined ? {} : {fixedLabel: name})});
+		this.picture.add({...pictureSlot(engine), ...(name === undefined ? {} : {fixedLabel: name})});
 		return engine;
 	}
 
 	private recorded(engine: OpenEngine): EngineGateway {
-		return this.commandLog ? recordCommands(engine.gateway, this.commandLog, {snapshot: engine.store.getSnapshot, endpoint: engine.endpoint.url}) : engine.gateway;
+		if (this.commandLog === undefined) return engine.gateway;
+		return recordCommands(engine.gateway, this.commandLog, {
+			snapshot: engine.store.getSnapshot,
+			endpoint: engine.endpoint.url,
+			// Asked per command: an engine opened later makes the first one of several.
+			engineFlags: () => commandFlagsOf(this.picture.getSnapshot(), engine.key),
+		});
 	}
 }
 

@@ -1,7 +1,7 @@
 import type {ConnectOptions, EngineGateway, NetworkCreateSpec} from '../model/gateway.js';
 import {EngineError} from '../model/gateway.js';
 import type {EngineSnapshot} from '../model/store.js';
-import {commandLine, connectArgv, createArgv, disconnectArgv, networkArgument, removeArgv} from './docker-command.js';
+import {commandLine, connectArgv, createArgv, disconnectArgv, networkArgument, onEngine, removeArgv} from './docker-command.js';
 
 // The command log: every request docknet sends that changes the engine, as the docker CLI
 // command that does the same, with when, where and how it ended. It is recorded in one
@@ -82,6 +82,8 @@ export interface RecordingContext {
 	snapshot(): Pick<EngineSnapshot, 'networks' | 'containers' | 'engine'>;
 	/** Fallback when the engine's info has not arrived. */
 	endpoint: string;
+	/** The docker CLI's flags that reach this engine, put in every command (none: the shell's default engine). */
+	engineFlags?(): readonly string[];
 }
 
 /**
@@ -100,7 +102,7 @@ export function recordCommands(gateway: EngineGateway, log: CommandLog, context:
 	const engine = (): string => context.snapshot().engine?.endpoint ?? context.endpoint;
 
 	async function recorded<T>(argv: string[], send: () => Promise<T>, describe?: (value: T) => string): Promise<T> {
-		const serial = log.begin(argv, engine());
+		const serial = log.begin(onEngine(argv, context.engineFlags?.()), engine());
 		try {
 			const value = await send();
 			log.finish(serial, 'ok', describe?.(value));

@@ -93,6 +93,23 @@ export function networkArgument(network: NamedNetwork, networks: readonly NamedN
 	return unique && network.name !== '' && cliCanName(network.name) ? network.name : network.id;
 }
 
+/** How the docker CLI reaches one engine: by the context it was opened by, else by its address. */
+export interface EngineAddress {
+	context?: string;
+	url: string;
+}
+
+/** The docker CLI's global flags that send a command to this engine. */
+export function engineFlags(engine: EngineAddress): string[] {
+	return engine.context === undefined ? ['-H', engine.url] : ['--context', engine.context];
+}
+
+/** `docker …` sent to the engine that `flags` name (none: the shell's default engine). */
+export function onEngine(argv: readonly string[], flags: readonly string[] = []): string[] {
+	const [docker, ...rest] = argv;
+	return flags.length === 0 || docker === undefined ? [...argv] : [docker, ...flags, ...rest];
+}
+
 const pairs = (flag: string, record: Record<string, string> | undefined): string[] =>
 	Object.entries(record ?? {}).flatMap(([key, value]) => [flag, `${key}=${value}`]);
 

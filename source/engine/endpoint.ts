@@ -34,6 +34,7 @@ export interface ResolvedEndpoint {
 	local: boolean;
 	socketPath?: string;
 	host?: string;
+	/** For ssh://, only when the address names one. */
 	port?: number;
 	username?: string;
 	tls?: EndpointTls;
@@ -312,21 +313,22 @@ export function parseHost(value: string, source: string, env: Record<string, str
 				throw invalid(scheme === 'ssh' ? 'invalid SSH URL: hostname is empty' : 'it names no host');
 			}
 
-			const defaultPort = scheme === 'ssh' ? 22 : (tlsVerifyRequested(env) ? 2376 : 2375);
-			const port = url.port === '' ? defaultPort : Number(url.port);
 			const hostPart = url.hostname;
 			if (scheme === 'tcp') {
 				if (url.username !== '' || url.password !== '') {
 					throw invalid('tcp addresses take no user name');
 				}
 
+				const port = url.port === '' ? (tlsVerifyRequested(env) ? 2376 : 2375) : Number(url.port);
 				return {url: `tcp://${hostPart}:${port}`, source, kind: 'tcp', local: false, host, port};
 			}
 
 			const target = sshChecked(() => sshUserAndHost(url), invalid);
 			const userPart = target.username === undefined ? '' : `${url.username}@`;
-			const portPart = url.port === '' ? '' : `:${port}`;
-			const endpoint: ResolvedEndpoint = {url: `ssh://${userPart}${hostPart}${portPart}`, source, kind: 'ssh', local: false, host: target.host, port};
+			const portPart = url.port === '' ? '' : `:${url.port}`;
+			const endpoint: ResolvedEndpoint = {url: `ssh://${userPart}${hostPart}${portPart}`, source, kind: 'ssh', local: false, host: target.host};
+			// No port in the address: ssh's own config (a Port, a ProxyJump for the alias) decides, as for the docker CLI.
+			if (url.port !== '') endpoint.port = Number(url.port);
 			if (target.username !== undefined) {
 				endpoint.username = target.username;
 			}

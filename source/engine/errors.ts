@@ -160,7 +160,7 @@ function timeLimitPhrase(error: EngineError): string {
  */
 export function sshCheckCommand(endpoint: Pick<ResolvedEndpoint, 'host' | 'port' | 'username'>): string {
 	const destination = `${endpoint.username === undefined ? '' : `${endpoint.username}@`}${endpoint.host ?? ''}`;
-	const port = endpoint.port === undefined || endpoint.port === 22 ? [] : ['-p', String(endpoint.port)];
+	const port = endpoint.port === undefined ? [] : ['-p', String(endpoint.port)];
 	return commandLine(['ssh', ...port, destination, 'docker', 'version']);
 }
 

@@ -4,11 +4,13 @@ import {existsSync, rmSync} from 'node:fs';
 import {Agent} from 'node:http';
 import type {AgentOptions} from 'node:http';
 import path from 'node:path';
-import {Duplex} from 'node:stream';
+import type {Duplex} from 'node:stream';
 import {EngineError} from '../model/gateway.js';
 import {defaultControlDirectory, describeSshFailure, prepareControlDirectory} from '../host/ssh-source.js';
 import type {SshTarget} from '../host/ssh-source.js';
 import {sshTargetProblem} from './ssh-address.js';
+import {ChannelSocket, isRefusedSession, SessionBudget} from './ssh-channels.js';
+import type {ChannelOpener} from './ssh-channels.js';
 
 // All traffic to an ssh:// engine over ONE ssh connection. docknet starts an OpenSSH master
 // connection of its own (so the user's ssh config, keys, agent and known_hosts apply, and it
@@ -36,7 +38,18 @@ export interface SshTransportOptions {
 	 * and the host-interface reads need some too.
 	 */
 	maxChannels?: number;
+	/**
+	 * Sessions at once for channels and one-shot host reads, until sshd refuses one (then
+	 * what was open). Default 8: sshd's MaxSessions is 10 unless configured, less the master's
+	 * own session and the host counters' stream, which stays open.
+	 */
+	maxSessions?: number;
 }
+
+const DEFAULT_SESSIONS = 8;
+
+/** What ssh says when the connection of its own that muxClientOptions makes fail ends. */
+const PROXY_FALLBACK_ENDED = /Connection closed by UNKNOWN port 65535/;
 
 export interface SshTransport {
 	/** docker-modem's `agent`: every request to the engine goes through it. */
@@ -45,6 +58,8 @@ export interface SshTransport {
 	controlPath(): Promise<string | undefined>;
 	/** Master connections started so far (one per session unless the link dropped). */
 	readonly connectionsOpened: number;
+	/** Runs an ssh run of another kind (a host read) in one of the connection's sessions. */
+	withinSession<T>(work: () => Promise<T>): Promise<T>;
 	/** Ends every channel and the master connection. */
 	close(): void;
 }
@@ -88,75 +103,6 @@ export function channelArguments(target: SshTarget, controlPath: string, connect
 		...muxClientOptions(controlPath),
 		'--', target.host, 'docker system dial-stdio',
 	];
-}
-
-/** A child process's stdin and stdout as the socket an HTTP agent expects. */
-class ChannelSocket extends Duplex {
-	constructor(private readonly child: ChildProcess) {
-		super({allowHalfOpen: false});
-		const {stdout, stdin} = child;
-		if (stdout === null || stdin === null) throw new Error('ssh channel without pipes');
-		stdout.on('data', (chunk: Buffer) => {
-			if (!this.push(chunk)) stdout.pause();
-		});
-		stdout.on('end', () => this.push(null));
-		stdin.on('error', error => this.destroy(error));
-		child.on('exit', () => {
-			// Whatever was still buffered has been read; a channel that ends is a closed socket.
-			this.push(null);
-			this.destroy();
-		});
-	}
-
-	override _read(): void {
-		this.child.stdout?.resume();
-	}
-
-	override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-		if (this.child.stdin === null || this.child.stdin.destroyed) {
-			callback(new EngineError('unreachable', 'the ssh channel to the engine closed'));
-			return;
-		}
-
-		this.child.stdin.write(chunk, callback);
-	}
-
-	override _final(callback: (error?: Error | null) => void): void {
-		this.child.stdin?.end();
-		callback();
-	}
-
-	override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-		if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
-		callback(error);
-	}
-
-	// What node's HTTP agent calls on a net.Socket.
-	setKeepAlive(): this {
-		return this;
-	}
-
-	setNoDelay(): this {
-		return this;
-	}
-
-	setTimeout(_ms: number, callback?: () => void): this {
-		if (callback) this.once('timeout', callback);
-		return this;
-	}
-
-	// An idle kept-alive channel must not keep docknet running (a snapshot ends on its own).
-	ref(): this {
-		this.child.ref();
-		for (const stream of [this.child.stdout, this.child.stdin, this.child.stderr]) (stream as {ref?: () => void} | null)?.ref?.();
-		return this;
-	}
-
-	unref(): this {
-		this.child.unref();
-		for (const stream of [this.child.stdout, this.child.stdin, this.child.stderr]) (stream as {unref?: () => void} | null)?.unref?.();
-		return this;
-	}
 }
 
 type CreateCallback = (error: Error | null, socket?: Duplex) => void;
@@ -260,29 +206,52 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 		return masterReady;
 	};
 
-	const openChannel = (callback: CreateCallback): void => {
-		ensureMaster().then(
-			controlPath => {
-				const child = spawn(sshBinary, channelArguments(target, controlPath, connectTimeoutSeconds), {stdio: ['pipe', 'pipe', 'ignore']});
-				channels.add(child);
-				child.on('exit', () => channels.delete(child));
-				child.on('error', () => channels.delete(child));
-				callback(null, new ChannelSocket(child));
-			},
-			(error: unknown) => {
-				callback(error instanceof Error ? error : new Error(String(error)));
-			},
-		);
-	};
-
 	const maxChannels = options.maxChannels ?? 3;
 	const agentOptions: AgentOptions = {keepAlive: true, maxSockets: maxChannels, maxFreeSockets: maxChannels};
 	const agent = new Agent(agentOptions);
-	// node's Agent takes an asynchronous createConnection through its callback argument.
-	(agent as unknown as {createConnection: (options: unknown, callback: CreateCallback) => undefined}).createConnection = (_options, callback) => {
-		openChannel(callback);
-		return undefined;
+	const idleChannels = (): Duplex[] => Object.values(agent.freeSockets).flatMap(sockets => sockets ?? []);
+	const masterRunning = (): boolean => master !== undefined && master.exitCode === null && master.signalCode === null;
+	const sessions = new SessionBudget(options.maxSessions ?? DEFAULT_SESSIONS, () => {
+		const idle = idleChannels()[0];
+		idle?.destroy();
+		return idle !== undefined;
+	}, error => {
+		const message = error instanceof Error ? error.message : String(error);
+		// A host read says only its last line: a client of the master whose session was
+		// refused falls back to its own connection, which the failing proxy command ends.
+		return isRefusedSession(message) || (PROXY_FALLBACK_ENDED.test(message) && masterRunning());
+	});
+	// A connection the agent keeps for later while a session is wanted now is given up.
+	agent.on('free', (socket: Duplex) => {
+		if (sessions.hasWaiting && idleChannels().includes(socket)) socket.destroy();
+	});
+
+	const opener: ChannelOpener = {
+		async open() {
+			await sessions.take();
+			try {
+				const controlPath = await ensureMaster();
+				const child = spawn(sshBinary, channelArguments(target, controlPath, connectTimeoutSeconds), {stdio: ['pipe', 'pipe', 'pipe']});
+				channels.add(child);
+				child.on('exit', () => channels.delete(child));
+				child.on('error', () => channels.delete(child));
+				return child;
+			} catch (error) {
+				sessions.release();
+				throw error;
+			}
+		},
+		release: () => sessions.release(),
+		refused() {
+			sessions.refused();
+			// Fewer connections, so the agent queues requests instead of opening ones that wait.
+			agent.maxSockets = Math.max(1, Math.min(maxChannels, sessions.sessionLimit));
+		},
 	};
+
+	// Handed over synchronously: node's agent counts a connection only once it has it, so one
+	// given later (after the master logs in) let every request of a burst open its own.
+	(agent as unknown as {createConnection: (options: unknown, callback: CreateCallback) => Duplex}).createConnection = () => new ChannelSocket(opener);
 
 	return {
 		agent,
@@ -297,8 +266,12 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 		get connectionsOpened() {
 			return opened;
 		},
+		async withinSession(work) {
+			return sessions.within(work);
+		},
 		close() {
 			process.removeListener('exit', onExit);
+			sessions.close(new EngineError('aborted', 'the ssh connection was closed'));
 			agent.destroy();
 			onExit();
 		},

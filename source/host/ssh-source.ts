@@ -92,7 +92,8 @@ export function describeSshFailure(
 	if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) {
 		return {
 			reason: `the host key of ${target.host} has changed since ssh last saw it`,
-			hint: `check why, then update ~/.ssh/known_hosts (ssh-keygen -R ${target.host})`,
+			// known_hosts names a host on another port "[host]:port"; quoted, the brackets are no glob.
+			hint: `check why, then update ~/.ssh/known_hosts (ssh-keygen -R ${target.port === undefined || target.port === 22 ? target.host : `'[${target.host}]:${target.port}'`})`,
 		};
 	}
 	if (/Host key verification failed/i.test(stderr)) {

@@ -17,6 +17,8 @@ export interface EngineSlotState {
 	label: string;
 	/** The endpoint as the user gave it. */
 	endpoint: string;
+	/** The docker CLI's flags that reach this engine (`--context node-b`, `-H ssh://…`). */
+	commandFlags?: readonly string[];
 	connection: ConnectionState;
 	loaded: boolean;
 	/**
@@ -42,6 +44,8 @@ export interface PictureSlot {
 	/** A fixed label (a context's name), or undefined to name the engine by its hostname. */
 	fixedLabel?: string;
 	endpoint: string;
+	/** The docker CLI's flags that reach this engine. */
+	commandFlags?: readonly string[];
 	store: SnapshotStore;
 }
 
@@ -67,6 +71,16 @@ export function engineForNew(snapshot: Pick<EngineSnapshot, 'engines' | 'owners'
 /** Whether the picture holds more than one engine (then rows say whose they are). */
 export function isMultiEngine(snapshot: Pick<EngineSnapshot, 'engines'>): boolean {
 	return (snapshot.engines?.length ?? 1) > 1;
+}
+
+/**
+ * The docker CLI's flags that send a command to this engine, with several engines open: a
+ * command pasted from the log or a form then acts where docknet acted. None with one engine,
+ * whose commands go where the user's shell would send them.
+ */
+export function commandFlagsOf(snapshot: Pick<EngineSnapshot, 'engines'>, key: string | undefined): readonly string[] {
+	if (!isMultiEngine(snapshot) || key === undefined) return [];
+	return snapshot.engines?.find(engine => engine.key === key)?.commandFlags ?? [];
 }
 
 /** The label of the engine that owns a container or network row; undefined with one engine. */
@@ -221,6 +235,7 @@ export function mergePicture(
 			key: slot.key,
 			label: labels[index] ?? slot.key,
 			endpoint: slot.endpoint,
+			...(slot.commandFlags === undefined ? {} : {commandFlags: slot.commandFlags}),
 			connection: snapshot.connection,
 			loaded: snapshot.loaded,
 			...(sameAs === undefined ? {} : {sameAs}),

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import {CommandLog, recordCommands} from '../../source/commands/command-log.js';
-import {commandLine, connectArgv, createArgv, disconnectArgv, networkArgument, removeArgv, shellQuote} from '../../source/commands/docker-command.js';
+import {commandLine, connectArgv, createArgv, disconnectArgv, engineFlags, networkArgument, onEngine, removeArgv, shellQuote} from '../../source/commands/docker-command.js';
 import {journalLine, openJournal, sessionScript, stateDirectory} from '../../source/journal/journal.js';
 import {EngineError} from '../../source/model/gateway.js';
 import {MAX_SHOWN_LENGTH, safeText} from '../../source/text/safe-text.js';
@@ -126,6 +126,26 @@ describe('the recording gateway', () => {
 		assert.notEqual(first?.result, 'running');
 		assert.equal(second?.command, 'docker network rm -- no-such-id');
 		assert.equal(second?.result, 'failed');
+	});
+
+	test('with several engines each command carries the flags that reach its engine, as the docker CLI takes them', async () => {
+		const gateway = new FakeGateway();
+		const log = new CommandLog();
+		let flags: readonly string[] = [];
+		const recorded = recordCommands(gateway, log, {snapshot: () => ({networks: [], containers: []}), endpoint: 'e', engineFlags: () => flags});
+		await recorded.removeNetwork('a').catch(() => undefined);
+		flags = engineFlags({context: 'node b', url: 'ssh://me@node-b'});
+		await recorded.removeNetwork('a').catch(() => undefined);
+		flags = engineFlags({url: 'ssh://me@node-c:2200'});
+		await recorded.removeNetwork('a').catch(() => undefined);
+		assert.deepEqual(log.entries().map(entry => entry.command), [
+			'docker network rm -- a',
+			"docker --context 'node b' network rm -- a",
+			'docker -H ssh://me@node-c:2200 network rm -- a',
+		]);
+		// A hostile context name stays one argument after --context.
+		const hostile = '$(touch /tmp/dn-pwned);x';
+		assert.deepEqual(shellWords(commandLine(onEngine(removeArgv('n'), engineFlags({context: hostile, url: 'u'})))), ['docker', '--context', hostile, 'network', 'rm', '--', 'n']);
 	});
 
 	test('a time-out is not called a refusal', async () => {

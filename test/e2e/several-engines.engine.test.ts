@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -8,7 +7,7 @@ import {after, before, describe, test} from 'node:test';
 import {endpointLabel} from '../../source/model/picture.js';
 import {ensureTestImage, startPrivateEngine} from '../../source/playground/private-engine.js';
 import type {PrivateEngine} from '../../source/playground/private-engine.js';
-import {auxEngineName} from '../helpers/aux-engine.js';
+import {auxEngineName, dockerOn, runProcess} from '../helpers/aux-engine.js';
 import {requireTestEngine, TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, docknetBundle, keys, startDocknet} from '../helpers/pty-app.js';
 
@@ -32,19 +31,8 @@ function auxEngine(): PrivateEngine {
 	return aux;
 }
 
-async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{code: number; stdout: string; stderr: string}> {
-	return new Promise(resolve => {
-		execFile(command, args, {env, timeout: 90_000, maxBuffer: 32 * 1024 * 1024}, (error, stdout, stderr) => {
-			const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-			resolve({code, stdout, stderr});
-		});
-	});
-}
-
 async function onAux(args: string[]): Promise<string> {
-	const result = await run('docker', ['-H', auxEngine().dockerHost, ...args]);
-	if (result.code !== 0) throw new Error(`docker ${args.join(' ')} on the second engine: ${result.stderr.trim()}`);
-	return result.stdout.trim();
+	return dockerOn(auxEngine().dockerHost, args);
 }
 
 before(async () => {
@@ -65,7 +53,7 @@ after(async () => {
 
 describe('several engines in one picture', () => {
 	test('snapshot --json: each engine\'s picture in the order given; one that cannot be reached is reported and the others still print', async () => {
-		const result = await run(process.execPath, [docknetBundle, 'snapshot', '--json', '-H', main.dockerHost, '-H', auxEngine().dockerHost, '-H', nowhere]);
+		const result = await runProcess(process.execPath, [docknetBundle, 'snapshot', '--json', '-H', main.dockerHost, '-H', auxEngine().dockerHost, '-H', nowhere]);
 		assert.equal(result.code, 1, 'an engine failed: the exit status says so');
 		const parsed = JSON.parse(result.stdout) as {schema: string; engines: Array<{endpoint: string; error?: string; snapshot?: {containers: Array<{name: string}>; networks: Array<{name: string}>}}>};
 		assert.equal(parsed.schema, 'docknet.snapshot/1');
@@ -102,7 +90,7 @@ describe('several engines in one picture', () => {
 			app.press(`:create ${created} --subnet 10.231.3.0/24 --label ${TEST_LABEL}=${TEST_RUN_ID}\r`);
 			await app.waitForText(new RegExp(`Created network ${created}`), 20_000);
 			assert.notEqual(await onAux(['network', 'ls', '-q', '--filter', `name=^${created}$`]), '', 'created on the current engine: the second');
-			const onMain = await run('docker', ['-H', main.dockerHost, 'network', 'ls', '-q', '--filter', `name=^${created}$`]);
+			const onMain = await runProcess('docker', ['-H', main.dockerHost, 'network', 'ls', '-q', '--filter', `name=^${created}$`]);
 			assert.equal(onMain.stdout.trim(), '', 'not on the first');
 			// An engine is also named by its endpoint (its label is the machine's name here).
 			app.press(`:ctx ${main.dockerHost}\r`);

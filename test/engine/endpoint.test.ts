@@ -257,8 +257,15 @@ describe('host strings', () => {
 			url: 'ssh://me@box.example:2200', source: '--host', kind: 'ssh', local: false, host: 'box.example', port: 2200, username: 'me',
 		});
 		assert.deepEqual(resolve({env: {DOCKER_HOST: 'ssh://box.example'}}), {
-			url: 'ssh://box.example', source: 'DOCKER_HOST', kind: 'ssh', local: false, host: 'box.example', port: 22,
+			url: 'ssh://box.example', source: 'DOCKER_HOST', kind: 'ssh', local: false, host: 'box.example',
 		});
+	});
+
+	test('ssh takes a port only from the address, so the ssh config\'s Port or ProxyJump for the host applies otherwise', () => {
+		assert.equal(resolve({hostFlag: 'ssh://alias'}).port, undefined);
+		assert.equal(resolve({hostFlag: 'ssh://me@alias'}).port, undefined);
+		assert.equal(resolve({hostFlag: 'ssh://alias:22'}).port, 22);
+		assert.equal(resolve({hostFlag: 'ssh://alias:22'}).url, 'ssh://alias:22');
 	});
 
 	test('npipe', () => {

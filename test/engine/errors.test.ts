@@ -137,7 +137,7 @@ describe('describeUnreachable', () => {
 	});
 
 	test('remote endpoints get remote advice', () => {
-		const ssh: ResolvedEndpoint = {url: 'ssh://me@box', source: 'context prod', kind: 'ssh', local: false, host: 'box', port: 22, username: 'me'};
+		const ssh: ResolvedEndpoint = {url: 'ssh://me@box', source: 'context prod', kind: 'ssh', local: false, host: 'box', username: 'me'};
 		const text = describeUnreachable(ssh, new EngineError('unreachable', 'connection refused by box:22'));
 		assert.match(text, /\(from context prod\)/);
 		assert.match(text, /ssh me@box docker version/);

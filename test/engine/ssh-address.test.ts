@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {execFile, execFileSync} from 'node:child_process';
 import {existsSync, rmSync} from 'node:fs';
+import {get} from 'node:http';
 import {describe, test} from 'node:test';
 import {EndpointError, resolveEngineEndpoint} from '../../source/engine/endpoint.js';
 import type {ResolvedEndpoint} from '../../source/engine/endpoint.js';
@@ -119,8 +120,8 @@ describe('ssh:// addresses docknet refuses before ssh runs', () => {
 		const transport = createSshTransport({host: '-oProxyCommand=x'}, {sshBinary: fakeSsh, controlDirectory: `/tmp/dn-ssh-control-${process.pid}`});
 		try {
 			const failure = await new Promise<Error>(resolve => {
-				const create = (transport.agent as unknown as {createConnection(options: unknown, callback: (error: Error | null) => void): void}).createConnection;
-				create({}, error => resolve(error ?? new Error('connected')));
+				const request = get({agent: transport.agent, host: 'docker', path: '/_ping'}, () => resolve(new Error('answered')));
+				request.on('error', resolve);
 			});
 			assert.ok(failure instanceof EngineError, String(failure));
 			assert.match(failure.message, /hostname contains invalid characters/);
@@ -139,13 +140,15 @@ describe('the ssh hint', () => {
 	const words = (command: string): string[] => execFileSync('bash', ['-c', `printf '%s\\0' ${command}`], {encoding: 'utf8'}).split('\0').slice(0, -1);
 
 	test('names the port, and quotes what needs quoting', () => {
-		assert.equal(sshCheckCommand({host: 'box', port: 22, username: 'me'}), 'ssh me@box docker version');
+		assert.equal(sshCheckCommand({host: 'box', username: 'me'}), 'ssh me@box docker version');
 		assert.equal(sshCheckCommand({host: 'box', port: 2200}), 'ssh -p 2200 box docker version');
-		assert.deepEqual(words(sshCheckCommand({host: 'box', port: 22, username: 'first last'})), ['ssh', 'first last@box', 'docker', 'version']);
+		// Named in the address, so named in the hint: the ssh config may say otherwise for the host.
+		assert.equal(sshCheckCommand({host: 'box', port: 22}), 'ssh -p 22 box docker version');
+		assert.deepEqual(words(sshCheckCommand({host: 'box', username: 'first last'})), ['ssh', 'first last@box', 'docker', 'version']);
 	});
 
 	test('hostile values that reach it anyway are quoted and made harmless, never pasted raw', () => {
-		const hostile: ResolvedEndpoint = {url: 'ssh://x@y', source: 'DOCKER_HOST', kind: 'ssh', local: false, host: 'h\u001b]0;t\u0007', port: 22, username: ';touch /tmp/x;'};
+		const hostile: ResolvedEndpoint = {url: 'ssh://x@y', source: 'DOCKER_HOST', kind: 'ssh', local: false, host: 'h\u001b]0;t\u0007', username: ';touch /tmp/x;'};
 		for (const kind of ['unreachable', 'permission'] as const) {
 			const text = describeUnreachable(hostile, new EngineError(kind, 'connection refused'));
 			assert.equal(controlBytes.test(text), false, text);

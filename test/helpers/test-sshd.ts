@@ -24,6 +24,9 @@ export interface TestSshd {
 	binDir: string;
 	/** sshd's log (LogLevel VERBOSE: one "Accepted publickey" line per connection). */
 	logFile: string;
+	/** The throwaway client key and the known_hosts that knows this sshd, for a test's own ssh config. */
+	clientKey: string;
+	knownHosts: string;
 	stop(): Promise<void>;
 }
 
@@ -37,8 +40,19 @@ export function testSshdProblems(): RequirementProblem[] {
 	return problems;
 }
 
-export async function startTestSshd(options: {dir: string; netns: string; dockerHost: string}): Promise<TestSshd> {
+export interface TestSshdOptions {
+	dir: string;
+	netns: string;
+	dockerHost: string;
+	/** Default TEST_SSHD_PORT. */
+	port?: number;
+	/** sshd's MaxSessions (sessions per connection); sshd's own default (10) when left out. */
+	maxSessions?: number;
+}
+
+export async function startTestSshd(options: TestSshdOptions): Promise<TestSshd> {
 	const {dir, netns, dockerHost} = options;
+	const port = options.port ?? TEST_SSHD_PORT;
 	const sshd = findProgram('sshd') ?? '/usr/sbin/sshd';
 	const ssh = findProgram('ssh') ?? 'ssh';
 	rmSync(dir, {recursive: true, force: true});
@@ -53,12 +67,13 @@ export async function startTestSshd(options: {dir: string; netns: string; docker
 
 	writeFileSync(path.join(dir, 'authorized_keys'), readFileSync(`${clientKey}.pub`));
 	const hostPublic = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
-	writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${TEST_SSHD_PORT} ${hostPublic}\n`);
+	writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostPublic}\n`);
 	const home = path.join(dir, 'home');
 	mkdirSync(home);
 	const config = path.join(dir, 'sshd_config');
 	writeFileSync(config, [
-		`Port ${TEST_SSHD_PORT}`,
+		`Port ${port}`,
+		...(options.maxSessions === undefined ? [] : [`MaxSessions ${options.maxSessions}`]),
 		'ListenAddress 127.0.0.1',
 		`HostKey ${hostKey}`,
 		`PidFile ${path.join(dir, 'sshd.pid')}`,
@@ -116,7 +131,7 @@ export async function startTestSshd(options: {dir: string; netns: string; docker
 		}
 
 		try {
-			execFileSync('ip', ['netns', 'exec', netns, wrapper, '-o', 'BatchMode=yes', '-p', String(TEST_SSHD_PORT), 'root@127.0.0.1', 'true'], {stdio: 'ignore', timeout: 30_000});
+			execFileSync('ip', ['netns', 'exec', netns, wrapper, '-o', 'BatchMode=yes', '-p', String(port), 'root@127.0.0.1', 'true'], {stdio: 'ignore', timeout: 30_000});
 			break;
 		} catch (error) {
 			if (Date.now() > deadline) {
@@ -128,7 +143,7 @@ export async function startTestSshd(options: {dir: string; netns: string; docker
 		}
 	}
 
-	return {url: `ssh://root@127.0.0.1:${TEST_SSHD_PORT}`, binDir, logFile, stop};
+	return {url: `ssh://root@127.0.0.1:${port}`, binDir, logFile, clientKey, knownHosts: path.join(dir, 'known_hosts'), stop};
 }
 
 /** Logins sshd accepted so far (one per ssh connection). */

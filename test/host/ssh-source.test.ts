@@ -91,7 +91,7 @@ describe('ssh command line', () => {
 describe('ssh failures become sentences', () => {
 	const cases: Array<[string, {exitCode: number | null; stderr: string; spawnError?: string; timedOut?: boolean}, RegExp, RegExp | undefined]> = [
 		['unknown host key', {exitCode: 255, stderr: 'Host key verification failed.\r\n'}, /does not know the host key of engine\.example/, /ssh -p 2200 me@engine\.example/],
-		['changed host key', {exitCode: 255, stderr: '@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n'}, /has changed/, /ssh-keygen -R/],
+		['changed host key', {exitCode: 255, stderr: '@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n'}, /has changed/, /ssh-keygen -R '\[engine\.example\]:2200'/],
 		['no usable key', {exitCode: 255, stderr: 'me@engine.example: Permission denied (publickey,password).\r\n'}, /refused the login/, /ssh-agent/],
 		['unknown host', {exitCode: 255, stderr: 'ssh: Could not resolve hostname engine.example: Name or service not known\r\n'}, /cannot resolve/, undefined],
 		['refused', {exitCode: 255, stderr: 'ssh: connect to host engine.example port 2200: Connection refused\r\n'}, /nothing accepts ssh connections on engine\.example port 2200/, undefined],
@@ -103,6 +103,15 @@ describe('ssh failures become sentences', () => {
 		['anything else', {exitCode: 1, stderr: 'first\nsomething odd\n'}, /failed: something odd$/, undefined],
 		['silent failure', {exitCode: 3, stderr: ''}, /failed with exit code 3/, undefined],
 	];
+	test('host key hints name the port only when the address does, as known_hosts and ssh do', () => {
+		const unknown = {exitCode: 255, stderr: 'Host key verification failed.\r\n'};
+		const changed = {exitCode: 255, stderr: '@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n'};
+		assert.match(describeSshFailure({host: 'alias'}, unknown).hint ?? '', /run "ssh alias" once/);
+		assert.match(describeSshFailure({host: 'alias'}, changed).hint ?? '', /ssh-keygen -R alias\)/);
+		assert.match(describeSshFailure({host: 'alias', port: 22}, unknown).hint ?? '', /run "ssh -p 22 alias" once/);
+		assert.match(describeSshFailure({host: 'alias', port: 22}, changed).hint ?? '', /ssh-keygen -R alias\)/);
+	});
+
 	for (const [label, failure, reason, hint] of cases) {
 		test(label, () => {
 			const described = describeSshFailure(target, failure);

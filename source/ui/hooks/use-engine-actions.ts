@@ -22,6 +22,7 @@ import {
 	containersOfNetwork,
 	containersToJoin,
 	disconnectConfirmText,
+	engineFlagsFor,
 	networkFields,
 	networkInputOf,
 	networkPickerColumns,
@@ -136,7 +137,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 	const openConnectForm = (network: DockerNetwork, container: DockerContainer, data: Data, values?: object): void => {
 		const text = connectFormText(network, container, data);
 		open(serial =>
-			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, networkInCommand: networkAsLogged(network, data), containerName: container.name}, text.title, filledIn(connectFields(network), values), {
+			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, networkInCommand: networkAsLogged(network, data), containerName: container.name, engineFlags: engineFlagsFor(data, {containerId: container.id})}, text.title, filledIn(connectFields(network), values), {
 				subtitle: text.subtitle,
 				footnote: text.footnote,
 			}),
@@ -212,7 +213,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 	const openCreateForm = (target: ReturnType<typeof engineForNew>, data: Data, values?: object): void => {
 		const info = target === undefined ? data.engine : target.info;
 		open(serial =>
-			newForm(serial, target === undefined ? {type: 'createNetwork'} : {type: 'createNetwork', engine: target.key, engineLabel: target.label}, target === undefined ? 'Create a network' : `Create a network on ${target.label}`, filledIn(networkFields(info?.swarm, info?.drivers), values), {
+			newForm(serial, target === undefined ? {type: 'createNetwork'} : {type: 'createNetwork', engine: target.key, engineLabel: target.label, engineFlags: target.commandFlags ?? []}, target === undefined ? 'Create a network' : `Create a network on ${target.label}`, filledIn(networkFields(info?.swarm, info?.drivers), values), {
 				subtitle: target === undefined ? 'Only the name is needed; the engine picks what is left empty.' : `On engine ${target.label} (the selected row's; select a row of another engine first to create there). Only the name is needed.`,
 				footnote: 'Enter creates · Space toggles · ←→ driver · Esc cancels, nothing changes',
 			}),

@@ -1,7 +1,7 @@
-import {commandLine, disconnectArgv, networkArgument, removeArgv} from '../../commands/docker-command.js';
+import {commandLine, disconnectArgv, networkArgument, onEngine, removeArgv} from '../../commands/docker-command.js';
 import {formatCount, parseCidr, usableAddressCount} from '../../model/addressing.js';
 import {endpointOn, membersOf, nameList} from '../../model/membership.js';
-import {onSameEngine} from '../../model/picture.js';
+import {commandFlagsOf, onSameEngine} from '../../model/picture.js';
 import {networkJoinBlocker} from '../../model/refusals.js';
 import {containerNetworksText} from './pane-rows.js';
 import {isPredefinedNetwork, subnetsOf} from '../../model/selectors.js';
@@ -206,7 +206,13 @@ export function networkAsLogged(network: DockerNetwork, data: Pick<Data, 'networ
 	return networkArgument(network, ownEngine);
 }
 
-export function disconnectConfirmText(network: DockerNetwork, container: DockerContainer, force: boolean, data: Pick<Data, 'networks' | 'owners'>): {title: string; lines: string[]; prompt: string} {
+/** The docker CLI's flags for the engine a command about this container or network goes to, as the log will write them. */
+export function engineFlagsFor(data: Pick<Data, 'engines' | 'owners'>, about: {containerId: string} | {networkId: string}): readonly string[] {
+	const key = 'containerId' in about ? data.owners?.containers.get(about.containerId) : data.owners?.networks.get(about.networkId);
+	return commandFlagsOf(data, key);
+}
+
+export function disconnectConfirmText(network: DockerNetwork, container: DockerContainer, force: boolean, data: Pick<Data, 'networks' | 'owners' | 'engines'>): {title: string; lines: string[]; prompt: string} {
 	const endpoint = endpointOn(container, network);
 	const address = endpoint?.ipv4 ?? endpoint?.ipv6;
 	const lines = [
@@ -215,7 +221,7 @@ export function disconnectConfirmText(network: DockerNetwork, container: DockerC
 	if (endpoint && endpoint.aliases.length > 0) lines.push(`Its aliases there: ${endpoint.aliases.join(', ')}.`);
 	if (force) lines.push('--force: the engine drops the endpoint even if it cannot clean it up normally (e.g. a stale endpoint).');
 	lines.push('u undoes it afterwards: reconnects with the same address and aliases.');
-	lines.push(`Runs: ${commandLine(disconnectArgv(networkAsLogged(network, data), container.name, force))}`);
+	lines.push(`Runs: ${commandLine(onEngine(disconnectArgv(networkAsLogged(network, data), container.name, force), engineFlagsFor(data, {containerId: container.id})))}`);
 	return {
 		title: `${force ? 'Force-disconnect' : 'Disconnect'} ${container.name} from ${network.name}?`,
 		lines,
@@ -231,7 +237,7 @@ export function removeConfirmText(network: DockerNetwork, data: Data): {title: s
 	}
 
 	lines.push('This cannot be undone.');
-	lines.push(`Runs: ${commandLine(removeArgv(networkAsLogged(network, data)))}`);
+	lines.push(`Runs: ${commandLine(onEngine(removeArgv(networkAsLogged(network, data)), engineFlagsFor(data, {networkId: network.id})))}`);
 	return {title: `Remove network ${network.name}?`, lines, prompt: 'y removes it · any other key cancels'};
 }
 

@@ -1,4 +1,4 @@
-import {commandLine, connectArgv, createArgv} from '../../commands/docker-command.js';
+import {commandLine, connectArgv, createArgv, onEngine} from '../../commands/docker-command.js';
 import type {ConnectOptions, NetworkCreateSpec} from '../../model/gateway.js';
 import {parseKeyValues, splitList} from '../../model/validation.js';
 import type {FormDialog} from '../state/dialog-state.js';
@@ -32,7 +32,7 @@ export function formCommand(form: FormDialog): string | undefined {
 		if (links) options.links = links;
 		const driverOptions = keyValues(input.driverOptions);
 		if (driverOptions) options.driverOptions = driverOptions;
-		return commandLine(connectArgv(flow.networkInCommand, flow.containerName, options));
+		return commandLine(onEngine(connectArgv(flow.networkInCommand, flow.containerName, options), flow.engineFlags));
 	}
 
 	if (flow.type === 'createNetwork') {
@@ -58,7 +58,7 @@ export function formCommand(form: FormDialog): string | undefined {
 		set('attachable', input.attachable);
 		set('labels', keyValues(input.labels));
 		set('options', keyValues(input.options));
-		return commandLine(createArgv(spec));
+		return commandLine(onEngine(createArgv(spec), flow.engineFlags));
 	}
 
 	return undefined;

@@ -12,14 +12,15 @@ export type DialogFlow =
 	| {type: 'connectPickContainer'; networkId: string}
 	/**
 	 * Names kept for messages: the store forgets a network the moment it is removed.
-	 * networkInCommand: the network as the command log will name it, in the form's command.
+	 * networkInCommand: the network as the command log will name it, in the form's command;
+	 * engineFlags: the docker CLI's flags for the container's engine, as the log will write them.
 	 */
-	| {type: 'connectOptions'; networkId: string; containerId: string; networkName: string; networkInCommand: string; containerName: string}
+	| {type: 'connectOptions'; networkId: string; containerId: string; networkName: string; networkInCommand: string; containerName: string; engineFlags?: readonly string[]}
 	| {type: 'disconnectPickNetwork'; containerId: string; force: boolean}
 	| {type: 'disconnectPickContainer'; networkId: string; force: boolean}
 	| {type: 'disconnectConfirm'; networkId: string; containerId: string; force: boolean}
-	/** `engine`: with several engines open, the key of the one it is created on. */
-	| {type: 'createNetwork'; engine?: string; engineLabel?: string}
+	/** `engine`: with several engines open, the key of the one it is created on (and the docker CLI's flags for it). */
+	| {type: 'createNetwork'; engine?: string; engineLabel?: string; engineFlags?: readonly string[]}
 	| {type: 'removeConfirm'; networkId: string}
 	| {type: 'pruneConfirm'; networkIds: readonly string[]};
 
