@@ -9,6 +9,7 @@ import {
 	asArray, asRecord, toCreateBody, toEndpointConfig, toEngineInfo, toInspectedContainer, toListedContainer, toNetwork,
 } from './docker-mapping.js';
 import {toEngineError} from './errors.js';
+import {withNetworkIdsByName} from './network-ids-by-name.js';
 import {createEventParser} from './event-parser.js';
 import {withEngineDialect} from './podman-gateway.js';
 import {toNetworkCluster, toSwarmNode, toSwarmService, toSwarmTask} from './swarm-mapping.js';
@@ -240,7 +241,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 		},
 	};
 	// Podman answers the same API with its own meanings; the dialect puts them into Docker's.
-	return withEngineDialect(gateway, async (path, what) => request({method: 'GET', path, what}));
+	return withNetworkIdsByName(withEngineDialect(gateway, async (path, what) => request({method: 'GET', path, what})));
 }
 
 type Dial = (spec: RequestSpec, signal: AbortSignal, isStream: boolean, callback: (error: unknown, data: unknown) => void) => void;

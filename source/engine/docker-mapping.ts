@@ -1,7 +1,7 @@
 import {EngineError} from '../model/gateway.js';
 import type {ConnectOptions, NetworkCreateSpec} from '../model/gateway.js';
 import type {
-	ContainerEndpoint, ContainerState, DockerContainer, DockerNetwork, EngineInfo, IpamPool, PortBinding,
+	ContainerEndpoint, ContainerHealth, ContainerState, DockerContainer, DockerNetwork, EngineInfo, IpamPool, PortBinding,
 } from '../model/types.js';
 import {clockText} from '../model/status-text.js';
 import type {StatusClock} from '../model/status-text.js';
@@ -121,30 +121,54 @@ function toContainerState(value: string | undefined): ContainerState {
 	return value === 'stopping' ? 'running' : 'exited';
 }
 
-function toEndpoints(networks: unknown, containerId: string): ContainerEndpoint[] {
-	// The engine adds the short id as an alias on user-defined networks by itself; it is not
-	// something the user chose, so it is not shown (nor restored by undo).
-	const shortId = containerId.slice(0, 12);
+const HEALTH_STATES = new Set<string>(['starting', 'healthy', 'unhealthy']);
+
+function toHealth(value: string | undefined): ContainerHealth | undefined {
+	return value !== undefined && HEALTH_STATES.has(value) ? value as ContainerHealth : undefined;
+}
+
+/**
+ * A listed container's health: the list's own Health (API 1.52 and later), else the end of
+ * its status text ("Up 3 minutes (healthy)", "(health: starting)"), as older engines say it.
+ */
+function listedHealth(raw: JsonRecord, state: ContainerState): ContainerHealth | undefined {
+	if (state !== 'running') return undefined;
+	const summary = raw['Health'];
+	if (typeof summary === 'object' && summary !== null) return toHealth(str(asRecord(summary), 'Status'));
+	const suffix = /\((healthy|unhealthy|health: starting)\)$/.exec(str(raw, 'Status') ?? '')?.[1];
+	return suffix === 'health: starting' ? 'starting' : toHealth(suffix);
+}
+
+/**
+ * `live` says whether the addresses may be taken: Docker 20.10 lists a created container
+ * whose start failed with the address, MAC and endpoint it had for that moment, which its
+ * inspect no longer reports (and another container may hold that address since). Only a
+ * running or paused container has an endpoint; for the others the list's live fields are
+ * dropped and the inspect decides.
+ */
+function toEndpoints(networks: unknown, live = true): ContainerEndpoint[] {
 	return Object.entries(asRecord(networks)).map(([networkName, value]) => {
 		const raw = asRecord(value);
 		const ipamConfig = asRecord(raw['IPAMConfig']);
 		const endpoint: ContainerEndpoint = {
 			networkName,
 			networkId: str(raw, 'NetworkID') ?? '',
-			endpointId: str(raw, 'EndpointID') ?? '',
-			aliases: stringList(raw['Aliases']).filter(alias => alias !== shortId),
+			endpointId: live ? (str(raw, 'EndpointID') ?? '') : '',
+			// Exactly as the engine has them, its own short-id alias included (selectors.ts
+			// tells the ones the user chose).
+			aliases: stringList(raw['Aliases']),
 			links: stringList(raw['Links']),
 		};
-		const ipv4 = nonEmptyStr(raw, 'IPAddress');
-		const ipv6 = nonEmptyStr(raw, 'GlobalIPv6Address');
+		const ipv4 = live ? nonEmptyStr(raw, 'IPAddress') : undefined;
+		const ipv6 = live ? nonEmptyStr(raw, 'GlobalIPv6Address') : undefined;
 		const optional: Partial<ContainerEndpoint> = {
 			ipv4,
 			ipv4PrefixLength: ipv4 === undefined ? undefined : num(raw, 'IPPrefixLen'),
 			ipv6,
 			ipv6PrefixLength: ipv6 === undefined ? undefined : num(raw, 'GlobalIPv6PrefixLen'),
-			gateway: nonEmptyStr(raw, 'Gateway'),
-			ipv6Gateway: nonEmptyStr(raw, 'IPv6Gateway'),
-			mac: nonEmptyStr(raw, 'MacAddress'),
+			gateway: live ? nonEmptyStr(raw, 'Gateway') : undefined,
+			ipv6Gateway: live ? nonEmptyStr(raw, 'IPv6Gateway') : undefined,
+			mac: live ? nonEmptyStr(raw, 'MacAddress') : undefined,
 			requestedIpv4: nonEmptyStr(ipamConfig, 'IPv4Address'),
 			requestedIpv6: nonEmptyStr(ipamConfig, 'IPv6Address'),
 		};
@@ -213,15 +237,18 @@ export function toListedContainer(raw: JsonRecord): DockerContainer {
 	const names = stringList(raw['Names']);
 	// Legacy links add names like "/other/alias"; the container's own name has one slash.
 	const name = names.find(item => item.lastIndexOf('/') === 0) ?? names[0] ?? '';
+	const state = toContainerState(str(raw, 'State'));
+	const health = listedHealth(raw, state);
 	return {
 		id,
 		name: name.replace(/^\//, ''),
 		image: str(raw, 'Image') ?? '',
-		state: toContainerState(str(raw, 'State')),
+		state,
 		status: str(raw, 'Status') ?? '',
+		...(health === undefined ? {} : {health}),
 		created: num(raw, 'Created') ?? 0,
 		networkMode: str(asRecord(raw['HostConfig']), 'NetworkMode') ?? 'default',
-		endpoints: toEndpoints(asRecord(raw['NetworkSettings'])['Networks'], id),
+		endpoints: toEndpoints(asRecord(raw['NetworkSettings'])['Networks'], state === 'running' || state === 'paused'),
 		ports: toListedPorts(raw['Ports']),
 		labels: stringMap(raw['Labels']),
 		inspected: false,
@@ -236,6 +263,8 @@ export function toInspectedContainer(raw: JsonRecord, now: number): DockerContai
 	const containerState = toContainerState(str(state, 'Status'));
 	const createdMs = Date.parse(str(raw, 'Created') ?? '');
 	const clock = describeStateClock(containerState, state);
+	// A stopped container keeps its last health in the inspect; `docker ps` shows none.
+	const health = containerState === 'running' ? toHealth(str(asRecord(state['Health']), 'Status')) : undefined;
 	return {
 		id,
 		name: (str(raw, 'Name') ?? '').replace(/^\//, ''),
@@ -243,9 +272,10 @@ export function toInspectedContainer(raw: JsonRecord, now: number): DockerContai
 		state: containerState,
 		status: typeof clock === 'string' ? clock : clockText(clock, now),
 		...(typeof clock === 'string' ? {} : {statusClock: clock}),
+		...(health === undefined ? {} : {health}),
 		created: Number.isNaN(createdMs) ? 0 : Math.floor(createdMs / 1000),
 		networkMode: str(asRecord(raw['HostConfig']), 'NetworkMode') ?? 'default',
-		endpoints: toEndpoints(settings['Networks'], id),
+		endpoints: toEndpoints(settings['Networks']),
 		ports: toInspectedPorts(settings['Ports']),
 		labels: stringMap(config['Labels']),
 		pid: num(state, 'Pid') ?? 0,

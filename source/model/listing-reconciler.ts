@@ -1,7 +1,7 @@
 import type {EngineGateway} from './gateway.js';
 import {mergeContainerListing, mergeNetworkListing} from './listing-merge.js';
 import type {SnapshotStore} from './store.js';
-import type {DockerNetwork} from './types.js';
+import type {DockerContainer, DockerNetwork} from './types.js';
 
 // The safety net under the events stream: some changes come with no event at all
 // (docker_gwbridge and ingress on swarm init, everything on swarm leave, every network
@@ -37,6 +37,8 @@ export interface ReconcilerHost {
 	isListening(): boolean;
 	/** Containers an inspect is about to refresh: the listing leaves them to it. */
 	pendingInspects(): Iterable<string>;
+	/** The containers a full listing named (new ones among them are marked as new). */
+	listed(containers: readonly DockerContainer[]): void;
 	/** The listing found containers to inspect (new, or changed underneath). */
 	inspectLater(ids: readonly string[]): void;
 	/** The network list changed: the swarm state may have too. */
@@ -130,6 +132,7 @@ export class ListingReconciler {
 				toInspect = merge.toInspect;
 				return merge.containers === snapshot.containers ? snapshot : {...snapshot, containers: merge.containers};
 			});
+			this.host.listed(containers);
 			if (toInspect.length > 0) this.host.inspectLater(toInspect);
 		} finally {
 			this.touchedDuringListing = undefined;

@@ -115,6 +115,16 @@ export function matchesFilter(query: string, fields: ReadonlyArray<string | unde
 	return words.every(word => haystack.includes(word));
 }
 
+/**
+ * The aliases someone chose. The engine adds the container's short id by itself on
+ * user-defined networks (Docker before 25 lists it among the aliases): kept exact in the
+ * model and in `snapshot --json`, left out where docknet shows or restores the user's own.
+ */
+export function chosenAliases(endpoint: Pick<ContainerEndpoint, 'aliases'>, containerId: string): string[] {
+	const shortId = containerId.slice(0, 12);
+	return endpoint.aliases.filter(alias => alias !== shortId);
+}
+
 export function endpointAddress(endpoint: ContainerEndpoint): string | undefined {
 	return endpoint.ipv4 ?? endpoint.ipv6;
 }

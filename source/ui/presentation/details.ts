@@ -5,6 +5,7 @@ import type {HostSnapshot} from '../../model/store.js';
 import {
 	addressUse,
 	attachmentsByNetwork,
+	chosenAliases,
 	describeSpecialMode,
 	isPredefinedNetwork,
 	networkFlags,
@@ -13,7 +14,7 @@ import {
 import type {DockerContainer, DockerNetwork, HostInterface} from '../../model/types.js';
 import {displayWidth, fitText} from './columns.js';
 import type {Tone} from './columns.js';
-import {formatRate} from './format.js';
+import {containerStateText, containerStateTone, formatRate} from './format.js';
 import type {HostView} from '../../host/bridges.js';
 import {peerLabel} from './pane-rows.js';
 
@@ -90,11 +91,11 @@ export function networkDetails(network: DockerNetwork, containers: readonly Dock
 			columns: ['container', 'state', 'ipv4', 'ipv6', 'mac', 'aliases'],
 			rows: attached.map(({container, endpoint}) => ({
 				container: container.name,
-				state: container.state,
+				state: containerStateText(container),
 				ipv4: endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : '–',
 				ipv6: endpoint.ipv6 ? `${endpoint.ipv6}/${endpoint.ipv6PrefixLength ?? '?'}` : '–',
 				mac: endpoint.mac ?? '–',
-				aliases: endpoint.aliases.join(',') || '–',
+				aliases: chosenAliases(endpoint, container.id).join(',') || '–',
 			})),
 			emptyText: 'No container is attached.',
 		},
@@ -143,7 +144,7 @@ export function containerDetails(
 	});
 	const lines: DetailLine[] = [
 		field('ID', container.id),
-		field('State', `${container.state} · ${container.status}`),
+		field('State', `${container.state} · ${container.status}`, container.health === undefined ? undefined : containerStateTone(container)),
 		field('Image', container.image),
 		field('Network mode', special ? describeSpecialMode(special) : container.networkMode),
 		...portLines(container, forwarding),
@@ -162,14 +163,15 @@ export function containerDetails(
 		lines,
 		table: {
 			title: `Endpoints (${container.endpoints.length})`,
-			columns: ['network', 'ip', 'gateway', 'ipv6', 'mac', 'aliases'],
+			columns: ['network', 'ip', 'gateway', 'ipv6', 'ipv6 gateway', 'mac', 'aliases'],
 			rows: container.endpoints.map(endpoint => ({
 				network: endpoint.networkName,
 				ip: endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : '–',
 				gateway: endpoint.gateway || '–',
 				ipv6: endpoint.ipv6 ? `${endpoint.ipv6}/${endpoint.ipv6PrefixLength ?? '?'}` : '–',
+				'ipv6 gateway': endpoint.ipv6Gateway || '–',
 				mac: endpoint.mac || '–',
-				aliases: endpoint.aliases.join(',') || '–',
+				aliases: chosenAliases(endpoint, container.id).join(',') || '–',
 			})),
 			emptyText: special ? `No endpoints of its own: ${describeSpecialMode(special)}.` : 'Not attached to any network.',
 		},
