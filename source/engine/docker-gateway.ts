@@ -177,8 +177,10 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 			return raw === undefined ? undefined : toNetwork(asRecord(raw));
 		},
 
-		async listContainers() {
-			const list = await request({method: 'GET', path: '/containers/json', query: {all: true}, what: 'listing containers'});
+		async listContainers(only) {
+			// Both states are names Docker and Podman accept alike in the status filter.
+			const query = only === 'stopped' ? {all: true, filters: JSON.stringify({status: ['created', 'exited']})} : {all: true};
+			const list = await request({method: 'GET', path: '/containers/json', query, what: only === 'stopped' ? 'listing stopped containers' : 'listing containers'});
 			return asArray(list, 'the container list').map(item => toListedContainer(asRecord(item)));
 		},
 

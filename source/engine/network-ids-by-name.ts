@@ -61,8 +61,8 @@ export function withNetworkIdsByName(base: EngineGateway): EngineGateway {
 			if (network !== undefined) idByName.set(network.name, network.id);
 			return network;
 		},
-		async listContainers() {
-			return resolve(await base.listContainers());
+		async listContainers(only) {
+			return resolve(await base.listContainers(only));
 		},
 		async inspectContainer(idOrName) {
 			const container = await base.inspectContainer(idOrName);

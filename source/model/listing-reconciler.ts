@@ -47,6 +47,16 @@ export interface ReconcilerHost {
 	swarmHint(): void;
 }
 
+/**
+ * What a stopped container's list entry can say that no event announced: its state and
+ * the networks it is on (its addresses are the inspect's to say).
+ */
+function sameStateAndNetworks(known: DockerContainer, listed: DockerContainer): boolean {
+	if (known.state !== listed.state || known.endpoints.length !== listed.endpoints.length) return false;
+	const names = new Set(known.endpoints.map(endpoint => endpoint.networkName));
+	return listed.endpoints.every(endpoint => names.has(endpoint.networkName));
+}
+
 export class ListingReconciler {
 	/** Containers an event named while a container listing was on its way. */
 	private touchedDuringListing: Set<string> | undefined;
@@ -95,11 +105,14 @@ export class ListingReconciler {
 			// swarm once a round (nothing at all outside a swarm).
 			this.host.swarmHint();
 
-			// Containers come with events on Docker and Podman alike; their list (the costly
-			// one: ~0.1 ms of parsing per container) is compared when the networks moved
-			// under them, and otherwise only now and then, as a safety net.
+			// Containers come with events on Docker and Podman alike, but for one change: a
+			// stopped container connected to a network (no endpoint is made, no event sent).
+			// So the stopped ones are compared every round, and the whole list (the costly one:
+			// ~0.1 ms of parsing per container) when the networks moved under them, and
+			// otherwise only now and then, as a safety net.
 			this.rounds++;
 			if (networksChanged || this.rounds % this.containerRoundEvery === 0) await this.compareContainers();
+			else await this.compareStopped();
 		} catch {
 			// The events stream notices a lost engine; the next round tries again.
 		} finally {
@@ -117,6 +130,26 @@ export class ListingReconciler {
 			return changed ? {...snapshot, networks: next} : snapshot;
 		});
 		return changed;
+	}
+
+	/**
+	 * The created and exited containers against the store: those whose listed facts differ
+	 * (a network more or less, a state) are inspected. The list names only some containers,
+	 * so it removes none; unchanged ones cost no store change.
+	 */
+	private async compareStopped(): Promise<void> {
+		const listed = await this.host.gateway.listContainers('stopped');
+		if (!this.host.isListening()) return;
+		const pending = new Set(this.host.pendingInspects());
+		const known = new Map(this.host.store.getSnapshot().containers.map(container => [container.id, container]));
+		const differing = listed
+			.filter(container => !pending.has(container.id))
+			.filter(container => {
+				const before = known.get(container.id);
+				return before === undefined || !sameStateAndNetworks(before, container);
+			})
+			.map(container => container.id);
+		if (differing.length > 0) this.host.inspectLater(differing);
 	}
 
 	private async compareContainers(): Promise<void> {
