@@ -204,6 +204,10 @@ describe('the picture matches docker inspect', () => {
 		const webEndpoint = webJson?.endpoints.find(item => item['network'] === net);
 		assert.equal(webEndpoint?.['ipv6Gateway'], webInspect.NetworkSettings.Networks[net]?.IPv6Gateway);
 		assert.match(String(webEndpoint?.['ipv6Gateway']), /^fd00:a2:7::/);
+		await waitFor(() => byName(store, web)?.endpoints[0]?.ipv6Gateway !== undefined, 'the web container inspected');
+		const {networks, containers} = store.getSnapshot();
+		const gatewayCell = networkRows(networks, containers).find(row => row.id === network(store, net).id)?.cells[networkColumns.findIndex(column => column.title === 'GATEWAY')];
+		assert.ok(gatewayCell?.text.split(' ').includes(String(webEndpoint?.['ipv6Gateway'])), `the Networks pane's GATEWAY shows the IPv6 one too: ${gatewayCell?.text}`);
 		assert.deepEqual(webEndpoint?.['aliases'], webInspect.NetworkSettings.Networks[net]?.Aliases ?? []);
 		assert.ok((webEndpoint?.['aliases'] as string[]).includes(webInspect.Id.slice(0, 12)), 'the short-id alias is kept in JSON (Docker 20.10 lists it)');
 		assert.deepEqual(webJson?.['ports'], [{containerPort: 9090, protocol: 'tcp', hostIp: null, hostPort: null}]);

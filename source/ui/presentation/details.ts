@@ -163,13 +163,13 @@ export function containerDetails(
 		lines,
 		table: {
 			title: `Endpoints (${container.endpoints.length})`,
-			columns: ['network', 'ip', 'gateway', 'ipv6', 'ipv6 gateway', 'mac', 'aliases'],
+			columns: ['network', 'ip', 'gateway', 'ipv6', 'mac', 'aliases'],
 			rows: container.endpoints.map(endpoint => ({
 				network: endpoint.networkName,
 				ip: endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : '–',
-				gateway: endpoint.gateway || '–',
+				// Both families' gateways: one column keeps the table within 80 columns.
+				gateway: [endpoint.gateway, endpoint.ipv6Gateway].filter(Boolean).join(' ') || '–',
 				ipv6: endpoint.ipv6 ? `${endpoint.ipv6}/${endpoint.ipv6PrefixLength ?? '?'}` : '–',
-				'ipv6 gateway': endpoint.ipv6Gateway || '–',
 				mac: endpoint.mac || '–',
 				aliases: chosenAliases(endpoint, container.id).join(',') || '–',
 			})),
