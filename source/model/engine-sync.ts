@@ -383,7 +383,7 @@ export class EngineSync {
 
 	private onEvent(event: EngineEvent): void {
 		if (event.type === 'container') {
-			if (containerActionsIgnored.test(event.action)) return;
+			if (containerActionsIgnored.test(event.action) || this.healthAsKnown(event)) return;
 			this.pendingContainers.add(event.actorId);
 			this.reconciler.touched(event.actorId);
 			if (event.attributes['com.docker.swarm.task.id'] !== undefined) this.onSwarmHint();
@@ -410,6 +410,16 @@ export class EngineSync {
 		// (create, connect, start), not one per event and another for the new row.
 		if (isShownEvent(event)) this.pendingEvents.push(event);
 		this.scheduleFlush();
+	}
+
+	/**
+	 * A health_status event that says what the store has already: Podman sends one after
+	 * every check, not only on a change; such repeats cost no inspect and no line.
+	 */
+	private healthAsKnown(event: EngineEvent): boolean {
+		const health = healthOfEvent(event);
+		if (health === undefined) return false;
+		return this.store.getSnapshot().containers.find(container => container.id === event.actorId)?.health === health;
 	}
 
 	private scheduleFlush(): void {
