@@ -371,7 +371,9 @@ export class EngineSync {
 		await forEachLimited(ids, this.inspectConcurrency, async id => {
 			if (this.signal.aborted || !this.listening) return;
 			try {
-				batch.push([id, await this.gateway.inspectContainer(id)]);
+				// Awaited before the push: `batch` is another array once a full one was applied.
+				const container = await this.gateway.inspectContainer(id);
+				batch.push([id, container]);
 			} catch {
 				// Left uninspected: the next resync or event for it tries again.
 			}
