@@ -145,7 +145,8 @@ describe('the picture matches docker inspect', () => {
 		await waitFor(() => byName(store, parked)?.endpoints.some(item => item.networkName === net) === true, 'the new network on its row', 8000);
 		const took = Date.now() - sent;
 		t.diagnostic(`a connect with no event shown after ${took} ms`);
-		assert.ok(took <= 5500, `shown after ${took} ms`);
+		// At most one 5 s round, plus the list and the inspect it leads to (slower on a loaded machine).
+		assert.ok(took <= 6500, `shown after ${took} ms`);
 		assert.equal((await inspect(parked)).NetworkSettings.Networks[net]?.NetworkID, '', 'the engine reports no NetworkID while stopped');
 		assert.equal(byName(store, parked)?.endpoints.find(item => item.networkName === net)?.networkId, netId, 'joined by name');
 		assert.equal(ctrs(store, net), '1');
