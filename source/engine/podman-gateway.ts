@@ -99,9 +99,9 @@ export function withEngineDialect(base: EngineGateway, get: RawGet): EngineGatew
 			return d.networks(listed, known);
 		},
 
-		async listContainers() {
+		async listContainers(only) {
 			const d = await podman();
-			const containers = await base.listContainers();
+			const containers = await base.listContainers(only);
 			if (!d) return containers;
 			await learnNetworks(d, containers);
 			return containers.map(container => d.container(container));

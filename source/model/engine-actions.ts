@@ -4,7 +4,7 @@ import {outcomeUnknown} from './outcome-watch.js';
 import type {OutcomeWatchOptions} from './outcome-watch.js';
 import {describeRefusal, explainRefusal, holdsEndpoint} from './refusals.js';
 import type {Refusal, RefusalContext} from './refusals.js';
-import {isPredefinedNetwork} from './selectors.js';
+import {chosenAliases, isPredefinedNetwork} from './selectors.js';
 import {keepIdentity, upsertById} from './store.js';
 import type {EngineSnapshot, SnapshotSource} from './store.js';
 import type {ContainerEndpoint, DockerContainer, DockerNetwork} from './types.js';
@@ -74,12 +74,13 @@ export interface DisconnectRequest {
 const pairKey = (networkId: string, containerId: string): string => `pair:${networkId}:${containerId}`;
 const networkKey = (networkId: string): string => `network:${networkId}`;
 
-function describeEndpoint(endpoint: ContainerEndpoint | undefined, withAliases = true): string {
+function describeEndpoint(endpoint: ContainerEndpoint | undefined, containerId: string, withAliases = true): string {
 	if (!endpoint) return '';
 	const parts: string[] = [];
 	const addresses = [endpoint.ipv4, endpoint.ipv6].filter(Boolean);
 	parts.push(addresses.length > 0 ? addresses.join(', ') : 'no address until it runs');
-	if (withAliases && endpoint.aliases.length > 0) parts.push(`aliases ${endpoint.aliases.join(', ')}`);
+	const aliases = chosenAliases(endpoint, containerId);
+	if (withAliases && aliases.length > 0) parts.push(`aliases ${aliases.join(', ')}`);
 	return ` (${parts.join('; ')})`;
 }
 
@@ -344,7 +345,7 @@ export class EngineActions {
 				return this.watch({
 					doing: `Connecting ${names.container} to ${names.network}`,
 					check: endpointCheck(this.gateway, {id: request.networkId, name: names.network}, request.containerId, true, sentAt, Date.now),
-					detail: () => describeEndpoint(this.storeEndpoint(request.networkId, request.containerId)),
+					detail: () => describeEndpoint(this.storeEndpoint(request.networkId, request.containerId), request.containerId),
 				});
 			}
 
@@ -352,7 +353,7 @@ export class EngineActions {
 		}
 
 		const endpoint = await this.endpointAfter(request.networkId, request.containerId, true);
-		return {ok: true, message: `Connected ${names.container} to ${names.network}${describeEndpoint(endpoint)}`};
+		return {ok: true, message: `Connected ${names.container} to ${names.network}${describeEndpoint(endpoint, request.containerId)}`};
 	}
 
 	private async doDisconnect(request: DisconnectRequest, names: {network: string; container: string}): Promise<ActionResult> {
@@ -390,7 +391,8 @@ export class EngineActions {
 		const ipv6 = endpoint.requestedIpv6 ?? (fixedAllowed && network.enableIPv6 ? endpoint.ipv6 : undefined);
 		if (ipv4) options.ipv4 = ipv4;
 		if (ipv6) options.ipv6 = ipv6;
-		if (endpoint.aliases.length > 0) options.aliases = [...endpoint.aliases];
+		const aliases = chosenAliases(endpoint, entry.containerId);
+		if (aliases.length > 0) options.aliases = aliases;
 		if (endpoint.links.length > 0) options.links = [...endpoint.links];
 		const result = await this.doConnect({networkId: entry.networkId, containerId: entry.containerId, options}, names);
 		// The engine picked the old address itself, and this network takes no fixed ones (its

@@ -60,8 +60,8 @@ export function createEngineRouter(engines: readonly RoutedEngine[], picture: Pi
 		async listNetworks() {
 			return (await Promise.all(engines.map(async engine => engine.gateway.listNetworks()))).flat();
 		},
-		async listContainers() {
-			return (await Promise.all(engines.map(async engine => engine.gateway.listContainers()))).flat();
+		async listContainers(only) {
+			return (await Promise.all(engines.map(async engine => engine.gateway.listContainers(only)))).flat();
 		},
 		async inspectNetwork(idOrName) {
 			const key = networkEngine(idOrName);

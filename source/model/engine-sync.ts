@@ -1,5 +1,6 @@
 import {EngineError} from './gateway.js';
 import type {EngineGateway} from './gateway.js';
+import {healthOfEvent} from './health.js';
 import {LivenessProbe} from './liveness.js';
 import type {LivenessOptions} from './liveness.js';
 import {mergeContainerListing, mergeNetworkListing} from './listing-merge.js';
@@ -11,7 +12,7 @@ import {minOf} from './large-arrays.js';
 
 export interface EngineSyncOptions {
 	now?: () => number;
-	/** How long a container that appeared live stays marked as new. */
+	/** How long a container first seen after the first listing stays marked as new. */
 	freshForMs?: number;
 	/** How many events the events strip keeps. */
 	maxEvents?: number;
@@ -52,8 +53,9 @@ const containerActionsShown = new Set([
 	'oom',
 ]);
 const networkActionsShown = new Set(['create', 'connect', 'disconnect', 'destroy', 'remove']);
-// Exec, attach and similar container events change nothing docknet shows.
-const containerActionsIgnored = /^(exec_|attach|resize|top|archive-path|extract-to-dir|export|commit|copy|health_status)/;
+// Exec, attach and similar container events change nothing docknet shows. (A healthcheck
+// runs as an exec: its exec_* events come at every interval, its health_status only on a change.)
+const containerActionsIgnored = /^(exec_|attach|resize|top|archive-path|extract-to-dir|export|commit|copy)/;
 
 export function defaultBackoffMs(attempt: number): number {
 	return Math.min(500 * 2 ** Math.max(0, attempt - 1), 10_000);
@@ -61,7 +63,7 @@ export function defaultBackoffMs(attempt: number): number {
 
 /** Whether docknet shows the event in its events strip. */
 export function isShownEvent(event: EngineEvent): boolean {
-	if (event.type === 'container') return containerActionsShown.has(event.action);
+	if (event.type === 'container') return containerActionsShown.has(event.action) || healthOfEvent(event) !== undefined;
 	if (event.type === 'network') return networkActionsShown.has(event.action);
 	return false;
 }
@@ -142,7 +144,13 @@ export class EngineSync {
 	private readonly networkLists = new NetworkListOrder();
 	private readonly reconciler: ListingReconciler;
 	private readonly pendingEvents: EngineEvent[] = [];
-	private readonly pendingFresh = new Set<string>();
+	/**
+	 * Every container id this session has seen. New means first seen here after the first
+	 * listing: not created recently, and not started again (a restart loop starts the same
+	 * container every few seconds).
+	 */
+	private readonly seenContainers = new Set<string>();
+	private firstListingSeen = false;
 	private flushScheduled = false;
 	private flushing = false;
 	private listening = false;
@@ -176,6 +184,7 @@ export class EngineSync {
 					for (const id of ids) this.pendingContainers.add(id);
 					this.scheduleFlush();
 				},
+				listed: containers => this.markFresh(this.firstSeen(containers.map(container => container.id))),
 				networksChanged: () => {
 					this.infoWanted = true;
 					this.scheduleFlush();
@@ -330,12 +339,14 @@ export class EngineSync {
 		]);
 		// A full listing is the truth at the time: the list goes in even behind a later one.
 		this.networkLists.accept(ticket);
+		const fresh = this.firstSeen(containers.map(container => container.id));
 		this.store.update(snapshot => ({
 			...snapshot,
 			loaded: true,
 			networks: mergeNetworkListing(snapshot.networks, networks),
 			containers: mergeContainerListing(snapshot.containers, containers).containers,
 		}));
+		this.markFresh(fresh);
 		this.onSwarmHint();
 	}
 
@@ -344,11 +355,13 @@ export class EngineSync {
 		await this.reconciler.round();
 	}
 
-	/** Inspects running containers the listing left incomplete (pid for the veth join, aliases). */
+	/**
+	 * Inspects every container the listing left incomplete: the pid for the veth join, the
+	 * aliases and exact endpoints (a stopped container's too); running ones first.
+	 */
 	private async hydrate(): Promise<void> {
-		const ids = this.store
-			.getSnapshot()
-			.containers.filter(container => !container.inspected && container.state === 'running')
+		const uninspected = this.store.getSnapshot().containers.filter(container => !container.inspected);
+		const ids = [...uninspected.filter(container => container.state === 'running'), ...uninspected.filter(container => container.state !== 'running')]
 			.map(container => container.id);
 		let batch: Array<[string, DockerContainer | undefined]> = [];
 		const applyBatch = (): void => {
@@ -359,7 +372,9 @@ export class EngineSync {
 		await forEachLimited(ids, this.inspectConcurrency, async id => {
 			if (this.signal.aborted || !this.listening) return;
 			try {
-				batch.push([id, await this.gateway.inspectContainer(id)]);
+				// Awaited before the push: `batch` is another array once a full one was applied.
+				const container = await this.gateway.inspectContainer(id);
+				batch.push([id, container]);
 			} catch {
 				// Left uninspected: the next resync or event for it tries again.
 			}
@@ -371,13 +386,10 @@ export class EngineSync {
 
 	private onEvent(event: EngineEvent): void {
 		if (event.type === 'container') {
-			if (containerActionsIgnored.test(event.action)) return;
+			if (containerActionsIgnored.test(event.action) || this.healthAsKnown(event)) return;
 			this.pendingContainers.add(event.actorId);
 			this.reconciler.touched(event.actorId);
 			if (event.attributes['com.docker.swarm.task.id'] !== undefined) this.onSwarmHint();
-			if ((event.action === 'create' || event.action === 'start') && this.listening) {
-				this.pendingFresh.add(event.actorId);
-			}
 		} else if (event.type === 'network') {
 			const containerId = event.attributes['container'];
 			if (event.attributes['type'] === 'overlay') this.onSwarmHint();
@@ -401,6 +413,16 @@ export class EngineSync {
 		// (create, connect, start), not one per event and another for the new row.
 		if (isShownEvent(event)) this.pendingEvents.push(event);
 		this.scheduleFlush();
+	}
+
+	/**
+	 * A health_status event that says what the store has already: Podman sends one after
+	 * every check, not only on a change; such repeats cost no inspect and no line.
+	 */
+	private healthAsKnown(event: EngineEvent): boolean {
+		const health = healthOfEvent(event);
+		if (health === undefined) return false;
+		return this.store.getSnapshot().containers.find(container => container.id === event.actorId)?.health === health;
 	}
 
 	private scheduleFlush(): void {
@@ -455,8 +477,7 @@ export class EngineSync {
 					}
 				});
 				const events = this.pendingEvents.splice(0).reverse();
-				const fresh = [...this.pendingFresh];
-				this.pendingFresh.clear();
+				const fresh = this.firstSeen(containers.filter(([, item]) => item !== undefined).map(([id]) => id));
 				const freshUntil = this.now() + this.freshForMs;
 				const listed = networks;
 				const useNetworks = listed !== undefined && this.networkLists.accept(listed.sent);
@@ -494,6 +515,21 @@ export class EngineSync {
 			const containers = applyResults(snapshot.containers, results);
 			return containers === snapshot.containers ? snapshot : {...snapshot, containers};
 		});
+	}
+
+	/** Of these ids, those never seen before (none until the first listing is in); all are seen now. */
+	private firstSeen(ids: readonly string[]): string[] {
+		const first = this.firstListingSeen ? ids.filter(id => !this.seenContainers.has(id)) : [];
+		for (const id of ids) this.seenContainers.add(id);
+		this.firstListingSeen = true;
+		return first;
+	}
+
+	private markFresh(ids: readonly string[]): void {
+		if (ids.length === 0) return;
+		const until = this.now() + this.freshForMs;
+		this.store.update(snapshot => ({...snapshot, freshUntil: new Map([...snapshot.freshUntil, ...ids.map(id => [id, until] as const)])}));
+		this.scheduleFreshExpiry();
 	}
 
 	private scheduleFreshExpiry(): void {

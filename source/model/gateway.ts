@@ -86,8 +86,11 @@ export interface EngineGateway {
 	listNetworks(): Promise<DockerNetwork[]>;
 	/** Undefined when the network no longer exists. */
 	inspectNetwork(idOrName: string): Promise<DockerNetwork | undefined>;
-	/** All containers, running or not, with the endpoints the list call reports. */
-	listContainers(): Promise<DockerContainer[]>;
+	/**
+	 * All containers, running or not, with the endpoints the list call reports; with
+	 * 'stopped', only the created and exited ones (the engine filters).
+	 */
+	listContainers(only?: 'stopped'): Promise<DockerContainer[]>;
 	/** Undefined when the container no longer exists. */
 	inspectContainer(idOrName: string): Promise<DockerContainer | undefined>;
 	/**

@@ -17,9 +17,12 @@ export function mergeNetworkListing(previous: readonly DockerNetwork[], listed: 
 	return sameItems(previous, next) ? previous : next;
 }
 
-/** Whether an inspected container still says what its listed form says (state, name, endpoints). */
+/** Whether an inspected container still says what its listed form says (state, health, name, endpoints). */
 export function sameListedFacts(inspected: DockerContainer, listed: DockerContainer): boolean {
 	if (inspected.state !== listed.state || inspected.name !== listed.name) return false;
+	// A health_status event missed (during a reconnect) shows here. A list that says nothing
+	// of health does not contradict an inspect that does.
+	if (listed.health !== undefined && listed.health !== inspected.health) return false;
 	if (inspected.endpoints.length !== listed.endpoints.length) return false;
 	return listed.endpoints.every(endpoint =>
 		inspected.endpoints.some(
@@ -77,7 +80,7 @@ export function mergeContainerListing(
 		}
 
 		const next = keepIdentity(before, item);
-		if (next !== before && next.state === 'running') toInspect.push(next.id);
+		if (next !== before) toInspect.push(next.id);
 		merged.push(next);
 	}
 

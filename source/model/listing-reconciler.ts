@@ -1,7 +1,7 @@
 import type {EngineGateway} from './gateway.js';
 import {mergeContainerListing, mergeNetworkListing} from './listing-merge.js';
 import type {SnapshotStore} from './store.js';
-import type {DockerNetwork} from './types.js';
+import type {DockerContainer, DockerNetwork} from './types.js';
 
 // The safety net under the events stream: some changes come with no event at all
 // (docker_gwbridge and ingress on swarm init, everything on swarm leave, every network
@@ -37,6 +37,8 @@ export interface ReconcilerHost {
 	isListening(): boolean;
 	/** Containers an inspect is about to refresh: the listing leaves them to it. */
 	pendingInspects(): Iterable<string>;
+	/** The containers a full listing named (new ones among them are marked as new). */
+	listed(containers: readonly DockerContainer[]): void;
 	/** The listing found containers to inspect (new, or changed underneath). */
 	inspectLater(ids: readonly string[]): void;
 	/** The network list changed: the swarm state may have too. */
@@ -56,6 +58,16 @@ const WAIT_PER_NETWORK_MS = 0.5;
 /** The wait before the next round: the interval, stretched for long network lists. */
 export function reconcileDelayMs(intervalMs: number, networkCount: number): number {
 	return Math.max(intervalMs, Math.round(networkCount * WAIT_PER_NETWORK_MS));
+}
+
+/**
+ * What a stopped container's list entry can say that no event announced: its state and
+ * the networks it is on (its addresses are the inspect's to say).
+ */
+function sameStateAndNetworks(known: DockerContainer, listed: DockerContainer): boolean {
+	if (known.state !== listed.state || known.endpoints.length !== listed.endpoints.length) return false;
+	const names = new Set(known.endpoints.map(endpoint => endpoint.networkName));
+	return listed.endpoints.every(endpoint => names.has(endpoint.networkName));
 }
 
 export class ListingReconciler {
@@ -106,11 +118,14 @@ export class ListingReconciler {
 			// swarm once a round (nothing at all outside a swarm).
 			this.host.swarmHint();
 
-			// Containers come with events on Docker and Podman alike; their list (the costly
-			// one: ~0.1 ms of parsing per container) is compared when the networks moved
-			// under them, and otherwise only now and then, as a safety net.
+			// Containers come with events on Docker and Podman alike, but for one change: a
+			// stopped container connected to a network (no endpoint is made, no event sent).
+			// So the stopped ones are compared every round, and the whole list (the costly one:
+			// ~0.1 ms of parsing per container) when the networks moved under them, and
+			// otherwise only now and then, as a safety net.
 			this.rounds++;
 			if (networksChanged || this.rounds % this.containerRoundEvery === 0) await this.compareContainers();
+			else await this.compareStopped();
 		} catch {
 			// The events stream notices a lost engine; the next round tries again.
 		} finally {
@@ -130,6 +145,26 @@ export class ListingReconciler {
 		return changed;
 	}
 
+	/**
+	 * The created and exited containers against the store: those whose listed facts differ
+	 * (a network more or less, a state) are inspected. The list names only some containers,
+	 * so it removes none; unchanged ones cost no store change.
+	 */
+	private async compareStopped(): Promise<void> {
+		const listed = await this.host.gateway.listContainers('stopped');
+		if (!this.host.isListening()) return;
+		const pending = new Set(this.host.pendingInspects());
+		const known = new Map(this.host.store.getSnapshot().containers.map(container => [container.id, container]));
+		const differing = listed
+			.filter(container => !pending.has(container.id))
+			.filter(container => {
+				const before = known.get(container.id);
+				return before === undefined || !sameStateAndNetworks(before, container);
+			})
+			.map(container => container.id);
+		if (differing.length > 0) this.host.inspectLater(differing);
+	}
+
 	private async compareContainers(): Promise<void> {
 		const touched = new Set<string>();
 		this.touchedDuringListing = touched;
@@ -143,6 +178,7 @@ export class ListingReconciler {
 				toInspect = merge.toInspect;
 				return merge.containers === snapshot.containers ? snapshot : {...snapshot, containers: merge.containers};
 			});
+			this.host.listed(containers);
 			if (toInspect.length > 0) this.host.inspectLater(toInspect);
 		} finally {
 			this.touchedDuringListing = undefined;

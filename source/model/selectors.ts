@@ -125,22 +125,38 @@ export function searchText(fields: ReadonlyArray<string | undefined>): string {
 	return fields.filter(Boolean).join('\u0000').toLowerCase();
 }
 
+/**
+ * The aliases someone chose. The engine adds the container's short id by itself on
+ * user-defined networks (Docker before 25 lists it among the aliases): kept exact in the
+ * model and in `snapshot --json`, left out where docknet shows or restores the user's own.
+ */
+export function chosenAliases(endpoint: Pick<ContainerEndpoint, 'aliases'>, containerId: string): string[] {
+	const shortId = containerId.slice(0, 12);
+	return endpoint.aliases.filter(alias => alias !== shortId);
+}
+
 export function endpointAddress(endpoint: ContainerEndpoint): string | undefined {
 	return endpoint.ipv4 ?? endpoint.ipv6;
 }
 
 /**
- * Gateways of a network: from its IPAM config, or, where the engine left that empty (the
- * default bridge on many engines), from what its containers' endpoints report.
+ * Gateways of a network, per address family: from its IPAM config, or, where the engine
+ * left that empty (the default bridge on many engines, an IPv6 pool created without
+ * --gateway), from what its containers' endpoints report.
  */
 export function effectiveGateways(network: DockerNetwork, attachments: readonly Attachment[] | undefined): string[] {
 	const configured = network.pools.map(pool => pool.gateway).filter((gateway): gateway is string => Boolean(gateway));
-	if (configured.length > 0) return configured;
-	const seen = new Set<string>();
+	const configuredV4 = configured.filter(gateway => !gateway.includes(':'));
+	const configuredV6 = configured.filter(gateway => gateway.includes(':'));
+	const reportedV4 = new Set<string>();
+	const reportedV6 = new Set<string>();
 	for (const {endpoint} of attachments ?? []) {
-		if (endpoint.gateway) seen.add(endpoint.gateway);
-		if (endpoint.ipv6Gateway) seen.add(endpoint.ipv6Gateway);
+		if (endpoint.gateway) reportedV4.add(endpoint.gateway);
+		if (endpoint.ipv6Gateway) reportedV6.add(endpoint.ipv6Gateway);
 	}
 
-	return [...seen];
+	return [
+		...(configuredV4.length > 0 ? configuredV4 : reportedV4),
+		...(configuredV6.length > 0 ? configuredV6 : reportedV6),
+	];
 }

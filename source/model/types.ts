@@ -5,6 +5,9 @@ import type {StatusClock} from './status-text.js';
 
 export type ContainerState = 'running' | 'paused' | 'exited' | 'restarting' | 'created' | 'removing' | 'dead';
 
+/** What the container's healthcheck says; only while it runs, as `docker ps` shows it. */
+export type ContainerHealth = 'starting' | 'healthy' | 'unhealthy';
+
 export interface IpamPool {
 	subnet: string;
 	gateway?: string;
@@ -76,6 +79,8 @@ export interface DockerContainer {
 	status: string;
 	/** Set after an inspect: what makes the status text again for any moment (statusAt). */
 	statusClock?: StatusClock;
+	/** Set while it runs with a healthcheck; absent without one. */
+	health?: ContainerHealth;
 	/** Unix seconds. */
 	created: number;
 	/**

@@ -10,6 +10,7 @@ import type {EngineGateway} from '../../source/model/gateway.js';
 import type {DockerContainer, DockerNetwork, EngineEvent} from '../../source/model/types.js';
 import {createDockerGateway} from '../../source/engine/docker-gateway.js';
 import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
+import {chosenAliases} from '../../source/model/selectors.js';
 import {
 	TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources, dockerCli, requireTestEngine, uniqueName,
 } from '../helpers/engine-harness.js';
@@ -253,11 +254,12 @@ describe('docker gateway against the test engine', () => {
 		assert.equal(joined.ipv4, '10.231.8.50');
 		assert.equal(joined.ipv4PrefixLength, 24);
 		assert.equal(joined.requestedIpv4, '10.231.8.50');
-		assert.deepEqual(joined.aliases, ['alpha', 'beta']);
+		// Exactly as the engine has them, its own short-id alias included; chosenAliases tells the user's.
+		assert.deepEqual(joined.aliases, engineView['Aliases']);
+		assert.deepEqual(chosenAliases(joined, containerId), ['alpha', 'beta']);
 		assert.equal(joined.networkId, networkId);
 		assert.equal(joined.endpointId, engineView['EndpointID']);
 		assert.equal(joined.mac, engineView['MacAddress']);
-		// The engine's own short-id alias is left out on purpose.
 		assert.ok((engineView['Aliases'] as string[]).includes(containerId.slice(0, 12)));
 
 		const listed = endpointOf((await gateway.listContainers()).find(container => container.id === containerId), networkName);

@@ -165,6 +165,49 @@ describe('docker gateway against a scripted engine', () => {
 		assert.equal(received[0]?.url, '/containers/json?all=true');
 	});
 
+	test("health as each engine version lists it: API 1.52's Health, else the status text; none unless running", async () => {
+		handler = (request, response) => {
+			if (request.url.startsWith('/networks')) {
+				json(response, 200, []);
+				return;
+			}
+
+			const listed = (id: string, state: string, status: string, extra: Record<string, unknown> = {}) => ({Id: id, Names: [`/${id}`], State: state, Status: status, ...extra});
+			json(response, 200, [
+				listed('new-api', 'running', 'Up 2 hours', {Health: {Status: 'unhealthy', FailingStreak: 3}}),
+				listed('no-check', 'running', 'Up 2 hours', {Health: {Status: 'none', FailingStreak: 0}}),
+				listed('old-sick', 'running', 'Up 2 hours (unhealthy)'),
+				listed('old-well', 'running', 'Up 5 seconds (healthy)'),
+				listed('old-start', 'running', 'Up 1 second (health: starting)'),
+				listed('stopped', 'exited', 'Exited (0) 3 minutes ago', {Health: {Status: 'unhealthy'}}),
+			]);
+		};
+
+		const health = Object.fromEntries((await gateway.listContainers()).map(container => [container.id, container.health ?? null]));
+		assert.deepEqual(health, {'new-api': 'unhealthy', 'no-check': null, 'old-sick': 'unhealthy', 'old-well': 'healthy', 'old-start': 'starting', stopped: null});
+	});
+
+	test("the stopped-only list asks the engine to filter; the list's addresses of a container not running are not taken", async () => {
+		handler = (request, response) => {
+			if (request.url.startsWith('/networks')) {
+				json(response, 200, [{Id: 'net-id', Name: 'front'}]);
+				return;
+			}
+
+			const live = {NetworkID: 'net-id', EndpointID: 'ep', IPAddress: '10.1.0.2', IPPrefixLen: 24, Gateway: '10.1.0.1', MacAddress: '02:42:0a:01:00:02', Aliases: null};
+			json(response, 200, [
+				{Id: 'failed-start', Names: ['/failed-start'], State: 'created', Status: 'Created', NetworkSettings: {Networks: {front: live}}},
+				{Id: 'up', Names: ['/up'], State: 'running', Status: 'Up 1 second', NetworkSettings: {Networks: {front: live}}},
+			]);
+		};
+
+		const [failed, up] = await gateway.listContainers('stopped');
+		assert.equal(received.find(request => request.url.startsWith('/containers'))?.url, `/containers/json?all=true&filters=${encodeURIComponent(JSON.stringify({status: ['created', 'exited']}))}`);
+		assert.deepEqual(failed?.endpoints, [{networkName: 'front', networkId: 'net-id', endpointId: '', aliases: [], links: []}]);
+		assert.equal(up?.endpoints[0]?.ipv4, '10.1.0.2');
+		assert.equal(up?.endpoints[0]?.mac, '02:42:0a:01:00:02');
+	});
+
 	test('sparse JSON from an engine maps to safe defaults', async () => {
 		handler = (request, response) => {
 			if (request.url === '/networks') {
@@ -182,7 +225,8 @@ describe('docker gateway against a scripted engine', () => {
 		assert.equal(container?.name, 'main');
 		assert.equal(container?.state, 'exited');
 		assert.equal(container?.networkMode, 'default');
-		assert.deepEqual(container?.endpoints, [{networkName: 'podman', networkId: '', endpointId: '', aliases: [], links: []}]);
+		// No NetworkID (a stopped container's endpoint): the network is found by its name.
+		assert.deepEqual(container?.endpoints, [{networkName: 'podman', networkId: 'n1', endpointId: '', aliases: [], links: []}]);
 	});
 
 	test('an answer that is not a list is an unreadable answer', async () => {

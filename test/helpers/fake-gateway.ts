@@ -307,9 +307,10 @@ export class FakeGateway implements EngineGateway {
 		return network && structuredClone(network);
 	}
 
-	async listContainers(): Promise<DockerContainer[]> {
-		await this.enter('listContainers', []);
-		return this.state.containers.map(container => ({
+	async listContainers(only?: 'stopped'): Promise<DockerContainer[]> {
+		await this.enter('listContainers', only === undefined ? [] : [only]);
+		const listed = only === 'stopped' ? this.state.containers.filter(container => container.state === 'created' || container.state === 'exited') : this.state.containers;
+		return listed.map(container => ({
 			...structuredClone(container),
 			inspected: false,
 			endpoints: container.endpoints.map(endpoint => ({...endpoint, aliases: [], links: []})),

@@ -53,6 +53,15 @@ describe('EngineSync', () => {
 		await waitFor(() => store.getSnapshot().freshUntil.size === 0, 'the new mark to expire');
 	});
 
+	test('the background inspection reaches every container, stopped ones too, however many', async () => {
+		const state = classicState();
+		// More than one batch of applied results, with inspects in flight across each batch.
+		for (let index = 0; index < 130; index++) state.containers.push(fakeContainer({name: `many-${index}`, state: index % 2 === 0 ? 'running' : 'exited'}));
+		const {store} = await started(new FakeGateway(state));
+		await waitFor(() => store.getSnapshot().containers.every(container => container.inspected), 'every container inspected', 5000);
+		assert.equal(store.getSnapshot().containers.length, state.containers.length);
+	});
+
 	test('unchanged containers keep their object identity across updates', async () => {
 		const {gateway, store} = await started();
 		await hydrated(store);

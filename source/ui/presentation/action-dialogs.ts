@@ -4,7 +4,7 @@ import {endpointOn, membersOf, nameList} from '../../model/membership.js';
 import {commandFlagsOf, onSameEngine} from '../../model/picture.js';
 import {networkJoinBlocker} from '../../model/refusals.js';
 import {containerNetworksText} from './pane-rows.js';
-import {isPredefinedNetwork, subnetsOf} from '../../model/selectors.js';
+import {chosenAliases, isPredefinedNetwork, subnetsOf} from '../../model/selectors.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import type {DockerContainer, DockerNetwork} from '../../model/types.js';
 import {creatableDrivers} from '../../model/validation.js';
@@ -22,8 +22,10 @@ export function freeAddresses(network: DockerNetwork, containers: readonly Docke
 	const cidr = pool ? parseCidr(pool.subnet) : undefined;
 	if (!cidr) return '–';
 	const used = membersOf(network, containers).filter(member => member.endpoint.ipv4 ?? member.endpoint.requestedIpv4).length;
-	const gateway = pool?.gateway ? 1n : 0n;
-	const free = usableAddressCount(cidr) - BigInt(used) - gateway;
+	// The engine's IPAM takes a gateway address from the pool whether or not the config names
+	// one (the default bridge lists none on many engines), and never hands out aux addresses.
+	const reserved = 1 + Object.keys(pool?.auxAddresses ?? {}).length;
+	const free = usableAddressCount(cidr) - BigInt(used + reserved);
 	return formatCount(free < 0n ? 0n : free);
 }
 
@@ -218,7 +220,8 @@ export function disconnectConfirmText(network: DockerNetwork, container: DockerC
 	const lines = [
 		`${container.name} (${container.state}) leaves ${network.name}${address ? ` and loses its address ${address} there` : ''}.`,
 	];
-	if (endpoint && endpoint.aliases.length > 0) lines.push(`Its aliases there: ${endpoint.aliases.join(', ')}.`);
+	const aliases = endpoint ? chosenAliases(endpoint, container.id) : [];
+	if (aliases.length > 0) lines.push(`Its aliases there: ${aliases.join(', ')}.`);
 	if (force) lines.push('--force: the engine drops the endpoint even if it cannot clean it up normally (e.g. a stale endpoint).');
 	lines.push('u undoes it afterwards: reconnects with the same address and aliases.');
 	lines.push(`Runs: ${commandLine(onEngine(disconnectArgv(networkAsLogged(network, data), container.name, force), engineFlagsFor(data, {containerId: container.id})))}`);

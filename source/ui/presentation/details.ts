@@ -5,6 +5,7 @@ import type {HostSnapshot} from '../../model/store.js';
 import {
 	addressUse,
 	attachmentsByNetwork,
+	chosenAliases,
 	describeSpecialMode,
 	isPredefinedNetwork,
 	networkFlags,
@@ -13,7 +14,7 @@ import {
 import type {DockerContainer, DockerNetwork, HostInterface} from '../../model/types.js';
 import {displayWidth, fitText} from './columns.js';
 import type {Tone} from './columns.js';
-import {formatRate} from './format.js';
+import {containerStateText, containerStateTone, formatRate} from './format.js';
 import type {HostView} from '../../host/bridges.js';
 import {peerLabel} from './pane-rows.js';
 import {maxOf} from '../../model/large-arrays.js';
@@ -91,11 +92,11 @@ export function networkDetails(network: DockerNetwork, containers: readonly Dock
 			columns: ['container', 'state', 'ipv4', 'ipv6', 'mac', 'aliases'],
 			rows: attached.map(({container, endpoint}) => ({
 				container: container.name,
-				state: container.state,
+				state: containerStateText(container),
 				ipv4: endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : '–',
 				ipv6: endpoint.ipv6 ? `${endpoint.ipv6}/${endpoint.ipv6PrefixLength ?? '?'}` : '–',
 				mac: endpoint.mac ?? '–',
-				aliases: endpoint.aliases.join(',') || '–',
+				aliases: chosenAliases(endpoint, container.id).join(',') || '–',
 			})),
 			emptyText: 'No container is attached.',
 		},
@@ -144,7 +145,7 @@ export function containerDetails(
 	});
 	const lines: DetailLine[] = [
 		field('ID', container.id),
-		field('State', `${container.state} · ${container.status}`),
+		field('State', `${container.state} · ${container.status}`, container.health === undefined ? undefined : containerStateTone(container)),
 		field('Image', container.image),
 		field('Network mode', special ? describeSpecialMode(special) : container.networkMode),
 		...portLines(container, forwarding),
@@ -167,10 +168,11 @@ export function containerDetails(
 			rows: container.endpoints.map(endpoint => ({
 				network: endpoint.networkName,
 				ip: endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : '–',
-				gateway: endpoint.gateway || '–',
+				// Both families' gateways: one column keeps the table within 80 columns.
+				gateway: [endpoint.gateway, endpoint.ipv6Gateway].filter(Boolean).join(' ') || '–',
 				ipv6: endpoint.ipv6 ? `${endpoint.ipv6}/${endpoint.ipv6PrefixLength ?? '?'}` : '–',
 				mac: endpoint.mac || '–',
-				aliases: endpoint.aliases.join(',') || '–',
+				aliases: chosenAliases(endpoint, container.id).join(',') || '–',
 			})),
 			emptyText: special ? `No endpoints of its own: ${describeSpecialMode(special)}.` : 'Not attached to any network.',
 		},

@@ -1,4 +1,5 @@
-import type {ContainerState, EngineEvent} from '../../model/types.js';
+import {healthOfEvent} from '../../model/health.js';
+import type {ContainerState, DockerContainer, EngineEvent} from '../../model/types.js';
 import type {Tone} from './columns.js';
 
 export function stateTone(state: ContainerState): Tone {
@@ -16,6 +17,20 @@ export function stateTone(state: ContainerState): Tone {
 		case 'exited':
 			return 'muted';
 	}
+}
+
+/**
+ * The STATE column: a running container with a healthcheck shows what the check says
+ * (`healthy`, `unhealthy`, `starting`), so the words carry it without colour too.
+ */
+export function containerStateText(container: Pick<DockerContainer, 'state' | 'health'>): string {
+	return container.state === 'running' && container.health !== undefined ? container.health : container.state;
+}
+
+export function containerStateTone(container: Pick<DockerContainer, 'state' | 'health'>): Tone {
+	if (container.state !== 'running' || container.health === undefined) return stateTone(container.state);
+	if (container.health === 'healthy') return 'good';
+	return container.health === 'unhealthy' ? 'bad' : 'warn';
 }
 
 export function interfaceStateTone(state: string): Tone {
@@ -61,10 +76,14 @@ export function describeEvent(event: EngineEvent, containerName: (id: string) =>
 		return `${where}network ${event.action} ${name} ${arrow} ${who}`;
 	}
 
+	const health = healthOfEvent(event);
+	if (health !== undefined) return `${where}container ${name} ${health}`;
 	return `${where}${event.type} ${event.action} ${name}`;
 }
 
 export function eventTone(event: EngineEvent): Tone {
+	const health = healthOfEvent(event);
+	if (health !== undefined) return health === 'healthy' ? 'good' : health === 'unhealthy' ? 'bad' : 'warn';
 	if (event.action === 'start' || event.action === 'create' || event.action === 'connect') return 'good';
 	if (event.action === 'die' || event.action === 'kill' || event.action === 'oom') return 'bad';
 	if (event.action === 'destroy' || event.action === 'disconnect' || event.action === 'stop') return 'warn';

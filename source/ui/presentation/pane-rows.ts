@@ -13,7 +13,7 @@ import {clusterUse, containerDisplayName} from '../../model/cluster-selectors.js
 import type {NetworkCluster} from '../../model/swarm-types.js';
 import type {DockerContainer, DockerNetwork, HostInterface, VethPeer} from '../../model/types.js';
 import type {Cell, Column} from './columns.js';
-import {formatRate, interfaceStateTone, shortId, stateTone} from './format.js';
+import {containerStateText, containerStateTone, formatRate, interfaceStateTone, shortId} from './format.js';
 
 export interface PaneRow {
 	id: string;
@@ -121,7 +121,7 @@ function containerRow(container: DockerContainer, containers: readonly DockerCon
 		id: container.id,
 		cells: [
 			{text: fresh ? `${name} ✚new` : name, tone: fresh ? 'new' : undefined},
-			{text: container.state, tone: stateTone(container.state)},
+			{text: containerStateText(container), tone: containerStateTone(container)},
 			{text: container.image, tone: 'muted'},
 			{text: networks},
 		],
@@ -130,6 +130,7 @@ function containerRow(container: DockerContainer, containers: readonly DockerCon
 			name,
 			container.image,
 			container.state,
+			container.health,
 			shortId(container.id),
 			container.networkMode,
 			...container.endpoints.flatMap(endpoint => [endpoint.networkName, endpoint.ipv4, endpoint.ipv6]),
