@@ -10,6 +10,7 @@ import {createSshTransport} from './engine/ssh-transport.js';
 import type {SshTransport} from './engine/ssh-transport.js';
 import type {HostInterfaceSource} from './host/host-source.js';
 import {readOverlayPlumbing} from './host/overlay-plumbing.js';
+import {locateSocketNamespace, otherNamespaceReason} from './host/socket-namespace.js';
 import {createSshSource} from './host/ssh-source.js';
 import {createSysfsSource} from './host/sysfs-source.js';
 import {createEngineRouter} from './model/engine-router.js';
@@ -19,7 +20,7 @@ import type {EngineGateway} from './model/gateway.js';
 import {HostMonitor} from './model/host-monitor.js';
 import {isOfferedNode} from './model/node-engines.js';
 import type {NodeEngineOffer} from './model/node-engines.js';
-import {commandFlagsOf, PictureStore} from './model/picture.js';
+import {commandFlagsOf, endpointLabel, PictureStore} from './model/picture.js';
 import type {PictureSlot} from './model/picture.js';
 import {SnapshotStore} from './model/store.js';
 import {SwarmSync} from './model/swarm-sync.js';
@@ -35,6 +36,7 @@ export function hostSourceFor(
 	endpoint: ResolvedEndpoint,
 	sshTransport?: SshTransport,
 	info?: Pick<EngineInfo, 'product' | 'rootless'>,
+	label = endpointLabel(endpoint.url),
 ): HostInterfaceSource | {unavailable: string} {
 	if (info?.rootless) {
 		// This machine's interfaces are not the engine's: showing them would claim its
@@ -44,7 +46,14 @@ export function hostSourceFor(
 		};
 	}
 
-	if (endpoint.kind === 'unix' && endpoint.local) return createSysfsSource();
+	if (endpoint.kind === 'unix' && endpoint.local) {
+		// A socket on this machine, maybe served from another network namespace: this
+		// namespace's interfaces and veths would then be listed as that engine's.
+		const namespace = endpoint.socketPath === undefined ? undefined : locateSocketNamespace(endpoint.socketPath);
+		if (namespace?.status === 'other') return {unavailable: otherNamespaceReason(label, namespace.netns)};
+		return createSysfsSource();
+	}
+
 	if (endpoint.kind === 'ssh' && endpoint.host) {
 		// Over the engine's own ssh connection: one connection for everything.
 		const target = {host: endpoint.host, port: endpoint.port, username: endpoint.username};
@@ -282,7 +291,8 @@ export class HostMonitors {
 	of(engine: OpenEngine): HostMonitor {
 		let monitor = this.monitors.get(engine.key);
 		if (monitor === undefined) {
-			monitor = new HostMonitor(hostSourceFor(engine.endpoint, engine.sshTransport, engine.store.getSnapshot().engine), engine.store);
+			const label = this.set.picture.getSnapshot().owners.labels.get(engine.key);
+			monitor = new HostMonitor(hostSourceFor(engine.endpoint, engine.sshTransport, engine.store.getSnapshot().engine, label), engine.store);
 			this.monitors.set(engine.key, monitor);
 		}
 
