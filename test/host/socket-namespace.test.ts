@@ -3,10 +3,11 @@ import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:f
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, describe, test} from 'node:test';
-import {listeningSocketPaths, locateSocketNamespace} from '../../source/host/socket-namespace.js';
+import {listeningSockets, locateSocketNamespace} from '../../source/host/socket-namespace.js';
 
-// Where a unix socket listens, read from a procfs tree made here: docknet's own namespace,
-// exactly one other, or unknown (two listeners, or namespaces it may not read).
+// Where a unix socket is served from, read from a procfs tree made here: docknet's own
+// namespace, an engine daemon in exactly one other, or unknown (two listeners, a forwarder,
+// or namespaces it may not read).
 
 const header = 'Num       RefCount Protocol Flags    Type St Inode Path\n';
 const listening = (socket: string, inode: number): string => `0000000074709c96: 00000002 00000000 00010000 0001 01 ${inode} ${socket}\n`;
@@ -18,8 +19,16 @@ after(() => {
 	for (const root of roots) rmSync(root, {recursive: true, force: true});
 });
 
+interface FakeProcess {
+	netns: string;
+	unix: string;
+	/** Socket inodes it holds open. */
+	sockets?: number[];
+	comm?: string;
+}
+
 /** A /proc with `self` and numbered processes, each in the named namespace with that unix listing. */
-function fakeProc(processes: Record<string, {netns: string; unix: string} | {netns: undefined}>): string {
+function fakeProc(processes: Record<string, FakeProcess | {netns: undefined}>): string {
 	const root = mkdtempSync(path.join(tmpdir(), 'docknet-proc-'));
 	roots.push(root);
 	for (const [pid, entry] of Object.entries(processes)) {
@@ -28,15 +37,18 @@ function fakeProc(processes: Record<string, {netns: string; unix: string} | {net
 		symlinkSync(entry.netns, path.join(root, pid, 'ns', 'net'));
 		mkdirSync(path.join(root, pid, 'net'));
 		writeFileSync(path.join(root, pid, 'net', 'unix'), header + entry.unix);
+		writeFileSync(path.join(root, pid, 'comm'), `${entry.comm ?? 'sleep'}\n`);
+		mkdirSync(path.join(root, pid, 'fd'));
+		for (const [fd, inode] of (entry.sockets ?? []).entries()) symlinkSync(`socket:[${inode}]`, path.join(root, pid, 'fd', String(fd + 3)));
 	}
 
 	return root;
 }
 
-describe('listeningSocketPaths', () => {
+describe('listeningSockets', () => {
 	test('only listening sockets with a path; a path may hold spaces', () => {
 		const listing = header + listening('/tmp/a b/docker.sock', 11) + connected('/tmp/c/docker.sock', 12) + unbound + listening('@abstract', 13);
-		assert.deepEqual(listeningSocketPaths(listing), ['/tmp/a b/docker.sock', '@abstract']);
+		assert.deepEqual(listeningSockets(listing), [{path: '/tmp/a b/docker.sock', inode: 11}, {path: '@abstract', inode: 13}]);
 	});
 });
 
@@ -48,15 +60,20 @@ describe('locateSocketNamespace', () => {
 		assert.deepEqual(locateSocketNamespace(socket, proc), {status: 'same'});
 	});
 
-	test('listening in one other namespace: that namespace and a process in it', () => {
+	test('served by the engine daemon in one other namespace: that namespace and the daemon', () => {
 		const proc = fakeProc({
 			self: {netns: 'net:[100]', unix: connected(socket, 4)},
 			3: {netns: 'net:[100]', unix: ''},
 			7: {netns: 'net:[200]', unix: listening(socket, 5)},
-			8: {netns: 'net:[200]', unix: listening(socket, 5)},
-			9: {netns: 'net:[300]', unix: listening('/tmp/other.sock', 6)},
+			8: {netns: 'net:[200]', unix: listening(socket, 5), sockets: [9, 5], comm: 'dockerd'},
+			9: {netns: 'net:[300]', unix: listening('/tmp/other.sock', 6), sockets: [6], comm: 'dockerd'},
 		});
-		assert.deepEqual(locateSocketNamespace(socket, proc), {status: 'other', netns: 'net:[200]', pid: 7});
+		assert.deepEqual(locateSocketNamespace(socket, proc), {status: 'other', netns: 'net:[200]', pid: 8, command: 'dockerd'});
+	});
+
+	test('served by a forwarder in another namespace: unknown, since where the engine runs is not known', () => {
+		const proc = fakeProc({self: {netns: 'net:[100]', unix: ''}, 7: {netns: 'net:[200]', unix: listening(socket, 5), sockets: [5], comm: 'ssh'}});
+		assert.deepEqual(locateSocketNamespace(socket, proc), {status: 'unknown'});
 	});
 
 	test('a path reached through a symbolic link still matches the path it was bound to', () => {
@@ -65,13 +82,17 @@ describe('locateSocketNamespace', () => {
 		const linked = `${real}-link`;
 		symlinkSync(real, linked);
 		roots.push(linked);
-		const proc = fakeProc({self: {netns: 'net:[100]', unix: ''}, 7: {netns: 'net:[200]', unix: listening(path.join(linked, 'docker.sock'), 5)}});
+		const proc = fakeProc({self: {netns: 'net:[100]', unix: ''}, 7: {netns: 'net:[200]', unix: listening(path.join(linked, 'docker.sock'), 5), sockets: [5], comm: 'podman'}});
 		writeFileSync(path.join(real, 'docker.sock'), '');
-		assert.deepEqual(locateSocketNamespace(path.join(real, 'docker.sock'), proc), {status: 'other', netns: 'net:[200]', pid: 7});
+		assert.deepEqual(locateSocketNamespace(path.join(real, 'docker.sock'), proc), {status: 'other', netns: 'net:[200]', pid: 7, command: 'podman'});
 	});
 
 	test('unknown when two namespaces list it, when none does, or when the namespaces cannot be read (not root)', () => {
-		const twice = fakeProc({self: {netns: 'net:[100]', unix: ''}, 7: {netns: 'net:[200]', unix: listening(socket, 5)}, 8: {netns: 'net:[300]', unix: listening(socket, 9)}});
+		const twice = fakeProc({
+			self: {netns: 'net:[100]', unix: ''},
+			7: {netns: 'net:[200]', unix: listening(socket, 5), sockets: [5], comm: 'dockerd'},
+			8: {netns: 'net:[300]', unix: listening(socket, 9), sockets: [9], comm: 'dockerd'},
+		});
 		assert.deepEqual(locateSocketNamespace(socket, twice), {status: 'unknown'});
 		const nowhere = fakeProc({self: {netns: 'net:[100]', unix: ''}, 7: {netns: 'net:[200]', unix: ''}});
 		assert.deepEqual(locateSocketNamespace(socket, nowhere), {status: 'unknown'});
