@@ -126,5 +126,5 @@ export function locateSocketNamespace(socketPath: string, procRoot = '/proc'): S
 
 /** The host pane's one line for an engine whose daemon listens in another namespace. */
 export function otherNamespaceReason(engineLabel: string, netns: string): string {
-	return `${engineLabel}'s engine runs in another network namespace (${netns}) of this machine: its interfaces are not the ones docknet sees, so none are listed; networks, containers, addresses and actions work`;
+	return `${engineLabel}'s engine runs in another network namespace (${netns}) of this machine: its interfaces are not the ones docknet sees, so none are listed`;
 }
