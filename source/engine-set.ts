@@ -1,4 +1,4 @@
-import {homedir} from 'node:os';
+import {homedir, hostname} from 'node:os';
 import {recordCommands} from './commands/command-log.js';
 import type {CommandLog} from './commands/command-log.js';
 import {engineFlags} from './commands/docker-command.js';
@@ -10,7 +10,7 @@ import {createSshTransport} from './engine/ssh-transport.js';
 import type {SshTransport} from './engine/ssh-transport.js';
 import type {HostInterfaceSource} from './host/host-source.js';
 import {readOverlayPlumbing} from './host/overlay-plumbing.js';
-import {locateSocketNamespace, otherNamespaceReason} from './host/socket-namespace.js';
+import {forwardedReason, locateSocketNamespace, otherNamespaceReason} from './host/socket-namespace.js';
 import {createSshSource} from './host/ssh-source.js';
 import {createSysfsSource} from './host/sysfs-source.js';
 import {createEngineRouter} from './model/engine-router.js';
@@ -35,7 +35,7 @@ import type {EngineInfo} from './model/types.js';
 export function hostSourceFor(
 	endpoint: ResolvedEndpoint,
 	sshTransport?: SshTransport,
-	info?: Pick<EngineInfo, 'product' | 'rootless'>,
+	info?: Pick<EngineInfo, 'product' | 'rootless' | 'hostname'>,
 	label = endpointLabel(endpoint.url),
 ): HostInterfaceSource | {unavailable: string} {
 	if (info?.rootless) {
@@ -51,6 +51,11 @@ export function hostSourceFor(
 		// namespace's interfaces and veths would then be listed as that engine's.
 		const namespace = endpoint.socketPath === undefined ? undefined : locateSocketNamespace(endpoint.socketPath);
 		if (namespace?.status === 'other') return {unavailable: otherNamespaceReason(label, namespace.netns)};
+		// A forwarded socket (ssh -L) reaches an engine that may be anywhere: its own name for its host tells.
+		if (namespace?.status === 'forwarded' && info !== undefined && info.hostname !== '' && info.hostname !== hostname()) {
+			return {unavailable: forwardedReason(label, info.hostname, hostname(), namespace)};
+		}
+
 		return createSysfsSource();
 	}
 

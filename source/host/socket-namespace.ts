@@ -6,17 +6,17 @@ import path from 'node:path';
 // bridges and veths in a namespace docknet does not see: dockerd started under
 // `nsenter --net`, one engine per namespace. The kernel lists each listening socket only in
 // its own namespace's /proc/<pid>/net/unix; the process holding that socket (its
-// /proc/<pid>/fd names `socket:[inode]`) says whether it is the engine or a forwarder.
+// /proc/<pid>/fd names `socket:[inode]`) says whether it is the engine or a forwarder
+// (ssh -L, socat), behind which the engine may run on another machine.
 
 export type SocketNamespace =
 	/** The socket listens in docknet's own network namespace: its interfaces are the engine's. */
 	| {status: 'same'}
 	/** The engine's daemon itself listens in another network namespace of this machine. */
 	| {status: 'other'; netns: string; pid: number; command: string}
-	/**
-	 * Not found, found twice, served by some other program (a forwarder: where the engine
-	 * runs is not known), or other processes cannot be read (not root).
-	 */
+	/** Some other program holds it (ssh -L, socat, a proxy): the engine may be anywhere. */
+	| {status: 'forwarded'; pid: number; command: string}
+	/** Not found, found twice, or other processes cannot be read (not root). */
 	| {status: 'unknown'};
 
 /** Bit of a listening socket in the Flags column of /proc/net/unix (__SO_ACCEPTCON). */
@@ -66,20 +66,28 @@ function socketInode(listing: string, socketPath: string): number | undefined {
 	return listeningSockets(listing).find(socket => wanted.has(socket.path) || (path.basename(socket.path) === name && wanted.has(realPathOr(socket.path))))?.inode;
 }
 
-/** The first of these processes holding the socket of this inode open. */
-function holderOf(inode: number, pids: readonly string[], procRoot: string): string | undefined {
+/**
+ * The process holding the socket of this inode open, with its command name: the engine's
+ * daemon when it is among them (systemd's socket activation holds it too), else the first.
+ */
+function holderOf(inode: number, pids: readonly string[], procRoot: string): {pid: number; command: string} | undefined {
 	const link = `socket:[${inode}]`;
-	return pids.find(pid => {
+	const holders: Array<{pid: number; command: string}> = [];
+	for (const pid of pids) {
 		const fdDirectory = path.join(procRoot, pid, 'fd');
 		let fds: string[];
 		try {
 			fds = fs.readdirSync(fdDirectory);
 		} catch {
-			return false;
+			continue;
 		}
 
-		return fds.some(fd => readOrUndefined(() => fs.readlinkSync(path.join(fdDirectory, fd))) === link);
-	});
+		if (!fds.some(fd => readOrUndefined(() => fs.readlinkSync(path.join(fdDirectory, fd))) === link)) continue;
+		const command = readOrUndefined(() => fs.readFileSync(path.join(procRoot, pid, 'comm'), 'utf8').trim());
+		if (command !== undefined) holders.push({pid: Number(pid), command});
+	}
+
+	return holders.find(holder => ENGINE_DAEMONS.has(holder.command)) ?? holders[0];
 }
 
 /**
@@ -90,27 +98,17 @@ export function locateSocketNamespace(socketPath: string, procRoot = '/proc'): S
 	const ours = readOrUndefined(() => fs.readlinkSync(path.join(procRoot, 'self/ns/net')));
 	const ownListing = readOrUndefined(() => fs.readFileSync(path.join(procRoot, 'self/net/unix'), 'utf8'));
 	if (ours === undefined || ownListing === undefined) return {status: 'unknown'};
-	if (socketInode(ownListing, socketPath) !== undefined) return {status: 'same'};
-
-	let entries: string[];
-	try {
-		entries = fs.readdirSync(procRoot).filter(entry => /^\d+$/.test(entry)).sort((a, b) => Number(a) - Number(b));
-	} catch {
-		return {status: 'unknown'};
-	}
-
-	// Another user's process hides its namespace unless docknet is root: it is left out.
-	const pidsByNamespace = new Map<string, string[]>();
-	for (const pid of entries) {
-		const netns = readOrUndefined(() => fs.readlinkSync(path.join(procRoot, pid, 'ns/net')));
-		if (netns === undefined || netns === ours) continue;
-		const pids = pidsByNamespace.get(netns);
-		if (pids === undefined) pidsByNamespace.set(netns, [pid]);
-		else pids.push(pid);
+	const pidsByNamespace = processesByNamespace(procRoot);
+	const ownInode = socketInode(ownListing, socketPath);
+	if (ownInode !== undefined) {
+		// Unless docknet is root the holder stays unseen, and the socket is taken for the engine's.
+		const holder = holderOf(ownInode, pidsByNamespace.get(ours) ?? [], procRoot);
+		return holder !== undefined && !ENGINE_DAEMONS.has(holder.command) ? {status: 'forwarded', ...holder} : {status: 'same'};
 	}
 
 	const found: Array<{netns: string; pids: string[]; inode: number}> = [];
 	for (const [netns, pids] of pidsByNamespace) {
+		if (netns === ours) continue;
 		const listing = readOrUndefined(() => fs.readFileSync(path.join(procRoot, pids[0]!, 'net/unix'), 'utf8'));
 		const inode = listing === undefined ? undefined : socketInode(listing, socketPath);
 		if (inode !== undefined) found.push({netns, pids, inode});
@@ -119,9 +117,37 @@ export function locateSocketNamespace(socketPath: string, procRoot = '/proc'): S
 	const [only] = found;
 	if (found.length !== 1 || only === undefined) return {status: 'unknown'};
 	const holder = holderOf(only.inode, only.pids, procRoot);
-	const command = holder === undefined ? undefined : readOrUndefined(() => fs.readFileSync(path.join(procRoot, holder, 'comm'), 'utf8').trim());
-	if (holder === undefined || command === undefined || !ENGINE_DAEMONS.has(command)) return {status: 'unknown'};
-	return {status: 'other', netns: only.netns, pid: Number(holder), command};
+	if (holder === undefined) return {status: 'unknown'};
+	return ENGINE_DAEMONS.has(holder.command) ? {status: 'other', netns: only.netns, ...holder} : {status: 'forwarded', ...holder};
+}
+
+/** Every process docknet may look at, by its network namespace; another user's is hidden unless docknet is root. */
+function processesByNamespace(procRoot: string): Map<string, string[]> {
+	const pidsByNamespace = new Map<string, string[]>();
+	let entries: string[];
+	try {
+		entries = fs.readdirSync(procRoot).filter(entry => /^\d+$/.test(entry)).sort((a, b) => Number(a) - Number(b));
+	} catch {
+		return pidsByNamespace;
+	}
+
+	for (const pid of entries) {
+		const netns = readOrUndefined(() => fs.readlinkSync(path.join(procRoot, pid, 'ns/net')));
+		if (netns === undefined) continue;
+		const pids = pidsByNamespace.get(netns);
+		if (pids === undefined) pidsByNamespace.set(netns, [pid]);
+		else pids.push(pid);
+	}
+
+	return pidsByNamespace;
+}
+
+/**
+ * The one line for an engine whose socket is forwarded here and whose own name for its host
+ * is not this machine's: this machine's interfaces would be taken for that host's.
+ */
+export function forwardedReason(engineLabel: string, engineHost: string, thisHost: string, holder: {pid: number; command: string}): string {
+	return `${engineLabel}'s engine calls its host "${engineHost}", not this machine's "${thisHost}": its socket is forwarded here by ${holder.command} (pid ${holder.pid}), so this machine's interfaces are not its own and none are listed`;
 }
 
 /** The host pane's one line for an engine whose daemon listens in another namespace. */

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
+import {hostname, tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, describe, test} from 'node:test';
+import type {ResolvedEndpoint} from '../../source/engine/endpoint.js';
+import {hostSourceFor} from '../../source/engine-set.js';
 import {listeningSockets, locateSocketNamespace} from '../../source/host/socket-namespace.js';
 
 // Where a unix socket is served from, read from a procfs tree made here: docknet's own
@@ -55,9 +58,21 @@ describe('listeningSockets', () => {
 describe('locateSocketNamespace', () => {
 	const socket = '/tmp/engine-b/docker.sock';
 
-	test('listening in docknet\'s own namespace: same', () => {
-		const proc = fakeProc({self: {netns: 'net:[100]', unix: listening(socket, 5)}, 7: {netns: 'net:[200]', unix: listening('/tmp/other.sock', 6)}});
-		assert.deepEqual(locateSocketNamespace(socket, proc), {status: 'same'});
+	test('listening in docknet\'s own namespace: same, whether its holder is the daemon or cannot be seen', () => {
+		const proc = fakeProc({
+			self: {netns: 'net:[100]', unix: listening(socket, 5)},
+			1: {netns: 'net:[100]', unix: listening(socket, 5), sockets: [5], comm: 'systemd'},
+			4: {netns: 'net:[100]', unix: listening(socket, 5), sockets: [5], comm: 'dockerd'},
+			7: {netns: 'net:[200]', unix: listening('/tmp/other.sock', 6)},
+		});
+		assert.deepEqual(locateSocketNamespace(socket, proc), {status: 'same'}, 'socket activation: the daemon among its holders');
+		const unseen = fakeProc({self: {netns: 'net:[100]', unix: listening(socket, 5)}, 4: {netns: 'net:[100]', unix: listening(socket, 5)}});
+		assert.deepEqual(locateSocketNamespace(socket, unseen), {status: 'same'});
+	});
+
+	test('held in docknet\'s own namespace by another program: forwarded, by whom', () => {
+		const proc = fakeProc({self: {netns: 'net:[100]', unix: listening(socket, 5)}, 4: {netns: 'net:[100]', unix: listening(socket, 5), sockets: [5], comm: 'ssh'}});
+		assert.deepEqual(locateSocketNamespace(socket, proc), {status: 'forwarded', pid: 4, command: 'ssh'});
 	});
 
 	test('served by the engine daemon in one other namespace: that namespace and the daemon', () => {
@@ -71,9 +86,9 @@ describe('locateSocketNamespace', () => {
 		assert.deepEqual(locateSocketNamespace(socket, proc), {status: 'other', netns: 'net:[200]', pid: 8, command: 'dockerd'});
 	});
 
-	test('served by a forwarder in another namespace: unknown, since where the engine runs is not known', () => {
-		const proc = fakeProc({self: {netns: 'net:[100]', unix: ''}, 7: {netns: 'net:[200]', unix: listening(socket, 5), sockets: [5], comm: 'ssh'}});
-		assert.deepEqual(locateSocketNamespace(socket, proc), {status: 'unknown'});
+	test('served by a forwarder in another namespace: forwarded, since where the engine runs is not known', () => {
+		const proc = fakeProc({self: {netns: 'net:[100]', unix: ''}, 7: {netns: 'net:[200]', unix: listening(socket, 5), sockets: [5], comm: 'socat'}});
+		assert.deepEqual(locateSocketNamespace(socket, proc), {status: 'forwarded', pid: 7, command: 'socat'});
 	});
 
 	test('a path reached through a symbolic link still matches the path it was bound to', () => {
@@ -98,5 +113,30 @@ describe('locateSocketNamespace', () => {
 		assert.deepEqual(locateSocketNamespace(socket, nowhere), {status: 'unknown'});
 		const hidden = fakeProc({self: {netns: 'net:[100]', unix: ''}, 7: {netns: undefined}});
 		assert.deepEqual(locateSocketNamespace(socket, hidden), {status: 'unknown'});
+		const holderUnseen = fakeProc({self: {netns: 'net:[100]', unix: ''}, 7: {netns: 'net:[200]', unix: listening(socket, 5)}});
+		assert.deepEqual(locateSocketNamespace(socket, holderUnseen), {status: 'unknown'});
+	});
+});
+
+describe('a socket this process forwards, on the real /proc', () => {
+	const endpointOf = (socketPath: string): ResolvedEndpoint => ({url: `unix://${socketPath}`, source: '--host', kind: 'unix', local: true, socketPath});
+
+	test('found held by this process; the host is read here only when the engine names this machine as its host', async () => {
+		const directory = mkdtempSync(path.join(tmpdir(), 'docknet-fwd-'));
+		roots.push(directory);
+		const socketPath = path.join(directory, 'docker.sock');
+		const server = net.createServer(socket => socket.destroy());
+		await new Promise<void>(resolve => server.listen(socketPath, resolve));
+		try {
+			const located = locateSocketNamespace(socketPath);
+			assert.deepEqual(located, {status: 'forwarded', pid: process.pid, command: readFileSync('/proc/self/comm', 'utf8').trim()});
+			const elsewhere = hostSourceFor(endpointOf(socketPath), undefined, {product: 'Docker', rootless: false, hostname: `not-${hostname()}`}, 'node-b');
+			assert.ok('unavailable' in elsewhere);
+			assert.match(elsewhere.unavailable, new RegExp(`^node-b's engine calls its host "not-${hostname()}", not this machine's "${hostname()}": its socket is forwarded here by \\S+ \\(pid ${process.pid}\\)`));
+			const here = hostSourceFor(endpointOf(socketPath), undefined, {product: 'Docker', rootless: false, hostname: hostname()}, 'node-b');
+			assert.ok(!('unavailable' in here), 'the engine calls this machine its host: read as today');
+		} finally {
+			await new Promise(resolve => server.close(resolve));
+		}
 	});
 });
