@@ -6,7 +6,7 @@ import type {AppServices} from './ui/app-context.js';
 import {nodeEngineOffers} from './model/node-engines.js';
 import {containerNamer} from './model/cluster-selectors.js';
 import type {NodeEngineOffer} from './model/node-engines.js';
-import {DetailsView, detailsTableViewport} from './ui/components/details-view.js';
+import {DetailsView} from './ui/components/details-view.js';
 import {DialogHost} from './ui/components/dialogs/dialog-host.js';
 import {EventsStrip} from './ui/components/events-strip.js';
 import {Footer} from './ui/components/footer.js';
@@ -34,6 +34,7 @@ import {computeLayout} from './ui/layout.js';
 import type {Layout} from './ui/layout.js';
 import {containerDetails, interfaceDetails, networkDetails, withEngine} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
+import {detailsScrollExtent} from './ui/presentation/details-window.js';
 import {swarmLines, withCluster} from './ui/presentation/swarm-view.js';
 import {insideDetails} from './ui/presentation/inside-details.js';
 import {useForwarding, useInsideView} from './ui/hooks/use-inside-view.js';
@@ -165,7 +166,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			: commandLog
 				? {total: commandLog.lines.length, viewport: overlayHeight - 1}
 				: details
-					? {total: details.table.rows.length, viewport: detailsTableViewport(details, overlayHeight)}
+					? detailsScrollExtent(details, overlayHeight)
 					: {total: 0, viewport: 0};
 
 	// The details of something that vanished (container removed) close by themselves.
