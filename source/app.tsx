@@ -41,7 +41,7 @@ import {useForwarding, useInsideView} from './ui/hooks/use-inside-view.js';
 import type {ForwardingScan} from './model/forwarding.js';
 import type {InsideView} from './model/inside.js';
 import {rowIdsOf} from './model/list-filter.js';
-import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
+import {buildTopology, flattenTopology, visibleTopologyRows} from './ui/presentation/topology.js';
 import type {TopologyRow} from './ui/presentation/topology.js';
 import {initialUiState, paneOrder, paneTitles, resolveIndex, scrollToShow, uiReducer} from './ui/state/ui-state.js';
 import type {PaneId, UiAction, UiState} from './ui/state/ui-state.js';
@@ -145,10 +145,12 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	const forwarding = useForwarding(snapshot.containers.find(item => item.id === detailsOf));
 	const details = openDetails(ui, snapshot, view, detailsNow, inside, forwarding);
 	const topologyOpen = ui.overlay?.kind === 'topology';
-	const topologyRows = useMemo(
+	const topologyTree = useMemo(
 		() => (topologyOpen ? flattenTopology(buildTopology(snapshot, view.hostView)) : []),
 		[topologyOpen, snapshot, view.hostView],
 	);
+	const topologyQuery = ui.overlay?.kind === 'topology' ? ui.overlay.query : undefined;
+	const topologyRows = visibleTopologyRows(topologyTree, topologyQuery);
 	const overlayHeight = layout.overlayLines;
 
 	// Wrapped to the width once, for both the scroll bounds and the view.
@@ -294,6 +296,9 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		body = (
 			<TopologyView
 				rows={topologyRows}
+				totalRows={topologyTree.length}
+				query={ui.overlay.query}
+				searching={ui.filtering}
 				selectedIndex={resolveIndex(ui.overlay, rowIdsOf(topologyRows))}
 				scrollTop={ui.overlay.scrollTop}
 				width={layout.columns}
