@@ -6,7 +6,7 @@ import type {AppServices} from './ui/app-context.js';
 import {nodeEngineOffers} from './model/node-engines.js';
 import {containerNamer} from './model/cluster-selectors.js';
 import type {NodeEngineOffer} from './model/node-engines.js';
-import {DetailsView, detailsTableViewport} from './ui/components/details-view.js';
+import {DetailsView} from './ui/components/details-view.js';
 import {DialogHost} from './ui/components/dialogs/dialog-host.js';
 import {EventsStrip} from './ui/components/events-strip.js';
 import {Footer} from './ui/components/footer.js';
@@ -34,13 +34,14 @@ import {computeLayout} from './ui/layout.js';
 import type {Layout} from './ui/layout.js';
 import {containerDetails, interfaceDetails, networkDetails, withEngine} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
+import {detailsScrollExtent} from './ui/presentation/details-window.js';
 import {swarmLines, withCluster} from './ui/presentation/swarm-view.js';
 import {insideDetails} from './ui/presentation/inside-details.js';
 import {useForwarding, useInsideView} from './ui/hooks/use-inside-view.js';
 import type {ForwardingScan} from './model/forwarding.js';
 import type {InsideView} from './model/inside.js';
 import {rowIdsOf} from './model/list-filter.js';
-import {buildTopology, flattenTopology} from './ui/presentation/topology.js';
+import {buildTopology, flattenTopology, visibleTopologyRows} from './ui/presentation/topology.js';
 import type {TopologyRow} from './ui/presentation/topology.js';
 import {initialUiState, paneOrder, paneTitles, resolveIndex, scrollToShow, uiReducer} from './ui/state/ui-state.js';
 import type {PaneId, UiAction, UiState} from './ui/state/ui-state.js';
@@ -78,7 +79,7 @@ function itemDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now
 		const container = snapshot.containers.find(item => item.id === overlay.id);
 		if (container && overlay.view === 'inside') return insideDetails(container, snapshot.containers, inside);
 		// The status text ("Up 2 minutes") is made for now, not for when it was read.
-		return container && containerDetails({...container, status: statusAt(container, now)}, snapshot.containers, snapshot.host, forwarding);
+		return container && containerDetails({...container, status: statusAt(container, now)}, snapshot.containers, snapshot.host, forwarding, snapshot.loaded ? snapshot.networks : undefined);
 	}
 
 	const item = snapshot.host.interfaces.find(candidate => candidate.name === overlay.id);
@@ -144,10 +145,12 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 	const forwarding = useForwarding(snapshot.containers.find(item => item.id === detailsOf));
 	const details = openDetails(ui, snapshot, view, detailsNow, inside, forwarding);
 	const topologyOpen = ui.overlay?.kind === 'topology';
-	const topologyRows = useMemo(
+	const topologyTree = useMemo(
 		() => (topologyOpen ? flattenTopology(buildTopology(snapshot, view.hostView)) : []),
 		[topologyOpen, snapshot, view.hostView],
 	);
+	const topologyQuery = ui.overlay?.kind === 'topology' ? ui.overlay.query : undefined;
+	const topologyRows = visibleTopologyRows(topologyTree, topologyQuery);
 	const overlayHeight = layout.overlayLines;
 
 	// Wrapped to the width once, for both the scroll bounds and the view.
@@ -165,7 +168,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 			: commandLog
 				? {total: commandLog.lines.length, viewport: overlayHeight - 1}
 				: details
-					? {total: details.table.rows.length, viewport: detailsTableViewport(details, overlayHeight)}
+					? detailsScrollExtent(details, overlayHeight)
 					: {total: 0, viewport: 0};
 
 	// The details of something that vanished (container removed) close by themselves.
@@ -293,6 +296,9 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 		body = (
 			<TopologyView
 				rows={topologyRows}
+				totalRows={topologyTree.length}
+				query={ui.overlay.query}
+				searching={ui.filtering}
 				selectedIndex={resolveIndex(ui.overlay, rowIdsOf(topologyRows))}
 				scrollTop={ui.overlay.scrollTop}
 				width={layout.columns}

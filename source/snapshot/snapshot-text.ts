@@ -40,7 +40,7 @@ export function snapshotToText({snapshot, hostView, takenAt}: CollectedSnapshot)
 	lines.push('', `NETWORKS (${snapshot.networks.length})`);
 	appendAll(lines, table(networkColumns, networkRows(snapshot.networks, snapshot.containers)));
 	lines.push('', `CONTAINERS (${snapshot.containers.length})`);
-	appendAll(lines, table(containerColumns, containerRows(snapshot.containers, new Map())));
+	appendAll(lines, table(containerColumns, containerRows(snapshot.containers, new Map(), undefined, snapshot.networks)));
 	lines.push('', `HOST INTERFACES (${host.interfaces.length})${host.origin ? ` · ${host.origin}` : ''}`);
 	if (host.status === 'unavailable') {
 		lines.push(`unavailable: ${host.reason ?? 'unknown reason'}`);

@@ -3,9 +3,10 @@ import type {Command, KeyBinding, KeyScope} from '../keys/keymap.js';
 import {isErase, isPrintable, matchBinding, splitKeys} from '../keys/match-key.js';
 import type {Layout} from '../layout.js';
 import {pageStep, resolveIndex} from '../state/ui-state.js';
-import type {Movement, PaneId, UiAction, UiState} from '../state/ui-state.js';
+import type {Movement, Overlay, PaneId, UiAction, UiState} from '../state/ui-state.js';
 import {rowIdsOf} from '../../model/list-filter.js';
 import type {TopologyRow} from '../presentation/topology.js';
+import {topologyViewport, visibleTopologyRows} from '../presentation/topology.js';
 import {paneModels} from './use-view-model.js';
 import type {PaneRows, PaneViewModel} from './use-view-model.js';
 
@@ -56,12 +57,22 @@ const focusTargets: Partial<Record<Command, PaneId>> = {
 	focusInterfaces: 'interfaces',
 };
 
+/** The rows the topology screen lists now (its search applied), their ids and how many fit. */
+function topologyExtent(context: InputContext, overlay: Extract<Overlay, {kind: 'topology'}>) {
+	const topologyRows = visibleTopologyRows(context.getTopologyRows(), overlay.query);
+	const viewport = topologyViewport(topologyRows.length, context.layoutFor(context.getUi().focus).overlayLines);
+	return {topologyRows, rowIds: rowIdsOf(topologyRows), viewport};
+}
+
 function handleFilterKey(input: string, key: Key, context: InputContext, ui: UiState): void {
 	const {dispatch} = context;
 	if (key.return) dispatch({type: 'acceptFilter'});
 	else if (key.escape) dispatch({type: 'clearFilter'});
 	else if (isErase(key)) dispatch({type: 'eraseFilter'});
-	else if (key.upArrow || key.downArrow) {
+	else if ((key.upArrow || key.downArrow) && ui.overlay?.kind === 'topology') {
+		const {rowIds, viewport} = topologyExtent(context, ui.overlay);
+		dispatch({type: 'moveTopology', rowIds, movement: key.upArrow ? -1 : 1, viewport});
+	} else if (key.upArrow || key.downArrow) {
 		const pane = paneModels(context.allRows, ui)[ui.focus];
 		const viewport = context.layoutFor(ui.focus).panes[ui.focus].rowsVisible;
 		dispatch({type: 'move', pane: ui.focus, rowIds: pane.rowIds, movement: key.upArrow ? -1 : 1, viewport});
@@ -74,7 +85,7 @@ export function handleKey(input: string, key: Key, context: InputContext): void 
 	for (const press of splitKeys(input, key)) {
 		// Each press sees the state the previous one produced ("/web\r" filters, then keeps).
 		const ui = context.getUi();
-		if (ui.filtering && !ui.overlay) {
+		if (ui.filtering && (!ui.overlay || ui.overlay.kind === 'topology')) {
 			handleFilterKey(press.input, press.key, context, ui);
 			continue;
 		}
@@ -102,11 +113,13 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 	const overlay = ui.overlay;
 	const movement = movements[command];
 	if (overlay?.kind === 'topology') {
-		const topologyRows = context.getTopologyRows();
-		const rowIds = rowIdsOf(topologyRows);
+		const {topologyRows, rowIds, viewport} = topologyExtent(context, overlay);
 		if (movement) {
-			const viewport = layout.overlayLines - 1;
 			dispatch({type: 'moveTopology', rowIds, movement: movement(viewport), viewport});
+		} else if (command === 'filter') {
+			dispatch({type: 'startFilter'});
+		} else if (command === 'back' && overlay.query !== undefined) {
+			dispatch({type: 'clearFilter'});
 		} else if (command === 'back' || command === 'topology') {
 			dispatch({type: 'closeOverlay'});
 		} else if (command === 'open') {

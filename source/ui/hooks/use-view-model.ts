@@ -159,7 +159,8 @@ export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
 	const ownership = useMemo(() => engineOwnership({engines, owners}), [engines, owners]);
 	const networkModel = useMemo(() => ownedBy(ownership, 'networks', {columns: networkColumns, rows: networkRows(networks, containers, clusters)}), [networks, containers, clusters, ownership]);
 	const nodeName = useMemo(() => nodeNamer(swarm, engine), [swarm, engine]);
-	const containerModel = useMemo(() => ownedBy(ownership, 'containers', {columns: containerColumns, rows: containerRows(containers, freshUntil, nodeName)}), [containers, freshUntil, nodeName, ownership]);
+	const knownNetworks = snapshot.loaded ? networks : undefined;
+	const containerModel = useMemo(() => ownedBy(ownership, 'containers', {columns: containerColumns, rows: containerRows(containers, freshUntil, nodeName, knownNetworks)}), [containers, freshUntil, nodeName, knownNetworks, ownership]);
 	// A task's veth is named like its row: `web.2@node-a:eth1`.
 	const displayName = useMemo(() => containerNamer({containers, swarm, engine}), [containers, swarm, engine]);
 	const allInterfaceRows = useMemo(() => interfaceRows(host, hostView, displayName), [host, hostView, displayName]);

@@ -18,6 +18,7 @@ import {containerStateText, containerStateTone, formatRate} from './format.js';
 import type {HostView} from '../../host/bridges.js';
 import {peerLabel} from './pane-rows.js';
 import {maxOf} from '../../model/large-arrays.js';
+import {staleLinks} from '../../model/stale-links.js';
 
 export interface DetailLine {
 	text: string;
@@ -131,6 +132,8 @@ export function containerDetails(
 	containers: readonly DockerContainer[],
 	host: HostSnapshot,
 	forwarding?: ForwardingScan,
+	/** The engine's networks, to tell which it lists are gone; without them nothing is said. */
+	networks?: readonly DockerNetwork[],
 ): Details {
 	const special = specialNetworkMode(container, containers);
 	const sharers = containers.filter(other => {
@@ -143,7 +146,9 @@ export function containerDetails(
 		const hostSide = host.interfaces.find(item => item.ifindex === peer.hostIfindex);
 		return `${hostSide?.name ?? `ifindex ${peer.hostIfindex}`} ↔ ${peer.containerInterface}`;
 	});
+	const warnings = networks === undefined ? [] : staleLinks(container, containers, networks).map(link => field('Warning', link.text, 'warn'));
 	const lines: DetailLine[] = [
+		...warnings,
 		field('ID', container.id),
 		field('State', `${container.state} · ${container.status}`, container.health === undefined ? undefined : containerStateTone(container)),
 		field('Image', container.image),

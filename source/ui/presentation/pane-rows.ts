@@ -10,6 +10,7 @@ import {
 } from '../../model/selectors.js';
 import type {HostView} from '../../host/bridges.js';
 import {clusterUse, containerDisplayName} from '../../model/cluster-selectors.js';
+import {staleLinks} from '../../model/stale-links.js';
 import type {NetworkCluster} from '../../model/swarm-types.js';
 import type {DockerContainer, DockerNetwork, HostInterface, VethPeer} from '../../model/types.js';
 import type {Cell, Column} from './columns.js';
@@ -94,12 +95,14 @@ export function containerNetworksText(container: DockerContainer, containers: re
 
 // Rows of unchanged containers are reused: the store keeps a container's object while it
 // is unchanged, so during a storm of starts only the new rows are formatted.
-const containerRowCache = new WeakMap<DockerContainer, {fresh: boolean; name: string; row: PaneRow}>();
+const containerRowCache = new WeakMap<DockerContainer, {fresh: boolean; name: string; networks?: readonly DockerNetwork[]; row: PaneRow}>();
 
 export function containerRows(
 	containers: readonly DockerContainer[],
 	freshUntil: ReadonlyMap<string, number>,
 	nodeName: (nodeId: string) => string | undefined = () => undefined,
+	/** The engine's networks, to mark a container that lists a removed one; none before they are known. */
+	networks?: readonly DockerNetwork[],
 ): PaneRow[] {
 	return containers.map(container => {
 		const fresh = freshUntil.has(container.id);
@@ -108,22 +111,23 @@ export function containerRows(
 		// container:<x> rows name another container, which may have changed: not cached.
 		const cacheable = !container.networkMode.startsWith('container:');
 		const cached = cacheable ? containerRowCache.get(container) : undefined;
-		if (cached?.fresh === fresh && cached.name === name) return cached.row;
-		const row = containerRow(container, containers, fresh, name);
-		if (cacheable) containerRowCache.set(container, {fresh, name, row});
+		if (cached?.fresh === fresh && cached.name === name && cached.networks === networks) return cached.row;
+		const row = containerRow(container, containers, fresh, name, networks);
+		if (cacheable) containerRowCache.set(container, {fresh, name, networks, row});
 		return row;
 	});
 }
 
-function containerRow(container: DockerContainer, containers: readonly DockerContainer[], fresh: boolean, name: string): PaneRow {
-	const networks = containerNetworksText(container, containers);
+function containerRow(container: DockerContainer, containers: readonly DockerContainer[], fresh: boolean, name: string, knownNetworks: readonly DockerNetwork[] | undefined): PaneRow {
+	const stale = knownNetworks !== undefined && staleLinks(container, containers, knownNetworks).length > 0;
+	const networks = `${stale ? '⚠ ' : ''}${containerNetworksText(container, containers)}`;
 	return {
 		id: container.id,
 		cells: [
 			{text: fresh ? `${name} ✚new` : name, tone: fresh ? 'new' : undefined},
 			{text: containerStateText(container), tone: containerStateTone(container)},
 			{text: container.image, tone: 'muted'},
-			{text: networks},
+			{text: networks, tone: stale ? 'warn' : undefined},
 		],
 		search: [
 			container.name,

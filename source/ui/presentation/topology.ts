@@ -1,5 +1,6 @@
 import type {HostView} from '../../host/bridges.js';
 import {bridgeNameForNetwork} from '../../host/bridges.js';
+import {filterRows} from '../../model/list-filter.js';
 import type {HostSnapshot} from '../../model/store.js';
 import {attachmentsByNetwork, effectiveGateways, specialNetworkMode, subnetsOf} from '../../model/selectors.js';
 import type {SwarmSnapshot} from '../../model/swarm-types.js';
@@ -29,6 +30,8 @@ export interface TopologyRow {
 	detail: string;
 	tone?: Tone;
 	target?: {pane: PaneId; id: string};
+	/** What the topology's `/` search looks in. */
+	search: readonly string[];
 }
 
 export interface TopologyInput {
@@ -200,7 +203,7 @@ export function flattenTopology(nodes: readonly TopologyNode[], indent = '', top
 	nodes.forEach((node, index) => {
 		const last = index === nodes.length - 1;
 		const branch = top ? '' : last ? '└─ ' : '├─ ';
-		rows.push({id: node.id, prefix: indent + branch, label: node.label, detail: node.detail, tone: node.tone, target: node.target});
+		rows.push({id: node.id, prefix: indent + branch, label: node.label, detail: node.detail, tone: node.tone, target: node.target, search: [node.label, node.detail]});
 		const childIndent = top ? '' : indent + (last ? '   ' : '│  ');
 		flattenTopology(node.children, childIndent, false, rows);
 	});
@@ -209,4 +212,15 @@ export function flattenTopology(nodes: readonly TopologyNode[], indent = '', top
 
 export function topologyText(rows: readonly TopologyRow[]): string {
 	return rows.map(row => `${row.prefix}${row.label}${row.detail ? `  ${row.detail}` : ''}`).join('\n');
+}
+
+/** The rows the topology screen lists: all of them, or those its `/` search matches. */
+export function visibleTopologyRows(rows: readonly TopologyRow[], query: string | undefined): readonly TopologyRow[] {
+	return query === undefined ? rows : filterRows(rows, query);
+}
+
+/** Tree rows that fit under the title bar, less the "rows a–b of n" line when they do not all fit. */
+export function topologyViewport(total: number, height: number): number {
+	const room = Math.max(0, height - 1);
+	return total > room ? Math.max(1, room - 1) : room;
 }

@@ -25,7 +25,8 @@ export type Overlay =
 	| {kind: 'swarm'; scrollTop: number}
 	/** view 'inside': a container's stack as seen inside it (the `i` key). */
 	| {kind: 'details'; pane: PaneId; id: string; scrollTop: number; view?: 'inside'}
-	| {kind: 'topology'; selectedId?: string; selectedIndex: number; scrollTop: number}
+	/** query: what its `/` search keeps (only matching rows are listed). */
+	| {kind: 'topology'; selectedId?: string; selectedIndex: number; scrollTop: number; query?: string}
 	/** The command log: what docknet sent, as docker CLI commands, newest first. */
 	| {kind: 'log'; scrollTop: number};
 
@@ -158,6 +159,29 @@ function cycleFocus(state: UiState, step: number): UiState {
 	return {...state, focus};
 }
 
+type FilterAction = Extract<UiAction, {type: 'typeFilter' | 'eraseFilter' | 'clearFilter'}>;
+
+function filterPane(state: UiState, action: FilterAction): UiState {
+	if (action.type === 'typeFilter') return updatePane(state, state.focus, cursor => ({...cursor, filter: cursor.filter + action.text, scrollTop: 0}));
+	if (action.type === 'eraseFilter') {
+		return updatePane(state, state.focus, cursor =>
+			cursor.filter === '' ? cursor : {...cursor, filter: [...cursor.filter].slice(0, -1).join(''), scrollTop: 0},
+		);
+	}
+
+	return {...updatePane(state, state.focus, cursor => ({...cursor, filter: '', scrollTop: 0})), filtering: false};
+}
+
+/**
+ * The topology's search: every change of the query selects its first match, so Enter goes
+ * to a row the user sees matching, never to one the old position happens to land on.
+ */
+function searchTopology(state: UiState, overlay: Extract<Overlay, {kind: 'topology'}>, action: FilterAction): UiState {
+	const current = overlay.query ?? '';
+	const query = action.type === 'typeFilter' ? current + action.text : action.type === 'eraseFilter' ? [...current].slice(0, -1).join('') : undefined;
+	return {...state, overlay: {...overlay, selectedId: undefined, selectedIndex: 0, scrollTop: 0, query}, filtering: action.type !== 'clearFilter'};
+}
+
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'focus':
@@ -195,15 +219,11 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'startFilter':
 			return {...state, filtering: true};
 		case 'typeFilter':
-			return updatePane(state, state.focus, cursor => ({...cursor, filter: cursor.filter + action.text, scrollTop: 0}));
 		case 'eraseFilter':
-			return updatePane(state, state.focus, cursor =>
-				cursor.filter === '' ? cursor : {...cursor, filter: [...cursor.filter].slice(0, -1).join(''), scrollTop: 0},
-			);
+		case 'clearFilter':
+			return state.overlay?.kind === 'topology' ? searchTopology(state, state.overlay, action) : filterPane(state, action);
 		case 'acceptFilter':
 			return {...state, filtering: false};
-		case 'clearFilter':
-			return {...updatePane(state, state.focus, cursor => ({...cursor, filter: '', scrollTop: 0})), filtering: false};
 		case 'openOverlay':
 			return {...state, overlay: action.overlay, filtering: false};
 		case 'closeOverlay':
