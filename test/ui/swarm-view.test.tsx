@@ -77,7 +77,7 @@ describe('swarm over a fake manager', () => {
 	});
 
 	test('the help lists s, and the swarm screen says so outside a swarm', async () => {
-		app = await renderApp();
+		app = await renderApp({rows: 80});
 		await app.press('?');
 		const help = await app.waitForFrame(text => text.includes('Keys'), 'the help');
 		assert.match(help, /s\s+Show the swarm/);
