@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -8,6 +7,7 @@ import {after, before, describe, test} from 'node:test';
 import {requireTestEngine} from '../helpers/engine-harness.js';
 import type {TestEngine} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, docknetBundle, startDocknet} from '../helpers/pty-app.js';
+import {runProcess} from '../helpers/aux-engine.js';
 
 // The config file and the shell completions as a user meets them: docknet started in a real
 // terminal with a file in its config folder, `docknet config check`, and the completion
@@ -35,13 +35,7 @@ function configHome(text: string): string {
 	return home;
 }
 
-async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{code: number; stdout: string; stderr: string}> {
-	return new Promise(resolve => {
-		execFile(command, args, {env, timeout: 60_000}, (error, stdout, stderr) => {
-			resolve({code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr});
-		});
-	});
-}
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => runProcess(command, args, env, 60_000);
 
 const start = (home: string, columns = 100, rows = 30) =>
 	startDocknet({args: ['--host', engine.dockerHost], netns: engine.netns, columns, rows, env: {XDG_CONFIG_HOME: home}});

@@ -15,10 +15,10 @@ export interface ProcessResult {
 	stderr: string;
 }
 
-/** Runs a program to its end (90 s at most) and says how it ended; never rejects. */
-export async function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ProcessResult> {
+/** Runs a program to its end (90 s at most unless told) and says how it ended; never rejects. */
+export async function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 90_000): Promise<ProcessResult> {
 	return new Promise(resolve => {
-		execFile(command, args, {env, timeout: 90_000, maxBuffer: 32 * 1024 * 1024}, (error, stdout, stderr) => {
+		execFile(command, args, {env, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024}, (error, stdout, stderr) => {
 			const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
 			resolve({code, stdout, stderr});
 		});

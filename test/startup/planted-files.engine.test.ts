@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {execFile, execFileSync, spawnSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import {chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import {dockerCli, requireTestEngine, TestResources, uniqueName} from '../helper
 import type {TestEngine} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, docknetBundle, keys, startDocknet} from '../helpers/pty-app.js';
 import {openConnectForm} from '../helpers/pty-steps.js';
+import {runProcess} from '../helpers/aux-engine.js';
 
 // The attack as another local user would make it: `nobody` owns the cache and state directories
 // root's docknet is pointed at (XDG_CACHE_HOME, XDG_STATE_HOME), and plants a compiled-code
@@ -49,13 +50,7 @@ function listing(directory: string): string[] {
 		.sort();
 }
 
-async function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{code: number; stdout: string; stderr: string}> {
-	return new Promise(resolve => {
-		execFile(command, args, {env, timeout: 30_000, maxBuffer: 32 * 1024 * 1024}, (error, stdout, stderr) => {
-			resolve({code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr});
-		});
-	});
-}
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => runProcess(command, args, env, 30_000);
 
 const attackEnv = (): Record<string, string> => ({XDG_CACHE_HOME: cacheHome, XDG_STATE_HOME: stateHome});
 const cacheRefusal = (): string => `docknet: compiled-code cache not used: ${cacheHome}/docknet is owned by uid ${nobody}, not by uid 0 that docknet runs as`;
