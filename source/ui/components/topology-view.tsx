@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import {safeText} from '../../text/safe-text.js';
 import {displayWidth, fitText} from '../presentation/columns.js';
+import {rowsPosition} from '../presentation/rows-position.js';
 import type {TopologyRow} from '../presentation/topology.js';
 import {topologyViewport} from '../presentation/topology.js';
 import {scrollToShow} from '../state/ui-state.js';
@@ -33,8 +34,7 @@ export function TopologyView({rows, totalRows, query, searching, selectedIndex, 
 	const viewport = topologyViewport(rows.length, height);
 	const top = scrollToShow(scrollTop, Math.max(0, selectedIndex), viewport, rows.length);
 	const shown = rows.slice(top, top + viewport);
-	const position =
-		rows.length > viewport ? `rows ${top + 1}–${top + shown.length} of ${rows.length}${top + shown.length < rows.length ? ' · ↓ more' : ''}` : undefined;
+	const position = rows.length > viewport ? rowsPosition(top + 1, top + shown.length, rows.length) : undefined;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text bold inverse color={theme.accent} wrap="truncate">

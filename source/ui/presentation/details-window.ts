@@ -1,4 +1,5 @@
 import type {Details} from './details.js';
+import {rowsPosition} from './rows-position.js';
 
 // The details screen scrolls as one list: its summary lines, then its table's rows. A host
 // with 60 published ports has 60 summary lines; none of them may fall off the screen.
@@ -61,8 +62,7 @@ export function detailsWindow(details: Details, scrollTop: number, height: numbe
 	const shown = windowAt(details, top, budget);
 	const first = top + 1;
 	const last = shown.rowTo > shown.rowFrom ? details.lines.length + shown.rowTo : shown.summaryTo;
-	const more = last < total ? ' · ↓ more' : '';
-	return {...shown, total, maxTop, position: `rows ${first}–${Math.max(first, last)} of ${total}${more} · ↑↓ PgUp PgDn Home End scroll`};
+	return {...shown, total, maxTop, position: `${rowsPosition(first, Math.max(first, last), total, last < total)} · ↑↓ PgUp PgDn Home End scroll`};
 }
 
 /** The bounds the overlay scroll keys use: as many rows as there are, the last page in view. */

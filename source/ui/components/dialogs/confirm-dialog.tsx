@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import {fitText} from '../../presentation/columns.js';
+import {rowsPosition} from '../../presentation/rows-position.js';
 import {wrapText} from '../../presentation/wrap-text.js';
 import type {ConfirmDialog} from '../../state/dialog-state.js';
 import type {Theme} from '../../theme.js';
@@ -35,7 +36,7 @@ export function ConfirmDialogView({confirm, width, height, theme}: ConfirmDialog
 	const listRoom = Math.max(1, height - chrome - before.length - after.length);
 	const top = Math.min(confirm.scrollTop ?? 0, Math.max(0, list.length - listRoom));
 	const shown = list.slice(top, top + listRoom);
-	const position = list.length > listRoom ? `rows ${top + 1}–${top + shown.length} of ${list.length}${top + shown.length < list.length ? ' · ↓ more' : ''}` : '';
+	const position = list.length > listRoom ? rowsPosition(top + 1, top + shown.length, list.length) : '';
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text bold inverse color={theme.color('warn')} wrap="truncate">
