@@ -33,13 +33,16 @@ export interface EngineSyncOptions {
 	containerRoundEvery?: number;
 	/**
 	 * Called when something swarm-related may have changed (node and service events, overlay
-	 * and task events, a changed network list or swarm state) and once per reconcile round;
-	 * SwarmSync reads the swarm then.
+	 * and task events, a changed network list or swarm state: 'change') and once per
+	 * reconcile round ('round'); SwarmSync reads the swarm then.
 	 */
-	onSwarmHint?: () => void;
+	onSwarmHint?: (why: SwarmHint) => void;
 }
 
 export {isShownEvent} from './event-policy.js';
+
+/** Why the swarm may have changed: something named it, or a reconcile round came. */
+export type SwarmHint = 'change' | 'round';
 
 export function defaultBackoffMs(attempt: number): number {
 	return Math.min(500 * 2 ** Math.max(0, attempt - 1), 10_000);
@@ -59,7 +62,7 @@ export class EngineSync {
 	private readonly fresh: FreshMarks;
 	private readonly backoffMs: (attempt: number) => number;
 	private readonly inspectConcurrency: number;
-	private readonly onSwarmHint: () => void;
+	private readonly onSwarmHint: (why: SwarmHint) => void;
 	/** A network list sent earlier never overwrites a later one (events and reconcile both list). */
 	private readonly networkLists = new NetworkListOrder();
 	private readonly reconciler: ListingReconciler;
@@ -94,7 +97,7 @@ export class EngineSync {
 				inspectLater: ids => this.refresh.inspectLater(ids),
 				listed: containers => this.fresh.mark(this.fresh.firstSeen(containers.map(container => container.id))),
 				networksChanged: () => this.refresh.infoLater(),
-				swarmHint: () => this.onSwarmHint(),
+				swarmHint: () => this.onSwarmHint('round'),
 			},
 			options.reconcileMs ?? 5000,
 			Math.max(1, options.containerRoundEvery ?? 12),
@@ -108,7 +111,7 @@ export class EngineSync {
 			inspectConcurrency: this.inspectConcurrency,
 			maxEvents: options.maxEvents ?? 200,
 			isListening: () => this.listening,
-			onSwarmHint: () => this.onSwarmHint(),
+			onSwarmHint: () => this.onSwarmHint('change'),
 		});
 		this.firstLoad = new Promise<void>((resolve, reject) => {
 			this.settleFirstLoad = error => {
@@ -277,7 +280,7 @@ export class EngineSync {
 		this.listedOnce = true;
 		this.fresh.mark(fresh);
 		if (again) await this.reinspect(toInspect);
-		this.onSwarmHint();
+		this.onSwarmHint('change');
 	}
 
 	/** Inspects these containers and every running inspected one; a failure fails the resync. */

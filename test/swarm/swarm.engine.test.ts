@@ -40,7 +40,7 @@ function watch(node: SwarmNodeHandle): Watcher {
 	const gateway = createDockerGateway(resolveEngineEndpoint({hostFlag: node.dockerHost, env: {}, homeDir: '/nonexistent'}));
 	const store = new SnapshotStore();
 	const swarmSync = new SwarmSync(gateway, store);
-	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
+	const sync = new EngineSync(gateway, store, {onSwarmHint: why => swarmSync.request(why)});
 	sync.start();
 	const watcher = {node, gateway, store, sync, swarmSync};
 	watchers.push(watcher);
