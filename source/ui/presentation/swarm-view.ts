@@ -1,5 +1,4 @@
 import {clusterUse} from '../../model/cluster-selectors.js';
-import {attachmentsByNetwork} from '../../model/selectors.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import {containerDisplayName, nodeNamer} from '../../model/cluster-selectors.js';
 import type {ClusterEndpoint, NetworkCluster, SwarmSnapshot} from '../../model/swarm-types.js';
@@ -70,8 +69,7 @@ export function endpointLabel(snapshot: EngineSnapshot, endpoint: ClusterEndpoin
 
 function networkLines(snapshot: EngineSnapshot, network: DockerNetwork, cluster: NetworkCluster): SwarmLine[] {
 	const {swarm} = snapshot;
-	const attached = attachmentsByNetwork(snapshot.containers).get(network.id);
-	const use = clusterUse(cluster, attached);
+	const use = clusterUse(cluster);
 	const subnets = network.pools.map(pool => pool.subnet).join(' ');
 	const lines: SwarmLine[] = [
 		{
@@ -217,8 +215,7 @@ export function swarmLines(snapshot: EngineSnapshot, offers: readonly NodeEngine
 /** A network's details with the cluster's view added: VNI, peers, VIPs, and every endpoint on every node. */
 export function withCluster(details: Details, snapshot: EngineSnapshot, network: DockerNetwork, cluster: NetworkCluster): Details {
 	const {swarm} = snapshot;
-	const attached = attachmentsByNetwork(snapshot.containers).get(network.id);
-	const use = clusterUse(cluster, attached);
+	const use = clusterUse(cluster);
 	const extra = [
 		{text: `${'Cluster'.padEnd(14)} ${use.members} containers and tasks, ${use.used} addresses in use on all nodes (load balancers and VIPs included)`},
 		...(cluster.vni === '' ? [] : [{text: `${'VNI'.padEnd(14)} ${cluster.vni}`}]),
