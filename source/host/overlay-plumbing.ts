@@ -55,19 +55,22 @@ export const readOverlayPlumbing: PlumbingReader = async (netnsDir, networkIds) 
 	}
 
 	const overlays: OverlayPlumbing[] = [];
-	try {
-		for (const networkId of networkIds) {
-			const namespace = `1-${networkId.slice(0, 10)}`;
-			const file = path.join(netnsDir, namespace);
-			if (!existsSync(file)) continue;
+	for (const networkId of networkIds) {
+		const namespace = `1-${networkId.slice(0, 10)}`;
+		const file = path.join(netnsDir, namespace);
+		if (!existsSync(file)) continue;
+		// Each namespace on its own: one that cannot be read (gone meanwhile, not a namespace
+		// in this mount namespace) says so for its network and hides no other.
+		try {
 			const [links, fdb] = await Promise.all([
 				inNamespace(file, ['ip', '-j', '-d', 'link', 'show']),
 				inNamespace(file, ['bridge', '-j', 'fdb', 'show']),
 			]);
 			overlays.push(parsePlumbing(networkId, namespace, links, fdb));
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : String(error);
+			overlays.push({networkId, namespace, bridge: '', fdb: [], error: reason});
 		}
-	} catch (error) {
-		return {status: 'unavailable', reason: error instanceof Error ? error.message : String(error)};
 	}
 
 	return {status: 'ok', overlays};

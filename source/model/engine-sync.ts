@@ -44,8 +44,12 @@ export {isShownEvent} from './event-policy.js';
 /** Why the swarm may have changed: something named it, or a reconcile round came. */
 export type SwarmHint = 'change' | 'round';
 
+/**
+ * Delay before reconnect attempt N: quick at first, then at most 5 s, so an engine that
+ * comes back (a restarted dockerd takes seconds to answer) is live again soon after.
+ */
 export function defaultBackoffMs(attempt: number): number {
-	return Math.min(500 * 2 ** Math.max(0, attempt - 1), 10_000);
+	return Math.min(500 * 2 ** Math.max(0, attempt - 1), 5000);
 }
 
 /**

@@ -11,7 +11,15 @@ NODES="a b c"
 D() { local n=$1; shift; docker -H "unix:///tmp/$BASE-$n/docker.sock" "$@"; }
 
 start_engine() {   # the node's dockerd, in the background, its state kept under /tmp/<base>-<node>
-  local ns=$BASE-$1 dir=/tmp/$BASE-$1
+  local ns=$BASE-$1 dir=/tmp/$BASE-$1 p _
+  # A killed dockerd leaves its pid file, and dockerd refuses to start while that pid lives:
+  # wait until the old one is gone (or a zombie nobody reaps), then drop the file.
+  if p=$(cat "$dir/docker.pid" 2>/dev/null); then
+    for _ in $(seq 100); do
+      [ -e "/proc/$p" ] && [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ] || break; sleep 0.1
+    done
+    rm -f "$dir/docker.pid"
+  fi
   # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then finds no cgroups.
   nsenter --net="/var/run/netns/$ns" unshare --uts sh -c "hostname $ns; exec dockerd \
     --config-file $dir/daemon.json --host unix://$dir/docker.sock --data-root $dir/data \

@@ -7,6 +7,7 @@ import {promisify} from 'node:util';
 import {after, before, describe, test} from 'node:test';
 import {createDockerGateway} from '../../source/engine/docker-gateway.js';
 import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
+import {clusterUse} from '../../source/model/cluster-selectors.js';
 import {EngineSync} from '../../source/model/engine-sync.js';
 import type {EngineGateway} from '../../source/model/gateway.js';
 import {SnapshotStore} from '../../source/model/store.js';
@@ -108,6 +109,56 @@ function swarmKey(swarm: SwarmSnapshot): string {
 	});
 }
 
+interface RawEndpoint {
+	EndpointID?: string;
+	IPv4Address?: string;
+}
+
+interface RawOverlay {
+	Containers?: Record<string, RawEndpoint> | null;
+	Peers?: Array<{IP?: string}> | null;
+	Services?: Record<string, {VIP?: string; Tasks?: Array<{EndpointID?: string; EndpointIP?: string}>}> | null;
+}
+
+/**
+ * `ov` counted from `docker network inspect -v` on every node in it (the manager's peers):
+ * members are the endpoints of containers and tasks, addresses every endpoint's (each node's
+ * load balancer included) and the VIPs. Returns "truth | store's clusterUse" for `ov`.
+ */
+async function overlayCounts(snapshot: ReturnType<SnapshotStore['getSnapshot']>, networks: ReadonlyArray<{id: string; name: string}>): Promise<string> {
+	const ov = networks.find(network => network.name === 'ov');
+	if (ov === undefined) return ' | ';
+	const inspect = async (node: SwarmNodeHandle): Promise<RawOverlay | undefined> => {
+		try {
+			return (JSON.parse(await lab.docker(node, ['network', 'inspect', '-v', ov.id])) as RawOverlay[])[0];
+		} catch {
+			return undefined;
+		}
+	};
+
+	const manager = await inspect(lab.manager);
+	const peers = new Set((manager?.Peers ?? []).map(peer => peer.IP));
+	const members = new Set<string>();
+	const addresses = new Set<string>();
+	for (const node of lab.nodes) {
+		if (!peers.has(node.address)) continue;
+		const view = node === lab.manager ? manager : await inspect(node);
+		for (const [key, endpoint] of Object.entries(view?.Containers ?? {})) {
+			if (!endpoint.EndpointID) continue;
+			if (!key.startsWith('lb-')) members.add(endpoint.EndpointID);
+			if (endpoint.IPv4Address) addresses.add(endpoint.IPv4Address.split('/')[0] ?? '');
+		}
+	}
+
+	for (const service of Object.values(manager?.Services ?? {})) {
+		if (service.VIP && service.VIP !== '<nil>') addresses.add(service.VIP);
+	}
+
+	const cluster = snapshot.swarm.networks.get(ov.id);
+	const use = cluster === undefined ? {members: 0, used: 0} : clusterUse(cluster);
+	return `ov ${members.size} members ${addresses.size} used | ov ${use.members} members ${use.used} used`;
+}
+
 /** Waits until the watcher's store equals a fresh listing (networks, containers inspected, and the swarm). */
 async function converged(watcher: Watcher, what: string, timeoutMs = 25_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -124,8 +175,9 @@ async function converged(watcher: Watcher, what: string, timeoutMs = 25_000): Pr
 			const containers = await Promise.all(listed.map(async container => (await watcher.gateway.inspectContainer(container.id)) ?? container));
 			const swarm = await readSwarm(watcher.gateway, info, networks);
 			const snapshot = watcher.store.getSnapshot();
-			const want = `${listingKey(networks, containers)}\n${swarmKey(swarm)}`;
-			const have = `${listingKey(snapshot.networks, snapshot.containers)}\n${swarmKey(snapshot.swarm)}`;
+			const counts = watcher.node === lab.manager ? await overlayCounts(snapshot, networks) : '';
+			const want = `${listingKey(networks, containers)}\n${swarmKey(swarm)}\n${counts.split(' | ')[0] ?? ''}`;
+			const have = `${listingKey(snapshot.networks, snapshot.containers)}\n${swarmKey(snapshot.swarm)}\n${counts.split(' | ')[1] ?? ''}`;
 			if (want === have) return;
 			last = `store:  ${have}\nengine: ${want}`;
 		} catch (error) {
@@ -414,6 +466,59 @@ describe('a 3-node swarm', {timeout: 240_000}, () => {
 			const token = await lab.docker(a, ['swarm', 'join-token', '-q', 'worker']);
 			await lab.docker(c, ['swarm', 'join', '--token', token, '--advertise-addr', c.address, `${a.address}:2377`]);
 		}
+	});
+
+	test("a worker's engine killed and started again: its rows show exited as soon as it says so, never running while live; the counts follow", async () => {
+		const [a, b] = lab.nodes as [SwarmNodeHandle, SwarmNodeHandle, SwarmNodeHandle];
+		const manager = watchers.find(watcher => watcher.node === a) ?? watch(a);
+		const worker = watchers.find(watcher => watcher.node === b) ?? watch(b);
+		await manager.sync.firstLoad;
+		await worker.sync.firstLoad;
+		await lab.docker(b, ['run', '-d', '--name', 'doomed-b', '--network', 'ov', TEST_IMAGE, 'sleep', '1000000']);
+		await converged(worker, 'doomed-b started');
+		await converged(manager, 'doomed-b started');
+		const runningBefore = new Set(worker.store.getSnapshot().containers.filter(container => container.state === 'running').map(container => container.id));
+		assert.ok(runningBefore.size >= 2, 'ct-b, doomed-b and a task run on b');
+		// Every moment the store calls the engine live, no container that died with it may say running.
+		const runningWhileLive: string[] = [];
+		let restartedAt = Number.POSITIVE_INFINITY;
+		const unsubscribe = worker.store.subscribe(() => {
+			const snapshot = worker.store.getSnapshot();
+			if (snapshot.connection.status !== 'live' || Date.now() < restartedAt) return;
+			for (const container of snapshot.containers) {
+				if (runningBefore.has(container.id) && container.state === 'running') runningWhileLive.push(container.name);
+			}
+		});
+		try {
+			lab.killEngine(b);
+			const lostBy = Date.now() + 20_000;
+			while (worker.store.getSnapshot().connection.status === 'live' && Date.now() < lostBy) await sleep(100);
+			assert.notEqual(worker.store.getSnapshot().connection.status, 'live', "b's engine is seen gone");
+			restartedAt = Date.now();
+			await lab.startEngine(b);
+			const answeredAt = Date.now();
+			const listed = await lab.docker(b, ['ps', '-a', '--format', '{{.ID}} {{.State}}']);
+			const exitedNow = listed.split('\n').filter(line => line.endsWith(' exited')).length;
+			assert.ok(exitedNow >= 2, `the engine lists its containers exited as it answers again:\n${listed}`);
+			const shownBy = answeredAt + 12_000;
+			for (;;) {
+				const snapshot = worker.store.getSnapshot();
+				const stillRunning = snapshot.containers.filter(container => runningBefore.has(container.id) && container.state === 'running');
+				if (snapshot.connection.status === 'live' && stillRunning.length === 0) break;
+				if (Date.now() > shownBy) assert.fail(`12 s after b answered: ${snapshot.connection.status}, still running: ${stillRunning.map(container => container.name).join(', ')}`);
+				await sleep(100);
+			}
+
+			process.stderr.write(`[swarm] b restarted: exited shown ${Date.now() - answeredAt} ms after the engine answered\n`);
+		} finally {
+			unsubscribe();
+		}
+
+		assert.deepEqual(runningWhileLive, [], 'no dead container said running while b was live');
+		await converged(worker, 'b restarted');
+		// The manager's counts drop what died with b's engine (and count its new task).
+		await converged(manager, 'b restarted');
+		await lab.docker(b, ['rm', '-f', 'doomed-b']);
 	});
 
 	test("a node's engine killed: the manager shows it Down, nothing crashes, the other engines keep going", async () => {

@@ -119,6 +119,10 @@ function plumbingLines(snapshot: EngineSnapshot, networkId: string): SwarmLine[]
 		return swarm.plumbingNote === undefined ? [] : [{text: `    plumbing on this node unknown: ${swarm.plumbingNote}`, tone: 'muted'}];
 	}
 
+	if (plumbing.error !== undefined) {
+		return [{text: `    plumbing on this node unreadable: netns ${plumbing.namespace}: ${plumbing.error}`, tone: 'warn'}];
+	}
+
 	const vxlan = plumbing.vxlan === undefined ? 'no vxlan' : `${plumbing.vxlan.name} VNI ${plumbing.vxlan.vni} udp/${plumbing.vxlan.port}`;
 	const fdb = plumbing.fdb.map(entry => `${entry.mac} → ${nodeByAddress(swarm, entry.address)} ${entry.address}`);
 	return [
