@@ -11,15 +11,17 @@ NODES="a b c"
 D() { local n=$1; shift; docker -H "unix:///tmp/$BASE-$n/docker.sock" "$@"; }
 
 start_engine() {   # the node's dockerd, in the background, its state kept under /tmp/<base>-<node>
-  local ns=$BASE-$1 dir=/tmp/$BASE-$1 p _
-  # A killed dockerd leaves its pid file, and dockerd refuses to start while that pid lives:
-  # wait until the old one is gone (or a zombie nobody reaps), then drop the file.
-  if p=$(cat "$dir/docker.pid" 2>/dev/null); then
-    for _ in $(seq 100); do
+  local ns=$BASE-$1 dir=/tmp/$BASE-$1 p f _
+  # A killed dockerd leaves its pid file and its containerd's (which dies with it, a moment
+  # later): dockerd refuses to start while the one pid lives and reuses the other, so wait
+  # until both are gone (or zombies nobody reaps), then drop the files.
+  for f in "$dir/docker.pid" "$dir/exec/containerd/containerd.pid"; do
+    p=$(cat "$f" 2>/dev/null) || continue
+    for _ in $(seq 150); do
       [ -e "/proc/$p" ] && [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ] || break; sleep 0.1
     done
-    rm -f "$dir/docker.pid"
-  fi
+    rm -f "$f"
+  done
   # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then finds no cgroups.
   nsenter --net="/var/run/netns/$ns" unshare --uts sh -c "hostname $ns; exec dockerd \
     --config-file $dir/daemon.json --host unix://$dir/docker.sock --data-root $dir/data \
@@ -27,8 +29,8 @@ start_engine() {   # the node's dockerd, in the background, its state kept under
     --containerd-plugins-namespace ${ns}p" >> "$dir/dockerd.log" 2>&1 &
 }
 
-wait_engine() {
-  for _ in $(seq 200); do D "$1" version >/dev/null 2>&1 && return 0; sleep 0.1; done
+wait_engine() {   # [tries of 0.1 s]
+  for _ in $(seq "${2:-200}"); do D "$1" version >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "dockerd on $1 did not start: $(tail -3 /tmp/$BASE-$1/dockerd.log)" >&2; return 1
 }
 
@@ -89,6 +91,6 @@ NET=${3:-192.168.91}
 case "${1:-}" in
   up) up;;
   down) down;;
-  start) case "${3:-}" in a|b|c) start_engine "$3"; wait_engine "$3";; *) echo "start: node a, b or c" >&2; exit 2;; esac;;
+  start) case "${3:-}" in a|b|c) start_engine "$3"; wait_engine "$3" 600;; *) echo "start: node a, b or c" >&2; exit 2;; esac;;
   *) echo "usage: swarm-lab.sh up|down <base> [subnet prefix]" >&2; exit 2;;
 esac
