@@ -9,6 +9,7 @@ import {createDockerGateway} from '../../source/engine/docker-gateway.js';
 import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
 import {clusterUse} from '../../source/model/cluster-selectors.js';
 import {EngineSync} from '../../source/model/engine-sync.js';
+import {networkJoinBlocker} from '../../source/model/refusals.js';
 import type {EngineGateway} from '../../source/model/gateway.js';
 import {SnapshotStore} from '../../source/model/store.js';
 import {readSwarm, SwarmSync} from '../../source/model/swarm-sync.js';
@@ -466,6 +467,37 @@ describe('a 3-node swarm', {timeout: 240_000}, () => {
 			const token = await lab.docker(a, ['swarm', 'join-token', '-q', 'worker']);
 			await lab.docker(c, ['swarm', 'join', '--token', token, '--advertise-addr', c.address, `${a.address}:2377`]);
 		}
+	});
+
+	test("a run that fails on a worker leaves a created container: it shows at once; the overlay it asked for is one only services may join", async () => {
+		const [a, b] = lab.nodes as [SwarmNodeHandle, SwarmNodeHandle, SwarmNodeHandle];
+		const worker = watchers.find(watcher => watcher.node === b) ?? watch(b);
+		await worker.sync.firstLoad;
+		await lab.docker(a, ['network', 'create', '-d', 'overlay', 'svc-only']);
+		// A task on b makes the network known there.
+		await lab.docker(a, ['service', 'create', '-d', '--name', 'svc-only-task', '--network', 'svc-only', '--constraint', `node.hostname==${b.name}`, '--no-resolve-image', TEST_IMAGE, 'sleep', '1000000']);
+		const knownBy = Date.now() + 30_000;
+		while (!worker.store.getSnapshot().networks.some(network => network.name === 'svc-only')) {
+			if (Date.now() > knownBy) assert.fail('svc-only never reached b');
+			await sleep(200);
+		}
+
+		const network = worker.store.getSnapshot().networks.find(item => item.name === 'svc-only');
+		assert.match(networkJoinBlocker(network!) ?? '', /only services can join it/);
+		const ranAt = Date.now();
+		await assert.rejects(lab.docker(b, ['run', '-d', '--name', 'failed-run', '--network', 'svc-only', TEST_IMAGE, 'sleep', '1000000']), /not manually attachable/);
+		const shownBy = Date.now() + 5000;
+		for (;;) {
+			const container = worker.store.getSnapshot().containers.find(item => item.name === 'failed-run');
+			if (container?.state === 'created') break;
+			if (Date.now() > shownBy) assert.fail(`the created container is not in b's store 5 s after the run (${container?.state ?? 'missing'})`);
+			await sleep(100);
+		}
+
+		process.stderr.write(`[swarm] failed run's container shown ${Date.now() - ranAt} ms after the run\n`);
+		await lab.docker(b, ['rm', '-f', 'failed-run']);
+		await lab.docker(a, ['service', 'rm', 'svc-only-task']);
+		await converged(worker, 'the failed run removed');
 	});
 
 	test("a worker's engine killed and started again: its rows show exited as soon as it says so, never running while live; the counts follow", async () => {
