@@ -64,7 +64,9 @@ export class EventRefresh {
 			if (event.attributes['com.docker.swarm.task.id'] !== undefined) this.host.onSwarmHint();
 		} else if (event.type === 'network') {
 			const containerId = event.attributes['container'];
-			if (event.attributes['type'] === 'overlay') this.host.onSwarmHint();
+			// docker_gwbridge too: a container joining or leaving an overlay gets or loses its
+			// way out there, with an event of its own a moment later.
+			if (event.attributes['type'] === 'overlay' || event.attributes['name'] === 'docker_gwbridge') this.host.onSwarmHint();
 			if (containerId && (event.action === 'connect' || event.action === 'disconnect')) {
 				this.pendingContainers.add(containerId);
 				this.host.reconciler.touched(containerId);

@@ -20,6 +20,7 @@ export interface SwarmSyncOptions {
 	plumbing?: PlumbingReader | {unavailable: string};
 }
 
+const FULL_READ_EVERY_ROUNDS = 6;
 const DEFAULT_SETTLE_DELAYS = [500, 1000, 1000, 2000, 2000, 3000, 5000, 5000];
 
 // A task whose state is one of these has stopped moving.
@@ -51,6 +52,7 @@ export class SwarmSync {
 	private again = false;
 	/** Only reconcile rounds asked since the last read: what follows this node's own events can wait. */
 	private roundOnly = true;
+	private rounds = 0;
 	private settleStep = 0;
 	private settleTimer: NodeJS.Timeout | undefined;
 	private stopped = false;
@@ -73,7 +75,9 @@ export class SwarmSync {
 	 */
 	request(why: 'change' | 'round' = 'change'): void {
 		if (this.stopped) return;
-		if (why === 'change') this.roundOnly = false;
+		// Every few rounds everything is read, as a safety net under the events.
+		if (why === 'round') this.rounds++;
+		if (why === 'change' || this.rounds % FULL_READ_EVERY_ROUNDS === 0) this.roundOnly = false;
 		this.settleStep = 0;
 		if (this.running) {
 			this.again = true;
