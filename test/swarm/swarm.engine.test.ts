@@ -1,5 +1,6 @@
 import {execFile} from 'node:child_process';
 import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
 import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import type {SwarmSnapshot} from '../../source/model/swarm-types.js';
 import {TEST_IMAGE} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, docknetBundle, startDocknet} from '../helpers/pty-app.js';
 import {startSwarmLab} from '../helpers/swarm-lab.js';
+import {startTestSshd, TEST_SSHD_PORT} from '../helpers/test-sshd.js';
 import type {SwarmLab, SwarmNodeHandle} from '../helpers/swarm-lab.js';
 
 const execFileAsync = promisify(execFile);
@@ -551,6 +553,29 @@ describe('a 3-node swarm', {timeout: 240_000}, () => {
 		// The manager's counts drop what died with b's engine (and count its new task).
 		await converged(manager, 'b restarted');
 		await lab.docker(b, ['rm', '-f', 'doomed-b']);
+	});
+
+	test("snapshot over ssh:// to the manager through an sshd with its default MaxSessions: every task and container, no session refused", async () => {
+		const [a] = lab.nodes as [SwarmNodeHandle, SwarmNodeHandle, SwarmNodeHandle];
+		const sshd = await startTestSshd({dir: path.join(os.tmpdir(), `docknet-swarm-sshd-${process.pid}`), netns: a.name, dockerHost: a.dockerHost, port: TEST_SSHD_PORT + 9});
+		try {
+			const listed = (await lab.docker(a, ['ps', '-a', '--format', '{{.Names}}'])).split('\n').filter(name => name !== '');
+			const result = await new Promise<{stdout: string; stderr: string; code: number}>(resolve => {
+				const env = {...process.env, PATH: `${sshd.binDir}:${process.env['PATH'] ?? ''}`};
+				execFile('nsenter', [`--net=/var/run/netns/${a.name}`, process.execPath, docknetBundle, 'snapshot', '--json', '--host', sshd.url], {env, timeout: 120_000, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
+					resolve({stdout, stderr, code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1});
+				});
+			});
+			assert.equal(result.code, 0, result.stderr);
+			const json = JSON.parse(result.stdout) as {swarm: {role: string}; tasks: unknown[]; containers: Array<{name: string}>};
+			assert.equal(json.swarm.role, 'manager');
+			assert.ok(json.tasks.length > 0, 'the tasks are listed');
+			assert.deepEqual(json.containers.map(container => container.name).sort(), listed.sort());
+			const refused = readFileSync(sshd.logFile, 'utf8').split('\n').filter(line => /no more sessions/i.test(line)).length;
+			assert.ok(refused <= 1, `sshd refused ${refused} sessions`);
+		} finally {
+			await sshd.stop();
+		}
 	});
 
 	test("a node's engine killed: the manager shows it Down, nothing crashes, the other engines keep going", async () => {
