@@ -115,7 +115,7 @@ function openEngine(endpoint: ResolvedEndpoint, key: string): OpenEngine {
 	const {gateway, sshTransport} = connectTo(endpoint);
 	const store = new SnapshotStore();
 	const swarmSync = new SwarmSync(gateway, store, {plumbing: plumbingFor(endpoint)});
-	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
+	const sync = new EngineSync(gateway, store, {onSwarmHint: why => swarmSync.request(why)});
 	const firstInfo = gateway.info();
 	sync.start(firstInfo);
 	return {key, endpoint, ...(sshTransport === undefined ? {} : {sshTransport}), gateway, store, sync, swarmSync, firstInfo};

@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, readdirSync, readlinkSync, statSync} from 'node:fs';
 import path from 'node:path';
 import type {OverlayPlumbing, PlumbingReader} from '../model/swarm-types.js';
 
@@ -22,6 +22,51 @@ async function inNamespace(file: string, command: string[]): Promise<string> {
 			else reject(new Error(stderr.trim() || error.message));
 		});
 	});
+}
+
+/** Whether `file` is a mount point here (a namespace bound onto it), not the bare file under it. */
+function isMountPoint(file: string): boolean {
+	try {
+		return statSync(file).dev !== statSync(path.dirname(file)).dev;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The engine binds each namespace onto its file in its own mount namespace. When docknet runs
+ * in another one (started by `ip netns exec`, in a container, under a private /tmp), a
+ * namespace made after it started never shows here: only the empty file under the mount.
+ * The same path through the root of a process in a mount namespace where it is a mount
+ * reaches the namespace itself. One process per mount namespace is looked at.
+ */
+function throughOtherMounts(file: string): string | undefined {
+	const own = readOrUndefined(() => readlinkSync('/proc/self/ns/mnt'));
+	const seen = new Set(own === undefined ? [] : [own]);
+	let pids: string[];
+	try {
+		pids = readdirSync('/proc').filter(entry => /^\d+$/.test(entry));
+	} catch {
+		return undefined;
+	}
+
+	for (const pid of pids) {
+		const namespace = readOrUndefined(() => readlinkSync(`/proc/${pid}/ns/mnt`));
+		if (namespace === undefined || seen.has(namespace)) continue;
+		seen.add(namespace);
+		const candidate = `/proc/${pid}/root${file}`;
+		if (isMountPoint(candidate)) return candidate;
+	}
+
+	return undefined;
+}
+
+function readOrUndefined<T>(read: () => T): T | undefined {
+	try {
+		return read();
+	} catch {
+		return undefined;
+	}
 }
 
 /** `ip -j -d link` and `bridge -j fdb` of one overlay namespace, as docknet's type. */
@@ -55,19 +100,23 @@ export const readOverlayPlumbing: PlumbingReader = async (netnsDir, networkIds) 
 	}
 
 	const overlays: OverlayPlumbing[] = [];
-	try {
-		for (const networkId of networkIds) {
-			const namespace = `1-${networkId.slice(0, 10)}`;
-			const file = path.join(netnsDir, namespace);
-			if (!existsSync(file)) continue;
+	for (const networkId of networkIds) {
+		const namespace = `1-${networkId.slice(0, 10)}`;
+		const here = path.join(netnsDir, namespace);
+		if (!existsSync(here)) continue;
+		const file = isMountPoint(here) ? here : (throughOtherMounts(here) ?? here);
+		// Each namespace on its own: one that cannot be read (gone meanwhile, not a namespace
+		// in this mount namespace) says so for its network and hides no other.
+		try {
 			const [links, fdb] = await Promise.all([
 				inNamespace(file, ['ip', '-j', '-d', 'link', 'show']),
 				inNamespace(file, ['bridge', '-j', 'fdb', 'show']),
 			]);
 			overlays.push(parsePlumbing(networkId, namespace, links, fdb));
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : String(error);
+			overlays.push({networkId, namespace, bridge: '', fdb: [], error: reason});
 		}
-	} catch (error) {
-		return {status: 'unavailable', reason: error instanceof Error ? error.message : String(error)};
 	}
 
 	return {status: 'ok', overlays};

@@ -1,5 +1,4 @@
 import type {EngineSnapshot} from './store.js';
-import type {Attachment} from './selectors.js';
 import type {NetworkCluster, SwarmSnapshot} from './swarm-types.js';
 import {readableTaskContainerName} from './swarm-types.js';
 import type {DockerContainer, EngineInfo} from './types.js';
@@ -8,29 +7,42 @@ import type {DockerContainer, EngineInfo} from './types.js';
 // task's container. Pure; the UI and `snapshot` share them.
 
 export interface ClusterUse {
-	/** Containers and tasks on the network on every node. */
+	/** Containers and tasks on the network on every node, as the cluster's view lists them. */
 	members: number;
-	/** IPv4 addresses taken across the cluster: endpoints (tasks, containers, load balancers, ingress) and VIPs. */
+	/**
+	 * IPv4 addresses taken across the cluster: endpoints (tasks, containers, load balancers,
+	 * ingress), VIPs, and one load balancer for each other node on the network.
+	 */
 	used: number;
 }
 
 const bare = (address: string): string => address.split('/')[0] ?? address;
 
-export function clusterUse(cluster: NetworkCluster, local: readonly Attachment[] | undefined): ClusterUse {
+/**
+ * What an overlay holds across the cluster, as `docker network inspect -v` says it: only
+ * endpoints that exist (a stopped task's container has no endpoint id, a container that
+ * died with its engine is gone from the view). Each node on the network has a load
+ * balancer endpoint of its own; the view lists this node's only, so each other peer
+ * without one in view counts one address.
+ */
+export function clusterUse(cluster: NetworkCluster): ClusterUse {
 	const members = new Set<string>();
 	const addresses = new Set<string>();
+	const nodesWithBalancer = new Set<string>();
 	for (const endpoint of cluster.endpoints) {
+		if (endpoint.endpointId === '') continue;
 		if (endpoint.kind === 'task' || endpoint.kind === 'container') members.add(endpoint.endpointId);
-		if (endpoint.ipv4 !== undefined) addresses.add(endpoint.ipv4);
-	}
-
-	for (const {endpoint} of local ?? []) {
-		members.add(endpoint.endpointId);
+		if (endpoint.kind === 'lb') nodesWithBalancer.add(endpoint.nodeAddress);
 		if (endpoint.ipv4 !== undefined) addresses.add(endpoint.ipv4);
 	}
 
 	for (const vip of cluster.vips) addresses.add(bare(vip.address));
-	return {members: members.size, used: addresses.size};
+	let unseenBalancers = 0;
+	for (const peer of new Set(cluster.peers.map(item => item.address))) {
+		if (!nodesWithBalancer.has(peer)) unseenBalancers++;
+	}
+
+	return {members: members.size, used: addresses.size + unseenBalancers};
 }
 
 /** The hostname of a node id, as far as this engine knows it (a worker knows only itself). */

@@ -1,14 +1,14 @@
+import {EventRefresh} from './event-refresh.js';
+import {FreshMarks} from './fresh-marks.js';
 import {EngineError} from './gateway.js';
 import type {EngineGateway} from './gateway.js';
-import {healthOfEvent} from './health.js';
+import {forEachLimited, sleep} from './limited-work.js';
 import {LivenessProbe} from './liveness.js';
 import type {LivenessOptions} from './liveness.js';
-import {mergeContainerListing, mergeNetworkListing} from './listing-merge.js';
+import {applyInspectResults, mergeContainerListing, mergeNetworkListing} from './listing-merge.js';
 import {ListingReconciler, NetworkListOrder} from './listing-reconciler.js';
-import {keepIdentity, removeById, upsertById} from './store.js';
 import type {SnapshotStore} from './store.js';
-import type {DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from './types.js';
-import {minOf} from './large-arrays.js';
+import type {DockerContainer, EngineInfo} from './types.js';
 
 export interface EngineSyncOptions {
 	now?: () => number;
@@ -33,85 +33,23 @@ export interface EngineSyncOptions {
 	containerRoundEvery?: number;
 	/**
 	 * Called when something swarm-related may have changed (node and service events, overlay
-	 * and task events, a changed network list or swarm state) and once per reconcile round;
-	 * SwarmSync reads the swarm then.
+	 * and task events, a changed network list or swarm state: 'change') and once per
+	 * reconcile round ('round'); SwarmSync reads the swarm then.
 	 */
-	onSwarmHint?: () => void;
+	onSwarmHint?: (why: SwarmHint) => void;
 }
 
-const containerActionsShown = new Set([
-	'create',
-	'start',
-	'die',
-	'stop',
-	'kill',
-	'destroy',
-	'pause',
-	'unpause',
-	'restart',
-	'rename',
-	'oom',
-]);
-const networkActionsShown = new Set(['create', 'connect', 'disconnect', 'destroy', 'remove']);
-// Exec, attach and similar container events change nothing docknet shows. (A healthcheck
-// runs as an exec: its exec_* events come at every interval, its health_status only on a change.)
-const containerActionsIgnored = /^(exec_|attach|resize|top|archive-path|extract-to-dir|export|commit|copy)/;
+export {isShownEvent} from './event-policy.js';
 
+/** Why the swarm may have changed: something named it, or a reconcile round came. */
+export type SwarmHint = 'change' | 'round';
+
+/**
+ * Delay before reconnect attempt N: quick at first, then at most 5 s, so an engine that
+ * comes back (a restarted dockerd takes seconds to answer) is live again soon after.
+ */
 export function defaultBackoffMs(attempt: number): number {
-	return Math.min(500 * 2 ** Math.max(0, attempt - 1), 10_000);
-}
-
-/** Whether docknet shows the event in its events strip. */
-export function isShownEvent(event: EngineEvent): boolean {
-	if (event.type === 'container') return containerActionsShown.has(event.action) || healthOfEvent(event) !== undefined;
-	if (event.type === 'network') return networkActionsShown.has(event.action);
-	return false;
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-	let next = 0;
-	const worker = async (): Promise<void> => {
-		while (next < items.length) {
-			const item = items[next++] as T;
-			await work(item);
-		}
-	};
-
-	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-	return new Promise(resolve => {
-		if (signal.aborted) {
-			resolve();
-			return;
-		}
-
-		const timer = setTimeout(done, ms);
-		function done(): void {
-			clearTimeout(timer);
-			signal.removeEventListener('abort', done);
-			resolve();
-		}
-
-		signal.addEventListener('abort', done, {once: true});
-	});
-}
-
-/** Inspect results into a sorted list: undefined means gone; equal objects keep identity. */
-function applyResults<T extends {id: string; name: string}>(
-	list: readonly T[],
-	results: ReadonlyArray<[string, T | undefined]>,
-): readonly T[] {
-	let next = list;
-	for (const [id, item] of results) {
-		next =
-			item === undefined
-				? removeById(next, id)
-				: upsertById(next, keepIdentity(next.find(existing => existing.id === id), item));
-	}
-
-	return next;
+	return Math.min(500 * 2 ** Math.max(0, attempt - 1), 5000);
 }
 
 /**
@@ -125,36 +63,17 @@ export class EngineSync {
 
 	private readonly controller = new AbortController();
 	private readonly now: () => number;
-	private readonly freshForMs: number;
-	private readonly maxEvents: number;
+	private readonly fresh: FreshMarks;
 	private readonly backoffMs: (attempt: number) => number;
 	private readonly inspectConcurrency: number;
-	private readonly onSwarmHint: () => void;
-	private readonly pendingContainers = new Set<string>();
-	/**
-	 * Network events lead to a fresh network list rather than an inspect of the id they name:
-	 * on a swarm node `update` events carry swarm-scope ids, and inspecting one of those
-	 * answers with a network of another id (the swarm's own bridge or host) that would show
-	 * as a duplicate row. A list is one call too, and always says what exists.
-	 */
-	private networksWanted = false;
-	/** Swarm state (info) to read again: node and service events, a network list that changed. */
-	private infoWanted = false;
+	private readonly onSwarmHint: (why: SwarmHint) => void;
 	/** A network list sent earlier never overwrites a later one (events and reconcile both list). */
 	private readonly networkLists = new NetworkListOrder();
 	private readonly reconciler: ListingReconciler;
-	private readonly pendingEvents: EngineEvent[] = [];
-	/**
-	 * Every container id this session has seen. New means first seen here after the first
-	 * listing: not created recently, and not started again (a restart loop starts the same
-	 * container every few seconds).
-	 */
-	private readonly seenContainers = new Set<string>();
-	private firstListingSeen = false;
-	private flushScheduled = false;
-	private flushing = false;
+	private readonly refresh: EventRefresh;
+	/** A full listing is in the store: later ones may contradict what was inspected then. */
+	private listedOnce = false;
 	private listening = false;
-	private freshTimer: NodeJS.Timeout | undefined;
 	private settleFirstLoad!: (error?: unknown) => void;
 	private firstLoadSettled = false;
 	private readonly liveness: LivenessProbe | undefined;
@@ -165,8 +84,7 @@ export class EngineSync {
 		options: EngineSyncOptions = {},
 	) {
 		this.now = options.now ?? Date.now;
-		this.freshForMs = options.freshForMs ?? 5000;
-		this.maxEvents = options.maxEvents ?? 200;
+		this.fresh = new FreshMarks(store, this.now, options.freshForMs ?? 5000);
 		this.backoffMs = options.backoffMs ?? defaultBackoffMs;
 		this.inspectConcurrency = options.inspectConcurrency ?? 6;
 		this.liveness = options.liveness === false
@@ -179,21 +97,26 @@ export class EngineSync {
 				store,
 				networkLists: this.networkLists,
 				isListening: () => this.listening && !this.signal.aborted,
-				pendingInspects: () => this.pendingContainers,
-				inspectLater: ids => {
-					for (const id of ids) this.pendingContainers.add(id);
-					this.scheduleFlush();
-				},
-				listed: containers => this.markFresh(this.firstSeen(containers.map(container => container.id))),
-				networksChanged: () => {
-					this.infoWanted = true;
-					this.scheduleFlush();
-				},
-				swarmHint: () => this.onSwarmHint(),
+				pendingInspects: () => this.refresh.pendingContainers,
+				inspectLater: ids => this.refresh.inspectLater(ids),
+				listed: containers => this.fresh.mark(this.fresh.firstSeen(containers.map(container => container.id))),
+				networksChanged: () => this.refresh.infoLater(),
+				swarmHint: () => this.onSwarmHint('round'),
 			},
 			options.reconcileMs ?? 5000,
 			Math.max(1, options.containerRoundEvery ?? 12),
 		);
+		this.refresh = new EventRefresh({
+			gateway,
+			store,
+			networkLists: this.networkLists,
+			reconciler: this.reconciler,
+			fresh: this.fresh,
+			inspectConcurrency: this.inspectConcurrency,
+			maxEvents: options.maxEvents ?? 200,
+			isListening: () => this.listening,
+			onSwarmHint: () => this.onSwarmHint('change'),
+		});
 		this.firstLoad = new Promise<void>((resolve, reject) => {
 			this.settleFirstLoad = error => {
 				if (this.firstLoadSettled) return;
@@ -217,7 +140,7 @@ export class EngineSync {
 	stop(): void {
 		this.liveness?.stop();
 		this.controller.abort();
-		clearTimeout(this.freshTimer);
+		this.fresh.stop();
 		this.reconciler.stop();
 	}
 
@@ -247,7 +170,7 @@ export class EngineSync {
 				this.settleFirstLoad();
 				this.listening = true;
 				this.liveness?.start();
-				this.scheduleFlush();
+				this.refresh.schedule();
 				this.reconciler.schedule();
 				void this.hydrate();
 				const outcome = await streamEnded;
@@ -303,7 +226,7 @@ export class EngineSync {
 
 		if (!this.listening || this.signal.aborted || this.liveness?.isStalled) return;
 		this.store.update(snapshot => ({...snapshot, connection: {status: 'live', since: this.now()}}));
-		this.scheduleFlush();
+		this.refresh.schedule();
 		void this.hydrate();
 	}
 
@@ -318,7 +241,7 @@ export class EngineSync {
 			opened = resolve;
 		});
 		const ended = this.gateway
-			.streamEvents({onEvent: event => this.onEvent(event), onOpen: () => opened()}, signal)
+			.streamEvents({onEvent: event => this.refresh.onEvent(event), onOpen: () => opened()}, signal)
 			.then(
 				() => undefined,
 				(error: unknown) => (error instanceof Error ? error : new Error(String(error))),
@@ -331,7 +254,14 @@ export class EngineSync {
 		return {ended};
 	}
 
+	/**
+	 * Lists everything again. Once the store has data, a listing can contradict it: a
+	 * restarted engine's containers have all exited, although their inspect said running.
+	 * Those whose listing and inspect disagree are inspected again, and every running one
+	 * (a restart gives it another pid), before the caller calls the engine live.
+	 */
 	private async resync(): Promise<void> {
+		const again = this.listedOnce;
 		const ticket = this.networkLists.send();
 		const [networks, containers] = await Promise.all([
 			this.gateway.listNetworks(),
@@ -339,15 +269,37 @@ export class EngineSync {
 		]);
 		// A full listing is the truth at the time: the list goes in even behind a later one.
 		this.networkLists.accept(ticket);
-		const fresh = this.firstSeen(containers.map(container => container.id));
-		this.store.update(snapshot => ({
-			...snapshot,
-			loaded: true,
-			networks: mergeNetworkListing(snapshot.networks, networks),
-			containers: mergeContainerListing(snapshot.containers, containers).containers,
-		}));
-		this.markFresh(fresh);
-		this.onSwarmHint();
+		const fresh = this.fresh.firstSeen(containers.map(container => container.id));
+		let toInspect: readonly string[] = [];
+		this.store.update(snapshot => {
+			const merge = mergeContainerListing(snapshot.containers, containers);
+			toInspect = merge.toInspect;
+			return {
+				...snapshot,
+				loaded: true,
+				networks: mergeNetworkListing(snapshot.networks, networks),
+				containers: merge.containers,
+			};
+		});
+		this.listedOnce = true;
+		this.fresh.mark(fresh);
+		if (again) await this.reinspect(toInspect);
+		this.onSwarmHint('change');
+	}
+
+	/** Inspects these containers and every running inspected one; a failure fails the resync. */
+	private async reinspect(disagreeing: readonly string[]): Promise<void> {
+		const ids = new Set(disagreeing);
+		for (const container of this.store.getSnapshot().containers) {
+			if (container.inspected && container.state === 'running') ids.add(container.id);
+		}
+
+		const results: Array<[string, DockerContainer | undefined]> = [];
+		await forEachLimited([...ids], this.inspectConcurrency, async id => {
+			if (this.signal.aborted) return;
+			results.push([id, await this.gateway.inspectContainer(id)]);
+		});
+		this.applyContainers(results);
 	}
 
 	/** One reconcile round now (tests; the rounds otherwise run every reconcileMs). */
@@ -384,167 +336,11 @@ export class EngineSync {
 		applyBatch();
 	}
 
-	private onEvent(event: EngineEvent): void {
-		if (event.type === 'container') {
-			if (containerActionsIgnored.test(event.action) || this.healthAsKnown(event)) return;
-			this.pendingContainers.add(event.actorId);
-			this.reconciler.touched(event.actorId);
-			if (event.attributes['com.docker.swarm.task.id'] !== undefined) this.onSwarmHint();
-		} else if (event.type === 'network') {
-			const containerId = event.attributes['container'];
-			if (event.attributes['type'] === 'overlay') this.onSwarmHint();
-			if (containerId && (event.action === 'connect' || event.action === 'disconnect')) {
-				this.pendingContainers.add(containerId);
-				this.reconciler.touched(containerId);
-			} else {
-				this.networksWanted = true;
-			}
-		} else if (event.type === 'node' || event.type === 'service') {
-			// A node joining or leaving, a service created or removed: the swarm's networks
-			// (ingress, overlays, their load balancers) and the swarm state change with them.
-			this.networksWanted = true;
-			this.infoWanted = true;
-			this.onSwarmHint();
-		} else {
-			return;
-		}
-
-		// Shown with the refresh it causes, in one store update: one render per `docker run`
-		// (create, connect, start), not one per event and another for the new row.
-		if (isShownEvent(event)) this.pendingEvents.push(event);
-		this.scheduleFlush();
-	}
-
-	/**
-	 * A health_status event that says what the store has already: Podman sends one after
-	 * every check, not only on a change; such repeats cost no inspect and no line.
-	 */
-	private healthAsKnown(event: EngineEvent): boolean {
-		const health = healthOfEvent(event);
-		if (health === undefined) return false;
-		return this.store.getSnapshot().containers.find(container => container.id === event.actorId)?.health === health;
-	}
-
-	private scheduleFlush(): void {
-		if (this.flushScheduled || this.flushing || !this.listening) return;
-		this.flushScheduled = true;
-		// One turn of the event loop gathers a burst (the engine sends several events for
-		// one `docker run`) without adding a noticeable delay.
-		setImmediate(() => {
-			this.flushScheduled = false;
-			void this.flush();
-		});
-	}
-
-	private async flush(): Promise<void> {
-		if (this.flushing) return;
-		this.flushing = true;
-		try {
-			while (this.listening && (this.pendingContainers.size > 0 || this.networksWanted || this.infoWanted)) {
-				const containerIds = [...this.pendingContainers];
-				const wantNetworks = this.networksWanted;
-				const wantInfo = this.infoWanted;
-				this.pendingContainers.clear();
-				this.networksWanted = false;
-				this.infoWanted = false;
-				const containers: Array<[string, DockerContainer | undefined]> = [];
-				let networks: {sent: number; list: DockerNetwork[]} | undefined;
-				let info: EngineInfo | undefined;
-				const tasks: Array<() => Promise<void>> = [
-					...containerIds.map(id => async () => {
-						containers.push([id, await this.gateway.inspectContainer(id)]);
-					}),
-				];
-				if (wantNetworks) {
-					tasks.push(async () => {
-						const sent = this.networkLists.send();
-						networks = {sent, list: await this.gateway.listNetworks()};
-					});
-				}
-
-				if (wantInfo) {
-					tasks.push(async () => {
-						info = await this.gateway.info();
-					});
-				}
-
-				await forEachLimited(tasks, this.inspectConcurrency, async task => {
-					try {
-						await task();
-					} catch {
-						// A failed inspect during a lost connection is repaired by the resync
-						// that follows the reconnect.
-					}
-				});
-				const events = this.pendingEvents.splice(0).reverse();
-				const fresh = this.firstSeen(containers.filter(([, item]) => item !== undefined).map(([id]) => id));
-				const freshUntil = this.now() + this.freshForMs;
-				const listed = networks;
-				const useNetworks = listed !== undefined && this.networkLists.accept(listed.sent);
-				const freshInfo = info;
-				let swarmMayDiffer = false;
-				this.store.update(snapshot => {
-					const nextNetworks = useNetworks ? mergeNetworkListing(snapshot.networks, listed.list) : snapshot.networks;
-					const nextContainers = applyResults(snapshot.containers, containers);
-					const nextEngine = freshInfo === undefined ? snapshot.engine : keepIdentity(snapshot.engine, freshInfo);
-					swarmMayDiffer = nextNetworks !== snapshot.networks || nextEngine !== snapshot.engine;
-					if (nextNetworks === snapshot.networks && nextContainers === snapshot.containers && nextEngine === snapshot.engine && events.length === 0 && fresh.length === 0) {
-						return snapshot;
-					}
-
-					return {
-						...snapshot,
-						engine: nextEngine,
-						networks: nextNetworks,
-						containers: nextContainers,
-						events: events.length === 0 ? snapshot.events : [...events, ...snapshot.events].slice(0, this.maxEvents),
-						freshUntil: fresh.length === 0 ? snapshot.freshUntil : new Map([...snapshot.freshUntil, ...fresh.map(id => [id, freshUntil] as const)]),
-					};
-				});
-				if (fresh.length > 0) this.scheduleFreshExpiry();
-				if (swarmMayDiffer) this.onSwarmHint();
-			}
-		} finally {
-			this.flushing = false;
-		}
-	}
-
 	private applyContainers(results: ReadonlyArray<[string, DockerContainer | undefined]>): void {
 		if (results.length === 0) return;
 		this.store.update(snapshot => {
-			const containers = applyResults(snapshot.containers, results);
+			const containers = applyInspectResults(snapshot.containers, results);
 			return containers === snapshot.containers ? snapshot : {...snapshot, containers};
 		});
-	}
-
-	/** Of these ids, those never seen before (none until the first listing is in); all are seen now. */
-	private firstSeen(ids: readonly string[]): string[] {
-		const first = this.firstListingSeen ? ids.filter(id => !this.seenContainers.has(id)) : [];
-		for (const id of ids) this.seenContainers.add(id);
-		this.firstListingSeen = true;
-		return first;
-	}
-
-	private markFresh(ids: readonly string[]): void {
-		if (ids.length === 0) return;
-		const until = this.now() + this.freshForMs;
-		this.store.update(snapshot => ({...snapshot, freshUntil: new Map([...snapshot.freshUntil, ...ids.map(id => [id, until] as const)])}));
-		this.scheduleFreshExpiry();
-	}
-
-	private scheduleFreshExpiry(): void {
-		clearTimeout(this.freshTimer);
-		const marks = [...this.store.getSnapshot().freshUntil.values()];
-		if (marks.length === 0 || this.signal.aborted) return;
-		const wait = Math.max(0, minOf(marks) - this.now());
-		this.freshTimer = setTimeout(() => {
-			const now = this.now();
-			this.store.update(snapshot => {
-				const freshUntil = new Map([...snapshot.freshUntil].filter(([, until]) => until > now));
-				return {...snapshot, freshUntil};
-			});
-			this.scheduleFreshExpiry();
-		}, wait + 1);
-		this.freshTimer.unref();
 	}
 }

@@ -1,4 +1,4 @@
-import {keepIdentity, sortByName} from './store.js';
+import {keepIdentity, removeById, sortByName, upsertById} from './store.js';
 import type {DockerContainer, DockerNetwork} from './types.js';
 
 // A fresh listing is the truth: these functions turn the store's lists into what a listing
@@ -92,4 +92,20 @@ export function mergeContainerListing(
 
 	const next = sortByName(merged);
 	return {containers: sameItems(previous, next) ? previous : next, toInspect};
+}
+
+/** Inspect results into a sorted list: undefined means gone; equal objects keep identity. */
+export function applyInspectResults<T extends {id: string; name: string}>(
+	list: readonly T[],
+	results: ReadonlyArray<[string, T | undefined]>,
+): readonly T[] {
+	let next = list;
+	for (const [id, item] of results) {
+		next =
+			item === undefined
+				? removeById(next, id)
+				: upsertById(next, keepIdentity(next.find(existing => existing.id === id), item));
+	}
+
+	return next;
 }

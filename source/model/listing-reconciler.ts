@@ -70,12 +70,22 @@ function sameStateAndNetworks(known: DockerContainer, listed: DockerContainer): 
 	return listed.endpoints.every(endpoint => names.has(endpoint.networkName));
 }
 
+/**
+ * After this many rounds in a row in which the store did not change at all (no event, no
+ * difference found, no swarm change), the rounds come half as often until something changes:
+ * an engine left alone costs half as much, and the first change brings the interval back.
+ */
+export const QUIET_ROUNDS_BEFORE_STRETCH = 6;
+
 export class ListingReconciler {
 	/** Containers an event named while a container listing was on its way. */
 	private touchedDuringListing: Set<string> | undefined;
 	private timer: NodeJS.Timeout | undefined;
 	private running = false;
 	private rounds = 0;
+	private quietRounds = 0;
+	/** The store as it was when the last round was scheduled: unchanged since means quiet. */
+	private lastSeen: unknown;
 
 	constructor(
 		private readonly host: ReconcilerHost,
@@ -92,14 +102,20 @@ export class ListingReconciler {
 	schedule(): void {
 		clearTimeout(this.timer);
 		if (this.intervalMs <= 0 || !this.host.isListening()) return;
+		const snapshot = this.host.store.getSnapshot();
+		this.quietRounds = snapshot === this.lastSeen ? this.quietRounds + 1 : 0;
+		this.lastSeen = snapshot;
+		const interval = this.quietRounds > QUIET_ROUNDS_BEFORE_STRETCH ? this.intervalMs * 2 : this.intervalMs;
 		this.timer = setTimeout(() => {
 			void this.round().finally(() => this.schedule());
-		}, reconcileDelayMs(this.intervalMs, this.host.store.getSnapshot().networks.length));
+		}, reconcileDelayMs(interval, snapshot.networks.length));
 		this.timer.unref();
 	}
 
 	stop(): void {
 		clearTimeout(this.timer);
+		this.quietRounds = 0;
+		this.lastSeen = undefined;
 	}
 
 	/** Compares the lists with a fresh listing and applies the difference. */

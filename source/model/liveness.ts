@@ -24,7 +24,9 @@ export interface LivenessHandlers {
 }
 
 /** Worst case from a freeze to onStall: one interval of quiet, then the probe's time limit. */
-export const DEFAULT_LIVENESS = {intervalMs: 4000, timeoutMs: 3000} as const;
+// The interval is a little longer than the reconcile round's: while connected, the rounds'
+// answers keep an idle engine from being probed at all.
+export const DEFAULT_LIVENESS = {intervalMs: 5500, timeoutMs: 3000} as const;
 
 export class LivenessProbe {
 	private readonly intervalMs: number;

@@ -290,6 +290,11 @@ export function networkJoinBlocker(network: DockerNetwork): string | undefined {
 	}
 
 	if (network.ingress) return `${network.name} is the swarm routing mesh: only services use it`;
+	if (network.scope === 'swarm' && network.driver === 'overlay' && !network.attachable) {
+		// The engine refuses a by-hand connect to it for any container, task or not.
+		return `${network.name} is a swarm network created without --attachable: only services can join it (docker service update --network-add)`;
+	}
+
 	return undefined;
 }
 

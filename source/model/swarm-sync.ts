@@ -20,6 +20,7 @@ export interface SwarmSyncOptions {
 	plumbing?: PlumbingReader | {unavailable: string};
 }
 
+const FULL_READ_EVERY_ROUNDS = 6;
 const DEFAULT_SETTLE_DELAYS = [500, 1000, 1000, 2000, 2000, 3000, 5000, 5000];
 
 // A task whose state is one of these has stopped moving.
@@ -49,6 +50,9 @@ export class SwarmSync {
 	private scheduled = false;
 	private running = false;
 	private again = false;
+	/** Only reconcile rounds asked since the last read: what follows this node's own events can wait. */
+	private roundOnly = true;
+	private rounds = 0;
 	private settleStep = 0;
 	private settleTimer: NodeJS.Timeout | undefined;
 	private stopped = false;
@@ -64,9 +68,16 @@ export class SwarmSync {
 		this.plumbing = options.plumbing;
 	}
 
-	/** Something in the swarm may have changed: read it again (calls in a burst coalesce). */
-	request(): void {
+	/**
+	 * Something in the swarm may have changed: read it again (calls in a burst coalesce). A
+	 * reconcile round ('round') reads what changes on other nodes without an event here;
+	 * docker_gwbridge holds only this node's endpoints, which come with this node's events.
+	 */
+	request(why: 'change' | 'round' = 'change'): void {
 		if (this.stopped) return;
+		// Every few rounds everything is read, as a safety net under the events.
+		if (why === 'round') this.rounds++;
+		if (why === 'change' || this.rounds % FULL_READ_EVERY_ROUNDS === 0) this.roundOnly = false;
 		this.settleStep = 0;
 		if (this.running) {
 			this.again = true;
@@ -117,7 +128,9 @@ export class SwarmSync {
 
 	private async read(): Promise<SwarmSnapshot> {
 		const {engine, networks, swarm, containers} = this.store.getSnapshot();
-		const next = await readSwarm(this.gateway, engine, networks, swarm);
+		const localKept = this.roundOnly;
+		this.roundOnly = true;
+		const next = await readSwarm(this.gateway, engine, networks, swarm, localKept);
 		if (this.plumbing === undefined || next.role === 'error') return next;
 		const moved = next.networks.size !== swarm.networks.size || [...next.networks].some(([id, cluster]) => !deepEqual(swarm.networks.get(id), cluster));
 		return moved ? withPlumbing(next, containers, this.plumbing) : next;
@@ -167,14 +180,21 @@ export async function readSwarm(
 	engine: EngineInfo | undefined,
 	networks: readonly DockerNetwork[],
 	previous: SwarmSnapshot = noSwarm,
+	/** Take docker_gwbridge's view from `previous` when it has one (it changes only with local events). */
+	keepLocal = false,
 ): Promise<SwarmSnapshot> {
 	if (engine === undefined || engine.swarm !== 'active' || engine.swarmNodeId === undefined) return noSwarm;
 	const localAddress = engine.swarmNodeAddress ?? '';
 	// docker_gwbridge too: its endpoints (each overlay container's way out, the ingress
 	// sandbox) are in no container's own network list.
 	const overlays = networks.filter(network => network.driver === 'overlay' || network.name === 'docker_gwbridge');
+	const readCluster = async (network: DockerNetwork): Promise<NetworkCluster | undefined> => {
+		const known = keepLocal && network.driver !== 'overlay' ? previous.networks.get(network.id) : undefined;
+		return known ?? gateway.inspectNetworkCluster(network.id, localAddress);
+	};
+
 	try {
-		const clustersPromise = Promise.all(overlays.map(async network => gateway.inspectNetworkCluster(network.id, localAddress)));
+		const clustersPromise = Promise.all(overlays.map(readCluster));
 		if (!engine.swarmManager) {
 			const clusters = await clustersPromise;
 			return {...noSwarm, role: 'worker', selfId: engine.swarmNodeId, networks: toMap(clusters), plumbing: previous.plumbing, ...noteOf(previous)};
@@ -237,9 +257,27 @@ export async function withPlumbing(
 	return {...rest, plumbing: new Map(scan.overlays.map(item => [item.networkId, item]))};
 }
 
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The cluster's view in a fixed order. The engine lists services, tasks and peers from Go
+ * maps, in another order at every call: unsorted, every read looked like a change, and each
+ * one re-read every overlay's plumbing and redrew the swarm screen.
+ */
+function inOrder(cluster: NetworkCluster): NetworkCluster {
+	return {
+		...cluster,
+		peers: cluster.peers.slice().sort((a, b) => byText(a.address, b.address) || byText(a.name, b.name)),
+		vips: cluster.vips.slice().sort((a, b) => byText(a.service, b.service) || byText(a.address, b.address)),
+		endpoints: cluster.endpoints
+			.slice()
+			.sort((a, b) => byText(a.nodeAddress, b.nodeAddress) || byText(a.name, b.name) || byText(a.endpointId, b.endpointId)),
+	};
+}
+
 function toMap(clusters: ReadonlyArray<NetworkCluster | undefined>): Map<string, NetworkCluster> {
 	const map = new Map<string, NetworkCluster>();
-	for (const cluster of clusters) if (cluster !== undefined) map.set(cluster.networkId, cluster);
+	for (const cluster of clusters) if (cluster !== undefined) map.set(cluster.networkId, inOrder(cluster));
 	return map;
 }
 

@@ -101,6 +101,8 @@ export interface OverlayPlumbing {
 	vxlan?: {name: string; vni: string; port: string};
 	/** Remote endpoints: MAC → address of the node that holds it. */
 	fdb: Array<{mac: string; address: string}>;
+	/** Why this one namespace could not be read (the others are read all the same). */
+	error?: string;
 }
 
 export type PlumbingScan =

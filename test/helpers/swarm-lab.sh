@@ -1,6 +1,7 @@
 #!/bin/bash
 # A real 3-node Docker Swarm on one machine, for docknet's swarm tests.
 #   swarm-lab.sh up <base> <subnet prefix, e.g. 192.168.91>   |   swarm-lab.sh down <base>
+#   swarm-lab.sh start <base> <node>   (a node's dockerd again, after it was killed)
 # Namespaces <base>-lan (a bridge br0) and <base>-a|b|c (eth0 = <prefix>.1-3/24, no default
 # route: nothing can leave), one dockerd each with its state under /tmp/<base>-<node>;
 # node a is the manager, b and c join as workers. Nothing touches the machine's own
@@ -8,6 +9,30 @@
 set -uo pipefail
 NODES="a b c"
 D() { local n=$1; shift; docker -H "unix:///tmp/$BASE-$n/docker.sock" "$@"; }
+
+start_engine() {   # the node's dockerd, in the background, its state kept under /tmp/<base>-<node>
+  local ns=$BASE-$1 dir=/tmp/$BASE-$1 p f _
+  # A killed dockerd leaves its pid file and its containerd's (which dies with it, a moment
+  # later): dockerd refuses to start while the one pid lives and reuses the other, so wait
+  # until both are gone (or zombies nobody reaps), then drop the files.
+  for f in "$dir/docker.pid" "$dir/exec/containerd/containerd.pid"; do
+    p=$(cat "$f" 2>/dev/null) || continue
+    for _ in $(seq 150); do
+      [ -e "/proc/$p" ] && [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ] || break; sleep 0.1
+    done
+    rm -f "$f"
+  done
+  # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then finds no cgroups.
+  nsenter --net="/var/run/netns/$ns" unshare --uts sh -c "hostname $ns; exec dockerd \
+    --config-file $dir/daemon.json --host unix://$dir/docker.sock --data-root $dir/data \
+    --exec-root $dir/exec --pidfile $dir/docker.pid --containerd-namespace $ns \
+    --containerd-plugins-namespace ${ns}p" >> "$dir/dockerd.log" 2>&1 &
+}
+
+wait_engine() {   # [tries of 0.1 s]
+  for _ in $(seq "${2:-200}"); do D "$1" version >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "dockerd on $1 did not start: $(tail -3 /tmp/$BASE-$1/dockerd.log)" >&2; return 1
+}
 
 up() {
   ip netns add "$BASE-lan" || return 1
@@ -26,16 +51,9 @@ up() {
     # Every dockerd would otherwise take the machine's hostname and the engine ID in
     # /etc/docker/key.json: swarm would list three identical nodes.
     echo "{\"deprecated-key-path\": \"$dir/key.json\"}" > "$dir/daemon.json"
-    # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then finds no cgroups.
-    nsenter --net="/var/run/netns/$ns" unshare --uts sh -c "hostname $ns; exec dockerd \
-      --config-file $dir/daemon.json --host unix://$dir/docker.sock --data-root $dir/data \
-      --exec-root $dir/exec --pidfile $dir/docker.pid --containerd-namespace $ns \
-      --containerd-plugins-namespace ${ns}p" > "$dir/dockerd.log" 2>&1 &
+    start_engine "$n"
   done
-  for n in $NODES; do
-    for _ in $(seq 200); do D "$n" version >/dev/null 2>&1 && break; sleep 0.1; done
-    D "$n" version >/dev/null 2>&1 || { echo "dockerd on $n did not start: $(tail -3 /tmp/$BASE-$n/dockerd.log)" >&2; return 1; }
-  done
+  for n in $NODES; do wait_engine "$n" || return 1; done
   D a swarm init --advertise-addr "$NET.1" >/dev/null || return 1
   local token; token=$(D a swarm join-token -q worker) || return 1
   i=1
@@ -73,5 +91,6 @@ NET=${3:-192.168.91}
 case "${1:-}" in
   up) up;;
   down) down;;
+  start) case "${3:-}" in a|b|c) start_engine "$3"; wait_engine "$3" 600;; *) echo "start: node a, b or c" >&2; exit 2;; esac;;
   *) echo "usage: swarm-lab.sh up|down <base> [subnet prefix]" >&2; exit 2;;
 esac

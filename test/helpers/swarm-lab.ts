@@ -33,6 +33,8 @@ export interface SwarmLab {
 	docker(node: SwarmNodeHandle, args: string[]): Promise<string>;
 	/** Kills a node's dockerd at once (SIGKILL), as a crash would. */
 	killEngine(node: SwarmNodeHandle): void;
+	/** Starts a killed node's dockerd again (same state); resolves once it answers. */
+	startEngine(node: SwarmNodeHandle): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -99,6 +101,9 @@ export async function startSwarmLab(): Promise<SwarmLab> {
 		killEngine(node) {
 			const pid = Number(readFileSync(`/tmp/${node.name}/docker.pid`, 'utf8').trim());
 			if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGKILL');
+		},
+		async startEngine(node) {
+			await run('bash', [script, 'start', base, node.key]);
 		},
 		stop,
 	};

@@ -109,6 +109,37 @@ describe('EngineSync', () => {
 		await waitFor(() => store.getSnapshot().connection.status === 'live' && !names(store).includes('old'), 'resynced');
 	});
 
+	test('an engine that restarted: rows its listing contradicts are inspected again before it is called live', async () => {
+		const {gateway, store} = await started();
+		await hydrated(store);
+		const running = store.getSnapshot().containers.filter(container => container.state === 'running');
+		assert.ok(running.length > 0 && running.every(container => container.inspected), 'inspected running containers to begin with');
+		gateway.failure = new EngineError('unreachable', 'connection refused');
+		gateway.breakStreams();
+		await waitFor(() => store.getSnapshot().connection.status === 'lost', 'lost');
+		// The engine comes back with every container exited (no event says so: they died with it).
+		for (const container of gateway.state.containers) {
+			if (container.state === 'running') Object.assign(container, {state: 'exited', status: 'Exited (137) 1 second ago', pid: 0});
+		}
+
+		const runningUnderLive: string[] = [];
+		const unsubscribe = store.subscribe(() => {
+			const snapshot = store.getSnapshot();
+			if (snapshot.connection.status !== 'live') return;
+			for (const container of snapshot.containers) if (container.state === 'running') runningUnderLive.push(container.name);
+		});
+		try {
+			gateway.failure = undefined;
+			await waitFor(() => store.getSnapshot().connection.status === 'live', 'live again');
+		} finally {
+			unsubscribe();
+		}
+
+		assert.deepEqual(runningUnderLive, [], 'no row said running while the engine was called live');
+		const after = store.getSnapshot().containers.filter(container => running.some(item => item.id === container.id));
+		assert.deepEqual(after.map(container => container.state), running.map(() => 'exited'));
+	});
+
 	test('the first load fails clearly when the engine does not answer', async () => {
 		const gateway = new FakeGateway();
 		gateway.failure = new EngineError('unreachable', 'no engine socket at /x');

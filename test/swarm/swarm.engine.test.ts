@@ -1,5 +1,6 @@
 import {execFile} from 'node:child_process';
 import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
 import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,9 @@ import {promisify} from 'node:util';
 import {after, before, describe, test} from 'node:test';
 import {createDockerGateway} from '../../source/engine/docker-gateway.js';
 import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
+import {clusterUse} from '../../source/model/cluster-selectors.js';
 import {EngineSync} from '../../source/model/engine-sync.js';
+import {networkJoinBlocker} from '../../source/model/refusals.js';
 import type {EngineGateway} from '../../source/model/gateway.js';
 import {SnapshotStore} from '../../source/model/store.js';
 import {readSwarm, SwarmSync} from '../../source/model/swarm-sync.js';
@@ -15,6 +18,7 @@ import type {SwarmSnapshot} from '../../source/model/swarm-types.js';
 import {TEST_IMAGE} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, docknetBundle, startDocknet} from '../helpers/pty-app.js';
 import {startSwarmLab} from '../helpers/swarm-lab.js';
+import {startTestSshd, TEST_SSHD_PORT} from '../helpers/test-sshd.js';
 import type {SwarmLab, SwarmNodeHandle} from '../helpers/swarm-lab.js';
 
 const execFileAsync = promisify(execFile);
@@ -40,7 +44,7 @@ function watch(node: SwarmNodeHandle): Watcher {
 	const gateway = createDockerGateway(resolveEngineEndpoint({hostFlag: node.dockerHost, env: {}, homeDir: '/nonexistent'}));
 	const store = new SnapshotStore();
 	const swarmSync = new SwarmSync(gateway, store);
-	const sync = new EngineSync(gateway, store, {onSwarmHint: () => swarmSync.request()});
+	const sync = new EngineSync(gateway, store, {onSwarmHint: why => swarmSync.request(why)});
 	sync.start();
 	const watcher = {node, gateway, store, sync, swarmSync};
 	watchers.push(watcher);
@@ -108,6 +112,56 @@ function swarmKey(swarm: SwarmSnapshot): string {
 	});
 }
 
+interface RawEndpoint {
+	EndpointID?: string;
+	IPv4Address?: string;
+}
+
+interface RawOverlay {
+	Containers?: Record<string, RawEndpoint> | null;
+	Peers?: Array<{IP?: string}> | null;
+	Services?: Record<string, {VIP?: string; Tasks?: Array<{EndpointID?: string; EndpointIP?: string}>}> | null;
+}
+
+/**
+ * `ov` counted from `docker network inspect -v` on every node in it (the manager's peers):
+ * members are the endpoints of containers and tasks, addresses every endpoint's (each node's
+ * load balancer included) and the VIPs. Returns "truth | store's clusterUse" for `ov`.
+ */
+async function overlayCounts(snapshot: ReturnType<SnapshotStore['getSnapshot']>, networks: ReadonlyArray<{id: string; name: string}>): Promise<string> {
+	const ov = networks.find(network => network.name === 'ov');
+	if (ov === undefined) return ' | ';
+	const inspect = async (node: SwarmNodeHandle): Promise<RawOverlay | undefined> => {
+		try {
+			return (JSON.parse(await lab.docker(node, ['network', 'inspect', '-v', ov.id])) as RawOverlay[])[0];
+		} catch {
+			return undefined;
+		}
+	};
+
+	const manager = await inspect(lab.manager);
+	const peers = new Set((manager?.Peers ?? []).map(peer => peer.IP));
+	const members = new Set<string>();
+	const addresses = new Set<string>();
+	for (const node of lab.nodes) {
+		if (!peers.has(node.address)) continue;
+		const view = node === lab.manager ? manager : await inspect(node);
+		for (const [key, endpoint] of Object.entries(view?.Containers ?? {})) {
+			if (!endpoint.EndpointID) continue;
+			if (!key.startsWith('lb-')) members.add(endpoint.EndpointID);
+			if (endpoint.IPv4Address) addresses.add(endpoint.IPv4Address.split('/')[0] ?? '');
+		}
+	}
+
+	for (const service of Object.values(manager?.Services ?? {})) {
+		if (service.VIP && service.VIP !== '<nil>') addresses.add(service.VIP);
+	}
+
+	const cluster = snapshot.swarm.networks.get(ov.id);
+	const use = cluster === undefined ? {members: 0, used: 0} : clusterUse(cluster);
+	return `ov ${members.size} members ${addresses.size} used | ov ${use.members} members ${use.used} used`;
+}
+
 /** Waits until the watcher's store equals a fresh listing (networks, containers inspected, and the swarm). */
 async function converged(watcher: Watcher, what: string, timeoutMs = 25_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -124,8 +178,9 @@ async function converged(watcher: Watcher, what: string, timeoutMs = 25_000): Pr
 			const containers = await Promise.all(listed.map(async container => (await watcher.gateway.inspectContainer(container.id)) ?? container));
 			const swarm = await readSwarm(watcher.gateway, info, networks);
 			const snapshot = watcher.store.getSnapshot();
-			const want = `${listingKey(networks, containers)}\n${swarmKey(swarm)}`;
-			const have = `${listingKey(snapshot.networks, snapshot.containers)}\n${swarmKey(snapshot.swarm)}`;
+			const counts = watcher.node === lab.manager ? await overlayCounts(snapshot, networks) : '';
+			const want = `${listingKey(networks, containers)}\n${swarmKey(swarm)}\n${counts.split(' | ')[0] ?? ''}`;
+			const have = `${listingKey(snapshot.networks, snapshot.containers)}\n${swarmKey(snapshot.swarm)}\n${counts.split(' | ')[1] ?? ''}`;
 			if (want === have) return;
 			last = `store:  ${have}\nengine: ${want}`;
 		} catch (error) {
@@ -413,6 +468,113 @@ describe('a 3-node swarm', {timeout: 240_000}, () => {
 		if (!cInSwarm) {
 			const token = await lab.docker(a, ['swarm', 'join-token', '-q', 'worker']);
 			await lab.docker(c, ['swarm', 'join', '--token', token, '--advertise-addr', c.address, `${a.address}:2377`]);
+		}
+	});
+
+	test("a run that fails on a worker leaves a created container: it shows at once; the overlay it asked for is one only services may join", async () => {
+		const [a, b] = lab.nodes as [SwarmNodeHandle, SwarmNodeHandle, SwarmNodeHandle];
+		const worker = watchers.find(watcher => watcher.node === b) ?? watch(b);
+		await worker.sync.firstLoad;
+		await lab.docker(a, ['network', 'create', '-d', 'overlay', 'svc-only']);
+		// A task on b makes the network known there.
+		await lab.docker(a, ['service', 'create', '-d', '--name', 'svc-only-task', '--network', 'svc-only', '--constraint', `node.hostname==${b.name}`, '--no-resolve-image', TEST_IMAGE, 'sleep', '1000000']);
+		const knownBy = Date.now() + 30_000;
+		while (!worker.store.getSnapshot().networks.some(network => network.name === 'svc-only')) {
+			if (Date.now() > knownBy) assert.fail('svc-only never reached b');
+			await sleep(200);
+		}
+
+		const network = worker.store.getSnapshot().networks.find(item => item.name === 'svc-only');
+		assert.match(networkJoinBlocker(network!) ?? '', /only services can join it/);
+		const ranAt = Date.now();
+		await assert.rejects(lab.docker(b, ['run', '-d', '--name', 'failed-run', '--network', 'svc-only', TEST_IMAGE, 'sleep', '1000000']), /not manually attachable/);
+		const shownBy = Date.now() + 5000;
+		for (;;) {
+			const container = worker.store.getSnapshot().containers.find(item => item.name === 'failed-run');
+			if (container?.state === 'created') break;
+			if (Date.now() > shownBy) assert.fail(`the created container is not in b's store 5 s after the run (${container?.state ?? 'missing'})`);
+			await sleep(100);
+		}
+
+		process.stderr.write(`[swarm] failed run's container shown ${Date.now() - ranAt} ms after the run\n`);
+		await lab.docker(b, ['rm', '-f', 'failed-run']);
+		await lab.docker(a, ['service', 'rm', 'svc-only-task']);
+		await converged(worker, 'the failed run removed');
+	});
+
+	test("a worker's engine killed and started again: its rows show exited as soon as it says so, never running while live; the counts follow", async () => {
+		const [a, b] = lab.nodes as [SwarmNodeHandle, SwarmNodeHandle, SwarmNodeHandle];
+		const manager = watchers.find(watcher => watcher.node === a) ?? watch(a);
+		const worker = watchers.find(watcher => watcher.node === b) ?? watch(b);
+		await manager.sync.firstLoad;
+		await worker.sync.firstLoad;
+		await lab.docker(b, ['run', '-d', '--name', 'doomed-b', '--network', 'ov', TEST_IMAGE, 'sleep', '1000000']);
+		await converged(worker, 'doomed-b started');
+		await converged(manager, 'doomed-b started');
+		const runningBefore = new Set(worker.store.getSnapshot().containers.filter(container => container.state === 'running').map(container => container.id));
+		assert.ok(runningBefore.size >= 2, 'ct-b, doomed-b and a task run on b');
+		// Every moment the store calls the engine live, no container that died with it may say running.
+		const runningWhileLive: string[] = [];
+		let restartedAt = Number.POSITIVE_INFINITY;
+		const unsubscribe = worker.store.subscribe(() => {
+			const snapshot = worker.store.getSnapshot();
+			if (snapshot.connection.status !== 'live' || Date.now() < restartedAt) return;
+			for (const container of snapshot.containers) {
+				if (runningBefore.has(container.id) && container.state === 'running') runningWhileLive.push(container.name);
+			}
+		});
+		try {
+			lab.killEngine(b);
+			const lostBy = Date.now() + 20_000;
+			while (worker.store.getSnapshot().connection.status === 'live' && Date.now() < lostBy) await sleep(100);
+			assert.notEqual(worker.store.getSnapshot().connection.status, 'live', "b's engine is seen gone");
+			restartedAt = Date.now();
+			await lab.startEngine(b);
+			const answeredAt = Date.now();
+			const listed = await lab.docker(b, ['ps', '-a', '--format', '{{.ID}} {{.State}}']);
+			const exitedNow = listed.split('\n').filter(line => line.endsWith(' exited')).length;
+			assert.ok(exitedNow >= 2, `the engine lists its containers exited as it answers again:\n${listed}`);
+			const shownBy = answeredAt + 12_000;
+			for (;;) {
+				const snapshot = worker.store.getSnapshot();
+				const stillRunning = snapshot.containers.filter(container => runningBefore.has(container.id) && container.state === 'running');
+				if (snapshot.connection.status === 'live' && stillRunning.length === 0) break;
+				if (Date.now() > shownBy) assert.fail(`12 s after b answered: ${snapshot.connection.status}, still running: ${stillRunning.map(container => container.name).join(', ')}`);
+				await sleep(100);
+			}
+
+			process.stderr.write(`[swarm] b restarted: exited shown ${Date.now() - answeredAt} ms after the engine answered\n`);
+		} finally {
+			unsubscribe();
+		}
+
+		assert.deepEqual(runningWhileLive, [], 'no dead container said running while b was live');
+		await converged(worker, 'b restarted');
+		// The manager's counts drop what died with b's engine (and count its new task).
+		await converged(manager, 'b restarted');
+		await lab.docker(b, ['rm', '-f', 'doomed-b']);
+	});
+
+	test("snapshot over ssh:// to the manager through an sshd with its default MaxSessions: every task and container, no session refused", async () => {
+		const [a] = lab.nodes as [SwarmNodeHandle, SwarmNodeHandle, SwarmNodeHandle];
+		const sshd = await startTestSshd({dir: path.join(os.tmpdir(), `docknet-swarm-sshd-${process.pid}`), netns: a.name, dockerHost: a.dockerHost, port: TEST_SSHD_PORT + 9});
+		try {
+			const listed = (await lab.docker(a, ['ps', '-a', '--format', '{{.Names}}'])).split('\n').filter(name => name !== '');
+			const result = await new Promise<{stdout: string; stderr: string; code: number}>(resolve => {
+				const env = {...process.env, PATH: `${sshd.binDir}:${process.env['PATH'] ?? ''}`};
+				execFile('nsenter', [`--net=/var/run/netns/${a.name}`, process.execPath, docknetBundle, 'snapshot', '--json', '--host', sshd.url], {env, timeout: 120_000, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
+					resolve({stdout, stderr, code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1});
+				});
+			});
+			assert.equal(result.code, 0, result.stderr);
+			const json = JSON.parse(result.stdout) as {swarm: {role: string}; tasks: unknown[]; containers: Array<{name: string}>};
+			assert.equal(json.swarm.role, 'manager');
+			assert.ok(json.tasks.length > 0, 'the tasks are listed');
+			assert.deepEqual(json.containers.map(container => container.name).sort(), listed.sort());
+			const refused = readFileSync(sshd.logFile, 'utf8').split('\n').filter(line => /no more sessions/i.test(line)).length;
+			assert.ok(refused <= 1, `sshd refused ${refused} sessions`);
+		} finally {
+			await sshd.stop();
 		}
 	});
 

@@ -58,7 +58,7 @@ describe('swarm over a fake manager', () => {
 		assert.match(lineWith(frame, 'bravo ') ?? '', /worker\s+active\s+Down\s+192\.168\.91\.2/);
 		assert.match(lineWith(frame, 'alpha *') ?? '', /manager\s+active\s+Ready/);
 		assert.match(lineWith(frame, 'web.2@bravo') ?? '', /running\s+ov 10\.0\.1\.4\/24/);
-		assert.match(lineWith(frame, ' ov  overlay') ?? '', /VNI 4097\s+10\.0\.1\.0\/24\s+2 members, 4 addresses in use across the cluster/);
+		assert.match(lineWith(frame, ' ov  overlay') ?? '', /VNI 4097\s+10\.0\.1\.0\/24\s+2 members, 5 addresses in use across the cluster/);
 		assert.match(frame, /peers: alpha 192\.168\.91\.1, bravo 192\.168\.91\.2/);
 		assert.match(lineWith(frame, 'ov-endpoint') ?? '', /lb\s+alpha\s+10\.0\.1\.8/);
 		await app.press('s');
@@ -68,8 +68,9 @@ describe('swarm over a fake manager', () => {
 	test("the panes: a task's container is called by its task; an overlay counts every node's members and addresses", async () => {
 		app = await renderApp({gateway: new FakeGateway(managerState()), columns: 120, rows: 40});
 		const frame = await app.waitForFrame(text => text.includes('web.1@alpha'), 'the task name');
-		// 2 tasks (one on bravo); addresses: two tasks, the load balancer, the VIP.
-		assert.match(lineWith(frame, ' ov ') ?? '', /\s2\s+4\/254/);
+		// 2 tasks (one on bravo); addresses: two tasks, alpha's load balancer, bravo's (not in
+		// alpha's view, but bravo is a peer), the VIP.
+		assert.match(lineWith(frame, ' ov ') ?? '', /\s2\s+5\/254/);
 		await app.press('1', 'G', keys.enter);
 		const details = await app.waitForFrame(text => text.includes('Endpoints on every node'), 'the overlay details');
 		assert.match(details, /VNI\s+4097/);

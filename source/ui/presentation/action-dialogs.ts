@@ -61,7 +61,7 @@ export function networksToJoin(container: DockerContainer, data: Data): {items: 
 	}
 
 	const notes = [
-		withheld.length > 0 ? `Not offered: ${nameList(withheld)} — a container gets host or none only at docker run.` : undefined,
+		withheld.length > 0 ? `Not offered: ${nameList(withheld)} — host and none are set only at docker run; a swarm network without --attachable takes services only.` : undefined,
 		elsewhere > 0 ? `${elsewhere} network${elsewhere === 1 ? '' : 's'} of other engines not offered: a container joins its own engine's networks and swarm overlays.` : undefined,
 	].filter(note => note !== undefined);
 	return notes.length > 0 ? {items, note: notes.join(' ')} : {items};

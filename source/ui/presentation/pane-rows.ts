@@ -53,7 +53,7 @@ export function networkRows(
 		// An overlay counts what it holds on every node of the swarm, load balancers included.
 		const cluster = clusters.get(network.id);
 		const local = addressUse(network, attached);
-		const across = cluster === undefined ? undefined : clusterUse(cluster, attached);
+		const across = cluster === undefined ? undefined : clusterUse(cluster);
 		const use = across === undefined ? local : {...local, used: across.used};
 		const members = across?.members ?? attached?.length ?? 0;
 		const flags = networkFlags(network);

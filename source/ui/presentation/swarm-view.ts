@@ -1,5 +1,4 @@
 import {clusterUse} from '../../model/cluster-selectors.js';
-import {attachmentsByNetwork} from '../../model/selectors.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import {containerDisplayName, nodeNamer} from '../../model/cluster-selectors.js';
 import type {ClusterEndpoint, NetworkCluster, SwarmSnapshot} from '../../model/swarm-types.js';
@@ -70,8 +69,7 @@ export function endpointLabel(snapshot: EngineSnapshot, endpoint: ClusterEndpoin
 
 function networkLines(snapshot: EngineSnapshot, network: DockerNetwork, cluster: NetworkCluster): SwarmLine[] {
 	const {swarm} = snapshot;
-	const attached = attachmentsByNetwork(snapshot.containers).get(network.id);
-	const use = clusterUse(cluster, attached);
+	const use = clusterUse(cluster);
 	const subnets = network.pools.map(pool => pool.subnet).join(' ');
 	const lines: SwarmLine[] = [
 		{
@@ -119,6 +117,10 @@ function plumbingLines(snapshot: EngineSnapshot, networkId: string): SwarmLine[]
 	const plumbing = swarm.plumbing.get(networkId);
 	if (plumbing === undefined) {
 		return swarm.plumbingNote === undefined ? [] : [{text: `    plumbing on this node unknown: ${swarm.plumbingNote}`, tone: 'muted'}];
+	}
+
+	if (plumbing.error !== undefined) {
+		return [{text: `    plumbing on this node unreadable: netns ${plumbing.namespace}: ${plumbing.error}`, tone: 'warn'}];
 	}
 
 	const vxlan = plumbing.vxlan === undefined ? 'no vxlan' : `${plumbing.vxlan.name} VNI ${plumbing.vxlan.vni} udp/${plumbing.vxlan.port}`;
@@ -217,8 +219,7 @@ export function swarmLines(snapshot: EngineSnapshot, offers: readonly NodeEngine
 /** A network's details with the cluster's view added: VNI, peers, VIPs, and every endpoint on every node. */
 export function withCluster(details: Details, snapshot: EngineSnapshot, network: DockerNetwork, cluster: NetworkCluster): Details {
 	const {swarm} = snapshot;
-	const attached = attachmentsByNetwork(snapshot.containers).get(network.id);
-	const use = clusterUse(cluster, attached);
+	const use = clusterUse(cluster);
 	const extra = [
 		{text: `${'Cluster'.padEnd(14)} ${use.members} containers and tasks, ${use.used} addresses in use on all nodes (load balancers and VIPs included)`},
 		...(cluster.vni === '' ? [] : [{text: `${'VNI'.padEnd(14)} ${cluster.vni}`}]),
