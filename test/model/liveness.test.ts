@@ -5,7 +5,7 @@ import {EngineError} from '../../source/model/gateway.js';
 import {LivenessProbe} from '../../source/model/liveness.js';
 import {SnapshotStore} from '../../source/model/store.js';
 import {FakeGateway} from '../helpers/fake-gateway.js';
-import {waitFor} from '../helpers/render-app.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 let sync: EngineSync | undefined;
 let probe: LivenessProbe | undefined;
