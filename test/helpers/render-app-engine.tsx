@@ -78,7 +78,7 @@ export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) 
 	const frame = (): string => result.lastFrame() ?? '';
 	await waitFor(() => frame().includes('● live'), 'the first live frame', 10_000);
 
-	const press = keyTyper(result.stdin, frame);
+	const press = keyTyper(result.stdin);
 
 	const waitForFrame = async (predicate: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> => {
 		await waitFor(() => predicate(frame()), what, timeoutMs);

@@ -14,6 +14,7 @@ import {keymap} from '../../source/ui/keys/keymap.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {FakeGateway} from './fake-gateway.js';
 import {FakeHostSource} from './fake-host-source.js';
+import {keyTrace} from '../../source/terminal/key-trace.js';
 import {waitFor} from './wait-for.js';
 
 export const keys = {
@@ -121,7 +122,7 @@ export async function renderApp(options: RenderAppOptions = {}) {
 			return ratesActive;
 		},
 		/** Types keys and waits for the screen to change (or `settle` turns). */
-		press: keyTyper(result.stdin, frame),
+		press: keyTyper(result.stdin),
 		async waitForFrame(predicate: (text: string) => boolean, what: string, timeoutMs?: number): Promise<string> {
 			await waitFor(() => predicate(frame()), what, timeoutMs);
 			return frame();
@@ -135,14 +136,24 @@ export async function renderApp(options: RenderAppOptions = {}) {
 	};
 }
 
-/** Types keys into a rendered app, after each waiting briefly for the screen to change (some keys change nothing). */
-export function keyTyper(stdin: {write(data: string): void}, frame: () => string): (...sequence: string[]) => Promise<void> {
+const turn = async (): Promise<void> => new Promise(resolve => {
+	setImmediate(resolve);
+});
+
+/**
+ * Types keys into a rendered app one at a time. After each it waits until the app's key
+ * handler has taken it (a lone Esc is delivered a tick later) and then for the render that
+ * key caused, if any: React commits and Ink writes the frame within two turns. A key that
+ * changes nothing costs those two turns, not a timeout.
+ */
+export function keyTyper(stdin: {write(data: string): void}): (...sequence: string[]) => Promise<void> {
 	return async (...sequence) => {
 		for (const key of sequence) {
-			const before = frame();
+			const before = keyTrace.handledCount();
 			stdin.write(key);
-			// Esc alone is delivered after a tick; give the render a few turns.
-			await waitFor(() => frame() !== before, `the screen to change after ${JSON.stringify(key)}`, 500).catch(() => undefined);
+			await waitFor(() => keyTrace.handledCount() > before, `the app to take the key ${JSON.stringify(key)}`, 2000, 1);
+			await turn();
+			await turn();
 		}
 	};
 }
