@@ -1,100 +1,44 @@
-import {homedir, hostname} from 'node:os';
 import {recordCommands} from './commands/command-log.js';
 import type {CommandLog} from './commands/command-log.js';
 import {engineFlags} from './commands/docker-command.js';
-import {createDockerGateway} from './engine/docker-gateway.js';
 import {listDockerContexts, resolveEngineEndpoints} from './engine/endpoint.js';
-import type {ResolvedEndpoint} from './engine/endpoint.js';
+import type {KnownContext, ResolvedEndpoint} from './engine/endpoint.js';
 import {describeUnreachable, toEngineError} from './engine/errors.js';
-import {createSshTransport} from './engine/ssh-transport.js';
 import type {SshTransport} from './engine/ssh-transport.js';
-import type {HostInterfaceSource} from './host/host-source.js';
-import {readOverlayPlumbing} from './host/overlay-plumbing.js';
-import {forwardedReason, locateSocketNamespace, otherNamespaceReason} from './host/socket-namespace.js';
-import {createSshSource} from './host/ssh-source.js';
-import {createSysfsSource} from './host/sysfs-source.js';
+import type {EngineConnector} from './engine-connections.js';
 import {createEngineRouter} from './model/engine-router.js';
 import type {RoutedEngine} from './model/engine-router.js';
 import {EngineSync} from './model/engine-sync.js';
+import type {EngineSyncOptions} from './model/engine-sync.js';
 import type {EngineGateway} from './model/gateway.js';
-import {HostMonitor} from './model/host-monitor.js';
 import {isOfferedNode} from './model/node-engines.js';
 import type {NodeEngineOffer} from './model/node-engines.js';
-import {commandFlagsOf, endpointLabel, PictureStore} from './model/picture.js';
+import {commandFlagsOf, PictureStore} from './model/picture.js';
 import type {PictureSlot} from './model/picture.js';
 import {SnapshotStore} from './model/store.js';
 import {SwarmSync} from './model/swarm-sync.js';
+import type {SwarmSyncOptions} from './model/swarm-sync.js';
 import type {PlumbingReader} from './model/swarm-types.js';
 import type {EngineInfo} from './model/types.js';
 
 // The engines docknet has open, each with its connection, its own store and what keeps that
-// store true; the picture the UI reads over all of them; the router the actions speak to;
-// and the monitors that read each engine's host. One engine is the same set with one member.
+// store true; the picture the UI reads over all of them; and the router the actions speak
+// to. One engine is the same set with one member. Connections come from the connector it is
+// given: the set itself never dials an engine, so a test's set is the one docknet runs.
 
-/** Where the engine's host interfaces can be read from, or why they cannot. */
-export function hostSourceFor(
-	endpoint: ResolvedEndpoint,
-	sshTransport?: SshTransport,
-	info?: Pick<EngineInfo, 'product' | 'rootless' | 'hostname'>,
-	label = endpointLabel(endpoint.url),
-): HostInterfaceSource | {unavailable: string} {
-	if (info?.rootless) {
-		// This machine's interfaces are not the engine's: showing them would claim its
-		// bridges are missing.
-		return {
-			unavailable: `rootless ${info.product} keeps its bridges and veths in a network namespace of its own, which cannot be seen from the user's side; networks, containers, addresses and actions work`,
-		};
-	}
-
-	if (endpoint.kind === 'unix' && endpoint.local) {
-		// A socket on this machine, maybe served from another network namespace: this
-		// namespace's interfaces and veths would then be listed as that engine's.
-		const namespace = endpoint.socketPath === undefined ? undefined : locateSocketNamespace(endpoint.socketPath);
-		if (namespace?.status === 'other') return {unavailable: otherNamespaceReason(label, namespace.netns)};
-		// A forwarded socket (ssh -L) reaches an engine that may be anywhere: its own name for its host tells.
-		if (namespace?.status === 'forwarded' && info !== undefined && info.hostname !== '' && info.hostname !== hostname()) {
-			return {unavailable: forwardedReason(label, info.hostname, hostname(), namespace)};
-		}
-
-		return createSysfsSource();
-	}
-
-	if (endpoint.kind === 'ssh' && endpoint.host) {
-		// Over the engine's own ssh connection: one connection for everything.
-		const target = {host: endpoint.host, port: endpoint.port, username: endpoint.username};
-		if (sshTransport === undefined) return createSshSource(target);
-		return inSessionsOf(sshTransport, createSshSource(target, {sharedControlPath: async () => sshTransport.controlPath()}));
-	}
-
-	return {
-		unavailable: `the engine at ${endpoint.url} runs on another machine, and docknet reads a host's interfaces only locally or over ssh://`,
-	};
-}
-
-/** Each one-shot host read waits for a session of the engine's ssh connection, as its HTTP channels do. */
-function inSessionsOf(transport: SshTransport, source: HostInterfaceSource): HostInterfaceSource {
-	const {readInside, readForwarding} = source;
-	return {
-		...source,
-		scan: async () => transport.withinSession(async () => source.scan()),
-		listNames: async () => transport.withinSession(async () => source.listNames()),
-		findVethPeers: async (containers, hostInterfaces) => transport.withinSession(async () => source.findVethPeers(containers, hostInterfaces)),
-		...(readInside === undefined ? {} : {readInside: async (pid: number) => transport.withinSession(async () => readInside(pid))}),
-		...(readForwarding === undefined ? {} : {readForwarding: async () => transport.withinSession(async () => readForwarding())}),
-	};
-}
-
-/** Overlay plumbing is read in the engine's own namespaces: only for an engine on this machine. */
-export function plumbingFor(endpoint: ResolvedEndpoint): PlumbingReader | {unavailable: string} {
-	if (endpoint.kind === 'unix' && endpoint.local) return readOverlayPlumbing;
-	return {unavailable: `the engine at ${endpoint.url} runs on another machine: its overlay namespaces cannot be read from here`};
-}
-
-export function connectTo(endpoint: ResolvedEndpoint): {gateway: EngineGateway; sshTransport?: SshTransport} {
-	const sshTransport = endpoint.kind === 'ssh' && endpoint.host !== undefined
-		? createSshTransport({host: endpoint.host, port: endpoint.port, username: endpoint.username})
-		: undefined;
-	return {gateway: createDockerGateway(endpoint, {sshTransport}), ...(sshTransport === undefined ? {} : {sshTransport})};
+export interface EngineSetOptions {
+	/** Opens an engine's gateway (and its ssh transport). */
+	connect: EngineConnector;
+	/** Where an engine's overlay plumbing is read, or why it cannot be. */
+	plumbing(endpoint: ResolvedEndpoint): PlumbingReader | {unavailable: string};
+	/** The environment docker contexts are read from (DOCKER_CONFIG, DOCKER_CONTEXT). */
+	env: Readonly<Record<string, string | undefined>>;
+	homeDir: string;
+	/** How each engine's sync and swarm sync pace themselves (tests make them quick). */
+	sync?: EngineSyncOptions;
+	swarm?: Omit<SwarmSyncOptions, 'plumbing'>;
+	/** How long a docker context may take to say who it is before it is passed over. */
+	infoWithinMs?: number;
 }
 
 /** One engine of the picture: its connection, its own store, and what keeps that store true. */
@@ -111,18 +55,18 @@ export interface OpenEngine {
 }
 
 /** Opens an engine and starts following it at once: version, info, events and listings go out now. */
-function openEngine(endpoint: ResolvedEndpoint, key: string): OpenEngine {
-	const {gateway, sshTransport} = connectTo(endpoint);
+function openEngine(endpoint: ResolvedEndpoint, key: string, options: EngineSetOptions): OpenEngine {
+	const {gateway, sshTransport} = options.connect(endpoint);
 	const store = new SnapshotStore();
-	const swarmSync = new SwarmSync(gateway, store, {plumbing: plumbingFor(endpoint)});
-	const sync = new EngineSync(gateway, store, {onSwarmHint: why => swarmSync.request(why)});
+	const swarmSync = new SwarmSync(gateway, store, {...options.swarm, plumbing: options.plumbing(endpoint)});
+	const sync = new EngineSync(gateway, store, {...options.sync, onSwarmHint: why => swarmSync.request(why)});
 	const firstInfo = gateway.info();
 	sync.start(firstInfo);
 	return {key, endpoint, ...(sshTransport === undefined ? {} : {sshTransport}), gateway, store, sync, swarmSync, firstInfo};
 }
 
 /** An engine's answer, or undefined when it has none within `ms` (it may be frozen). */
-async function infoWithin(info: Promise<EngineInfo>, ms: number): Promise<EngineInfo | undefined> {
+async function infoWithin<Value>(info: Promise<Value>, ms: number): Promise<Value | undefined> {
 	let timer: NodeJS.Timeout | undefined;
 	const late = new Promise<undefined>(resolve => {
 		timer = setTimeout(() => resolve(undefined), ms);
@@ -134,7 +78,7 @@ async function infoWithin(info: Promise<EngineInfo>, ms: number): Promise<Engine
 	}
 }
 
-const contextName = (endpoint: ResolvedEndpoint): string | undefined =>
+export const contextName = (endpoint: ResolvedEndpoint): string | undefined =>
 	endpoint.source.startsWith('context ') ? endpoint.source.slice('context '.length) : undefined;
 
 /** An engine as the picture holds it, with the docker CLI's way to reach it. */
@@ -151,9 +95,9 @@ export class EngineSet {
 	private commandLog: CommandLog | undefined;
 
 	/** Opens every endpoint at once; the engines answer while the UI loads. */
-	constructor(endpoints: readonly ResolvedEndpoint[]) {
+	constructor(endpoints: readonly ResolvedEndpoint[], private readonly options: EngineSetOptions) {
 		const several = endpoints.length > 1;
-		for (const endpoint of endpoints) this.engines.push(openEngine(endpoint, `engine-${this.engines.length + 1}`));
+		for (const endpoint of endpoints) this.engines.push(openEngine(endpoint, `engine-${this.engines.length + 1}`, options));
 		this.picture = new PictureStore(this.engines.map(engine => {
 			const name = several ? contextName(engine.endpoint) : undefined;
 			return {...pictureSlot(engine), ...(name === undefined ? {} : {fixedLabel: name})};
@@ -199,9 +143,9 @@ export class EngineSet {
 	 */
 	async openSwarmNodes(offers: readonly NodeEngineOffer[]): Promise<string> {
 		const candidates: ResolvedEndpoint[] = [];
-		for (const context of listDockerContexts(process.env, homedir())) {
+		for (const context of this.dockerContexts()) {
 			try {
-				const [endpoint] = resolveEngineEndpoints({choices: [{kind: 'context', value: context.name}], env: process.env, homeDir: homedir()});
+				const endpoint = this.contextEndpoint(context.name);
 				if (endpoint && !this.engines.some(engine => engine.endpoint.url === endpoint.url) && !candidates.some(known => known.url === endpoint.url)) candidates.push(endpoint);
 			} catch {
 				// A context docker could not use either.
@@ -209,8 +153,8 @@ export class EngineSet {
 		}
 
 		const answers = await Promise.all(candidates.map(async endpoint => {
-			const {gateway, sshTransport} = connectTo(endpoint);
-			const info = await infoWithin(gateway.info(), 4000);
+			const {gateway, sshTransport} = this.options.connect(endpoint);
+			const info = await infoWithin(gateway.info(), this.options.infoWithinMs ?? 4000);
 			sshTransport?.close();
 			return {endpoint, info};
 		}));
@@ -231,11 +175,21 @@ export class EngineSet {
 		const labels = this.picture.getSnapshot().owners.labels;
 		const open = this.engines.find(engine => labels.get(engine.key) === name || contextName(engine.endpoint) === name || engine.endpoint.url === name);
 		if (open) return {engine: open, opened: false};
-		if (!listDockerContexts(process.env, homedir()).some(context => context.name === name)) return undefined;
-		const [endpoint] = resolveEngineEndpoints({choices: [{kind: 'context', value: name}], env: process.env, homeDir: homedir()});
+		if (!this.dockerContexts().some(context => context.name === name)) return undefined;
+		const endpoint = this.contextEndpoint(name);
 		if (!endpoint) return undefined;
 		const same = this.engines.find(engine => engine.endpoint.url === endpoint.url);
 		return same ? {engine: same, opened: false} : {engine: this.add(endpoint), opened: true};
+	}
+
+	/** The user's docker contexts, read now (they may change while docknet runs). */
+	dockerContexts(): KnownContext[] {
+		return listDockerContexts(this.options.env, this.options.homeDir);
+	}
+
+	/** Waits at most as long as a docker context is given to answer. */
+	async answerWithin<Value>(answer: Promise<Value>): Promise<Value | undefined> {
+		return infoWithin(answer, this.options.infoWithinMs ?? 4000);
 	}
 
 	/** Stops following every engine (their streams, rounds and probes). */
@@ -252,8 +206,13 @@ export class EngineSet {
 		for (const engine of this.engines) engine.sshTransport?.close();
 	}
 
+	private contextEndpoint(name: string): ResolvedEndpoint | undefined {
+		const [endpoint] = resolveEngineEndpoints({choices: [{kind: 'context', value: name}], env: this.options.env, homeDir: this.options.homeDir});
+		return endpoint;
+	}
+
 	private add(endpoint: ResolvedEndpoint): OpenEngine {
-		const engine = openEngine(endpoint, `engine-${this.engines.length + 1}`);
+		const engine = openEngine(endpoint, `engine-${this.engines.length + 1}`, this.options);
 		this.engines.push(engine);
 		this.routed.push({key: engine.key, gateway: this.recorded(engine)});
 		const name = contextName(endpoint);
@@ -272,88 +231,3 @@ export class EngineSet {
 	}
 }
 
-/**
- * Each engine's host is read by a monitor of its own, made when first needed: the host pane
- * shows one engine's host at a time (h shows the next), and a container's inside view and
- * NAT rules are read on its own engine's host.
- */
-export class HostMonitors {
-	private readonly monitors = new Map<string, HostMonitor>();
-	private readonly started = new Set<string>();
-	private shown: OpenEngine;
-	// What the interfaces pane asked for before the shown host's monitor started.
-	private rates: {active: boolean; visible?: readonly string[]} = {active: false};
-
-	constructor(private readonly set: EngineSet) {
-		this.shown = set.primary;
-		// Whether a host can be read depends on the engine's answer (rootless): the first
-		// engine's monitor starts once its listing is in (or it failed).
-		void set.primary.sync.firstLoad.catch(() => undefined).finally(() => {
-			if (this.shown === set.primary) this.show(set.primary);
-		});
-	}
-
-	of(engine: OpenEngine): HostMonitor {
-		let monitor = this.monitors.get(engine.key);
-		if (monitor === undefined) {
-			const label = this.set.picture.getSnapshot().owners.labels.get(engine.key);
-			monitor = new HostMonitor(hostSourceFor(engine.endpoint, engine.sshTransport, engine.store.getSnapshot().engine, label), engine.store);
-			this.monitors.set(engine.key, monitor);
-		}
-
-		return monitor;
-	}
-
-	setRatesActive(active: boolean, visible?: readonly string[]): void {
-		this.rates = {active, ...(visible === undefined ? {} : {visible})};
-		this.monitors.get(this.shown.key)?.setRatesActive(active, visible);
-	}
-
-	/** Shows the next engine's host in the interfaces pane; says which. */
-	showNext(): string {
-		const shown = new Set((this.set.picture.getSnapshot().engines ?? []).filter(engine => engine.sameAs === undefined).map(engine => engine.key));
-		const candidates = this.set.engines.filter(engine => shown.has(engine.key));
-		if (candidates.length < 2) return 'One engine is open: its host is the one shown.';
-		const next = candidates[(candidates.indexOf(this.shown) + 1) % candidates.length] ?? this.set.primary;
-		this.monitors.get(this.shown.key)?.setRatesActive(false);
-		this.show(next);
-		return `Host interfaces of ${this.set.picture.getSnapshot().owners.labels.get(next.key) ?? next.key}.`;
-	}
-
-	stop(): void {
-		for (const monitor of this.monitors.values()) monitor.stop();
-	}
-
-	/** `:ctx`: the named engine becomes the current one (its host shown, where `:create` goes); says what happened. */
-	async switchTo(name: string | undefined): Promise<string> {
-		const labelOf = (engine: OpenEngine): string => this.set.picture.getSnapshot().owners.labels.get(engine.key) ?? contextName(engine.endpoint) ?? engine.endpoint.url;
-		if (name === undefined) {
-			const open = this.set.engines.map(engine => `${labelOf(engine)}${engine === this.shown ? ' (current)' : ''}`);
-			const contexts = listDockerContexts(process.env, homedir()).map(context => context.name);
-			return `Engines open: ${open.join(', ')}${contexts.length > 0 ? ` · docker contexts: ${contexts.join(', ')}` : ''} · :ctx <name> switches`;
-		}
-
-		const found = this.set.findOrOpen(name);
-		if (!found) return `No open engine and no docker context named "${name}" (:ctx alone lists them).`;
-		// A new engine's host can be read once its first answer says what it is (rootless or not).
-		if (found.opened) await infoWithin(found.engine.sync.firstLoad.then(() => found.engine.firstInfo), 4000);
-		if (found.engine !== this.shown) {
-			this.monitors.get(this.shown.key)?.setRatesActive(false);
-			this.show(found.engine);
-		}
-
-		return `${found.opened ? 'Opened' : 'Now on'} ${labelOf(found.engine)}: its host in the interfaces pane; :create creates there.`;
-	}
-
-	private show(engine: OpenEngine): void {
-		const monitor = this.of(engine);
-		if (!this.started.has(engine.key)) {
-			this.started.add(engine.key);
-			monitor.start();
-		}
-
-		this.shown = engine;
-		this.set.picture.showHostOf(engine.key);
-		monitor.setRatesActive(this.rates.active, this.rates.visible);
-	}
-}

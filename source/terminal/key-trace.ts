@@ -12,12 +12,14 @@ class KeyTrace {
 	private enabled = false;
 	private readonly entries: KeyTraceEntry[] = [];
 	private waiting: KeyTraceEntry[] = [];
+	private handled = 0;
 
 	enable(): void {
 		this.enabled = true;
 	}
 
 	keyHandled(): void {
+		this.handled++;
 		if (!this.enabled) return;
 		const entry = {handledAt: performance.timeOrigin + performance.now(), framedAt: undefined};
 		this.entries.push(entry);
@@ -29,6 +31,11 @@ class KeyTrace {
 		const at = performance.timeOrigin + performance.now();
 		for (const entry of this.waiting) entry.framedAt = at;
 		this.waiting = [];
+	}
+
+	/** Key events the handler has taken so far, traced or not: a test waits for its key to be taken. */
+	handledCount(): number {
+		return this.handled;
 	}
 
 	recorded(): readonly KeyTraceEntry[] {

@@ -8,6 +8,7 @@ import {dockerCli, requireTestEngine, TestResources, uniqueName} from '../helper
 import type {TestEngine} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, docknetBundle, findNodeProcess, keys, startDocknet} from '../helpers/pty-app.js';
 import type {DocknetPty} from '../helpers/pty-app.js';
+import {runProcess} from '../helpers/run-process.js';
 
 // docknet as a user runs it: a real pseudo-terminal, a real engine, the screen read back from
 // a terminal emulator. The app runs inside the engine's network namespace (ip netns exec), so
@@ -63,12 +64,7 @@ async function runDocknet(args: string[], netns?: string): Promise<ProcessResult
 	const env: NodeJS.ProcessEnv = {...process.env};
 	delete env['DOCKER_HOST'];
 	delete env['DOCKER_CONTEXT'];
-	return new Promise(resolve => {
-		execFile(command[0] as string, command.slice(1), {env, timeout: 30_000, maxBuffer: 32 * 1024 * 1024}, (error, stdout, stderr) => {
-			const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-			resolve({code, stdout, stderr});
-		});
-	});
+	return runProcess(command[0] as string, command.slice(1), {env, timeoutMs: 30_000});
 }
 
 /** The host-side veth of a running container's eth0, found by ifindex in the engine's namespace. */

@@ -7,7 +7,7 @@ import {after, before, describe, test} from 'node:test';
 import {requireTestEngine} from '../helpers/engine-harness.js';
 import type {TestEngine} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, docknetBundle, startDocknet} from '../helpers/pty-app.js';
-import {runProcess} from '../helpers/aux-engine.js';
+import {runProcess} from '../helpers/run-process.js';
 
 // The config file and the shell completions as a user meets them: docknet started in a real
 // terminal with a file in its config folder, `docknet config check`, and the completion
@@ -35,7 +35,7 @@ function configHome(text: string): string {
 	return home;
 }
 
-const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => runProcess(command, args, env, 60_000);
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => runProcess(command, args, {env, timeoutMs: 60_000});
 
 const start = (home: string, columns = 100, rows = 30) =>
 	startDocknet({args: ['--host', engine.dockerHost], netns: engine.netns, columns, rows, env: {XDG_CONFIG_HOME: home}});

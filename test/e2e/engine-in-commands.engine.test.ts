@@ -6,7 +6,8 @@ import {after, before, describe, test} from 'node:test';
 import {contextDirectoryName} from '../../source/engine/endpoint.js';
 import {ensureTestImage, startPrivateEngine} from '../../source/playground/private-engine.js';
 import type {PrivateEngine} from '../../source/playground/private-engine.js';
-import {auxEngineName, dockerOn, runProcess} from '../helpers/aux-engine.js';
+import {auxEngineName, dockerOn} from '../helpers/aux-engine.js';
+import {runProcess} from '../helpers/run-process.js';
 import {requireTestEngine, TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, keys, startDocknet} from '../helpers/pty-app.js';
 import {openConnectForm} from '../helpers/pty-steps.js';
@@ -38,7 +39,7 @@ function auxEngine(): PrivateEngine {
 async function pasted(command: string, defaultHost: string): Promise<void> {
 	const env: NodeJS.ProcessEnv = {...process.env, DOCKER_HOST: defaultHost, DOCKER_CONFIG: dockerConfig};
 	delete env['DOCKER_CONTEXT'];
-	const result = await runProcess('bash', ['-c', command], env);
+	const result = await runProcess('bash', ['-c', command], {env});
 	assert.equal(result.code, 0, `${command}: ${result.stderr}`);
 }
 

@@ -5,7 +5,8 @@ import {locateSocketNamespace} from '../../source/host/socket-namespace.js';
 import {endpointLabel} from '../../source/model/picture.js';
 import {ensureTestImage, startPrivateEngine} from '../../source/playground/private-engine.js';
 import type {PrivateEngine} from '../../source/playground/private-engine.js';
-import {auxEngineName, dockerOn, runProcess} from '../helpers/aux-engine.js';
+import {auxEngineName, dockerOn} from '../helpers/aux-engine.js';
+import {runProcess} from '../helpers/run-process.js';
 import {requireTestEngine, TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, docknetBundle, startDocknet} from '../helpers/pty-app.js';
 

@@ -10,6 +10,7 @@ import type {TestEngine} from '../helpers/engine-harness.js';
 import {controlBytes, hostileStrings} from '../helpers/hostile-strings.js';
 import {disposeAllDocknets, docknetBundle, keys, startDocknet} from '../helpers/pty-app.js';
 import type {DocknetPty} from '../helpers/pty-app.js';
+import {runProcess} from '../helpers/run-process.js';
 
 // Strings chosen by whoever can create networks and containers, put where the engine lets
 // them go (network names, labels, options, aux-address names, aliases), read back by
@@ -79,11 +80,7 @@ interface ProcessResult {
 async function runDocknet(args: string[]): Promise<ProcessResult> {
 	const env: NodeJS.ProcessEnv = {...process.env};
 	delete env['DOCKER_HOST'];
-	return new Promise(resolve => {
-		execFile('ip', ['netns', 'exec', engine.netns, process.execPath, docknetBundle, ...args, '--host', engine.dockerHost], {env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
-			resolve({code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr});
-		});
-	});
+	return runProcess('ip', ['netns', 'exec', engine.netns, process.execPath, docknetBundle, ...args, '--host', engine.dockerHost], {env, timeoutMs: 60_000});
 }
 
 function assertNoControlBytes(text: string, what: string): void {

@@ -1,4 +1,3 @@
-import {execFile} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import {PLAYGROUND_PREFIX} from '../../source/playground/run-playground.js';
 import {NOTHING_LEFT, remainsOf} from '../playground/engine-remains.js';
 import {disposeAllDocknets, docknetBundle, startDocknet} from '../helpers/pty-app.js';
 import type {DocknetPty} from '../helpers/pty-app.js';
+import {runProcess} from '../helpers/run-process.js';
 
 // `docknet --playground` as a user starts it: its own engine in its own namespace, seeded, the
 // UI run inside that namespace, and nothing left behind afterwards. The checks name the
@@ -70,11 +70,8 @@ interface Result {
 async function run(command: string[]): Promise<Result> {
 	const env: NodeJS.ProcessEnv = {...process.env};
 	delete env['CI'];
-	return new Promise(resolve => {
-		execFile(command[0] as string, command.slice(1), {env, timeout: 60_000}, (error, stdout, stderr) => {
-			resolve({code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, output: `${stdout}${stderr}`});
-		});
-	});
+	const {code, stdout, stderr} = await runProcess(command[0] as string, command.slice(1), {env, timeoutMs: 60_000});
+	return {code, output: `${stdout}${stderr}`};
 }
 
 describe('docknet --playground', () => {

@@ -11,6 +11,7 @@ import type {DockerContainer, DockerNetwork, EngineEvent} from '../../source/mod
 import {createDockerGateway} from '../../source/engine/docker-gateway.js';
 import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
 import {chosenAliases} from '../../source/model/selectors.js';
+import {waitFor} from '../helpers/wait-for.js';
 import {
 	TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources, dockerCli, requireTestEngine, uniqueName,
 } from '../helpers/engine-harness.js';
@@ -27,19 +28,6 @@ async function inspectJson(kind: 'network' | 'container', id: string): Promise<J
 	const first = parsed[0];
 	assert.ok(first !== undefined, `docker ${kind} inspect ${id} returned nothing`);
 	return first;
-}
-
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!predicate()) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-
-		await new Promise(resolve => {
-			setTimeout(resolve, 10);
-		});
-	}
 }
 
 async function rejection(promise: Promise<unknown>): Promise<EngineError> {
@@ -349,10 +337,10 @@ describe('docker gateway against the test engine', () => {
 			},
 		}, controller.signal);
 
-		await waitFor('the stream to open', () => opened);
+		await waitFor(() => opened, 'the stream to open', 10_000);
 		const name = uniqueName('gw-events');
 		const id = await resources.createNetwork(name);
-		await waitFor('the network create event', () => events.some(event => event.type === 'network' && event.action === 'create' && event.actorId === id));
+		await waitFor(() => events.some(event => event.type === 'network' && event.action === 'create' && event.actorId === id), 'the network create event', 10_000);
 		const created = events.find(event => event.actorId === id);
 		assert.equal(created?.attributes['name'], name);
 		assert.equal(created?.attributes['type'], 'bridge');
@@ -420,7 +408,7 @@ describe('docker gateway against engines that fail', () => {
 		assert.ok(elapsed >= 250 && elapsed < 3000, `took ${elapsed} ms`);
 		assert.equal(gateway.requestCount, 1);
 		// The hung request's connection is given up, not leaked.
-		await waitFor('the client to close its connection', () => closed === sockets.length && closed > 0);
+		await waitFor(() => closed === sockets.length && closed > 0, 'the client to close its connection', 10_000);
 
 		const inspectError = await rejection(gateway.inspectNetwork('bridge'));
 		assert.equal(inspectError.kind, 'timeout');

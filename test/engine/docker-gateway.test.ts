@@ -9,6 +9,7 @@ import {EngineError} from '../../source/model/gateway.js';
 import type {EngineGateway} from '../../source/model/gateway.js';
 import type {EngineEvent} from '../../source/model/types.js';
 import {createDockerGateway, defaultTimeoutMs, humanDuration} from '../../source/engine/docker-gateway.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 // The gateway against a scripted HTTP server on a unix socket: what it sends, and how it
 // copes with answers a real engine gives only rarely (cut streams, sparse JSON).
@@ -34,19 +35,6 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 
 	const text = Buffer.concat(chunks).toString('utf8');
 	return text === '' ? undefined : JSON.parse(text) as unknown;
-}
-
-async function waitFor(what: string, predicate: () => boolean): Promise<void> {
-	const deadline = Date.now() + 5000;
-	while (!predicate()) {
-		if (Date.now() > deadline) {
-			throw new Error(`timed out waiting for ${what}`);
-		}
-
-		await new Promise(resolve => {
-			setTimeout(resolve, 5);
-		});
-	}
 }
 
 describe('docker gateway against a scripted engine', () => {
@@ -340,10 +328,10 @@ describe('docker gateway against a scripted engine', () => {
 				opened = true;
 			},
 		}, controller.signal);
-		await waitFor('the stream to open', () => opened);
+		await waitFor(() => opened, 'the stream to open', 5000);
 		controller.abort();
 		await done;
-		await waitFor('the server to see the client leave', () => closed);
+		await waitFor(() => closed, 'the server to see the client leave', 5000);
 	});
 
 	test('a handler that throws ends the stream with its error', async () => {

@@ -1,29 +1,23 @@
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
+import {rmSync} from 'node:fs';
 import {after, afterEach} from 'node:test';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {App} from '../../source/app.js';
-import {createDockerGateway} from '../../source/engine/docker-gateway.js';
+import {createAppServices} from '../../source/app-services.js';
 import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
-import {recordCommands} from '../../source/commands/command-log.js';
-import {createCommandLogService} from '../../source/journal/journal.js';
-import {EngineActions} from '../../source/model/engine-actions.js';
-import {EngineSync} from '../../source/model/engine-sync.js';
+import {createDockerGateway} from '../../source/engine/docker-gateway.js';
 import type {EngineGateway} from '../../source/model/gateway.js';
-import {HostMonitor} from '../../source/model/host-monitor.js';
-import {SnapshotStore} from '../../source/model/store.js';
 import type {EngineSnapshot} from '../../source/model/store.js';
 import {AppServicesProvider} from '../../source/ui/app-context.js';
 import type {AppServices} from '../../source/ui/app-context.js';
-import {createTheme} from '../../source/ui/theme.js';
 import {requireTestEngine} from './engine-harness.js';
-import {keyTyper, keys, waitFor} from './render-app.js';
+import {defaultSettings, keyTyper, keys, testStateDir} from './render-app.js';
+import {waitFor} from './wait-for.js';
 
 // The whole app over the REAL test engine, driven by keystrokes like render-app.tsx drives it
-// over the fake: the real gateway, EngineSync and store, the real action service. Host
-// interfaces are left out (the pseudo-terminal tests cover them).
+// over the fake, built as docknet builds it (createAppServices): the real gateway, the
+// picture, the router, the command log and its journal. Host interfaces are left out (the
+// pseudo-terminal tests cover them).
 
 export interface RenderAppOnEngineOptions {
 	columns?: number;
@@ -52,45 +46,39 @@ function recording(gateway: EngineGateway, calls: string[]): EngineGateway {
 }
 
 export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) {
-	const engine = {dockerHost: options.dockerHost ?? requireTestEngine().dockerHost};
+	const dockerHost = options.dockerHost ?? requireTestEngine().dockerHost;
 	const calls: string[] = [];
-	const gateway = recording(createDockerGateway(resolveEngineEndpoint({hostFlag: engine.dockerHost, env: {}, homeDir: '/nonexistent'}), {timeoutMs: options.timeoutMs}), calls);
-	const store = new SnapshotStore();
-	const sync = new EngineSync(gateway, store);
-	const monitor = new HostMonitor({unavailable: 'not part of this test'}, store);
-	// The command log as cli.tsx wires it, its journal in a folder of this test's own.
-	const stateDir = mkdtempSync(path.join(tmpdir(), 'docknet-test-state-'));
-	const commands = options.readOnly ? undefined : createCommandLogService(stateDir);
-	const actions = commands && new EngineActions(recordCommands(gateway, commands.log, {snapshot: store.getSnapshot, endpoint: engine.dockerHost}), store);
 	let quitCount = 0;
-	const services: AppServices = {
-		store,
-		theme: createTheme(false),
-		readOnly: options.readOnly ?? false,
-		actions,
-		commands,
-		setInterfaceRatesActive: () => undefined,
+	// The journal in a folder of this test's own.
+	const stateDir = testStateDir();
+	const app = createAppServices({
+		endpoints: [resolveEngineEndpoint({hostFlag: dockerHost, env: {}, homeDir: '/nonexistent'})],
+		settings: defaultSettings(options.readOnly),
+		env: {},
+		homeDir: '/nonexistent',
+		stateDir,
 		quit: () => {
 			quitCount++;
 		},
-		...options.extraServices,
-	};
+		connect: endpoint => ({gateway: recording(createDockerGateway(endpoint, {timeoutMs: options.timeoutMs}), calls)}),
+		hostSource: () => ({unavailable: 'not part of this test'}),
+	});
+	const services: AppServices = {...app.services, setInterfaceRatesActive: () => undefined, ...options.extraServices};
+	const store = app.engineSet.picture;
 	const result = render(
 		<AppServicesProvider services={services}>
-			<App endpoint={engine.dockerHost} />
+			<App endpoint={dockerHost} />
 		</AppServicesProvider>,
 	);
 	const stdout = result.stdout as unknown as {emit(event: string): void};
 	Object.defineProperty(stdout, 'columns', {value: options.columns ?? 100, configurable: true});
 	Object.defineProperty(stdout, 'rows', {value: options.rows ?? 40, configurable: true});
 	stdout.emit('resize');
-	sync.start();
-	monitor.start();
-	await sync.firstLoad;
+	await app.engineSet.primary.sync.firstLoad;
 	const frame = (): string => result.lastFrame() ?? '';
 	await waitFor(() => frame().includes('● live'), 'the first live frame', 10_000);
 
-	const press = keyTyper(result.stdin, frame);
+	const press = keyTyper(result.stdin);
 
 	const waitForFrame = async (predicate: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> => {
 		await waitFor(() => predicate(frame()), what, timeoutMs);
@@ -109,10 +97,10 @@ export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) 
 	};
 
 	return {
-		gateway,
+		gateway: app.engineSet.primary.gateway,
 		store,
-		actions,
-		commands,
+		actions: app.services.actions,
+		commands: app.commands,
 		stateDir,
 		frame,
 		/** Gateway methods called so far, in order. */
@@ -138,8 +126,7 @@ export async function renderAppOnEngine(options: RenderAppOnEngineOptions = {}) 
 			await waitForFrame(text => text.includes(`Connect ${container} to ${network}`) && text.includes('IPv4 address'), 'the options form');
 		},
 		cleanup(): void {
-			sync.stop();
-			monitor.stop();
+			app.close();
 			result.unmount();
 			result.cleanup();
 			rmSync(stateDir, {recursive: true, force: true});

@@ -1,17 +1,21 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {App} from '../../source/app.js';
-import {EngineActions} from '../../source/model/engine-actions.js';
-import {EngineSync} from '../../source/model/engine-sync.js';
+import {createAppServices} from '../../source/app-services.js';
+import type {AppServicesOptions} from '../../source/app-services.js';
+import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
 import type {EngineSyncOptions} from '../../source/model/engine-sync.js';
-import {HostMonitor} from '../../source/model/host-monitor.js';
-import {SwarmSync} from '../../source/model/swarm-sync.js';
-import {SnapshotStore} from '../../source/model/store.js';
 import {AppServicesProvider} from '../../source/ui/app-context.js';
 import type {AppServices} from '../../source/ui/app-context.js';
+import {keymap} from '../../source/ui/keys/keymap.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {FakeGateway} from './fake-gateway.js';
 import {FakeHostSource} from './fake-host-source.js';
+import {keyTrace} from '../../source/terminal/key-trace.js';
+import {waitFor} from './wait-for.js';
 
 export const keys = {
 	up: '\u001B[A',
@@ -40,40 +44,48 @@ export interface RenderAppOptions {
 	extraServices?: Partial<AppServices>;
 }
 
-/** Polls until `predicate` holds; tests wait on what the screen shows, not on time. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!predicate()) {
-		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-		await new Promise(resolve => setTimeout(resolve, 5));
-	}
-}
+/** The settings docknet starts with when no config file and no flags change them. */
+export const defaultSettings = (readOnly = false): AppServicesOptions['settings'] => ({readOnly, theme: createTheme(false), keymap, hiddenEvents: [], columns: {}});
+
+/** A folder of the test's own for the journal and `y` scripts; removed by the caller. */
+export const testStateDir = (): string => mkdtempSync(path.join(tmpdir(), 'docknet-test-state-'));
 
 export async function renderApp(options: RenderAppOptions = {}) {
 	const gateway = options.gateway ?? new FakeGateway();
-	const store = new SnapshotStore();
-	const swarmSync = new SwarmSync(gateway, store, {settleDelaysMs: [20, 20]});
-	const sync = new EngineSync(gateway, store, {backoffMs: () => 30, onSwarmHint: () => swarmSync.request(), ...options.syncOptions});
 	const bridges: Record<string, string> = {};
 	for (const network of gateway.state.networks) {
 		if (network.driver === 'bridge') bridges[network.id] = network.name === 'bridge' ? 'docker0' : `br-${network.id.slice(0, 12)}`;
 	}
 
 	const hostSource = new FakeHostSource(() => gateway.state.containers, bridges);
-	const monitor = new HostMonitor(options.withHost ? hostSource : {unavailable: 'not part of this test'}, store, {rescanDelayMs: 1});
 	let quitCount = 0;
 	let ratesActive = false;
-	const services: AppServices = {
-		store,
-		theme: createTheme(false),
-		readOnly: options.readOnly ?? false,
-		// As cli.tsx does: the actions exist unless docknet runs read-only.
-		actions: options.readOnly ? undefined : new EngineActions(gateway, store, {settleTimeoutMs: 1000}),
-		setInterfaceRatesActive: active => {
-			ratesActive = active;
-		},
+	const stateDir = testStateDir();
+	// The app as docknet builds it (picture, router, host monitors, command log), over the fake engine.
+	const app = createAppServices({
+		endpoints: [resolveEngineEndpoint({hostFlag: 'unix:///fake/docker.sock', env: {}, homeDir: '/nonexistent'})],
+		settings: defaultSettings(options.readOnly),
+		env: {},
+		homeDir: '/nonexistent',
+		stateDir,
 		quit: () => {
 			quitCount++;
+		},
+		connect: () => ({gateway}),
+		hostSource: () => (options.withHost ? hostSource : {unavailable: 'not part of this test'}),
+		plumbing: () => ({unavailable: 'not part of this test'}),
+		tuning: {
+			sync: {backoffMs: () => 30, ...options.syncOptions},
+			swarm: {settleDelaysMs: [20, 20]},
+			hostMonitor: {rescanDelayMs: 1},
+			actions: {settleTimeoutMs: 1000},
+		},
+	});
+	const services: AppServices = {
+		...app.services,
+		setInterfaceRatesActive: (active, visible) => {
+			ratesActive = active;
+			app.services.setInterfaceRatesActive(active, visible);
 		},
 		...options.extraServices,
 	};
@@ -90,18 +102,17 @@ export async function renderApp(options: RenderAppOptions = {}) {
 	};
 
 	resize(options.columns ?? 100, options.rows ?? 30);
-	sync.start();
-	monitor.start();
-	await sync.firstLoad;
+	const engine = app.engineSet.primary;
+	await engine.sync.firstLoad;
 	const frame = (): string => result.lastFrame() ?? '';
 	await waitFor(() => frame().includes('● live'), 'the first live frame');
 
 	return {
 		gateway,
-		store,
-		sync,
+		/** What the UI reads: the picture over the one engine. */
+		store: app.engineSet.picture,
+		sync: engine.sync,
 		hostSource,
-		monitor,
 		frame,
 		resize,
 		get quitCount() {
@@ -111,29 +122,38 @@ export async function renderApp(options: RenderAppOptions = {}) {
 			return ratesActive;
 		},
 		/** Types keys and waits for the screen to change (or `settle` turns). */
-		press: keyTyper(result.stdin, frame),
+		press: keyTyper(result.stdin),
 		async waitForFrame(predicate: (text: string) => boolean, what: string, timeoutMs?: number): Promise<string> {
 			await waitFor(() => predicate(frame()), what, timeoutMs);
 			return frame();
 		},
 		cleanup(): void {
-			sync.stop();
-			swarmSync.stop();
-			monitor.stop();
+			app.close();
 			result.unmount();
 			result.cleanup();
+			rmSync(stateDir, {recursive: true, force: true});
 		},
 	};
 }
 
-/** Types keys into a rendered app, after each waiting briefly for the screen to change (some keys change nothing). */
-export function keyTyper(stdin: {write(data: string): void}, frame: () => string): (...sequence: string[]) => Promise<void> {
+const turn = async (): Promise<void> => new Promise(resolve => {
+	setImmediate(resolve);
+});
+
+/**
+ * Types keys into a rendered app one at a time. After each it waits until the app's key
+ * handler has taken it (a lone Esc is delivered a tick later) and then for the render that
+ * key caused, if any: React commits and Ink writes the frame within two turns. A key that
+ * changes nothing costs those two turns, not a timeout.
+ */
+export function keyTyper(stdin: {write(data: string): void}): (...sequence: string[]) => Promise<void> {
 	return async (...sequence) => {
 		for (const key of sequence) {
-			const before = frame();
+			const before = keyTrace.handledCount();
 			stdin.write(key);
-			// Esc alone is delivered after a tick; give the render a few turns.
-			await waitFor(() => frame() !== before, `the screen to change after ${JSON.stringify(key)}`, 500).catch(() => undefined);
+			await waitFor(() => keyTrace.handledCount() > before, `the app to take the key ${JSON.stringify(key)}`, 2000, 1);
+			await turn();
+			await turn();
 		}
 	};
 }

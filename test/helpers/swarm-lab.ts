@@ -1,8 +1,8 @@
-import {execFile} from 'node:child_process';
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {ensureTestImage} from '../../source/playground/private-engine.js';
+import {runOrThrow} from './run-process.js';
 
 // A real 3-node swarm for the swarm tests: three private engines in their own network
 // namespaces on a private LAN (swarm-lab.sh beside this file does the plumbing). One
@@ -39,12 +39,7 @@ export interface SwarmLab {
 }
 
 async function run(command: string, args: string[], timeoutMs = 120_000): Promise<string> {
-	return new Promise((resolve, reject) => {
-		execFile(command, args, {timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024}, (error, stdout, stderr) => {
-			if (error === null) resolve(stdout.trim());
-			else reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || error.message}`));
-		});
-	});
+	return (await runOrThrow(command, args, {timeoutMs})).trim();
 }
 
 function alive(pid: number): boolean {

@@ -5,7 +5,7 @@ import {hostname, tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, describe, test} from 'node:test';
 import type {ResolvedEndpoint} from '../../source/engine/endpoint.js';
-import {hostSourceFor} from '../../source/engine-set.js';
+import {hostSourceFor} from '../../source/engine-connections.js';
 import {listeningSockets, locateSocketNamespace} from '../../source/host/socket-namespace.js';
 
 // Where a unix socket is served from, read from a procfs tree made here: docknet's own

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import {fakeNetwork} from '../helpers/fake-gateway.js';
-import {execFile} from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import type {VethPeerScan} from '../../source/host/host-source.js';
 import type {DockerContainer, DockerNetwork, HostInterface} from '../../source/model/types.js';
 import {TestResources, dockerCli, requireTestEngine, uniqueName} from '../helpers/engine-harness.js';
 import {fakeContainer} from './fake-host-tree.js';
+import {runOrThrow} from '../helpers/run-process.js';
 
 // The real thing: containers on the private test engine, host interfaces read inside its
 // network namespace, checked against what the kernel says directly (each container's own
@@ -18,13 +18,7 @@ import {fakeContainer} from './fake-host-tree.js';
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const dumpScript = path.join(import.meta.dirname, 'fixtures', 'dump-host-view.ts');
 
-function run(file: string, args: string[], options: {cwd?: string} = {}): Promise<string> {
-	return new Promise((resolve, reject) => {
-		execFile(file, args, {timeout: 60_000, maxBuffer: 64 * 1024 * 1024, ...options}, (error, stdout, stderr) =>
-			error ? reject(new Error(`${file} ${args.join(' ')}: ${stderr || error.message}`)) : resolve(stdout),
-		);
-	});
-}
+const run = async (file: string, args: string[], options: {cwd?: string} = {}): Promise<string> => runOrThrow(file, args, {timeoutMs: 60_000, ...options});
 
 interface Dump {
 	scan: HostInterface[];

@@ -5,7 +5,7 @@ import {EngineSync} from '../../source/model/engine-sync.js';
 import {EngineError} from '../../source/model/gateway.js';
 import {SnapshotStore} from '../../source/model/store.js';
 import {endpointOn, fakeContainer, fakeNetwork, FakeGateway} from '../helpers/fake-gateway.js';
-import {waitFor} from '../helpers/render-app.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 let stop: (() => void) | undefined;
 afterEach(() => {

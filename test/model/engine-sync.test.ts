@@ -5,7 +5,7 @@ import {EngineError} from '../../source/model/gateway.js';
 import {SnapshotStore} from '../../source/model/store.js';
 import {mergeContainerListing} from '../../source/model/listing-merge.js';
 import {classicState, FakeGateway, fakeContainer, fakeNetwork} from '../helpers/fake-gateway.js';
-import {waitFor} from '../helpers/render-app.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 let sync: EngineSync | undefined;
 afterEach(() => sync?.stop());

@@ -5,7 +5,7 @@ import {SnapshotStore} from '../../source/model/store.js';
 import {EngineSync} from '../../source/model/engine-sync.js';
 import {FakeGateway} from '../helpers/fake-gateway.js';
 import {FakeHostSource} from '../helpers/fake-host-source.js';
-import {waitFor} from '../helpers/render-app.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 const stops: Array<() => void> = [];
 afterEach(() => {

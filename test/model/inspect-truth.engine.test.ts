@@ -13,7 +13,7 @@ import {containerRows, networkColumns, networkRows} from '../../source/ui/presen
 import {buildTopology, flattenTopology} from '../../source/ui/presentation/topology.js';
 import {dockerCli, requireTestEngine, TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources, uniqueName} from '../helpers/engine-harness.js';
 import {docknetBundle} from '../helpers/pty-app.js';
-import {waitFor} from '../helpers/render-app.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 // The live picture against `docker inspect`, for what a realistic host has and the first
 // version got wrong: healthchecks, stopped containers on networks, a start that failed,

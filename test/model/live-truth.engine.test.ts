@@ -5,7 +5,7 @@ import {resolveEngineEndpoint} from '../../source/engine/endpoint.js';
 import {EngineSync} from '../../source/model/engine-sync.js';
 import {SnapshotStore} from '../../source/model/store.js';
 import {dockerCli, requireTestEngine, TestResources, uniqueName} from '../helpers/engine-harness.js';
-import {waitFor} from '../helpers/render-app.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 // The live picture against a real engine whose swarm state changes under it: swarm init
 // creates docker_gwbridge and ingress with no event, a leave removes them with none, and a

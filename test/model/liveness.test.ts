@@ -2,40 +2,48 @@ import assert from 'node:assert/strict';
 import {afterEach, describe, test} from 'node:test';
 import {EngineSync} from '../../source/model/engine-sync.js';
 import {EngineError} from '../../source/model/gateway.js';
-import {LivenessProbe} from '../../source/model/liveness.js';
+import {DEFAULT_LIVENESS, LivenessProbe} from '../../source/model/liveness.js';
 import {SnapshotStore} from '../../source/model/store.js';
 import {FakeGateway} from '../helpers/fake-gateway.js';
-import {waitFor} from '../helpers/render-app.js';
+import {useFakeClock} from '../helpers/fake-clock.js';
+import type {FakeClock} from '../helpers/fake-clock.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 let sync: EngineSync | undefined;
 let probe: LivenessProbe | undefined;
+let clock: FakeClock | undefined;
 afterEach(() => {
 	sync?.stop();
 	probe?.stop();
+	clock?.restore();
+	clock = undefined;
 });
 
-const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
-
+// The probe's timers and clock are fake: each count below is exact, not "about", however
+// loaded the machine is.
 describe('LivenessProbe', () => {
 	test('sends no probe while the engine keeps answering, one per interval while it is quiet', async () => {
+		clock = useFakeClock();
 		const gateway = new FakeGateway();
 		const stalls: number[] = [];
 		probe = new LivenessProbe(gateway, {onStall: since => stalls.push(since), onAnswer: () => undefined}, {intervalMs: 40, timeoutMs: 20});
 		gateway.lastAnswerAt = Date.now();
 		probe.start();
-		// Busy: something answers every 10 ms.
-		const busy = setInterval(() => {
+		// Busy: something answers every 10 ms for 200 ms.
+		for (let step = 0; step < 20; step++) {
+			await clock.advance(10);
 			gateway.lastAnswerAt = Date.now();
-		}, 10);
-		await sleep(200);
-		clearInterval(busy);
+		}
+
 		assert.equal(gateway.pings, 0, 'no probe while answers keep coming');
-		await sleep(220);
-		assert.ok(gateway.pings >= 2 && gateway.pings <= 6, `about one probe per 40 ms of quiet, got ${gateway.pings}`);
+		// Quiet from here: a probe 40 ms after the last answer, then one each 40 ms (each answered at once).
+		await clock.advance(220);
+		assert.equal(gateway.pings, 5, 'one probe per 40 ms of quiet');
 		assert.deepEqual(stalls, []);
 	});
 
 	test('a probe without an answer reports a stall with the time it was sent, an answer reports the recovery once', async () => {
+		clock = useFakeClock();
 		const gateway = new FakeGateway();
 		const events: string[] = [];
 		let since = 0;
@@ -46,29 +54,36 @@ describe('LivenessProbe', () => {
 			},
 			onAnswer: () => events.push('answer'),
 		}, {intervalMs: 30, timeoutMs: 20});
+		gateway.lastAnswerAt = Date.now();
 		probe.start();
 		const frozenAt = Date.now();
 		gateway.freeze();
-		await waitFor(() => events.includes('stall'), 'the stall');
-		assert.ok(since >= frozenAt && since <= Date.now(), 'since is when the unanswered probe went out');
-		await sleep(150);
+		await clock.advanceUntil(() => events.includes('stall'), 'the stall');
+		// The first probe goes out after 30 ms of quiet and is given 20 ms.
+		assert.equal(since, frozenAt + 30, 'since is when the unanswered probe went out');
+		assert.equal(Date.now(), frozenAt + 50);
+		const pingsWhileStalled = gateway.pings;
+		await clock.advance(150);
 		assert.deepEqual(events, ['stall'], 'reported once, however long it lasts');
+		assert.ok(gateway.pings > pingsWhileStalled, 'probes kept going out while stalled');
 		gateway.thaw();
-		await waitFor(() => events.includes('answer'), 'the recovery');
-		await sleep(100);
+		await clock.advanceUntil(() => events.includes('answer'), 'the recovery');
+		await clock.advance(100);
 		assert.deepEqual(events, ['stall', 'answer']);
 	});
 
 	test('a refused connection or an error status is no stall (the events stream handles those)', async () => {
+		clock = useFakeClock();
 		const gateway = new FakeGateway();
 		const stalls: number[] = [];
 		probe = new LivenessProbe(gateway, {onStall: since => stalls.push(since), onAnswer: () => undefined}, {intervalMs: 20, timeoutMs: 10});
 		probe.start();
 		gateway.failure = new EngineError('unreachable', 'connection refused');
-		await sleep(80);
+		await clock.advance(80);
+		assert.equal(gateway.pings, 4, 'a refused probe every 20 ms');
 		gateway.failure = new EngineError('engine', 'boom', 500);
-		await sleep(80);
-		assert.ok(gateway.pings >= 3, `probes went out (${gateway.pings})`);
+		await clock.advance(80);
+		assert.equal(gateway.pings, 8, 'an error status every 20 ms');
 		assert.deepEqual(stalls, []);
 	});
 });
@@ -98,7 +113,10 @@ describe('EngineSync with the liveness probe', () => {
 		sync = new EngineSync(gateway, store, {liveness: false});
 		sync.start();
 		await sync.firstLoad;
-		await sleep(100);
+		// Three default intervals of a quiet engine, in fake time: a probe would have gone out.
+		clock = useFakeClock();
+		await clock.advance(3 * DEFAULT_LIVENESS.intervalMs, 100);
 		assert.equal(gateway.pings, 0);
+		assert.equal(store.getSnapshot().connection.status, 'live');
 	});
 });

@@ -13,6 +13,7 @@ import {engineRequest} from '../../source/playground/engine-api.js';
 const privateEngineModule = new URL('../../source/playground/private-engine.ts', import.meta.url).href;
 import {requireTestEngine} from '../helpers/engine-harness.js';
 import {NOTHING_LEFT, processesUsing, remainsOf} from './engine-remains.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 async function answers(socketPath: string): Promise<boolean> {
 	try {
@@ -29,19 +30,6 @@ async function runSleeper(engine: PrivateEngine, name: string): Promise<void> {
 	assert.equal(created.status, 201, created.body);
 	const started = await engineRequest(engine.socketPath, 'POST', `/containers/${name}/start`);
 	assert.equal(started.status, 204, started.body);
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) {
-			return false;
-		}
-
-		await new Promise(resolve => setTimeout(resolve, 25));
-	}
-
-	return true;
 }
 
 describe('private engine', () => {
@@ -91,7 +79,7 @@ describe('private engine', () => {
 		await runSleeper(engine, 'orphan');
 
 		process.kill(engine.pid, 'SIGKILL');
-		assert.ok(await waitFor(() => !processesUsing(engine.dir).some(line => line.includes('dockerd')), 5000), 'dockerd died');
+		await waitFor(() => !processesUsing(engine.dir).some(line => line.includes('dockerd')), 'dockerd to die', 5000);
 		// The shim and its container outlive dockerd: the remains are real.
 		assert.ok(processesUsing(engine.dir).some(line => line.includes('containerd-shim')), 'the shim survived dockerd');
 

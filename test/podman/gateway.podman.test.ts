@@ -8,7 +8,7 @@ import type {EngineGateway} from '../../source/model/gateway.js';
 import {membersOf} from '../../source/model/membership.js';
 import {SnapshotStore} from '../../source/model/store.js';
 import type {EngineEvent} from '../../source/model/types.js';
-import {waitFor} from '../helpers/render-app.js';
+import {waitFor} from '../helpers/wait-for.js';
 import {PodmanResources, podmanAddresses, podmanCli, podmanEnv, podmanInspect, requireTestPodman, uniqueName} from '../helpers/podman-harness.js';
 
 // docknet's gateway and sync against a real Podman: what they report must match what Podman

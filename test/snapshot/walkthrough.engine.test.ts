@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {dockerCli, requireTestEngine, TEST_RUN_ID, TestResources, uniqueName} from '../helpers/engine-harness.js';
+import {runProcess} from '../helpers/run-process.js';
+import type {ProcessResult} from '../helpers/run-process.js';
 
 // The walkthrough's questions answered by `docknet snapshot` (run inside the engine's
 // namespace, as docknet runs where the engine's host is): drivers, published ports with
@@ -17,14 +18,7 @@ const resources = new TestResources();
 const pairA = `p${TEST_RUN_ID}a`.slice(0, 15);
 const pairB = `p${TEST_RUN_ID}b`.slice(0, 15);
 
-function run(program: string, args: string[], input?: string): Promise<{code: number; stdout: string; stderr: string}> {
-	return new Promise(resolve => {
-		const child = execFile(program, args, {timeout: 60_000, maxBuffer: 32 * 1024 * 1024}, (error, stdout, stderr) => {
-			resolve({code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr});
-		});
-		if (input !== undefined) child.stdin?.end(input);
-	});
-}
+const run = async (program: string, args: string[], input?: string): Promise<ProcessResult> => runProcess(program, args, {timeoutMs: 60_000, ...(input === undefined ? {} : {input})});
 
 async function snapshot(flag: string): Promise<string> {
 	const result = await run('ip', ['netns', 'exec', engine.netns, process.execPath, bundle, 'snapshot', flag, '--host', engine.dockerHost]);

@@ -10,7 +10,7 @@ import {dockerCli, requireTestEngine, TestResources, uniqueName} from '../helper
 import type {TestEngine} from '../helpers/engine-harness.js';
 import {disposeAllDocknets, docknetBundle, keys, startDocknet} from '../helpers/pty-app.js';
 import {openConnectForm} from '../helpers/pty-steps.js';
-import {runProcess} from '../helpers/aux-engine.js';
+import {runProcess} from '../helpers/run-process.js';
 
 // The attack as another local user would make it: `nobody` owns the cache and state directories
 // root's docknet is pointed at (XDG_CACHE_HOME, XDG_STATE_HOME), and plants a compiled-code
@@ -50,7 +50,7 @@ function listing(directory: string): string[] {
 		.sort();
 }
 
-const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => runProcess(command, args, env, 30_000);
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env) => runProcess(command, args, {env, timeoutMs: 30_000});
 
 const attackEnv = (): Record<string, string> => ({XDG_CACHE_HOME: cacheHome, XDG_STATE_HOME: stateHome});
 const cacheRefusal = (): string => `docknet: compiled-code cache not used: ${cacheHome}/docknet is owned by uid ${nobody}, not by uid 0 that docknet runs as`;

@@ -119,7 +119,11 @@ describe('connect', () => {
 	test('Networks c on host: explained, no picker', async () => {
 		const {press, waitForFrame} = await start();
 		await press('j', 'j', 'c');
-		await waitForFrame(text => text.includes('host is the host\'s own network stack'), 'the explanation');
+		const frame = await waitForFrame(text => text.includes('host is the host\'s own network stack'), 'the explanation');
+		assert.doesNotMatch(frame, /to which network\?|Connect which container/, 'no picker opened');
+		// The panes still take the keys, no dialog holds them: Enter opens the host network's details.
+		await press(keys.enter);
+		await waitForFrame(text => text.includes('Network host'), 'the details of host');
 	});
 });
 

@@ -14,6 +14,8 @@ import type {DialogState, PickerItem} from '../../source/ui/state/dialog-state.j
 import {initialUiState, scrollToShow, uiReducer} from '../../source/ui/state/ui-state.js';
 import type {UiState} from '../../source/ui/state/ui-state.js';
 import {keymap} from '../../source/ui/keys/keymap.js';
+import {initialSnapshot, SnapshotStore} from '../../source/model/store.js';
+import {createTheme} from '../../source/ui/theme.js';
 
 // No key may cost work proportional to the whole list: with 200,000 network rows, every row
 // read is counted (the list is a Proxy, each row's id a counting getter) while keys go
@@ -61,8 +63,9 @@ const context: InputContext = {
 	layoutFor,
 	keymap,
 	readOnly: false,
-	overlayExtent: {total: 0, viewport: 0},
-	getTopologyRows: () => [],
+	screenExtent: () => ({total: 0, viewport: 0}),
+	snapshot: () => initialSnapshot,
+	services: {store: new SnapshotStore(), theme: createTheme(false), readOnly: false, setInterfaceRatesActive: () => undefined, quit: () => undefined},
 	dispatch: action => {
 		ui = uiReducer(ui, action);
 	},

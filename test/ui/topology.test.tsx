@@ -59,6 +59,15 @@ describe('topology', () => {
 		await app.press(keys.enter);
 		await app.press(keys.enter);
 		await app.waitForFrame(text => text.includes('Container ctn1'), 'the details of the container jumped to');
+		await app.press(keys.escape);
+		await app.waitForFrame(text => text.includes('2 Containers') && !text.includes('Container ctn1'), 'the details closed, the panes back');
+		// Esc closes the topology itself too.
+		await app.press('t');
+		await app.waitForFrame(text => text.includes('Topology'), 'the topology again');
+		await app.press(keys.escape);
+		const frame = await app.waitForFrame(text => !text.includes('Topology'), 'the topology closed');
+		assert.match(frame, /1 Networks/);
+		assert.match(lineWith(frame, ' ctn1 ') ?? '', /ctn1/, 'the panes are back, ctn1 listed');
 	});
 
 	test('selecting a network marks its containers and bridge in the other panes', async () => {

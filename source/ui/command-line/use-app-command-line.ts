@@ -1,5 +1,5 @@
 import {useAppServices} from '../app-context.js';
-import type {EngineActionsUi} from '../hooks/use-engine-actions.js';
+import type {FlowsUi} from '../flows/use-flows.js';
 import type {DialogKeys} from '../hooks/use-dialog-input.js';
 import {paneModels} from '../hooks/use-view-model.js';
 import type {PaneRows} from '../hooks/use-view-model.js';
@@ -15,7 +15,7 @@ export interface AppCommandLineOptions {
 	getUi(): UiState;
 	allRows: PaneRows;
 	dispatch(action: UiAction): void;
-	engineActions: EngineActionsUi;
+	engineActions: FlowsUi;
 }
 
 export function useAppCommandLine({getUi, allRows, dispatch, engineActions}: AppCommandLineOptions): CommandLineUi {
