@@ -2,7 +2,8 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import type {EngineEvent} from '../../model/types.js';
 import {fitText} from '../presentation/columns.js';
-import {describeEvent, eventTone, formatClock} from '../presentation/format.js';
+import {eventLines} from '../presentation/event-lines.js';
+import {formatClock} from '../presentation/format.js';
 import type {Theme} from '../theme.js';
 
 export interface EventsStripProps {
@@ -11,38 +12,46 @@ export interface EventsStripProps {
 	width: number;
 	containerName: (id: string) => string | undefined;
 	theme: Theme;
+	/** Containers whose events are not shown (the `e` key). */
+	hidden?: readonly string[];
+	/** Lines scrolled back from the newest (the `[` and `]` keys). */
+	scrollTop?: number;
 }
 
-export function EventsStrip({events, lines, width, containerName, theme}: EventsStripProps) {
+export function EventsStrip({events, lines, width, containerName, theme, hidden = [], scrollTop = 0}: EventsStripProps) {
+	const all = eventLines(events, containerName, hidden);
+	const top = Math.max(0, Math.min(scrollTop, all.length - 1));
+	const hiddenNote = hidden.length === 0 ? '' : ` · ${hidden.length} container${hidden.length === 1 ? '' : 's'} hidden (e)`;
 	if (lines <= 1) {
 		// One line: as many of the latest events as fit, newest first.
-		let text = 'Events:';
-		for (const event of events) {
-			const next = `${text} ${formatClock(event.time)} ${describeEvent(event, containerName)} ·`;
+		let text = top > 0 ? `Events (${top} newer above, ]):` : 'Events:';
+		for (const line of all.slice(top)) {
+			const next = `${text} ${formatClock(line.time)} ${line.text} ·`;
 			if (next.length > width) break;
 			text = next;
 		}
 
 		return (
 			<Text color={theme.color('muted')} wrap="truncate">
-				{fitText(events.length === 0 ? 'Events: none yet (they appear here as they happen)' : text.replace(/ \u00B7$/, ''), width)}
+				{fitText(all.length === 0 ? `Events: none yet (they appear here as they happen)${hiddenNote}` : text.replace(/ \u00B7$/, ''), width)}
 			</Text>
 		);
 	}
 
-	const shown = events.slice(0, lines - 1);
+	const shown = all.slice(top, top + lines - 1);
+	const position = all.length > lines - 1 || top > 0 ? ` · ${top + 1}–${top + shown.length} of ${all.length} ([ ] scroll)` : '';
 	return (
 		<Box flexDirection="column" width={width} height={lines}>
 			<Text bold wrap="truncate">
-				{fitText(' Events', width)}
+				{fitText(` Events${position}${hiddenNote}`, width)}
 			</Text>
 			{shown.length === 0 ? (
 				<Text color={theme.color('muted')}>{fitText('none yet: they appear here as they happen', width)}</Text>
 			) : (
-				shown.map(event => (
-					<Text key={`${event.timeNano}-${event.actorId}-${event.action}`} wrap="truncate">
-						<Text color={theme.color('muted')}>{formatClock(event.time)} </Text>
-						<Text color={theme.color(eventTone(event))}>{fitText(describeEvent(event, containerName), width - 9)}</Text>
+				shown.map(line => (
+					<Text key={line.key} wrap="truncate">
+						<Text color={theme.color('muted')}>{formatClock(line.time)} </Text>
+						<Text color={theme.color(line.tone)}>{fitText(line.text, width - 9)}</Text>
 					</Text>
 				))
 			)}

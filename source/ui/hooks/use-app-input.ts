@@ -7,6 +7,7 @@ import type {Movement, Overlay, PaneId, UiAction, UiState} from '../state/ui-sta
 import {rowIdsOf} from '../../model/list-filter.js';
 import type {TopologyRow} from '../presentation/topology.js';
 import {topologyViewport, visibleTopologyRows} from '../presentation/topology.js';
+import {composeCommandAction} from '../state/compose-commands.js';
 import {paneModels} from './use-view-model.js';
 import type {PaneRows, PaneViewModel} from './use-view-model.js';
 
@@ -156,7 +157,10 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 	const pane = panes[ui.focus];
 	const viewport = layout.panes[ui.focus].rowsVisible;
 	const focusTarget = focusTargets[command];
-	if (movement) {
+	const composeAction = composeCommandAction(command, ui, pane);
+	if (composeAction) {
+		dispatch(composeAction);
+	} else if (movement) {
 		dispatch({type: 'move', pane: ui.focus, rowIds: pane.rowIds, movement: movement(viewport), viewport});
 	} else if (focusTarget) {
 		dispatch({type: 'focus', pane: focusTarget});
