@@ -62,6 +62,12 @@ function labelLines(labels: Record<string, string>): DetailLine[] {
 	return pairs.map((pair, index) => field(index === 0 ? `Labels (${pairs.length})` : '', pair));
 }
 
+/** `webapp web #2` in a table of containers; '–' outside Compose. */
+function composeServiceCell(container: DockerContainer): string {
+	const compose = composeOfContainer(container);
+	return compose === undefined ? '–' : `${compose.project} ${serviceText(compose)}`.trim();
+}
+
 function composeContainerLines(container: DockerContainer): DetailLine[] {
 	const compose = composeOfContainer(container);
 	if (compose === undefined) return [];
@@ -116,9 +122,10 @@ export function networkDetails(network: DockerNetwork, containers: readonly Dock
 		lines,
 		table: {
 			title: `Attached containers (${attached.length})`,
-			columns: ['container', 'state', 'ipv4', 'ipv6', 'mac', 'aliases'],
+			columns: ['container', 'service', 'state', 'ipv4', 'ipv6', 'mac', 'aliases'],
 			rows: attached.map(({container, endpoint}) => ({
 				container: container.name,
+				service: composeServiceCell(container),
 				state: containerStateText(container),
 				ipv4: endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : '–',
 				ipv6: endpoint.ipv6 ? `${endpoint.ipv6}/${endpoint.ipv6PrefixLength ?? '?'}` : '–',
