@@ -228,7 +228,7 @@ export const keymap: readonly KeyBinding[] = [
 		label: 'undo',
 		description: 'Undo the last connect or disconnect of this session',
 		scopes: ['list'],
-		footer: false,
+		footer: true,
 		changesEngine: true,
 	},
 	{
@@ -255,7 +255,7 @@ export const keymap: readonly KeyBinding[] = [
 		label: 'prune',
 		description: 'Remove all unused networks: shows which, then asks',
 		scopes: ['networks'],
-		footer: false,
+		footer: true,
 		changesEngine: true,
 	},
 	{

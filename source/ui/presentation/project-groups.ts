@@ -42,7 +42,7 @@ function distinctItems(members: readonly PaneRow[], column: number): string[] {
 	for (const row of members) {
 		const cell = row.cells[column];
 		for (const item of cell?.items ?? (cell === undefined || cell.text === '–' ? [] : [cell.text])) {
-			seen.add(item.replace(/^⚠ /, '').split(' ')[0] ?? item);
+			seen.add(item.replace(/^\u26A0 /, '').split(' ')[0] ?? item);
 		}
 	}
 
