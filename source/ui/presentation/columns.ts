@@ -14,6 +14,8 @@ export interface Cell {
 	 * `text` is the items joined, for search and plain output.
 	 */
 	items?: readonly string[];
+	/** What joins the items in `text`; a comma and a space unless said. */
+	separator?: string;
 }
 
 export const itemSeparator = ', ';
@@ -54,7 +56,8 @@ const gap = 1;
  * column every row fills alike is left out, and a name claims its whole width first.
  */
 export function fitColumns(columns: readonly Column[], width: number, content?: ColumnContent): FittedColumn[] {
-	const natural = (index: number, column: Column): number => Math.max(displayWidth(column.title), content?.widths[index] ?? Number.POSITIVE_INFINITY);
+	// A title's note ("FLAGS (all attachable)") may be cut; its first word is what it needs.
+	const natural = (index: number, column: Column): number => Math.max(displayWidth(column.title.split(' ')[0] ?? ''), content?.widths[index] ?? Number.POSITIVE_INFINITY);
 	let kept = columns
 		.map((column, index) => {
 			const claim = column.fitContent === undefined || content === undefined ? column.minWidth : Math.max(column.minWidth, Math.min(column.fitContent, natural(index, column)));
@@ -208,7 +211,7 @@ export function layoutRow(cells: readonly Cell[], columns: readonly FittedColumn
 		}
 
 		const cell = cells[column.index] ?? {text: ''};
-		const text = fitText(cell.items === undefined ? cell.text : fitItems(cell.items, column.width), column.width, column.align);
+		const text = fitText(cell.items === undefined ? cell.text : fitItems(cell.items, column.width, cell.separator), column.width, column.align);
 		segments.push({text, tone: cell.tone});
 		used += column.width;
 	});

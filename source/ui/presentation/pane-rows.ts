@@ -116,7 +116,7 @@ export function networkRows(
 /** A list in one cell: whole items and `+n` where it does not fit; `–` when empty. */
 function listCell(items: readonly string[], separator: string): Cell {
 	if (items.length === 0) return {text: '–', tone: 'muted'};
-	return items.length === 1 ? {text: items[0] ?? ''} : {text: items.join(separator), items};
+	return items.length === 1 ? {text: items[0] ?? ''} : {text: items.join(separator), items, separator};
 }
 
 export const containerColumns: readonly Column[] = [
