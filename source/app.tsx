@@ -34,8 +34,7 @@ import {computeLayout} from './ui/layout.js';
 import type {Layout} from './ui/layout.js';
 import {containerDetails, interfaceDetails, networkDetails, withEngine} from './ui/presentation/details.js';
 import type {Details} from './ui/presentation/details.js';
-import {projectDetails} from './ui/presentation/project-details.js';
-import {projectOfGroupRow} from './ui/presentation/project-groups.js';
+import {projectDetailsOf} from './ui/presentation/project-details.js';
 import {detailsScrollExtent} from './ui/presentation/details-window.js';
 import {swarmLines, withCluster} from './ui/presentation/swarm-view.js';
 import {insideDetails} from './ui/presentation/inside-details.js';
@@ -77,8 +76,8 @@ function itemDetails(ui: UiState, snapshot: EngineSnapshot, view: ViewModel, now
 		return plain && network && cluster ? withCluster(plain, snapshot, network, cluster) : plain;
 	}
 
-	const project = projectOfGroupRow(overlay.id);
-	if (project !== undefined) return projectDetails(project, snapshot.containers, snapshot.networks);
+	const project = projectDetailsOf(overlay.id, snapshot);
+	if (project) return project;
 	if (overlay.pane === 'containers') {
 		const container = snapshot.containers.find(item => item.id === overlay.id);
 		if (container && overlay.view === 'inside') return insideDetails(container, snapshot.containers, inside);
@@ -333,8 +332,7 @@ export function App({endpoint, initialState = initialUiState}: AppProps) {
 					width={layout.columns}
 					containerName={containerName}
 					theme={theme}
-					hidden={ui.events?.hidden}
-					scrollTop={ui.events?.scrollTop}
+					view={ui.events}
 				/>
 			</>
 		);

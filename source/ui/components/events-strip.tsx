@@ -4,6 +4,7 @@ import type {EngineEvent} from '../../model/types.js';
 import {fitText} from '../presentation/columns.js';
 import {eventLines} from '../presentation/event-lines.js';
 import {formatClock} from '../presentation/format.js';
+import type {EventsView} from '../state/ui-state.js';
 import type {Theme} from '../theme.js';
 
 export interface EventsStripProps {
@@ -12,13 +13,13 @@ export interface EventsStripProps {
 	width: number;
 	containerName: (id: string) => string | undefined;
 	theme: Theme;
-	/** Containers whose events are not shown (the `e` key). */
-	hidden?: readonly string[];
-	/** Lines scrolled back from the newest (the `[` and `]` keys). */
-	scrollTop?: number;
+	/** Containers whose events are hidden (the `e` key), and how far it is scrolled back (`[` and `]`). */
+	view?: EventsView;
 }
 
-export function EventsStrip({events, lines, width, containerName, theme, hidden = [], scrollTop = 0}: EventsStripProps) {
+export function EventsStrip({events, lines, width, containerName, theme, view}: EventsStripProps) {
+	const hidden = view?.hidden ?? [];
+	const scrollTop = view?.scrollTop ?? 0;
 	const all = eventLines(events, containerName, hidden);
 	const top = Math.max(0, Math.min(scrollTop, all.length - 1));
 	const hiddenNote = hidden.length === 0 ? '' : ` · ${hidden.length} container${hidden.length === 1 ? '' : 's'} hidden (e)`;

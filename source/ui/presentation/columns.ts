@@ -16,6 +16,8 @@ export interface Cell {
 	items?: readonly string[];
 	/** What joins the items in `text`; a comma and a space unless said. */
 	separator?: string;
+	/** What the items are ("ports"): where not even one fits, the cell says how many. */
+	noun?: string;
 }
 
 export const itemSeparator = ', ';
@@ -78,25 +80,16 @@ export function fitColumns(columns: readonly Column[], width: number, content?: 
 		return kept;
 	}
 
-	// Spare room goes by share of growth, first to columns still short of their content.
-	const share = (takers: typeof kept, limit: (column: (typeof kept)[number]) => number): void => {
-		let open = takers.filter(column => column.grow > 0 && column.width < limit(column));
-		while (spare > 0 && open.length > 0) {
-			const totalGrow = open.reduce((sum, column) => sum + column.grow, 0);
-			let given = 0;
-			for (const column of open) {
-				const extra = Math.min(limit(column) - column.width, Math.max(1, Math.floor((spare * column.grow) / totalGrow)), spare - given);
-				column.width += extra;
-				given += extra;
-			}
-
-			spare -= given;
-			if (given === 0) break;
-			open = open.filter(column => column.width < limit(column));
+	// With the content known, spare room goes to the columns short of it, the most important
+	// (lowest dropOrder) first: a network's second subnet before an image's full name.
+	if (content !== undefined) {
+		for (const column of [...kept].sort((a, b) => a.dropOrder - b.dropOrder)) {
+			const extra = Math.min(spare, Math.max(0, natural(column.index, column) - column.width));
+			column.width += extra;
+			spare -= extra;
 		}
-	};
+	}
 
-	if (content !== undefined) share(kept, column => natural(column.index, column));
 	// Without content, or with every cell shown whole: by share of growth, the rounding to the last.
 	const growing = kept.filter(column => column.grow > 0);
 	const totalGrow = growing.reduce((sum, column) => sum + column.grow, 0);
@@ -146,7 +139,7 @@ export function columnContent(rows: ReadonlyArray<{cells: readonly Cell[]}>, cou
  * A list cell cut to `width`: the items that fit whole, then `+n` for the rest. An item too
  * wide for the cell on its own is cut as text is.
  */
-export function fitItems(items: readonly string[], width: number, separator = itemSeparator): string {
+export function fitItems(items: readonly string[], width: number, separator = itemSeparator, noun?: string): string {
 	const whole = items.join(separator);
 	if (displayWidth(whole) <= width || items.length <= 1) return whole;
 	let shown = '';
@@ -157,7 +150,10 @@ export function fitItems(items: readonly string[], width: number, separator = it
 		shown = candidate + rest;
 	}
 
-	return shown === '' ? `${fitText(items[0] ?? '', Math.max(1, width - 3))} +${items.length - 1}` : shown;
+	if (shown !== '') return shown;
+	const count = noun === undefined ? '' : `${items.length} ${noun}`;
+	if (count !== '' && count.length <= width) return count;
+	return `${fitText(items[0] ?? '', Math.max(1, width - 3))} +${items.length - 1}`;
 }
 
 const isPlainAscii = (text: string): boolean => /^[\u0020-\u007e]*$/.test(text);
@@ -211,7 +207,7 @@ export function layoutRow(cells: readonly Cell[], columns: readonly FittedColumn
 		}
 
 		const cell = cells[column.index] ?? {text: ''};
-		const text = fitText(cell.items === undefined ? cell.text : fitItems(cell.items, column.width, cell.separator), column.width, column.align);
+		const text = fitText(cell.items === undefined ? cell.text : fitItems(cell.items, column.width, cell.separator, cell.noun), column.width, column.align);
 		segments.push({text, tone: cell.tone});
 		used += column.width;
 	});

@@ -34,11 +34,11 @@ export interface PaneModel {
 }
 
 export const networkColumns: readonly Column[] = [
-	{title: 'NAME', minWidth: 12, grow: 2, dropOrder: 0, fitContent: 32},
+	{title: 'NAME', minWidth: 12, grow: 2, dropOrder: 0, fitContent: 24},
 	{title: 'PROJECT', minWidth: 8, grow: 0, dropOrder: 4},
 	{title: 'DRIVER', minWidth: 7, grow: 0, dropOrder: 3},
 	{title: 'SCOPE', minWidth: 6, grow: 0, dropOrder: 8, hideWhenSame: true},
-	{title: 'SUBNET', minWidth: 15, grow: 1, dropOrder: 2},
+	{title: 'SUBNET', minWidth: 15, grow: 1, dropOrder: 2, fitContent: 44},
 	{title: 'GATEWAY', minWidth: 13, grow: 0, dropOrder: 7},
 	{title: 'CTRS', minWidth: 4, grow: 0, dropOrder: 1, align: 'right'},
 	{title: 'USE', minWidth: 11, grow: 0, dropOrder: 6, align: 'right'},
@@ -114,19 +114,20 @@ export function networkRows(
 }
 
 /** A list in one cell: whole items and `+n` where it does not fit; `–` when empty. */
-function listCell(items: readonly string[], separator: string): Cell {
+function listCell(items: readonly string[], separator: string, noun?: string): Cell {
 	if (items.length === 0) return {text: '–', tone: 'muted'};
-	return items.length === 1 ? {text: items[0] ?? ''} : {text: items.join(separator), items, separator};
+	return items.length === 1 ? {text: items[0] ?? ''} : {text: items.join(separator), items, separator, ...(noun === undefined ? {} : {noun})};
 }
 
 export const containerColumns: readonly Column[] = [
-	{title: 'NAME', minWidth: 14, grow: 1, dropOrder: 0, fitContent: 28},
+	{title: 'NAME', minWidth: 14, grow: 1, dropOrder: 0, fitContent: 22},
 	{title: 'PROJECT', minWidth: 8, grow: 0, dropOrder: 4},
-	{title: 'SERVICE', minWidth: 8, grow: 0, dropOrder: 5},
+	{title: 'SERVICE', minWidth: 8, grow: 0, dropOrder: 5, fitContent: 16},
 	{title: 'STATE', minWidth: 10, grow: 0, dropOrder: 1},
-	{title: 'IMAGE', minWidth: 12, grow: 1, dropOrder: 6},
-	{title: 'NETWORKS', minWidth: 22, grow: 3, dropOrder: 2},
-	{title: 'PORTS', minWidth: 12, grow: 1, dropOrder: 7},
+	{title: 'IMAGE', minWidth: 12, grow: 1, dropOrder: 7, hideWhenSame: true},
+	// Room for one network and its address, and the count of the others.
+	{title: 'NETWORKS', minWidth: 30, grow: 3, dropOrder: 2},
+	{title: 'PORTS', minWidth: 12, grow: 1, dropOrder: 6},
 ];
 
 /** Each network with its address, as the NETWORKS cell lists them. */
@@ -182,7 +183,7 @@ function containerRow(container: DockerContainer, containers: readonly DockerCon
 	const stale = knownNetworks !== undefined && staleLinks(container, containers, knownNetworks).length > 0;
 	const networkItems = containerNetworkItems(container, containers);
 	if (stale) networkItems[0] = `⚠ ${networkItems[0] ?? ''}`;
-	const networks = networkItems.length === 0 ? {text: '–'} : listCell(networkItems, ', ');
+	const networks = networkItems.length === 0 ? {text: '–'} : listCell(networkItems, ', ', 'networks');
 	const compose = composeOfContainer(container);
 	const service = serviceText(compose);
 	const ports = portItems(container);
@@ -195,7 +196,7 @@ function containerRow(container: DockerContainer, containers: readonly DockerCon
 			{text: containerStateText(container), tone: containerStateTone(container)},
 			{text: container.image, tone: 'muted'},
 			{...networks, tone: stale ? 'warn' : networks.tone},
-			ports.length === 0 ? {text: '–', tone: 'muted'} : {...listCell(ports, ', '), tone: 'muted'},
+			ports.length === 0 ? {text: '–', tone: 'muted'} : {...listCell(ports, ', ', 'ports'), tone: 'muted'},
 		],
 		search: [
 			container.name,

@@ -4,7 +4,7 @@ import type {DockerContainer, DockerNetwork} from '../../model/types.js';
 import type {DetailLine, Details} from './details.js';
 import {containerStateText} from './format.js';
 import {portItems} from './pane-rows.js';
-import {stateSummary} from './project-groups.js';
+import {projectOfGroupRow, stateSummary} from './project-groups.js';
 
 // A Compose project as `docker compose ps` shows it (service, state and health, ports,
 // command per container), with what ps leaves out for networking: the project's networks
@@ -52,4 +52,10 @@ export function projectDetails(project: string, containers: readonly DockerConta
 			emptyText: 'No container of this project is left.',
 		},
 	};
+}
+
+/** The details of a project's row (its id names the project); undefined for any other row. */
+export function projectDetailsOf(rowId: string, data: {containers: readonly DockerContainer[]; networks: readonly DockerNetwork[]}): Details | undefined {
+	const project = projectOfGroupRow(rowId);
+	return project === undefined ? undefined : projectDetails(project, data.containers, data.networks);
 }
