@@ -6,21 +6,25 @@ import {createDockerGateway} from '../source/engine/docker-gateway.js';
 import {resolveEngineEndpoint} from '../source/engine/endpoint.js';
 import {EngineSync} from '../source/model/engine-sync.js';
 import {SnapshotStore} from '../source/model/store.js';
-import {BUSYBOX_IMAGE, ensureTestImage, startPrivateEngine} from '../source/playground/private-engine.js';
+import {BUSYBOX_IMAGE, ensureTestImage, findRunningEngine, startPrivateEngine} from '../source/playground/private-engine.js';
 import {cpuTicks, docknetBundle, startDocknet} from '../test/helpers/pty-app.js';
 
 // A realistic Compose host on a private engine, and three measurements on it:
 // 1. mismatches of `docknet snapshot --json` against `docker inspect`, by kind of field;
 // 2. how long the live picture takes to match `docker inspect` after each compose step;
 // 3. docknet's CPU (the UI, in a pty) while containers of a project restart in a loop.
-// Usage: npx tsx bench/compose-host.ts [--name=docknet-compose] [--loop-seconds=30] [--keep]
-//   --keep leaves the engine and its projects running and prints its DOCKER_HOST.
+// Usage: npx tsx bench/compose-host.ts [--name=docknet-compose] [--loop-seconds=30] [--keep] [--script=dist/docknet.js]
+//   --keep leaves the engine and its projects running and prints its DOCKER_HOST;
+//   --reuse measures again on an engine kept before (same --name): the JSON and the CPU only,
+//   so two builds (--script) can be compared on one host.
 
 const argument = (name: string, fallback: string): string =>
 	process.argv.find(item => item.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const name = argument('name', `docknet-compose-${process.pid % 100_000}`);
 const loopSeconds = Number(argument('loop-seconds', '30'));
 const keep = process.argv.includes('--keep');
+const reuse = process.argv.includes('--reuse');
+const script = argument('script', docknetBundle);
 const clockTicks = 100;
 
 function run(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
@@ -232,7 +236,9 @@ function storeMatches(store: SnapshotStore, truth: Awaited<ReturnType<typeof ins
 	return same(mine, theirs) && same(sorted(networks.map(network => network.id)), sorted(truth.networks.map(network => network.Id)));
 }
 
-const engine = await startPrivateEngine({name});
+const kept = reuse ? findRunningEngine(name) : undefined;
+if (reuse && kept === undefined) throw new Error(`no kept engine named ${name}: run with --keep first`);
+const engine = kept ?? (await startPrivateEngine({name}));
 const env: NodeJS.ProcessEnv = {...process.env, DOCKER_HOST: engine.dockerHost};
 delete env['DOCKER_CONTEXT'];
 const report: Json = {};
@@ -241,9 +247,26 @@ const sync = new EngineSync(createDockerGateway(resolveEngineEndpoint({hostFlag:
 try {
 	await ensureTestImage(engine.dockerHost);
 	for (const [project, text] of Object.entries(files)) writeFileSync(path.join(engine.dir, `${project}.yml`), text);
-	const composeArgs = (project: string, args: string[]): string[] => ['-p', project, '-f', path.join(engine.dir, `${project}.yml`), ...args];
 	sync.start();
 	await sync.firstLoad;
+	if (!reuse) await measureSteps();
+	await measureTruthAndCpu();
+} finally {
+	sync.stop();
+	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+	if (keep || reuse) {
+		await engine.keep();
+		process.stdout.write(`engine kept: DOCKER_HOST=${engine.dockerHost} (namespace ${engine.netns}, folder ${engine.dir})\n`);
+	} else {
+		await engine.stop();
+	}
+}
+
+function composeArgs(project: string, args: string[]): string[] {
+	return ['-p', project, '-f', path.join(engine.dir, `${project}.yml`), ...args];
+}
+
+async function measureSteps(): Promise<void> {
 	await run('docker', ['network', 'create', '--subnet', '10.200.0.0/24', 'shared-external'], env);
 
 	// 2. Each step: from the moment the command returns until the live picture matches.
@@ -277,12 +300,15 @@ try {
 	}
 
 	report['converge'] = converge;
+}
+
+async function measureTruthAndCpu(): Promise<void> {
 
 	// 1. The JSON against docker inspect, once the host has settled.
 	await new Promise(resolve => setTimeout(resolve, 3000));
 	const snapshotEnv: NodeJS.ProcessEnv = {...process.env};
 	delete snapshotEnv['DOCKER_HOST'];
-	const json = JSON.parse(await run(process.execPath, [docknetBundle, 'snapshot', '--json', '--host', engine.dockerHost], snapshotEnv)) as Json;
+	const json = JSON.parse(await run(process.execPath, [script, 'snapshot', '--json', '--host', engine.dockerHost], snapshotEnv)) as Json;
 	const truth = await inspectAll(env);
 	const found = mismatches(json, truth);
 	report['mismatchKinds'] = found.size;
@@ -290,8 +316,9 @@ try {
 	report['host'] = {containers: truth.containers.length, networks: truth.networks.length};
 
 	// 3. CPU of the UI while the worker restarts in a loop (scaled to three).
-	await run('docker-compose', composeArgs('shop', ['up', '-d', '--scale', 'worker=3']), env);
-	const app = startDocknet({args: ['--host', engine.dockerHost], netns: engine.netns, columns: 160, rows: 45, recordOutput: false});
+	// Recreated, so the loop is young and restarts often (the engine backs off a looping container).
+	await run('docker-compose', composeArgs('shop', ['up', '-d', '--force-recreate', '--scale', 'worker=3', 'worker']), env);
+	const app = startDocknet({args: ['--host', engine.dockerHost], netns: engine.netns, script, columns: 160, rows: 45, recordOutput: false});
 	try {
 		await app.waitForText('● live', 30_000);
 		await new Promise(resolve => setTimeout(resolve, 3000));
@@ -306,14 +333,5 @@ try {
 		report['restartLoop'] = {seconds: Math.round(elapsed), cpuPercent: Number((((cpuTicks(pid) - ticks) / clockTicks / elapsed) * 100).toFixed(2)), starts: restarts};
 	} finally {
 		await app.dispose();
-	}
-} finally {
-	sync.stop();
-	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-	if (keep) {
-		await engine.keep();
-		process.stdout.write(`engine kept: DOCKER_HOST=${engine.dockerHost} (namespace ${engine.netns}, folder ${engine.dir})\n`);
-	} else {
-		await engine.stop();
 	}
 }
