@@ -5,7 +5,13 @@ import {filterRows} from '../../source/model/list-filter.js';
 import {initialHostSnapshot} from '../../source/model/store.js';
 import type {DockerContainer, DockerNetwork, EngineEvent} from '../../source/model/types.js';
 import {footerText} from '../../source/ui/components/footer.js';
+import {handleKey} from '../../source/ui/hooks/use-app-input.js';
+import type {InputContext} from '../../source/ui/hooks/use-app-input.js';
 import {paneModels} from '../../source/ui/hooks/use-view-model.js';
+import {keymap} from '../../source/ui/keys/keymap.js';
+import {noKey} from '../../source/ui/keys/match-key.js';
+import {computeLayout} from '../../source/ui/layout.js';
+import type {UiState} from '../../source/ui/state/ui-state.js';
 import {columnContent, fitColumns, fitItems, layoutRow} from '../../source/ui/presentation/columns.js';
 import {eventLines} from '../../source/ui/presentation/event-lines.js';
 import {containerColumns, containerRows, networkColumns, networkPane} from '../../source/ui/presentation/pane-rows.js';
@@ -78,6 +84,46 @@ describe('Compose view', () => {
 		pane = paneModels(allRows, ui).containers;
 		assert.equal(pane.selectedId, web2.id, 'the project of a container jumped to opens');
 		assert.equal(paneModels(allRows, uiReducer(ui, {type: 'toggleGrouping'})).containers.rows.length, 5, 'P again: flat');
+	});
+});
+
+describe('Compose keys through the key handler', () => {
+	test('P groups, z opens the selected project, e hides a container\'s events, [ and ] scroll the strip', () => {
+		const {networks, containers, web1} = host();
+		const allRows = {networks: networkPane(networks, containers).rows, containers: containerRows(containers, new Map()), interfaces: []};
+		let ui: UiState = {...initialUiState, focus: 'containers'};
+		const context: InputContext = {
+			getUi: () => ui,
+			allRows,
+			layoutFor: focus => computeLayout(120, 40, focus),
+			keymap,
+			readOnly: true,
+			overlayExtent: {total: 0, viewport: 0},
+			getTopologyRows: () => [],
+			dispatch: action => {
+				ui = uiReducer(ui, action);
+			},
+			quit: () => undefined,
+		};
+		const press = (input: string) => handleKey(input, noKey, context);
+		press('P');
+		assert.equal(ui.grouped, true);
+		press('j');
+		press('z');
+		let pane = paneModels(allRows, ui).containers;
+		assert.deepEqual(pane.rows.map(row => row.cells[0]?.text.trim()).slice(1, 5), ['▾ webapp (3)', 'webapp_web_1', 'webapp_web_2', 'webapp_web_run_1a2b']);
+		press('j');
+		assert.equal(paneModels(allRows, ui).containers.selectedId, web1.id);
+		press('e');
+		assert.deepEqual(ui.events?.hidden, [web1.id], 'allowed in read-only mode: it changes nothing on the engine');
+		assert.match(ui.status?.text ?? '', /Events of webapp_web_1 are hidden/);
+		press('[');
+		press('[');
+		press(']');
+		assert.equal(ui.events?.scrollTop, 1);
+		press('P');
+		pane = paneModels(allRows, ui).containers;
+		assert.equal(pane.rows.length, 5);
 	});
 });
 
