@@ -329,12 +329,13 @@ async function measureTruthAndCpu(): Promise<void> {
 		const pid = app.nodePid();
 		if (pid === undefined) throw new Error('no docknet process');
 		const ticks = cpuTicks(pid);
+		const bytes = app.bytesReceived;
 		const events = syncStore.getSnapshot().events.length;
 		const started = performance.now();
 		await new Promise(resolve => setTimeout(resolve, loopSeconds * 1000));
 		const elapsed = (performance.now() - started) / 1000;
 		const restarts = syncStore.getSnapshot().events.slice(0, Math.max(0, syncStore.getSnapshot().events.length - events)).filter(event => event.action === 'start').length;
-		report['restartLoop'] = {seconds: Math.round(elapsed), cpuPercent: Number((((cpuTicks(pid) - ticks) / clockTicks / elapsed) * 100).toFixed(2)), starts: restarts};
+		report['restartLoop'] = {seconds: Math.round(elapsed), cpuPercent: Number((((cpuTicks(pid) - ticks) / clockTicks / elapsed) * 100).toFixed(2)), bytesToTerminal: app.bytesReceived - bytes, starts: restarts};
 	} finally {
 		await app.dispose();
 	}

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import type {EngineEvent} from '../../model/types.js';
 import {fitText} from '../presentation/columns.js';
-import {eventLines} from '../presentation/event-lines.js';
+import {countEventLines, eventLines} from '../presentation/event-lines.js';
 import {formatClock} from '../presentation/format.js';
 import type {EventsView} from '../state/ui-state.js';
 import type {Theme} from '../theme.js';
@@ -17,10 +17,16 @@ export interface EventsStripProps {
 	view?: EventsView;
 }
 
+/** More than a line of the narrowest terminal holds. */
+const EVENTS_ON_ONE_LINE = 12;
+
 export function EventsStrip({events, lines, width, containerName, theme, view}: EventsStripProps) {
 	const hidden = view?.hidden ?? [];
 	const scrollTop = view?.scrollTop ?? 0;
-	const all = eventLines(events, containerName, hidden);
+	// Counted whole (for "a–b of n"), described only as far as the strip shows.
+	const total = lines <= 1 ? undefined : countEventLines(events, hidden);
+	const wanted = scrollTop + Math.max(lines - 1, EVENTS_ON_ONE_LINE);
+	const all = eventLines(events, containerName, hidden, wanted);
 	const top = Math.max(0, Math.min(scrollTop, all.length - 1));
 	const hiddenNote = hidden.length === 0 ? '' : ` · ${hidden.length} container${hidden.length === 1 ? '' : 's'} hidden (e)`;
 	if (lines <= 1) {
@@ -40,7 +46,8 @@ export function EventsStrip({events, lines, width, containerName, theme, view}: 
 	}
 
 	const shown = all.slice(top, top + lines - 1);
-	const position = all.length > lines - 1 || top > 0 ? ` · ${top + 1}–${top + shown.length} of ${all.length} ([ ] scroll)` : '';
+	const count = total ?? all.length;
+	const position = count > lines - 1 || top > 0 ? ` · ${top + 1}–${top + shown.length} of ${count} ([ ] scroll)` : '';
 	return (
 		<Box flexDirection="column" width={width} height={lines}>
 			<Text bold wrap="truncate">

@@ -45,14 +45,42 @@ function restartCounts(events: readonly EngineEvent[]): Map<string, {count: numb
 /** A loop is two restarts or more: one restart is worth its own lines. */
 const LOOP_RESTARTS = 2;
 
-/** Lines for the strip, newest first, as the events are. */
-export function eventLines(events: readonly EngineEvent[], containerName: (id: string) => string | undefined, hidden: readonly string[] = []): EventLine[] {
-	const shown = hidden.length === 0 ? events : events.filter(event => !hidden.includes(eventContainer(event) ?? ''));
+function loopsOf(shown: readonly EngineEvent[]): Map<string, {count: number; first: number; last: number}> {
 	const loops = restartCounts(shown);
 	for (const [id, loop] of loops) if (loop.count < LOOP_RESTARTS) loops.delete(id);
+	return loops;
+}
+
+const shownOf = (events: readonly EngineEvent[], hidden: readonly string[]): readonly EngineEvent[] =>
+	hidden.length === 0 ? events : events.filter(event => !hidden.includes(eventContainer(event) ?? ''));
+
+/** How many lines eventLines makes, without describing any. */
+export function countEventLines(events: readonly EngineEvent[], hidden: readonly string[] = []): number {
+	const shown = shownOf(events, hidden);
+	const loops = loopsOf(shown);
+	const said = new Set<string>();
+	let count = 0;
+	for (const event of shown) {
+		const container = eventContainer(event);
+		if (container !== undefined && loops.has(container) && inLoop(event)) {
+			if (said.has(container)) continue;
+			said.add(container);
+		}
+
+		count++;
+	}
+
+	return count;
+}
+
+/** Lines for the strip, newest first, as the events are; at most `limit` (the strip draws a few of 200). */
+export function eventLines(events: readonly EngineEvent[], containerName: (id: string) => string | undefined, hidden: readonly string[] = [], limit = Number.POSITIVE_INFINITY): EventLine[] {
+	const shown = shownOf(events, hidden);
+	const loops = loopsOf(shown);
 	const lines: EventLine[] = [];
 	const said = new Set<string>();
 	for (const event of shown) {
+		if (lines.length >= limit) break;
 		const container = eventContainer(event);
 		const loop = container === undefined ? undefined : loops.get(container);
 		if (container !== undefined && loop !== undefined && inLoop(event)) {
