@@ -251,6 +251,7 @@ export function toListedContainer(raw: JsonRecord): DockerContainer {
 		endpoints: toEndpoints(asRecord(raw['NetworkSettings'])['Networks'], state === 'running' || state === 'paused'),
 		ports: toListedPorts(raw['Ports']),
 		labels: stringMap(raw['Labels']),
+		...(nonEmptyStr(raw, 'Command') === undefined ? {} : {command: nonEmptyStr(raw, 'Command')}),
 		inspected: false,
 	};
 }
@@ -278,10 +279,18 @@ export function toInspectedContainer(raw: JsonRecord, now: number): DockerContai
 		endpoints: toEndpoints(settings['Networks']),
 		ports: toInspectedPorts(settings['Ports']),
 		labels: stringMap(config['Labels']),
+		...(inspectedCommand(raw) === undefined ? {} : {command: inspectedCommand(raw)}),
 		pid: num(state, 'Pid') ?? 0,
 		...(nonEmptyStr(settings, 'SandboxKey') === undefined ? {} : {sandboxKey: nonEmptyStr(settings, 'SandboxKey')}),
 		inspected: true,
 	};
+}
+
+/** The command as `docker ps` shows it: the entrypoint's path and its arguments. */
+function inspectedCommand(raw: JsonRecord): string | undefined {
+	const path = nonEmptyStr(raw, 'Path');
+	if (path === undefined) return undefined;
+	return [path, ...stringList(raw['Args'])].join(' ');
 }
 
 /** The status line `docker ps` would show, rebuilt from an inspect's State. */

@@ -91,6 +91,8 @@ export interface DockerContainer {
 	endpoints: ContainerEndpoint[];
 	ports: PortBinding[];
 	labels: Record<string, string>;
+	/** The command it runs, as `docker ps` shows it (entrypoint and arguments); absent when the engine does not say. */
+	command?: string;
 	/** Main process id on the engine host; only known after inspect, 0 when not running. */
 	pid?: number;
 	/** After inspect: its network namespace file (NetworkSettings.SandboxKey), under the engine's exec-root. */

@@ -4,12 +4,21 @@ import type {InsideView} from '../model/inside.js';
 import {portPaths} from '../model/port-paths.js';
 import type {CollectedSnapshot} from './collect-snapshot.js';
 import {clusterJson, swarmJson} from './snapshot-swarm-json.js';
+import {composeLabels, composeOfContainer, composeProjectOfNetwork} from '../model/compose.js';
+import type {DockerContainer} from '../model/types.js';
 
 // The `docknet snapshot --json` shape. It is a contract for scripts: add fields freely,
 // never rename or remove one without bumping `schema`. Documented in the README.
 export const snapshotSchema = 'docknet.snapshot/1';
 
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
+
+/** Compose's view of a container: project, service, replica number (null for a one-off), one-off. */
+function composeJson(container: DockerContainer): unknown {
+	const compose = composeOfContainer(container);
+	if (compose === undefined) return null;
+	return {project: compose.project, service: orNull(compose.service), replica: orNull(compose.replica), oneoff: compose.oneoff};
+}
 
 function insideJson(view: InsideView | undefined): unknown {
 	if (!view) return null;
@@ -90,6 +99,7 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}
 			},
 			options: network.options,
 			labels: network.labels,
+			compose: composeProjectOfNetwork(network) === undefined ? null : {project: composeProjectOfNetwork(network), network: orNull(network.labels[composeLabels.network])},
 			bridge: orNull(bridgeNameForNetwork(network)),
 			containers: (attachments.get(network.id) ?? []).map(({container, endpoint}) => ({
 				id: container.id,
@@ -97,6 +107,7 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}
 				ipv4: orNull(endpoint.ipv4),
 				ipv6: orNull(endpoint.ipv6),
 				mac: orNull(endpoint.mac),
+				compose: composeJson(container),
 			})),
 			cluster: clusterJson(snapshot.swarm, snapshot.swarm.networks.get(network.id)),
 		})),
@@ -108,6 +119,9 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}
 			health: orNull(container.health),
 			status: container.status,
 			networkMode: container.networkMode,
+			command: orNull(container.command),
+			labels: container.labels,
+			compose: composeJson(container),
 			pid: orNull(container.pid),
 			endpoints: container.endpoints.map(endpoint => ({
 				network: endpoint.networkName,

@@ -119,7 +119,7 @@ colours: 1
 		const text = problems.map(problem => `${problem.line}: ${problem.message}`).join('\n');
 		assert.match(text, /^1: readOnly: true or false$/m);
 		assert.match(text, /^2: theme: "neon" is neither built in/m);
-		assert.match(text, /^4: columns.networks: "COLOUR" is not one of NAME, DRIVER/m);
+		assert.match(text, /^4: columns.networks: "COLOUR" is not one of NAME, PROJECT, DRIVER/m);
 		assert.match(text, /^5: columns: "boxes" is not a pane/m);
 		assert.match(text, /^8: themes.t.accent: "chartreuse" is not a colour/m);
 		assert.match(text, /^9: "colours" is not a setting/m);

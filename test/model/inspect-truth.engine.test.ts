@@ -9,7 +9,7 @@ import {SnapshotStore} from '../../source/model/store.js';
 import type {DockerContainer, DockerNetwork} from '../../source/model/types.js';
 import {freeAddresses} from '../../source/ui/presentation/action-dialogs.js';
 import {containerDetails, networkDetails} from '../../source/ui/presentation/details.js';
-import {containerRows, networkColumns, networkRows} from '../../source/ui/presentation/pane-rows.js';
+import {containerColumns, containerRows, networkColumns, networkRows} from '../../source/ui/presentation/pane-rows.js';
 import {buildTopology, flattenTopology} from '../../source/ui/presentation/topology.js';
 import {dockerCli, requireTestEngine, TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources, uniqueName} from '../helpers/engine-harness.js';
 import {docknetBundle} from '../helpers/pty-app.js';
@@ -81,7 +81,8 @@ function ctrs(store: SnapshotStore, name: string): string {
 function stateCell(store: SnapshotStore, name: string): {text: string; tone?: string} {
 	const snapshot = store.getSnapshot();
 	const row = containerRows(snapshot.containers, snapshot.freshUntil).find(item => item.id === byName(store, name)?.id);
-	return {text: row?.cells[1]?.text ?? '', tone: row?.cells[1]?.tone};
+	const state = row?.cells[containerColumns.findIndex(column => column.title === 'STATE')];
+	return {text: state?.text ?? '', tone: state?.tone};
 }
 
 async function snapshotJson(): Promise<{containers: Array<Record<string, unknown> & {name: string; endpoints: Array<Record<string, unknown>>}>}> {

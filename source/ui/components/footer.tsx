@@ -16,30 +16,53 @@ export interface FooterProps {
 	bindings?: readonly KeyBinding[];
 }
 
-/** Key hints for what works right now, from the same keymap that handles the keys. */
-export function footerHints(scopes: readonly KeyScope[], readOnly: boolean, bindings: readonly KeyBinding[] = keymap): {local: string[]; global: string[]} {
-	const shown = bindings
+const paneScopes: ReadonlySet<KeyScope> = new Set(['networks', 'containers', 'interfaces', 'details', 'topology', 'swarm', 'log']);
+
+interface Hint {
+	key: string;
+	label: string;
+}
+
+function shownBindings(scopes: readonly KeyScope[], readOnly: boolean, bindings: readonly KeyBinding[]): KeyBinding[] {
+	return bindings
 		.filter(binding => binding.footer && binding.scopes.some(scope => scopes.includes(scope)))
 		.filter(binding => !(readOnly && binding.changesEngine));
-	const hint = (binding: (typeof shown)[number]): string => `${binding.keys[0]?.display ?? ''} ${binding.label}`;
+}
+
+/** Key hints for what works right now, from the same keymap that handles the keys; the focused pane's own keys first. */
+export function footerHints(scopes: readonly KeyScope[], readOnly: boolean, bindings: readonly KeyBinding[] = keymap): {local: string[]; global: string[]} {
+	const {local, global} = hintsOf(scopes, readOnly, bindings);
+	const text = (hint: Hint): string => `${hint.key} ${hint.label}`;
+	return {local: local.map(text), global: global.map(text)};
+}
+
+function hintsOf(scopes: readonly KeyScope[], readOnly: boolean, bindings: readonly KeyBinding[]): {local: Hint[]; global: Hint[]} {
+	const shown = shownBindings(scopes, readOnly, bindings);
+	const hint = (binding: KeyBinding): Hint => ({key: binding.keys[0]?.display ?? '', label: binding.label});
+	const own = (binding: KeyBinding): boolean => binding.scopes.some(scope => paneScopes.has(scope) && scopes.includes(scope));
+	const local = shown.filter(binding => !binding.scopes.includes('global'));
 	return {
-		local: shown.filter(binding => !binding.scopes.includes('global')).map(hint),
+		local: [...local.filter(own), ...local.filter(binding => !own(binding))].map(hint),
 		global: shown.filter(binding => binding.scopes.includes('global')).map(hint),
 	};
 }
 
-/** The hints that fit in `width`; help and quit always stay, at the end. */
+/**
+ * The hints that fit in `width`; help and quit always stay, at the end. Where not all fit
+ * with their words, the first ones keep them and the rest are listed by key alone, so no key
+ * that works is missing from the footer.
+ */
 export function footerText(scopes: readonly KeyScope[], readOnly: boolean, width: number, bindings: readonly KeyBinding[] = keymap): string {
-	const {local, global} = footerHints(scopes, readOnly, bindings);
-	const tail = global.join('  ');
-	let text = '';
-	for (const hint of local) {
-		const next = text ? `${text}  ${hint}` : hint;
-		if (displayWidth(next) + 2 + displayWidth(tail) > width) break;
-		text = next;
+	const {local, global} = hintsOf(scopes, readOnly, bindings);
+	const tail = global.map(hint => `${hint.key} ${hint.label}`).join('  ');
+	for (let named = local.length; named >= 0; named--) {
+		const words = local.slice(0, named).map(hint => `${hint.key} ${hint.label}`);
+		const bare = local.slice(named).map(hint => hint.key).join(' ');
+		const text = [...words, ...(bare === '' ? [] : [`· ${bare}`]), tail].join('  ');
+		if (displayWidth(text) <= width) return text;
 	}
 
-	return text ? `${text}  ${tail}` : tail;
+	return tail;
 }
 
 export function Footer({scopes, width, readOnly, override, theme, bindings = keymap}: FooterProps) {

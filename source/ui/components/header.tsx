@@ -65,19 +65,24 @@ export function Header({snapshot, endpoint, readOnly, width, now, theme}: Header
 	const running = snapshot.containers.filter(container => container.state === 'running').length;
 	const engine = snapshot.engine;
 	const several = isMultiEngine(snapshot);
-	const parts = several ? [
-		'docknet',
-		shownEngines(snapshot).map(item => `${stateMark(item.connection)} ${item.label}`).join('  '),
-	] : [
-		'docknet',
-		engine ? `${engine.endpoint}${engine.source === 'default' ? '' : ` (${engine.source})`}` : endpoint,
-		engine ? `${engine.product} ${engine.version} (API ${engine.apiVersion}${engine.rootless ? ', rootless' : ''})` : undefined,
-		snapshot.loaded ? `${snapshot.networks.length} networks` : undefined,
-		snapshot.loaded ? `${snapshot.containers.length} containers, ${running} running` : undefined,
-	].filter(Boolean);
+	const engineText = engine ? `${engine.endpoint}${engine.source === 'default' ? '' : ` (${engine.source})`}` : endpoint;
+	const counts = snapshot.loaded ? [`${snapshot.networks.length} networks`, `${snapshot.containers.length} containers, ${running} running`] : [];
+	const shortCounts = snapshot.loaded ? [`${snapshot.networks.length} nets · ${snapshot.containers.length} ctrs (${running} up)`] : [];
+	// From the fullest to the shortest: the counts stay, the engine's words give way first.
+	const variants: string[][] = several
+		? [['docknet', shownEngines(snapshot).map(item => `${stateMark(item.connection)} ${item.label}`).join('  '), ...shortCounts]]
+		: [
+				['docknet', engineText, ...(engine ? [`${engine.product} ${engine.version} (API ${engine.apiVersion}${engine.rootless ? ', rootless' : ''})`] : []), ...counts],
+				['docknet', engineText, ...(engine ? [`${engine.product} ${engine.version}`] : []), ...counts],
+				['docknet', engineText, ...(engine ? [`${engine.product} ${engine.version}`] : []), ...shortCounts],
+				['docknet', engine?.endpoint ?? endpoint, ...shortCounts],
+				['docknet', ...shortCounts],
+			];
 	const connection = connectionLabel(snapshot, now);
 	const right = `${readOnly ? 'READ-ONLY  ' : ''}${connection.text}`;
-	const left = fitText(parts.join(' │ '), Math.max(0, width - right.length - 1));
+	const room = Math.max(0, width - right.length - 1);
+	const fitting = variants.map(parts => parts.filter(Boolean).join(' │ ')).find(text => text.length <= room);
+	const left = fitText(fitting ?? variants.at(-1)?.join(' │ ') ?? 'docknet', room);
 	return (
 		<Box width={width}>
 			<Text bold wrap="truncate">

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React, {useMemo} from 'react';
-import {fitColumns, fitText, headerLine, layoutRow} from '../presentation/columns.js';
+import {columnContent, fitColumns, fitText, headerLine, layoutRow} from '../presentation/columns.js';
 import type {Column} from '../presentation/columns.js';
 import type {PaneRow} from '../presentation/pane-rows.js';
 import {scrollToShow} from '../state/ui-state.js';
@@ -41,7 +41,8 @@ export function PaneView(props: PaneViewProps) {
 	// A two-column gutter marks rows related to the selection elsewhere, visible even
 	// without colour.
 	const tableWidth = Math.max(1, width - gutter);
-	const fitted = useMemo(() => fitColumns(columns, tableWidth), [columns, tableWidth]);
+	// Sized by what the rows hold: the room goes to what is long, not to what is short.
+	const fitted = useMemo(() => fitColumns(columns, tableWidth, columnContent(rows, columns.length)), [columns, tableWidth, rows]);
 	const noticeLines = props.notice ? 1 : 0;
 	const viewport = Math.max(0, height - 2 - noticeLines);
 	const top = scrollToShow(props.scrollTop, Math.max(0, props.selectedIndex), viewport, rows.length);

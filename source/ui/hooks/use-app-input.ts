@@ -6,6 +6,7 @@ import {isErase, isPrintable, matchBinding, splitKeys} from '../keys/match-key.j
 import type {Layout} from '../layout.js';
 import type {ScreenExtent} from '../screens/screen.js';
 import {activeScopes, screenOf, screenOpeners} from '../screens/screen-registry.js';
+import {composeCommandAction} from '../state/compose-commands.js';
 import {pageStep} from '../state/ui-state.js';
 import type {Movement, PaneId, UiAction, UiState} from '../state/ui-state.js';
 import {paneModels} from './use-view-model.js';
@@ -125,7 +126,10 @@ function runCommand(command: Command, context: InputContext, ui: UiState): void 
 	const viewport = context.layoutFor(ui.focus).panes[ui.focus].rowsVisible;
 	const focusTarget = focusTargets[command];
 	const opener = screenOpeners.find(candidate => candidate.command === command);
-	if (movement) {
+	const composeAction = composeCommandAction(command, ui, pane);
+	if (composeAction) {
+		dispatch(composeAction);
+	} else if (movement) {
 		dispatch({type: 'move', pane: ui.focus, rowIds: pane.rowIds, movement: movement(viewport), viewport});
 	} else if (focusTarget) {
 		dispatch({type: 'focus', pane: focusTarget});

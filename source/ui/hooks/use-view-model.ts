@@ -13,11 +13,12 @@ import {
 	interfaceColumns,
 	interfaceRows,
 	networkColumns,
-	networkRows,
+	networkPane,
 	withEngineColumn,
 } from '../presentation/pane-rows.js';
 import type {PaneModel, PaneRow, RowOwner} from '../presentation/pane-rows.js';
 import {filterRows, rowIdsOf} from '../../model/list-filter.js';
+import {groupByProject} from '../presentation/project-groups.js';
 import {resolveIndex} from '../state/ui-state.js';
 import type {PaneId, UiState} from '../state/ui-state.js';
 
@@ -41,11 +42,29 @@ export interface ViewModel {
 	related: Record<PaneId, ReadonlySet<string>>;
 }
 
-function paneModel(columns: readonly Column[], allRows: readonly PaneRow[], cursor: UiState['panes'][PaneId]): PaneViewModel {
-	const rows = filterRows(allRows, cursor.filter);
+const noFolds: readonly string[] = [];
+
+function paneModel(columns: readonly Column[], allRows: readonly PaneRow[], cursor: UiState['panes'][PaneId], grouped: boolean): PaneViewModel {
+	const matching = filterRows(allRows, cursor.filter);
+	// Grouped after the filter: a project row counts what matched, and a match inside a folded project is not lost.
+	const rows = grouped ? groupByProject(matching, columns, {unfolded: cursor.unfolded ?? noFolds, ...(cursor.reveal === undefined ? {} : {reveal: cursor.reveal})}) : matching;
 	const rowIds = rowIdsOf(rows);
 	const selectedIndex = resolveIndex(cursor, rowIds);
 	return {columns, totalRows: allRows.length, rows, rowIds, selectedIndex, selectedId: rowIds[selectedIndex]};
+}
+
+const groupedCache = new WeakMap<readonly Column[], readonly Column[]>();
+
+/** Grouped, every row sits under its project: the PROJECT column would repeat it. */
+function groupedColumns(columns: readonly Column[], ui: UiState): readonly Column[] {
+	if (ui.grouped !== true) return columns;
+	let grouped = groupedCache.get(columns);
+	if (grouped === undefined) {
+		grouped = columns.map(column => (column.title === 'PROJECT' ? {...column, hidden: true} : column));
+		groupedCache.set(columns, grouped);
+	}
+
+	return grouped;
 }
 
 const paneColumns: Record<PaneId, readonly Column[]> = {
@@ -57,9 +76,9 @@ const paneColumns: Record<PaneId, readonly Column[]> = {
 /** Filtered rows and resolved selection of every pane for a UI state. */
 export function paneModels(allRows: PaneRows, ui: UiState, columns: Record<PaneId, readonly Column[]> = paneColumns): Record<PaneId, PaneViewModel> {
 	return {
-		networks: paneModel(columns.networks, allRows.networks, ui.panes.networks),
-		containers: paneModel(columns.containers, allRows.containers, ui.panes.containers),
-		interfaces: paneModel(columns.interfaces, allRows.interfaces, ui.panes.interfaces),
+		networks: paneModel(groupedColumns(columns.networks, ui), allRows.networks, ui.panes.networks, ui.grouped === true),
+		containers: paneModel(groupedColumns(columns.containers, ui), allRows.containers, ui.panes.containers, ui.grouped === true),
+		interfaces: paneModel(columns.interfaces, allRows.interfaces, ui.panes.interfaces, false),
 	};
 }
 
@@ -157,7 +176,7 @@ export function useViewModel(snapshot: EngineSnapshot, ui: UiState): ViewModel {
 	);
 	const clusters = swarm.networks;
 	const ownership = useMemo(() => engineOwnership({engines, owners}), [engines, owners]);
-	const networkModel = useMemo(() => ownedBy(ownership, 'networks', {columns: networkColumns, rows: networkRows(networks, containers, clusters)}), [networks, containers, clusters, ownership]);
+	const networkModel = useMemo(() => ownedBy(ownership, 'networks', networkPane(networks, containers, clusters)), [networks, containers, clusters, ownership]);
 	const nodeName = useMemo(() => nodeNamer(swarm, engine), [swarm, engine]);
 	const knownNetworks = snapshot.loaded ? networks : undefined;
 	const containerModel = useMemo(() => ownedBy(ownership, 'containers', {columns: containerColumns, rows: containerRows(containers, freshUntil, nodeName, knownNetworks)}), [containers, freshUntil, nodeName, knownNetworks, ownership]);

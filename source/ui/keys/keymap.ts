@@ -32,7 +32,12 @@ export type Command =
 	| 'writeCommands'
 	| 'openNodeEngines'
 	| 'nextHost'
-	| 'commandMode';
+	| 'commandMode'
+	| 'groupProjects'
+	| 'fold'
+	| 'hideEvents'
+	| 'olderEvents'
+	| 'newerEvents';
 
 export type SpecialKey =
 	| 'upArrow'
@@ -223,7 +228,7 @@ export const keymap: readonly KeyBinding[] = [
 		label: 'undo',
 		description: 'Undo the last connect or disconnect of this session',
 		scopes: ['list'],
-		footer: false,
+		footer: true,
 		changesEngine: true,
 	},
 	{
@@ -250,8 +255,48 @@ export const keymap: readonly KeyBinding[] = [
 		label: 'prune',
 		description: 'Remove all unused networks: shows which, then asks',
 		scopes: ['networks'],
-		footer: false,
+		footer: true,
 		changesEngine: true,
+	},
+	{
+		command: 'groupProjects',
+		keys: [key('P')],
+		label: 'projects',
+		description: 'Group the Networks and Containers panes by Compose project (P again lists them flat); projects come first',
+		scopes: ['networks', 'containers'],
+		footer: true,
+	},
+	{
+		command: 'fold',
+		keys: [key('z'), key(' ', 'Space')],
+		label: 'fold',
+		description: "Open or fold the selected project's rows (grouped by project); Enter on a project shows its services as `docker compose ps` does",
+		scopes: ['networks', 'containers'],
+		footer: true,
+	},
+	{
+		command: 'hideEvents',
+		keys: [key('e')],
+		label: 'hide events',
+		description: "Hide the selected container's events in the events strip (a noisy one), or show them again",
+		scopes: ['containers'],
+		footer: true,
+	},
+	{
+		command: 'olderEvents',
+		keys: [key('[')],
+		label: 'older events',
+		description: 'Scroll the events strip back to older events',
+		scopes: ['list'],
+		footer: false,
+	},
+	{
+		command: 'newerEvents',
+		keys: [key(']')],
+		label: 'newer events',
+		description: 'Scroll the events strip forward to newer events',
+		scopes: ['list'],
+		footer: false,
 	},
 	{
 		command: 'topology',

@@ -19,6 +19,7 @@ import type {HostView} from '../../host/bridges.js';
 import {peerLabel} from './pane-rows.js';
 import {maxOf} from '../../model/large-arrays.js';
 import {staleLinks} from '../../model/stale-links.js';
+import {composeOfContainer, composeProjectOfNetwork, labelPairs, serviceText} from '../../model/compose.js';
 
 export interface DetailLine {
 	text: string;
@@ -54,6 +55,36 @@ const keyValues = (record: Record<string, string>): string =>
 		.map(([key, value]) => `${key}=${value}`)
 		.join('  ');
 
+/** Labels one to a line, sorted: Compose writes a dozen, and one line would be cut. */
+function labelLines(labels: Record<string, string>): DetailLine[] {
+	const pairs = labelPairs(labels);
+	if (pairs.length === 0) return [field('Labels', 'none')];
+	return pairs.map((pair, index) => field(index === 0 ? `Labels (${pairs.length})` : '', pair));
+}
+
+/** `webapp web #2` in a table of containers; '–' outside Compose. */
+function composeServiceCell(container: DockerContainer): string {
+	const compose = composeOfContainer(container);
+	return compose === undefined ? '–' : `${compose.project} ${serviceText(compose)}`.trim();
+}
+
+function composeContainerLines(container: DockerContainer): DetailLine[] {
+	const compose = composeOfContainer(container);
+	if (compose === undefined) return [];
+	const service = serviceText(compose);
+	return [
+		field('Project', compose.project),
+		field('Service', compose.oneoff ? `${service} (one-off: docker compose run)` : service),
+	];
+}
+
+function composeNetworkLines(network: DockerNetwork): DetailLine[] {
+	const project = composeProjectOfNetwork(network);
+	if (project === undefined) return [];
+	const short = network.labels['com.docker.compose.network'];
+	return [field('Project', short === undefined ? project : `${project} (network "${short}" of its compose file)`)];
+}
+
 export function networkDetails(network: DockerNetwork, containers: readonly DockerContainer[]): Details {
 	const attached = attachmentsByNetwork(containers).get(network.id) ?? [];
 	const use = addressUse(network, attached);
@@ -79,7 +110,8 @@ export function networkDetails(network: DockerNetwork, containers: readonly Dock
 		),
 		...(network.pools.length === 0 ? [field('IPAM pools', 'none configured')] : []),
 		field('Options', keyValues(network.options)),
-		field('Labels', keyValues(network.labels)),
+		...composeNetworkLines(network),
+		...labelLines(network.labels),
 	];
 	if (isPredefinedNetwork(network)) {
 		lines.push({text: 'Predefined by the engine: it cannot be removed.', tone: 'muted'});
@@ -90,9 +122,10 @@ export function networkDetails(network: DockerNetwork, containers: readonly Dock
 		lines,
 		table: {
 			title: `Attached containers (${attached.length})`,
-			columns: ['container', 'state', 'ipv4', 'ipv6', 'mac', 'aliases'],
+			columns: ['container', 'service', 'state', 'ipv4', 'ipv6', 'mac', 'aliases'],
 			rows: attached.map(({container, endpoint}) => ({
 				container: container.name,
+				service: composeServiceCell(container),
 				state: containerStateText(container),
 				ipv4: endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : '–',
 				ipv6: endpoint.ipv6 ? `${endpoint.ipv6}/${endpoint.ipv6PrefixLength ?? '?'}` : '–',
@@ -152,6 +185,8 @@ export function containerDetails(
 		field('ID', container.id),
 		field('State', `${container.state} · ${container.status}`, container.health === undefined ? undefined : containerStateTone(container)),
 		field('Image', container.image),
+		...composeContainerLines(container),
+		field('Command', container.command),
 		field('Network mode', special ? describeSpecialMode(special) : container.networkMode),
 		...portLines(container, forwarding),
 		field('Host veths', host.peers.status === 'unavailable' ? `unknown: ${host.peers.reason}` : vethNames.join(', ')),
@@ -163,6 +198,8 @@ export function containerDetails(
 	if (!container.inspected) {
 		lines.push({text: 'Aliases and links appear once the engine answered the inspect call.', tone: 'muted'});
 	}
+
+	for (const line of labelLines(container.labels)) lines.push(line);
 
 	return {
 		title: `Container ${container.name}`,

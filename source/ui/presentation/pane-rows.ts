@@ -13,6 +13,7 @@ import {clusterUse, containerDisplayName} from '../../model/cluster-selectors.js
 import {staleLinks} from '../../model/stale-links.js';
 import type {NetworkCluster} from '../../model/swarm-types.js';
 import type {DockerContainer, DockerNetwork, HostInterface, VethPeer} from '../../model/types.js';
+import {composeOfContainer, composeProjectOfNetwork, labelPairs, serviceText} from '../../model/compose.js';
 import type {Cell, Column} from './columns.js';
 import {containerStateText, containerStateTone, formatRate, interfaceStateTone, shortId} from './format.js';
 
@@ -21,6 +22,10 @@ export interface PaneRow {
 	cells: Cell[];
 	/** Text the `/` filter searches. */
 	search: ReadonlyArray<string | undefined>;
+	/** Its Compose project: `/project` keeps exactly that project's rows, and rows group by it. */
+	project?: string;
+	/** A project's row (grouping on): it stands for its rows, folded or not. */
+	group?: {project: string; folded: boolean};
 }
 
 export interface PaneModel {
@@ -29,20 +34,50 @@ export interface PaneModel {
 }
 
 export const networkColumns: readonly Column[] = [
-	{title: 'NAME', minWidth: 12, grow: 2, dropOrder: 0},
+	{title: 'NAME', minWidth: 12, grow: 2, dropOrder: 0, fitContent: 24},
+	{title: 'PROJECT', minWidth: 8, grow: 0, dropOrder: 4},
 	{title: 'DRIVER', minWidth: 7, grow: 0, dropOrder: 3},
-	{title: 'SCOPE', minWidth: 6, grow: 0, dropOrder: 7},
-	{title: 'SUBNET', minWidth: 15, grow: 1, dropOrder: 2},
-	{title: 'GATEWAY', minWidth: 13, grow: 0, dropOrder: 6},
+	{title: 'SCOPE', minWidth: 6, grow: 0, dropOrder: 8, hideWhenSame: true},
+	{title: 'SUBNET', minWidth: 15, grow: 1, dropOrder: 2, fitContent: 44},
+	{title: 'GATEWAY', minWidth: 13, grow: 0, dropOrder: 7},
 	{title: 'CTRS', minWidth: 4, grow: 0, dropOrder: 1, align: 'right'},
-	{title: 'USE', minWidth: 11, grow: 0, dropOrder: 5, align: 'right'},
-	{title: 'FLAGS', minWidth: 10, grow: 1, dropOrder: 4},
+	{title: 'USE', minWidth: 11, grow: 0, dropOrder: 6, align: 'right'},
+	{title: 'FLAGS', minWidth: 8, grow: 1, dropOrder: 5},
 ];
+
+/** Flags in the order that tells networks apart: internal and ipv6 first, attachable (every Compose network) last. */
+const flagOrder = ['internal', 'ipv6', 'ingress', 'attachable'];
+const orderedFlags = (flags: readonly string[]): string[] => [...flags].sort((a, b) => flagOrder.indexOf(a) - flagOrder.indexOf(b));
+
+/** The Networks pane: its rows, and a flag every network has named once, in the FLAGS title, not on each row. */
+export function networkPane(
+	networks: readonly DockerNetwork[],
+	containers: readonly DockerContainer[],
+	clusters: ReadonlyMap<string, NetworkCluster> = new Map(),
+): PaneModel {
+	const shared = networks.length > 1 ? sharedFlags(networks) : [];
+	const rows = networkRows(networks, containers, clusters, shared);
+	if (shared.length === 0) return {columns: networkColumns, rows};
+	return {columns: networkColumns.map(column => (column.title === 'FLAGS' ? {...column, title: `FLAGS (all ${shared.join(',')})`} : column)), rows};
+}
+
+function sharedFlags(networks: readonly DockerNetwork[]): string[] {
+	let shared: string[] | undefined;
+	for (const network of networks) {
+		const flags = networkFlags(network);
+		shared = shared === undefined ? flags : shared.filter(flag => flags.includes(flag));
+		if (shared.length === 0) return [];
+	}
+
+	return shared ?? [];
+}
 
 export function networkRows(
 	networks: readonly DockerNetwork[],
 	containers: readonly DockerContainer[],
 	clusters: ReadonlyMap<string, NetworkCluster> = new Map(),
+	/** Flags every network has: said once in the column's title. */
+	sharedFlags: readonly string[] = [],
 ): PaneRow[] {
 	const attachments = attachmentsByNetwork(containers);
 	return networks.map(network => {
@@ -57,40 +92,66 @@ export function networkRows(
 		const use = across === undefined ? local : {...local, used: across.used};
 		const members = across?.members ?? attached?.length ?? 0;
 		const flags = networkFlags(network);
+		const shownFlags = orderedFlags(flags.filter(flag => !sharedFlags.includes(flag)));
+		const project = composeProjectOfNetwork(network);
 		return {
 			id: network.id,
 			cells: [
 				{text: network.name},
+				{text: project ?? '–', tone: 'muted'},
 				{text: network.driver, tone: 'accent'},
 				{text: network.scope, tone: 'muted'},
-				{text: subnets.join(' ') || '–', tone: subnets.length === 0 ? 'muted' : undefined},
-				{text: gateways.join(' ') || '–', tone: gateways.length === 0 ? 'muted' : undefined},
+				listCell(subnets, ' '),
+				listCell(gateways, ' '),
 				{text: String(members)},
 				{text: use.capacity ? `${use.used}/${use.capacity}` : '–', tone: use.capacity ? undefined : 'muted'},
-				{text: flags.join(',') || '–', tone: 'muted'},
+				{...listCell(shownFlags, ','), tone: 'muted'},
 			],
-			search: [network.name, network.driver, network.scope, shortId(network.id), ...subnets, ...gateways, ...flags],
+			search: [network.name, project, network.driver, network.scope, shortId(network.id), ...subnets, ...gateways, ...flags, ...labelPairs(network.labels)],
+			...(project === undefined ? {} : {project}),
 		};
 	});
 }
 
+/** A list in one cell: whole items and `+n` where it does not fit; `–` when empty. */
+function listCell(items: readonly string[], separator: string, noun?: string): Cell {
+	if (items.length === 0) return {text: '–', tone: 'muted'};
+	return items.length === 1 ? {text: items[0] ?? ''} : {text: items.join(separator), items, separator, ...(noun === undefined ? {} : {noun})};
+}
+
 export const containerColumns: readonly Column[] = [
-	{title: 'NAME', minWidth: 14, grow: 1, dropOrder: 0},
+	{title: 'NAME', minWidth: 14, grow: 1, dropOrder: 0, fitContent: 22},
+	{title: 'PROJECT', minWidth: 8, grow: 0, dropOrder: 4},
+	{title: 'SERVICE', minWidth: 8, grow: 0, dropOrder: 5, fitContent: 16},
 	{title: 'STATE', minWidth: 10, grow: 0, dropOrder: 1},
-	{title: 'IMAGE', minWidth: 12, grow: 1, dropOrder: 3},
-	{title: 'NETWORKS', minWidth: 22, grow: 3, dropOrder: 2},
+	{title: 'IMAGE', minWidth: 12, grow: 1, dropOrder: 7, hideWhenSame: true},
+	// Room for one network and its address, and the count of the others.
+	{title: 'NETWORKS', minWidth: 30, grow: 3, dropOrder: 2},
+	{title: 'PORTS', minWidth: 12, grow: 1, dropOrder: 6},
 ];
 
-export function containerNetworksText(container: DockerContainer, containers: readonly DockerContainer[]): string {
+/** Each network with its address, as the NETWORKS cell lists them. */
+export function containerNetworkItems(container: DockerContainer, containers: readonly DockerContainer[]): string[] {
 	const special = specialNetworkMode(container, containers);
-	if (special) return describeSpecialMode(special);
-	if (container.endpoints.length === 0) return '–';
-	return container.endpoints
-		.map(endpoint => {
-			const address = endpoint.ipv4 ?? endpoint.ipv6;
-			return address ? `${endpoint.networkName} ${address}` : endpoint.networkName;
-		})
-		.join(', ');
+	if (special) return [describeSpecialMode(special)];
+	return container.endpoints.map(endpoint => {
+		const address = endpoint.ipv4 ?? endpoint.ipv6;
+		return address ? `${endpoint.networkName} ${address}` : endpoint.networkName;
+	});
+}
+
+export function containerNetworksText(container: DockerContainer, containers: readonly DockerContainer[]): string {
+	return containerNetworkItems(container, containers).join(', ') || '–';
+}
+
+/** Ports as `docker ps` writes them: `0.0.0.0:8080->80/tcp`, `[::]:8080->80/tcp`, `9000/tcp` when only exposed. */
+export function portItems(container: DockerContainer): string[] {
+	return container.ports.map(port => {
+		const target = `${port.containerPort}/${port.protocol}`;
+		if (port.hostPort === undefined) return target;
+		const host = port.hostIp === undefined || port.hostIp === '' ? '' : port.hostIp.includes(':') ? `[${port.hostIp}]:` : `${port.hostIp}:`;
+		return `${host}${port.hostPort}->${target}`;
+	});
 }
 
 // Rows of unchanged containers are reused: the store keeps a container's object while it
@@ -120,14 +181,22 @@ export function containerRows(
 
 function containerRow(container: DockerContainer, containers: readonly DockerContainer[], fresh: boolean, name: string, knownNetworks: readonly DockerNetwork[] | undefined): PaneRow {
 	const stale = knownNetworks !== undefined && staleLinks(container, containers, knownNetworks).length > 0;
-	const networks = `${stale ? '⚠ ' : ''}${containerNetworksText(container, containers)}`;
+	const networkItems = containerNetworkItems(container, containers);
+	if (stale) networkItems[0] = `⚠ ${networkItems[0] ?? ''}`;
+	const networks = networkItems.length === 0 ? {text: '–'} : listCell(networkItems, ', ', 'networks');
+	const compose = composeOfContainer(container);
+	const service = serviceText(compose);
+	const ports = portItems(container);
 	return {
 		id: container.id,
 		cells: [
 			{text: fresh ? `${name} ✚new` : name, tone: fresh ? 'new' : undefined},
+			{text: compose?.project ?? '–', tone: 'muted'},
+			{text: service || '–', tone: service ? undefined : 'muted'},
 			{text: containerStateText(container), tone: containerStateTone(container)},
 			{text: container.image, tone: 'muted'},
-			{text: networks, tone: stale ? 'warn' : undefined},
+			{...networks, tone: stale ? 'warn' : networks.tone},
+			ports.length === 0 ? {text: '–', tone: 'muted'} : {...listCell(ports, ', ', 'ports'), tone: 'muted'},
 		],
 		search: [
 			container.name,
@@ -137,8 +206,13 @@ function containerRow(container: DockerContainer, containers: readonly DockerCon
 			container.health,
 			shortId(container.id),
 			container.networkMode,
+			compose?.project,
+			service,
 			...container.endpoints.flatMap(endpoint => [endpoint.networkName, endpoint.ipv4, endpoint.ipv6]),
+			...ports,
+			...labelPairs(container.labels),
 		],
+		...(compose === undefined ? {} : {project: compose.project}),
 	};
 }
 

@@ -8,6 +8,7 @@ import type {ContainerEndpoint, DockerContainer, DockerNetwork, EngineInfo} from
 import type {PaneId} from '../state/ui-state.js';
 import type {Tone} from './columns.js';
 import {overlayClusterNode} from './topology-overlay.js';
+import {composeOfContainer, serviceText} from '../../model/compose.js';
 
 // The whole host as one tree, the picture `docker network ls`, `ip addr`, `brctl show` and
 // `docker inspect` give only together: bridge network → bridge → veth → container:ethN.
@@ -53,6 +54,42 @@ function endpointDetail(endpoint: ContainerEndpoint): string {
 	);
 }
 
+/** `[webapp web #2]`: a Compose container's project and service, as its tree rows say it. */
+function composeTag(container: DockerContainer): string | undefined {
+	const compose = composeOfContainer(container);
+	if (compose === undefined) return undefined;
+	const service = serviceText(compose);
+	return `[${compose.project}${service ? ` ${service}` : ''}]`;
+}
+
+/**
+ * Sidecars started with `--network container:<id>` whose owner is gone (removed, or recreated
+ * under its name with a new id): they hang in no tree of their own, so they get one, marked.
+ */
+function orphanedSidecars(containers: readonly DockerContainer[]): TopologyNode[] {
+	const orphans = containers.filter(container => {
+		const mode = specialNetworkMode(container, containers);
+		return mode?.kind === 'container' && mode.containerName === undefined;
+	});
+	if (orphans.length === 0) return [];
+	return [
+		{
+			id: 'mode/orphaned',
+			label: '⚠ orphaned sidecars',
+			detail: 'share the stack of a container that is gone: not in the stack of the one now under its name',
+			tone: 'warn',
+			children: orphans.map(container => ({
+				id: `mode/orphaned/${container.id}`,
+				label: container.name,
+				detail: join(`container:${container.networkMode.slice('container:'.length, 'container:'.length + 12)} gone`, container.state, composeTag(container)),
+				tone: 'warn' as const,
+				target: {pane: 'containers' as const, id: container.id},
+				children: [],
+			})),
+		},
+	];
+}
+
 /** Containers sharing a stack appear once, under the first network of their owner. */
 function firstAttachment(container: DockerContainer, network: DockerNetwork): boolean {
 	return container.endpoints[0]?.networkId === network.id;
@@ -67,7 +104,7 @@ function sharersOf(container: DockerContainer, containers: readonly DockerContai
 		.map(other => ({
 			id: `${prefix}/shares/${other.id}`,
 			label: other.name,
-			detail: `container:${container.name} — same IP and MAC, no interfaces of its own`,
+			detail: join(`container:${container.name} — same IP and MAC, no interfaces of its own`, composeTag(other)),
 			tone: 'muted' as const,
 			target: {pane: 'containers' as const, id: other.id},
 			children: [],
@@ -94,7 +131,7 @@ function bridgeNetworkNode(network: DockerNetwork, input: TopologyInput, view: H
 						{
 							id: `net/${network.id}/veth/${vethName}/ctr`,
 							label: `${container.name}:${peer.containerInterface}`,
-							detail: endpoint ? endpointDetail(endpoint) : '',
+							detail: join(endpoint ? endpointDetail(endpoint) : undefined, composeTag(container)),
 							tone: container.state === 'running' ? 'good' : 'muted',
 							target: {pane: 'containers', id: container.id},
 							children: firstAttachment(container, network) ? sharersOf(container, input.containers, `net/${network.id}/veth/${vethName}`) : [],
@@ -116,7 +153,7 @@ function bridgeNetworkNode(network: DockerNetwork, input: TopologyInput, view: H
 		.map(({container, endpoint}) => ({
 			id: `net/${network.id}/ctr/${container.id}`,
 			label: container.name,
-			detail: join(endpointDetail(endpoint), container.state === 'running' ? 'veth not known' : container.state),
+			detail: join(endpointDetail(endpoint), container.state === 'running' ? 'veth not known' : container.state, composeTag(container)),
 			tone: container.state === 'running' ? undefined : 'muted',
 			target: {pane: 'containers', id: container.id},
 			children: firstAttachment(container, network) ? sharersOf(container, input.containers, `net/${network.id}/ctr/${container.id}`) : [],
@@ -150,7 +187,7 @@ function otherNetworkNode(network: DockerNetwork, input: TopologyInput): Topolog
 		children: attached.map(({container, endpoint}) => ({
 			id: `net/${network.id}/ctr/${container.id}`,
 			label: container.name,
-			detail: endpointDetail(endpoint),
+			detail: join(endpointDetail(endpoint), composeTag(container)),
 			tone: container.state === 'running' ? 'good' : 'muted',
 			target: {pane: 'containers', id: container.id},
 			children: firstAttachment(container, network) ? sharersOf(container, input.containers, `net/${network.id}/ctr/${container.id}`) : [],
@@ -169,7 +206,7 @@ function modeGroup(id: string, label: string, detail: string, containers: readon
 			children: containers.map(container => ({
 				id: `${id}/${container.id}`,
 				label: container.name,
-				detail: container.state,
+				detail: join(container.state, composeTag(container)),
 				tone: container.state === 'running' ? 'good' : 'muted',
 				target: {pane: 'containers', id: container.id},
 				children: sharersOf(container, all, `${id}/${container.id}`),
@@ -189,6 +226,7 @@ export function buildTopology(input: TopologyInput, view: HostView): TopologyNod
 		...bridges.map(network => bridgeNetworkNode(network, input, view)),
 		...modeGroup('mode/host', 'host mode', "the host's own network stack, no veth", byMode('host'), containers),
 		...modeGroup('mode/none', 'none', 'loopback only', byMode('none'), containers),
+		...orphanedSidecars(containers),
 		...others.map(network => {
 			const cluster = input.swarm?.networks.get(network.id);
 			return cluster === undefined || input.swarm === undefined

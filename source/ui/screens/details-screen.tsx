@@ -10,6 +10,7 @@ import {useForwarding, useInsideView} from '../hooks/use-inside-view.js';
 import {useNow} from '../hooks/use-now.js';
 import type {ViewModel} from '../hooks/use-view-model.js';
 import {containerDetails, interfaceDetails, networkDetails, withEngine} from '../presentation/details.js';
+import {projectDetailsOf} from '../presentation/project-details.js';
 import type {Details} from '../presentation/details.js';
 import {detailsScrollExtent} from '../presentation/details-window.js';
 import {insideDetails} from '../presentation/inside-details.js';
@@ -29,6 +30,8 @@ function itemDetails(overlay: DetailsOverlay, snapshot: EngineSnapshot, view: Vi
 		return plain && network && cluster ? withCluster(plain, snapshot, network, cluster) : plain;
 	}
 
+	const project = projectDetailsOf(overlay.id, snapshot);
+	if (project) return project;
 	if (overlay.pane === 'containers') {
 		const container = snapshot.containers.find(item => item.id === overlay.id);
 		if (container && overlay.view === 'inside') return insideDetails(container, snapshot.containers, inside);

@@ -79,7 +79,7 @@ export function PanesBody({ui, snapshot, view, layout, theme, hiddenEvents, pane
 			) : (
 				paneOrder.map(pane)
 			)}
-			<EventsStrip events={shownEvents(snapshot.events, hiddenEvents)} lines={layout.eventLines} width={layout.columns} containerName={containerName} theme={theme} />
+			<EventsStrip events={shownEvents(snapshot.events, hiddenEvents)} lines={layout.eventLines} width={layout.columns} containerName={containerName} theme={theme} view={ui.events} />
 		</>
 	);
 }

@@ -18,6 +18,17 @@ export interface PaneCursor {
 	selectedIndex: number;
 	scrollTop: number;
 	filter: string;
+	/** With grouping on: the project rows opened (all others are folded). */
+	unfolded?: readonly string[];
+	/** A row reached by a jump: its project opens to show it. */
+	reveal?: string;
+}
+
+/** The events strip: containers whose events are hidden, and how far it is scrolled back. */
+export interface EventsView {
+	hidden: readonly string[];
+	/** Lines scrolled back from the newest. */
+	scrollTop: number;
 }
 
 export type Overlay =
@@ -46,6 +57,9 @@ export interface UiState {
 	filtering: boolean;
 	overlay?: Overlay;
 	status?: StatusMessage;
+	/** Rows grouped by Compose project (the Networks and Containers panes). */
+	grouped?: boolean;
+	events?: EventsView;
 }
 
 export type Movement = number | 'home' | 'end';
@@ -67,6 +81,12 @@ export type UiAction =
 	| {type: 'closeOverlay'}
 	| {type: 'scrollOverlay'; movement: Movement; total: number; viewport: number}
 	| {type: 'moveTopology'; rowIds: readonly string[]; movement: Movement; viewport: number}
+	| {type: 'toggleGrouping'}
+	/** Opens a folded project row (folded: as it is shown now), or folds an open one. */
+	| {type: 'toggleFold'; pane: PaneId; id: string; folded: boolean}
+	/** Hides the events of a container in the events strip, or shows them again. */
+	| {type: 'toggleEventsOf'; id: string; name: string}
+	| {type: 'scrollEvents'; movement: number | 'home'; total: number}
 	| {type: 'status'; text: string; tone: StatusTone}
 	| {type: 'clearStatus'};
 
@@ -209,6 +229,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 			const jumped = updatePane(state, action.pane, cursor => ({
 				...cursor,
 				filter: '',
+				reveal: action.id,
 				selectedId: action.id,
 				selectedIndex: index,
 				scrollTop: scrollToShow(cursor.scrollTop, index, action.viewport, action.allRowIds.length),
@@ -242,6 +263,39 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 			const overlay = state.overlay;
 			if (overlay?.kind !== 'topology') return state;
 			return {...state, overlay: moveCursor(overlay, action.rowIds, action.movement, action.viewport)};
+		}
+
+		case 'toggleGrouping':
+			return {...state, grouped: !state.grouped};
+		case 'toggleFold':
+			return updatePane(state, action.pane, cursor => {
+				const unfolded = cursor.unfolded ?? [];
+				return {
+					...cursor,
+					unfolded: action.folded ? [...unfolded.filter(id => id !== action.id), action.id] : unfolded.filter(id => id !== action.id),
+					reveal: undefined,
+					selectedId: action.id,
+				};
+			});
+		case 'toggleEventsOf': {
+			const hidden = state.events?.hidden ?? [];
+			const hiding = !hidden.includes(action.id);
+			return {
+				...state,
+				events: {scrollTop: 0, hidden: hiding ? [...hidden, action.id] : hidden.filter(id => id !== action.id)},
+				status: {
+					text: hiding ? `Events of ${action.name} are hidden (e on it again shows them).` : `Events of ${action.name} are shown again.`,
+					tone: 'info',
+					serial: (state.status?.serial ?? 0) + 1,
+				},
+			};
+		}
+
+		case 'scrollEvents': {
+			const events = state.events ?? {hidden: [], scrollTop: 0};
+			const target = action.movement === 'home' ? 0 : events.scrollTop + action.movement;
+			const scrollTop = clamp(target, 0, Math.max(0, action.total - 1));
+			return scrollTop === events.scrollTop ? state : {...state, events: {...events, scrollTop}};
 		}
 
 		case 'status':
