@@ -354,7 +354,14 @@ export function toEngineInfo(endpoint: ResolvedEndpoint, version: JsonRecord, in
 		swarm: nonEmptyStr(asRecord(info['Swarm']), 'LocalNodeState') ?? 'inactive',
 		...swarmIdentity(asRecord(info['Swarm'])),
 		drivers: stringList(plugins['Network']),
+		...firewallOf(info),
 	};
+}
+
+/** `/info` FirewallBackend (API 1.48+): which firewall the engine writes its NAT rules in. */
+function firewallOf(info: JsonRecord): Pick<EngineInfo, 'firewallBackend'> {
+	const driver = nonEmptyStr(asRecord(info['FirewallBackend']), 'Driver');
+	return driver === undefined ? {} : {firewallBackend: driver};
 }
 
 function swarmIdentity(swarm: JsonRecord): Pick<EngineInfo, 'swarmNodeId' | 'swarmNodeAddress' | 'swarmManager'> {

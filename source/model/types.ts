@@ -130,6 +130,11 @@ export interface EngineInfo {
 	/** True on a swarm manager (ControlAvailable): only a manager answers /nodes, /services, /tasks. */
 	swarmManager?: boolean;
 	drivers: string[];
+	/**
+	 * Where the engine writes its firewall rules (`/info` FirewallBackend.Driver, Docker 28+:
+	 * "iptables", "nftables", "iptables+firewalld"); absent from engines that do not say.
+	 */
+	firewallBackend?: string;
 }
 
 export interface EngineEvent {

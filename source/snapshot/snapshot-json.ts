@@ -128,13 +128,16 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}
 				hostPort: orNull(port.hostPort),
 			})),
 			inside: insideJson(inside?.get(container.id)),
-			published: portPaths(container, forwarding).map(path => ({
+			published: portPaths(container, forwarding, {networks: snapshot.networks, ...((snapshot.engines?.length ?? 1) > 1 || !snapshot.engine ? {} : {engine: snapshot.engine})}).map(path => ({
 				hostIp: orNull(path.binding.hostIp),
 				hostPort: orNull(path.binding.hostPort),
 				protocol: path.binding.protocol,
 				containerIp: orNull(path.containerIp),
 				containerPort: path.binding.containerPort,
 				nat: path.rule ? path.rule.text : null,
+				natPlace: path.rule ? path.rule.place : null,
+				forwarded: path.verdict.kind,
+				...(path.verdict.kind === 'unknown' ? {unknownBecause: path.verdict.reason} : {}),
 				proxyPid: path.proxy ? path.proxy.pid : null,
 			})),
 		})),

@@ -1,6 +1,6 @@
 import {safeText} from '../../text/safe-text.js';
 import type {ForwardingScan} from '../../model/forwarding.js';
-import {portPaths, portPathText} from '../../model/port-paths.js';
+import {portPaths, portPathText, routedNetworkOf, verdictText, type PortPathContext} from '../../model/port-paths.js';
 import type {HostSnapshot} from '../../model/store.js';
 import {
 	addressUse,
@@ -105,25 +105,32 @@ export function networkDetails(network: DockerNetwork, containers: readonly Dock
 }
 
 /** Each published port end to end: host address → container address, the NAT rule, docker-proxy. */
-export function portLines(container: DockerContainer, forwarding: ForwardingScan | undefined): DetailLine[] {
+export function portLines(container: DockerContainer, forwarding: ForwardingScan | undefined, context: PortPathContext = {}): DetailLine[] {
 	if (container.networkMode === 'host') {
 		return [field('Ports', "the host's own: with --network host the container listens on the host's ports directly (no -p, no NAT, no docker-proxy)")];
 	}
 
-	const paths = portPaths(container, forwarding);
-	const exposed = container.ports.filter(port => port.hostPort === undefined).map(port => `${port.containerPort}/${port.protocol}`);
+	const paths = portPaths(container, forwarding, context);
 	const lines: DetailLine[] = [];
 	paths.forEach((path, index) => {
 		const label = index === 0 ? 'Ports' : '';
-		if (!forwarding) lines.push(field(label, `${portPathText(path)} · reading NAT rules…`));
-		else if (forwarding.status === 'unavailable') lines.push(field(label, `${portPathText(path)} · NAT unknown: ${forwarding.reason}`));
-		else {
-			const proxy = path.proxy ? `docker-proxy pid ${path.proxy.pid} also listens` : 'no docker-proxy';
-			lines.push(field(label, `${portPathText(path)} · ${path.rule ? 'DNAT in the DOCKER chain' : 'no NAT rule found in the DOCKER chain'} · ${proxy}`, path.rule ? undefined : 'warn'));
-			if (path.rule) lines.push(field('', `  ${path.rule.text}`, 'muted'));
-		}
+		const verdict = verdictText(path.verdict);
+		const proxy = path.verdict.kind === 'nat' ? ` · ${path.proxy ? `docker-proxy pid ${path.proxy.pid} also listens` : 'no docker-proxy'}` : '';
+		lines.push(field(label, `${portPathText(path)} · ${verdict.text}${proxy}`, verdict.warn ? 'warn' : undefined));
+		if (path.rule) lines.push(field('', `  ${path.rule.text}`, 'muted'));
 	});
-	if (exposed.length > 0) lines.push(field(paths.length === 0 ? 'Ports' : '', `exposed, not published: ${exposed.join(', ')}`));
+	const exposed = container.ports.filter(port => port.hostPort === undefined);
+	const routed = exposed.filter(port => routedNetworkOf(container, port.hostIp?.includes(':') ? 6 : 4, context.networks) !== undefined);
+	const unpublished = exposed.filter(port => !routed.includes(port)).map(port => `${port.containerPort}/${port.protocol}`);
+	for (const port of routed) {
+		const family = port.hostIp?.includes(':') ? 6 : 4;
+		const network = routedNetworkOf(container, family, context.networks) ?? '';
+		const endpoint = container.endpoints.find(item => item.networkName === network);
+		const address = (family === 6 ? endpoint?.ipv6 && `[${endpoint.ipv6}]` : endpoint?.ipv4) ?? 'the container';
+		lines.push(field(lines.length === 0 ? 'Ports' : '', `routed: ${address}:${port.containerPort}/${port.protocol} · network ${network} is in gateway mode routed: reached at the container's own address, no NAT`));
+	}
+
+	if (unpublished.length > 0) lines.push(field(lines.length === 0 ? 'Ports' : '', `exposed, not published: ${unpublished.join(', ')}`));
 	return lines.length > 0 ? lines : [field('Ports', 'none published')];
 }
 
@@ -134,6 +141,8 @@ export function containerDetails(
 	forwarding?: ForwardingScan,
 	/** The engine's networks, to tell which it lists are gone; without them nothing is said. */
 	networks?: readonly DockerNetwork[],
+	/** The engine, to judge NAT rules by its firewall backend. */
+	engine?: PortPathContext['engine'],
 ): Details {
 	const special = specialNetworkMode(container, containers);
 	const sharers = containers.filter(other => {
@@ -153,7 +162,7 @@ export function containerDetails(
 		field('State', `${container.state} · ${container.status}`, container.health === undefined ? undefined : containerStateTone(container)),
 		field('Image', container.image),
 		field('Network mode', special ? describeSpecialMode(special) : container.networkMode),
-		...portLines(container, forwarding),
+		...portLines(container, forwarding, {...(engine ? {engine} : {}), ...(networks ? {networks} : {})}),
 		field('Host veths', host.peers.status === 'unavailable' ? `unknown: ${host.peers.reason}` : vethNames.join(', ')),
 	];
 	if (sharers.length > 0) {
