@@ -1,6 +1,6 @@
 import {execFile} from 'node:child_process';
 import {readdirSync, readFileSync, readlinkSync} from 'node:fs';
-import type {ForwardingScan, NatPlace, NatRule, NatSourceRead, ProxyProcess} from '../model/forwarding.js';
+import type {ForwardingReading, ForwardingScan, NatPlace, NatRule, NatSourceRead, ProxyProcess} from '../model/forwarding.js';
 import {appendAll} from '../model/large-arrays.js';
 import {iptablesPlaces, parseIptablesNat} from './nat-iptables.js';
 import {parseNftRuleset} from './nat-nftables.js';
@@ -70,7 +70,7 @@ export const NOT_ROOT_NAT = 'docknet is not running as root, so it cannot read t
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Reads every firewall tool there is, and what each could not read. */
-export async function readNatRules(run: RunTool): Promise<Omit<Extract<ForwardingScan, {status: 'ok'}>, 'status' | 'proxies'> | {problem: string}> {
+export async function readNatRules(run: RunTool): Promise<Omit<ForwardingReading, 'status' | 'proxies'> | {problem: string}> {
 	const [v4, v6, nft] = await Promise.allSettled([run('iptables-save', ['-t', 'nat']), run('ip6tables-save', ['-t', 'nat']), run('nft', ['list', 'ruleset'])]);
 	const rules: NatRule[] = [];
 	const places: NatPlace[] = [];

@@ -45,17 +45,18 @@ export interface NatSourceRead {
 	problem?: string;
 }
 
-export type ForwardingScan =
-	| {
-			status: 'ok';
-			rules: NatRule[];
-			proxies: ProxyProcess[];
-			/** The places that exist on the host (a chain or table present, even if empty). */
-			places?: NatPlace[];
-			/** The tools run; one that failed leaves its places unknown. */
-			sources?: NatSourceRead[];
-	  }
-	| {status: 'unavailable'; reason: string};
+/** A reading of the host's firewall: its rules, the proxies, which places exist, what each tool said. */
+export interface ForwardingReading {
+	status: 'ok';
+	rules: NatRule[];
+	proxies: ProxyProcess[];
+	/** The places that exist on the host (a chain or table present, even if empty). */
+	places?: NatPlace[];
+	/** The tools run; one that failed leaves its places unknown. */
+	sources?: NatSourceRead[];
+}
+
+export type ForwardingScan = ForwardingReading | {status: 'unavailable'; reason: string};
 
 /** `containerId` says whose published ports: with several engines open, which host to read. */
 export type ForwardingReader = (containerId?: string) => Promise<ForwardingScan>;
