@@ -138,6 +138,15 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 		}
 	};
 
+	// The engine's API version, learnt from /version: request fields of later versions are sent only to engines that have them.
+	let apiVersion: string | undefined;
+	const versionFor = async (needed: boolean): Promise<string | undefined> => {
+		if (!needed || apiVersion !== undefined) return apiVersion;
+		const version = asRecord(await request({method: 'GET', path: '/version', what: 'reading the engine version'}));
+		apiVersion = typeof version['ApiVersion'] === 'string' ? version['ApiVersion'] : undefined;
+		return apiVersion;
+	};
+
 	const gateway: EngineGateway = {
 		get requestCount() {
 			return requests;
@@ -164,7 +173,9 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 				request({method: 'GET', path: '/version', what: 'reading the engine version'}),
 				request({method: 'GET', path: '/info', what: 'reading the engine info'}),
 			]);
-			return toEngineInfo(endpoint, asRecord(version), asRecord(info));
+			const mapped = toEngineInfo(endpoint, asRecord(version), asRecord(info));
+			apiVersion = mapped.apiVersion;
+			return mapped;
 		},
 
 		async listNetworks() {
@@ -197,7 +208,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 			await request({
 				method: 'POST',
 				path: `/networks/${encodeURIComponent(networkId)}/connect`,
-				body: {Container: containerId, EndpointConfig: toEndpointConfig(connectOptions)},
+				body: {Container: containerId, EndpointConfig: toEndpointConfig(connectOptions, await versionFor(connectOptions.mac !== undefined || connectOptions.gwPriority !== undefined))},
 				what: `connecting ${containerId} to ${networkId}`,
 			});
 		},
@@ -212,7 +223,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 		},
 
 		async createNetwork(spec) {
-			const created = asRecord(await request({method: 'POST', path: '/networks/create', body: toCreateBody(spec), what: `creating network ${spec.name}`}));
+			const created = asRecord(await request({method: 'POST', path: '/networks/create', body: toCreateBody(spec, await versionFor(spec.enableIPv4 !== undefined)), what: `creating network ${spec.name}`}));
 			const id = created['Id'];
 			if (typeof id !== 'string' || id === '') {
 				throw new EngineError('unreadable', `the engine created network ${spec.name} but did not say its id`);

@@ -381,7 +381,7 @@ export class EngineActions {
 		};
 	}
 
-	/** Connects again as the endpoint was: its address where the network allows a fixed one, its aliases and links. */
+	/** Connects again as the endpoint was: its address where the network allows a fixed one, its aliases, links, MAC address, gateway priority and driver options. */
 	private async restore(entry: Extract<UndoEntry, {kind: 'disconnected'}>, names: {network: string; container: string}): Promise<ActionResult> {
 		const {endpoint} = entry;
 		const network = this.store.getSnapshot().networks.find(item => item.id === entry.networkId);
@@ -394,6 +394,10 @@ export class EngineActions {
 		const aliases = chosenAliases(endpoint, entry.containerId);
 		if (aliases.length > 0) options.aliases = aliases;
 		if (endpoint.links.length > 0) options.links = [...endpoint.links];
+		// The gateway sends these only to engines whose API has them.
+		if (endpoint.mac) options.mac = endpoint.mac;
+		if (endpoint.gwPriority !== undefined && endpoint.gwPriority !== 0) options.gwPriority = endpoint.gwPriority;
+		if (endpoint.driverOptions) options.driverOptions = {...endpoint.driverOptions};
 		const result = await this.doConnect({networkId: entry.networkId, containerId: entry.containerId, options}, names);
 		// The engine picked the old address itself, and this network takes no fixed ones (its
 		// subnet was not configured): the same container, aliases and links still matter more.
