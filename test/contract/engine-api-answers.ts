@@ -9,6 +9,10 @@
 //   1.52 Network.Status.IPAM (GET /networks/{id})
 //   1.54 POST /networks/{id}/connect applies EndpointSettings.MacAddress
 
+/** Written into the JSON as the engine writes it (2^64 − 1, digits no JS number holds): see replay-server.ts. */
+export const UINT64_MAX = '<uint64 max>';
+export const UINT64_MAX_TEXT = '18446744073709551615';
+
 export const CONTRACT_VERSIONS = [44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55] as const;
 export type ContractVersion = (typeof CONTRACT_VERSIONS)[number];
 
@@ -82,12 +86,12 @@ export function networkAnswers(minor: ContractVersion): Json[] {
 		network(minor, {
 			Name: 'v6only', Id: IDS.v6only, EnableIPv6: true, EnableIPv4: false,
 			IPAM: {Driver: 'default', Options: null, Config: [{Subnet: 'fd00:c0::/64', Gateway: 'fd00:c0::1'}]},
-		}, {IPAM: {Subnets: {'fd00:c0::/64': {IPsInUse: 3, DynamicIPsAvailable: 18446744073709551615}}}}),
+		}, {IPAM: {Subnets: {'fd00:c0::/64': {IPsInUse: 3, DynamicIPsAvailable: UINT64_MAX}}}}),
 		network(minor, {
 			Name: 'dual', Id: IDS.dual, EnableIPv6: true,
 			IPAM: {Driver: 'default', Options: null, Config: [{Subnet: '10.230.1.0/24', Gateway: '10.230.1.1'}, {Subnet: 'fd00:c1::/64', Gateway: 'fd00:c1::1'}]},
 			Options: {'com.docker.network.bridge.gateway_mode_ipv4': 'routed'},
-		}, {IPAM: {Subnets: {'10.230.1.0/24': {IPsInUse: 5, DynamicIPsAvailable: 251}, 'fd00:c1::/64': {IPsInUse: 3, DynamicIPsAvailable: 18446744073709551615}}}}),
+		}, {IPAM: {Subnets: {'10.230.1.0/24': {IPsInUse: 5, DynamicIPsAvailable: 251}, 'fd00:c1::/64': {IPsInUse: 3, DynamicIPsAvailable: UINT64_MAX}}}}),
 		network(minor, {
 			Name: 'template', Id: IDS.template, Scope: 'local', Driver: 'null', ConfigOnly: true,
 			IPAM: {Driver: 'default', Options: null, Config: [{Subnet: '10.230.2.0/31'}]},

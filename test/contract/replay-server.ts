@@ -2,7 +2,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {createServer, type IncomingMessage, type Server} from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import {IDS, containerInspectAnswer, containerListAnswer, infoAnswer, networkAnswers, versionAnswer, type ContractVersion} from './engine-api-answers.js';
+import {IDS, UINT64_MAX, UINT64_MAX_TEXT, containerInspectAnswer, containerListAnswer, infoAnswer, networkAnswers, versionAnswer, type ContractVersion} from './engine-api-answers.js';
 
 // A small HTTP server on a real unix socket that answers as an engine of one API version
 // would, from the written answers, and records every request body, so the real gateway
@@ -59,7 +59,7 @@ export async function startReplayEngine(minor: ContractVersion): Promise<ReplayE
 			requests.push({method: request.method ?? '', path: route, body});
 			const {status, body: reply} = answer(minor, request.method ?? '', route);
 			response.writeHead(status, {'Content-Type': typeof reply === 'string' ? 'text/plain' : 'application/json', 'Api-Version': `1.${minor}`});
-			response.end(typeof reply === 'string' ? reply : JSON.stringify(reply));
+			response.end(typeof reply === 'string' ? reply : JSON.stringify(reply).replaceAll(JSON.stringify(UINT64_MAX), UINT64_MAX_TEXT));
 		})();
 	});
 	await new Promise<void>(resolve => {
