@@ -94,7 +94,10 @@ function describeNetwork(network: DockerNetwork | undefined): string {
 	return ` (${parts.join(', ')})`;
 }
 
-/** Networks a prune would remove: not predefined, nobody on them (stopped containers count). */
+/**
+ * Networks a prune would remove: not predefined, nobody on them (stopped containers count),
+ * and not configuration-only (a template other networks are made from, never in use itself).
+ */
 export function pruneCandidates(snapshot: Pick<EngineSnapshot, 'networks' | 'containers'>, onlyIds?: readonly string[]): DockerNetwork[] {
 	const allowed = onlyIds ? new Set(onlyIds) : undefined;
 	return snapshot.networks.filter(
@@ -102,6 +105,7 @@ export function pruneCandidates(snapshot: Pick<EngineSnapshot, 'networks' | 'con
 			(!allowed || allowed.has(network.id)) &&
 			!isPredefinedNetwork(network) &&
 			!network.ingress &&
+			network.configOnly !== true &&
 			membersOf(network, snapshot.containers).length === 0,
 	);
 }

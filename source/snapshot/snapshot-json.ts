@@ -79,6 +79,9 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}
 			attachable: network.attachable,
 			ingress: network.ingress,
 			ipv6: network.enableIPv6,
+			ipv4: network.enableIPv4 ?? null,
+			configOnly: network.configOnly ?? false,
+			configFrom: orNull(network.configFrom),
 			ipam: {
 				driver: network.ipamDriver,
 				pools: network.pools.map(pool => ({
@@ -120,6 +123,9 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}
 				ipv6Gateway: orNull(endpoint.ipv6Gateway),
 				mac: orNull(endpoint.mac),
 				aliases: endpoint.aliases,
+				dnsNames: endpoint.dnsNames ?? null,
+				gwPriority: orNull(endpoint.gwPriority),
+				driverOptions: endpoint.driverOptions ?? {},
 			})),
 			ports: container.ports.map(port => ({
 				containerPort: port.containerPort,

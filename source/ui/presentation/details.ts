@@ -4,6 +4,7 @@ import {portPaths, portPathText, routedNetworkOf, verdictText, type PortPathCont
 import type {HostSnapshot} from '../../model/store.js';
 import {
 	addressUse,
+	type AddressUse,
 	attachmentsByNetwork,
 	chosenAliases,
 	describeSpecialMode,
@@ -11,13 +12,14 @@ import {
 	networkFlags,
 	specialNetworkMode,
 } from '../../model/selectors.js';
-import type {DockerContainer, DockerNetwork, HostInterface} from '../../model/types.js';
+import type {ContainerEndpoint, DockerContainer, DockerNetwork, HostInterface} from '../../model/types.js';
 import {displayWidth, fitText} from './columns.js';
 import type {Tone} from './columns.js';
 import {containerStateText, containerStateTone, formatRate} from './format.js';
 import type {HostView} from '../../host/bridges.js';
 import {peerLabel} from './pane-rows.js';
-import {maxOf} from '../../model/large-arrays.js';
+import {appendAll, maxOf} from '../../model/large-arrays.js';
+import {formatCount} from '../../model/addressing.js';
 import {staleLinks} from '../../model/stale-links.js';
 
 export interface DetailLine {
@@ -54,6 +56,43 @@ const keyValues = (record: Record<string, string>): string =>
 		.map(([key, value]) => `${key}=${value}`)
 		.join('  ');
 
+function addressUseText(use: AddressUse): string | undefined {
+	if (!use.capacity) return undefined;
+	const ours = `${use.used} of ${use.capacity} IPv${use.family} addresses`;
+	const counted = use.engineCount;
+	return counted ? `${ours} · the engine counts ${counted.inUse} in use or reserved, ${formatCount(counted.dynamicAvailable)} free in ${counted.subnet}` : ours;
+}
+
+function configLines(network: DockerNetwork): DetailLine[] {
+	if (network.configOnly) return [field('Config', 'configuration only: a template for networks made with --config-from; it has no endpoints and is never pruned')];
+	if (network.configFrom) return [field('Config', `from the configuration-only network ${network.configFrom}`)];
+	return [];
+}
+
+/** The endpoint that gives the container its default gateway: the highest GwPriority among those with a gateway. */
+export function defaultGatewayEndpoint(container: DockerContainer): ContainerEndpoint | undefined {
+	const candidates = container.endpoints.filter(endpoint => endpoint.gwPriority !== undefined && (endpoint.gateway || endpoint.ipv6Gateway));
+	if (candidates.length < 2) return undefined;
+	const highest = maxOf(candidates.map(endpoint => endpoint.gwPriority ?? 0));
+	const top = candidates.filter(endpoint => endpoint.gwPriority === highest);
+	return top.length === 1 ? top[0] : undefined;
+}
+
+/** What each endpoint has beyond the table: its DNS names, gateway priority and driver options. */
+function endpointLines(container: DockerContainer): DetailLine[] {
+	const gatewayEndpoint = defaultGatewayEndpoint(container);
+	const lines: DetailLine[] = [];
+	for (const endpoint of container.endpoints) {
+		const parts: string[] = [];
+		if (endpoint.dnsNames && endpoint.dnsNames.length > 0) parts.push(`DNS names ${endpoint.dnsNames.join(', ')}`);
+		if (endpoint.gwPriority !== undefined) parts.push(`gateway priority ${endpoint.gwPriority}${endpoint === gatewayEndpoint ? ' (the default gateway)' : ''}`);
+		if (endpoint.driverOptions) parts.push(`driver options ${keyValues(endpoint.driverOptions)}`);
+		if (parts.length > 0) lines.push(field(lines.length === 0 ? 'Endpoints' : '', `${endpoint.networkName}: ${parts.join(' · ')}`));
+	}
+
+	return lines;
+}
+
 export function networkDetails(network: DockerNetwork, containers: readonly DockerContainer[]): Details {
 	const attached = attachmentsByNetwork(containers).get(network.id) ?? [];
 	const use = addressUse(network, attached);
@@ -62,7 +101,8 @@ export function networkDetails(network: DockerNetwork, containers: readonly Dock
 		field('Driver', `${network.driver} (scope ${network.scope})`),
 		field('Flags', networkFlags(network).join(', ') || 'none'),
 		field('Created', network.created),
-		field('Address use', use.capacity ? `${use.used} of ${use.capacity} IPv4 addresses` : undefined),
+		field('Address use', addressUseText(use)),
+		...configLines(network),
 		field('IPAM driver', network.ipamDriver),
 		...network.pools.map((pool, index) =>
 			field(
@@ -165,6 +205,7 @@ export function containerDetails(
 		...portLines(container, forwarding, {...(engine ? {engine} : {}), ...(networks ? {networks} : {})}),
 		field('Host veths', host.peers.status === 'unavailable' ? `unknown: ${host.peers.reason}` : vethNames.join(', ')),
 	];
+	appendAll(lines, endpointLines(container));
 	if (sharers.length > 0) {
 		lines.push(field('Shared by', sharers.map(other => other.name).join(', ')));
 	}
@@ -173,6 +214,7 @@ export function containerDetails(
 		lines.push({text: 'Aliases and links appear once the engine answered the inspect call.', tone: 'muted'});
 	}
 
+	const defaultGateway = defaultGatewayEndpoint(container);
 	return {
 		title: `Container ${container.name}`,
 		lines,
@@ -180,7 +222,7 @@ export function containerDetails(
 			title: `Endpoints (${container.endpoints.length})`,
 			columns: ['network', 'ip', 'gateway', 'ipv6', 'mac', 'aliases'],
 			rows: container.endpoints.map(endpoint => ({
-				network: endpoint.networkName,
+				network: endpoint === defaultGateway ? `${endpoint.networkName} (gw)` : endpoint.networkName,
 				ip: endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : '–',
 				// Both families' gateways: one column keeps the table within 80 columns.
 				gateway: [endpoint.gateway, endpoint.ipv6Gateway].filter(Boolean).join(' ') || '–',
