@@ -1,5 +1,6 @@
 import type {ConnectOptions, NetworkCreateSpec} from '../model/gateway.js';
 import type {ContainerEndpoint, DockerNetwork, IpamPool, SubnetStatus} from '../model/types.js';
+import {engineTakes} from '../model/api-versions.js';
 import {asRecord, bool, nonEmptyStr, num, str, stringList, stringMap, withoutUndefined, type JsonRecord} from './json-fields.js';
 
 // Networks and endpoints in the engine's JSON, both ways: what each field means, and from
@@ -116,24 +117,6 @@ export function toEndpoints(networks: unknown, live = true): ContainerEndpoint[]
 		};
 		return {...endpoint, ...withoutUndefined(optional)};
 	});
-}
-
-/** API version "1.48" → 48 (for comparisons); undefined when not known. */
-export function apiMinor(apiVersion: string | undefined): number | undefined {
-	const match = /^1\.(\d+)$/.exec(apiVersion ?? '');
-	return match?.[1] === undefined ? undefined : Number(match[1]);
-}
-
-/**
- * The API version each newer request field needs. A connect's MacAddress is applied by the
- * engine only from 1.54 on (before, it was taken and not used).
- */
-export const FIELD_SINCE = {mac: 54, enableIPv4: 47, gwPriority: 48} as const;
-
-/** Whether an engine of `apiVersion` takes `field`; an unknown version takes none of them. */
-export function engineTakes(apiVersion: string | undefined, field: keyof typeof FIELD_SINCE): boolean {
-	const minor = apiMinor(apiVersion);
-	return minor !== undefined && minor >= FIELD_SINCE[field];
 }
 
 /**

@@ -163,7 +163,7 @@ export function checkFixedAddress(
 	return undefined;
 }
 
-export type ConnectField = 'ipv4' | 'ipv6' | 'aliases' | 'links' | 'driverOptions';
+export type ConnectField = 'ipv4' | 'ipv6' | 'aliases' | 'links' | 'driverOptions' | 'gwPriority';
 
 export interface ConnectInput {
 	ipv4: string;
@@ -171,6 +171,8 @@ export interface ConnectInput {
 	aliases: string;
 	links: string;
 	driverOptions: string;
+	/** GwPriority, an integer; absent from callers that have no such field. */
+	gwPriority?: string;
 }
 
 export interface ConnectTarget {
@@ -216,6 +218,13 @@ export function validateConnect(input: ConnectInput, target: ConnectTarget): Che
 	if (driverOptions.error) errors.driverOptions = driverOptions.error;
 	else if (Object.keys(driverOptions.values).length > 0) options.driverOptions = driverOptions.values;
 
+	const gwPriority = (input.gwPriority ?? '').trim();
+	if (gwPriority !== '') {
+		const value = Number(gwPriority);
+		if (!/^-?\d+$/.test(gwPriority) || !Number.isSafeInteger(value) || Math.abs(value) > 2 ** 31 - 1) errors.gwPriority = `"${gwPriority}" is not a whole number (e.g. 10, or -1 to never be the default gateway)`;
+		else options.gwPriority = value;
+	}
+
 	if (endpointOn(container, network)) {
 		return {errors, warnings, general: `${container.name} is already on ${network.name}`};
 	}
@@ -230,6 +239,7 @@ export type NetworkField =
 	| 'gateway'
 	| 'ipRange'
 	| 'auxAddresses'
+	| 'ipv4'
 	| 'ipv6'
 	| 'ipv6Subnet'
 	| 'ipv6Gateway'
@@ -246,6 +256,8 @@ export interface NetworkInput {
 	ipRange: string;
 	/** name=address pairs (docker network create --aux-address), IPv4 or IPv6. */
 	auxAddresses: string;
+	/** Off makes an IPv6-only network (`--ipv4=false`); absent from callers without the field (on). */
+	ipv4?: boolean;
 	ipv6: boolean;
 	ipv6Subnet: string;
 	ipv6Gateway: string;
@@ -437,6 +449,12 @@ export function validateNetworkCreate(input: NetworkInput, context: NetworkConte
 	}
 
 	if (input.ipv6) spec.enableIPv6 = true;
+	if (input.ipv4 === false) {
+		if (!input.ipv6) errors.ipv4 = 'a network needs IPv4 or IPv6: turn IPv6 on for an IPv6-only network';
+		else if (subnetText !== '') errors.subnet = 'IPv4 is off (an IPv6-only network): clear the IPv4 subnet or turn IPv4 on';
+		else spec.enableIPv4 = false;
+	}
+
 	if (input.internal) spec.internal = true;
 	if (input.attachable) spec.attachable = true;
 

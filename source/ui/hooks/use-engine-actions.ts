@@ -137,7 +137,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 	const openConnectForm = (network: DockerNetwork, container: DockerContainer, data: Data, values?: object): void => {
 		const text = connectFormText(network, container, data);
 		open(serial =>
-			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, networkInCommand: networkAsLogged(network, data), containerName: container.name, engineFlags: engineFlagsFor(data, {containerId: container.id})}, text.title, filledIn(connectFields(network), values), {
+			newForm(serial, {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, networkInCommand: networkAsLogged(network, data), containerName: container.name, engineFlags: engineFlagsFor(data, {containerId: container.id})}, text.title, filledIn(connectFields(network, data.engine?.apiVersion), values), {
 				subtitle: text.subtitle,
 				footnote: text.footnote,
 			}),

@@ -1,3 +1,4 @@
+import {engineTakes, FIELD_SINCE} from '../../model/api-versions.js';
 import {commandLine, disconnectArgv, networkArgument, onEngine, removeArgv} from '../../commands/docker-command.js';
 import {formatCount, parseCidr, usableAddressCount} from '../../model/addressing.js';
 import {endpointOn, membersOf, nameList} from '../../model/membership.js';
@@ -111,7 +112,14 @@ function describeTarget(network: DockerNetwork, data: Data): string {
 	return parts.join(' · ');
 }
 
-export function connectFields(network: DockerNetwork): FormField[] {
+/** What the form says of a field the engine's API version may not have. */
+function newerFieldNote(apiVersion: string | undefined, field: keyof typeof FIELD_SINCE, usage: string): string {
+	if (engineTakes(apiVersion, field)) return usage;
+	const needs = `Engine API 1.${FIELD_SINCE[field]}`;
+	return apiVersion ? `not sent: needs ${needs}, this engine has ${apiVersion}` : `${usage} · sent only to engines of ${needs} and later`;
+}
+
+export function connectFields(network: DockerNetwork, apiVersion?: string): FormField[] {
 	const {ipv4, ipv6} = subnetsOf(network);
 	const fixedAllowed = !isPredefinedNetwork(network) && ipv4.length > 0;
 	return [
@@ -132,6 +140,7 @@ export function connectFields(network: DockerNetwork): FormField[] {
 		{kind: 'text', id: 'aliases', label: 'Aliases', value: '', placeholder: 'none · comma-separated, e.g. db, cache'},
 		{kind: 'text', id: 'links', label: 'Links', value: '', placeholder: 'none · container or container:alias'},
 		{kind: 'text', id: 'driverOptions', label: 'Driver options', value: '', placeholder: 'none · key=value, comma-separated'},
+		{kind: 'text', id: 'gwPriority', label: 'Gateway prio', value: '', placeholder: newerFieldNote(apiVersion, 'gwPriority', '0 · the highest endpoint gives the default gateway')},
 	];
 }
 
@@ -176,6 +185,7 @@ export function connectInputOf(form: FormDialog): ConnectInput {
 		aliases: text(values, 'aliases'),
 		links: text(values, 'links'),
 		driverOptions: text(values, 'driverOptions'),
+		gwPriority: text(values, 'gwPriority'),
 	};
 }
 
@@ -188,6 +198,8 @@ export function networkInputOf(form: FormDialog): NetworkInput {
 		gateway: text(values, 'gateway'),
 		ipRange: text(values, 'ipRange'),
 		auxAddresses: text(values, 'auxAddresses'),
+		// A form without the field (an older caller) keeps IPv4 on.
+		ipv4: values['ipv4'] !== false,
 		ipv6: flag(values, 'ipv6'),
 		ipv6Subnet: text(values, 'ipv6Subnet'),
 		ipv6Gateway: text(values, 'ipv6Gateway'),
