@@ -213,7 +213,7 @@ export function useEngineActions({dispatch, dialogLines, onNetworkCreated}: UseE
 	const openCreateForm = (target: ReturnType<typeof engineForNew>, data: Data, values?: object): void => {
 		const info = target === undefined ? data.engine : target.info;
 		open(serial =>
-			newForm(serial, target === undefined ? {type: 'createNetwork'} : {type: 'createNetwork', engine: target.key, engineLabel: target.label, engineFlags: target.commandFlags ?? []}, target === undefined ? 'Create a network' : `Create a network on ${target.label}`, filledIn(networkFields(info?.swarm, info?.drivers), values), {
+			newForm(serial, target === undefined ? {type: 'createNetwork'} : {type: 'createNetwork', engine: target.key, engineLabel: target.label, engineFlags: target.commandFlags ?? []}, target === undefined ? 'Create a network' : `Create a network on ${target.label}`, filledIn(networkFields(info?.swarm, info?.drivers, info?.apiVersion), values), {
 				subtitle: target === undefined ? 'Only the name is needed; the engine picks what is left empty.' : `On engine ${target.label} (the selected row's; select a row of another engine first to create there). Only the name is needed.`,
 				footnote: 'Enter creates · Space toggles · ←→ driver · Esc cancels, nothing changes',
 			}),

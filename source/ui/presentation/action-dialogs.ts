@@ -116,7 +116,7 @@ function describeTarget(network: DockerNetwork, data: Data): string {
 function newerFieldNote(apiVersion: string | undefined, field: keyof typeof FIELD_SINCE, usage: string): string {
 	if (engineTakes(apiVersion, field)) return usage;
 	const needs = `Engine API 1.${FIELD_SINCE[field]}`;
-	return apiVersion ? `not sent: needs ${needs}, this engine has ${apiVersion}` : `${usage} · sent only to engines of ${needs} and later`;
+	return apiVersion ? `not sent: engine API ${apiVersion}, needs 1.${FIELD_SINCE[field]}` : `${usage} · sent only to engines of ${needs} and later`;
 }
 
 export function connectFields(network: DockerNetwork, apiVersion?: string): FormField[] {
@@ -152,7 +152,10 @@ export function connectFormText(network: DockerNetwork, container: DockerContain
 	};
 }
 
-export function networkFields(swarm: string | undefined, engineDrivers?: readonly string[]): FormField[] {
+/** The IPv6 field's states; the last one only where the engine's API has EnableIPv4. */
+export const IPV6_CHOICES = ['off', 'on', 'only (no IPv4)'] as const;
+
+export function networkFields(swarm: string | undefined, engineDrivers?: readonly string[], apiVersion?: string): FormField[] {
 	return [
 		{kind: 'text', id: 'name', label: 'Name', value: '', placeholder: 'required, e.g. backend'},
 		{kind: 'choice', id: 'driver', label: 'Driver', value: 'bridge', choices: creatableDrivers(swarm, engineDrivers)},
@@ -160,7 +163,8 @@ export function networkFields(swarm: string | undefined, engineDrivers?: readonl
 		{kind: 'text', id: 'gateway', label: 'Gateway', value: '', placeholder: "automatic (the subnet's first address)"},
 		{kind: 'text', id: 'ipRange', label: 'IP range', value: '', placeholder: 'the whole subnet, e.g. 10.201.3.128/25'},
 		{kind: 'text', id: 'auxAddresses', label: 'Aux addresses', value: '', placeholder: 'none · name=ip kept free, e.g. router=10.201.3.5'},
-		{kind: 'toggle', id: 'ipv6', label: 'IPv6', value: false},
+		// Off, on, or only: an IPv6-only network (--ipv4=false) is one more state of IPv6, not one more row.
+		{kind: 'choice', id: 'ipv6', label: 'IPv6', value: IPV6_CHOICES[0], choices: engineTakes(apiVersion, 'enableIPv4') ? IPV6_CHOICES : IPV6_CHOICES.slice(0, 2)},
 		{kind: 'text', id: 'ipv6Subnet', label: 'IPv6 subnet', value: '', placeholder: 'e.g. fd00:201:3::/64'},
 		{kind: 'text', id: 'ipv6Gateway', label: 'IPv6 gateway', value: '', placeholder: "automatic (the subnet's first address)"},
 		{kind: 'toggle', id: 'internal', label: 'Internal', value: false},
@@ -198,9 +202,8 @@ export function networkInputOf(form: FormDialog): NetworkInput {
 		gateway: text(values, 'gateway'),
 		ipRange: text(values, 'ipRange'),
 		auxAddresses: text(values, 'auxAddresses'),
-		// A form without the field (an older caller) keeps IPv4 on.
-		ipv4: values['ipv4'] !== false,
-		ipv6: flag(values, 'ipv6'),
+		ipv4: values['ipv6'] !== IPV6_CHOICES[2],
+		ipv6: flag(values, 'ipv6') || (typeof values['ipv6'] === 'string' && values['ipv6'] !== IPV6_CHOICES[0]),
 		ipv6Subnet: text(values, 'ipv6Subnet'),
 		ipv6Gateway: text(values, 'ipv6Gateway'),
 		internal: flag(values, 'internal'),
