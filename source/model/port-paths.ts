@@ -79,7 +79,7 @@ function judge(binding: PortBinding, rule: NatRule | undefined, proxy: ProxyProc
 	const failed = (scan.sources ?? []).filter(source => source.problem !== undefined && expected.some(place => toolOf(place) === source.tool));
 	if (failed.length > 0) return {kind: 'unknown', reason: failed.map(source => `${source.tool}: ${source.problem ?? ''}`).join('; ')};
 	const absent = `no ${expected.join(' or ')} on this host`;
-	if (proxy) return {kind: 'proxy', proxy, why: `the engine writes no IPv${family} NAT rules here (${absent})`};
+	if (proxy) return {kind: 'proxy', proxy, why: `${absent}: the engine writes no IPv${family} NAT rules`};
 	return {kind: 'unknown', reason: `${absent}, so docknet cannot tell what forwards it`};
 }
 
@@ -145,7 +145,7 @@ export function verdictText(verdict: PortVerdict): {text: string; warn: boolean}
 		}
 
 		case 'proxy': {
-			return {text: `docker-proxy pid ${verdict.proxy.pid} carries it: ${verdict.why}`, warn: false};
+			return {text: `docker-proxy pid ${verdict.proxy.pid} carries it · ${verdict.why}`, warn: false};
 		}
 
 		case 'missing': {
