@@ -1,7 +1,5 @@
-import type {Agent as HttpAgent} from 'node:http';
-import {Agent as HttpsAgent} from 'node:https';
 import type {IncomingMessage} from 'node:http';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import {EngineError} from '../model/gateway.js';
 import type {EngineGateway, EventStreamHandlers} from '../model/gateway.js';
 import type {ResolvedEndpoint} from './endpoint.js';
@@ -15,7 +13,7 @@ import {withEngineDialect} from './podman-gateway.js';
 import {toNetworkCluster, toSwarmNode, toSwarmService, toSwarmTask} from './swarm-mapping.js';
 import {createUnixPinger} from './unix-ping.js';
 import type {UnixPinger} from './unix-ping.js';
-import {createSshTransport} from './ssh-transport.js';
+import {createDocker} from './docker-client.js';
 import type {SshTransport} from './ssh-transport.js';
 
 // Every call goes through docker-modem's `dial` rather than dockerode's per-resource
@@ -138,6 +136,15 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 		}
 	};
 
+	// The engine's API version, learnt from /version: request fields of later versions are sent only to engines that have them.
+	let apiVersion: string | undefined;
+	const versionFor = async (needed: boolean): Promise<string | undefined> => {
+		if (!needed || apiVersion !== undefined) return apiVersion;
+		const version = asRecord(await request({method: 'GET', path: '/version', what: 'reading the engine version'}));
+		apiVersion = typeof version['ApiVersion'] === 'string' ? version['ApiVersion'] : undefined;
+		return apiVersion;
+	};
+
 	const gateway: EngineGateway = {
 		get requestCount() {
 			return requests;
@@ -164,7 +171,9 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 				request({method: 'GET', path: '/version', what: 'reading the engine version'}),
 				request({method: 'GET', path: '/info', what: 'reading the engine info'}),
 			]);
-			return toEngineInfo(endpoint, asRecord(version), asRecord(info));
+			const mapped = toEngineInfo(endpoint, asRecord(version), asRecord(info));
+			apiVersion = mapped.apiVersion;
+			return mapped;
 		},
 
 		async listNetworks() {
@@ -197,7 +206,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 			await request({
 				method: 'POST',
 				path: `/networks/${encodeURIComponent(networkId)}/connect`,
-				body: {Container: containerId, EndpointConfig: toEndpointConfig(connectOptions)},
+				body: {Container: containerId, EndpointConfig: toEndpointConfig(connectOptions, await versionFor(connectOptions.mac !== undefined || connectOptions.gwPriority !== undefined))},
 				what: `connecting ${containerId} to ${networkId}`,
 			});
 		},
@@ -212,7 +221,7 @@ export function createDockerGateway(endpoint: ResolvedEndpoint, options: DockerG
 		},
 
 		async createNetwork(spec) {
-			const created = asRecord(await request({method: 'POST', path: '/networks/create', body: toCreateBody(spec), what: `creating network ${spec.name}`}));
+			const created = asRecord(await request({method: 'POST', path: '/networks/create', body: toCreateBody(spec, await versionFor(spec.enableIPv4 !== undefined)), what: `creating network ${spec.name}`}));
 			const id = created['Id'];
 			if (typeof id !== 'string' || id === '') {
 				throw new EngineError('unreadable', `the engine created network ${spec.name} but did not say its id`);
@@ -322,90 +331,6 @@ async function streamEvents(dial: Dial, handlers: EventStreamHandlers, signal: A
 			handlers.onOpen?.();
 		});
 	});
-}
-
-function createDocker(endpoint: ResolvedEndpoint, sshTransport: SshTransport | undefined): Docker {
-	// Every connection key is set explicitly so docker-modem's own reading of DOCKER_HOST
-	// and friends cannot override the endpoint docknet resolved (it would, for example, pick
-	// a tcp host from DOCKER_HOST over an explicit socket path).
-	const options: Docker.DockerOptions & {pathPrefix?: string; agent?: HttpsAgent | HttpAgent} = {
-		socketPath: undefined,
-		host: undefined,
-		port: undefined,
-		protocol: undefined,
-		username: undefined,
-		ca: undefined,
-		cert: undefined,
-		key: undefined,
-		timeout: undefined,
-		pathPrefix: undefined,
-	};
-
-	switch (endpoint.kind) {
-		case 'unix':
-		case 'npipe': {
-			options.socketPath = endpoint.socketPath;
-			break;
-		}
-
-		case 'tcp': {
-			options.host = endpoint.host;
-			options.port = endpoint.port;
-			options.protocol = endpoint.tls === undefined ? 'http' : 'https';
-			if (endpoint.tls !== undefined) {
-				const {ca, cert, key, verify} = endpoint.tls;
-				options.ca = ca;
-				options.cert = cert;
-				options.key = key;
-				if (!verify) {
-					// docker-modem has no insecure switch; an agent's TLS options win over the request's.
-					options.agent = new HttpsAgent({rejectUnauthorized: false, ca, cert, key});
-				}
-			}
-
-			break;
-		}
-
-		case 'ssh': {
-			// Plain HTTP, each connection a channel of docknet's own ssh connection; the host
-			// name only fills the request's Host header.
-			const transport = sshTransport ?? createSshTransport({host: endpoint.host ?? '', port: endpoint.port, username: endpoint.username});
-			options.protocol = 'http';
-			options.host = 'docker';
-			options.port = 80;
-			options.agent = transport.agent;
-			break;
-		}
-	}
-
-	return withoutDockerEnvironment(() => new Docker(options));
-}
-
-const MODEM_ENVIRONMENT = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CLIENT_TIMEOUT', 'DOCKER_PATH_PREFIX'];
-
-/**
- * docker-modem's constructor parses DOCKER_HOST and reads DOCKER_CERT_PATH's files before
- * it looks at the options it is given, and throws when they are broken, even when docknet
- * was told to use another engine. The environment was already taken into account when the
- * endpoint was resolved, so it is hidden for the (synchronous) construction.
- */
-function withoutDockerEnvironment<T>(build: () => T): T {
-	const saved = new Map<string, string>();
-	for (const name of MODEM_ENVIRONMENT) {
-		const value = process.env[name];
-		if (value !== undefined) {
-			saved.set(name, value);
-			delete process.env[name];
-		}
-	}
-
-	try {
-		return build();
-	} finally {
-		for (const [name, value] of saved) {
-			process.env[name] = value;
-		}
-	}
 }
 
 export function formatDuration(ms: number): string {

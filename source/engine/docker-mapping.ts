@@ -1,7 +1,5 @@
-import {EngineError} from '../model/gateway.js';
-import type {ConnectOptions, NetworkCreateSpec} from '../model/gateway.js';
 import type {
-	ContainerEndpoint, ContainerHealth, ContainerState, DockerContainer, DockerNetwork, EngineInfo, IpamPool, PortBinding,
+	ContainerHealth, ContainerState, DockerContainer, EngineInfo, PortBinding,
 } from '../model/types.js';
 import {clockText} from '../model/status-text.js';
 import type {StatusClock} from '../model/status-text.js';
@@ -11,100 +9,11 @@ import {productOf} from './podman-dialect.js';
 // The engine's JSON turned into docknet's domain types: what each field means, which
 // empty values are "absent", and where one engine version says a thing differently.
 
-type JsonRecord = Record<string, unknown>;
+import {asRecord, bool, nonEmptyStr, num, str, stringList, stringMap, type JsonRecord} from './json-fields.js';
+import {toEndpoints} from './network-mapping.js';
 
-export function asRecord(value: unknown): JsonRecord {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value) ? value as JsonRecord : {};
-}
-
-export function asArray(value: unknown, what: string): unknown[] {
-	if (!Array.isArray(value)) {
-		throw new EngineError('unreadable', `the engine sent something other than ${what}`);
-	}
-
-	return value;
-}
-
-function str(record: JsonRecord, key: string): string | undefined {
-	const value = record[key];
-	return typeof value === 'string' ? value : undefined;
-}
-
-function nonEmptyStr(record: JsonRecord, key: string): string | undefined {
-	const value = str(record, key);
-	return value === undefined || value === '' ? undefined : value;
-}
-
-function num(record: JsonRecord, key: string): number | undefined {
-	const value = record[key];
-	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function bool(record: JsonRecord, key: string): boolean {
-	return record[key] === true;
-}
-
-function stringMap(value: unknown): Record<string, string> {
-	const result: Record<string, string> = {};
-	for (const [key, item] of Object.entries(asRecord(value))) {
-		if (typeof item === 'string') {
-			result[key] = item;
-		}
-	}
-
-	return result;
-}
-
-function stringList(value: unknown): string[] {
-	return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
-export function toNetwork(raw: JsonRecord): DockerNetwork {
-	const ipam = asRecord(raw['IPAM']);
-	const config = Array.isArray(ipam['Config']) ? ipam['Config'] : [];
-	const pools: IpamPool[] = [];
-	for (const item of config) {
-		const entry = asRecord(item);
-		const subnet = nonEmptyStr(entry, 'Subnet');
-		if (subnet === undefined) {
-			continue;
-		}
-
-		const pool: IpamPool = {subnet};
-		const gateway = nonEmptyStr(entry, 'Gateway');
-		const ipRange = nonEmptyStr(entry, 'IPRange');
-		const auxAddresses = stringMap(entry['AuxiliaryAddresses']);
-		if (gateway !== undefined) {
-			pool.gateway = gateway;
-		}
-
-		if (ipRange !== undefined) {
-			pool.ipRange = ipRange;
-		}
-
-		if (Object.keys(auxAddresses).length > 0) {
-			pool.auxAddresses = auxAddresses;
-		}
-
-		pools.push(pool);
-	}
-
-	return {
-		id: str(raw, 'Id') ?? '',
-		name: str(raw, 'Name') ?? '',
-		driver: str(raw, 'Driver') ?? '',
-		scope: str(raw, 'Scope') ?? '',
-		internal: bool(raw, 'Internal'),
-		attachable: bool(raw, 'Attachable'),
-		ingress: bool(raw, 'Ingress'),
-		enableIPv6: bool(raw, 'EnableIPv6'),
-		ipamDriver: nonEmptyStr(ipam, 'Driver') ?? 'default',
-		pools,
-		options: stringMap(raw['Options']),
-		labels: stringMap(raw['Labels']),
-		created: str(raw, 'Created') ?? '',
-	};
-}
+export {asArray, asRecord} from './json-fields.js';
+export {toCreateBody, toEndpointConfig, toNetwork} from './network-mapping.js';
 
 const CONTAINER_STATES = new Set<string>(['running', 'paused', 'exited', 'restarting', 'created', 'removing', 'dead']);
 
@@ -137,47 +46,6 @@ function listedHealth(raw: JsonRecord, state: ContainerState): ContainerHealth |
 	if (typeof summary === 'object' && summary !== null) return toHealth(str(asRecord(summary), 'Status'));
 	const suffix = /\((healthy|unhealthy|health: starting)\)$/.exec(str(raw, 'Status') ?? '')?.[1];
 	return suffix === 'health: starting' ? 'starting' : toHealth(suffix);
-}
-
-/**
- * `live` says whether the addresses may be taken: Docker 20.10 lists a created container
- * whose start failed with the address, MAC and endpoint it had for that moment, which its
- * inspect no longer reports (and another container may hold that address since). Only a
- * running or paused container has an endpoint; for the others the list's live fields are
- * dropped and the inspect decides.
- */
-function toEndpoints(networks: unknown, live = true): ContainerEndpoint[] {
-	return Object.entries(asRecord(networks)).map(([networkName, value]) => {
-		const raw = asRecord(value);
-		const ipamConfig = asRecord(raw['IPAMConfig']);
-		const endpoint: ContainerEndpoint = {
-			networkName,
-			networkId: str(raw, 'NetworkID') ?? '',
-			endpointId: live ? (str(raw, 'EndpointID') ?? '') : '',
-			// Exactly as the engine has them, its own short-id alias included (selectors.ts
-			// tells the ones the user chose).
-			aliases: stringList(raw['Aliases']),
-			links: stringList(raw['Links']),
-		};
-		const ipv4 = live ? nonEmptyStr(raw, 'IPAddress') : undefined;
-		const ipv6 = live ? nonEmptyStr(raw, 'GlobalIPv6Address') : undefined;
-		const optional: Partial<ContainerEndpoint> = {
-			ipv4,
-			ipv4PrefixLength: ipv4 === undefined ? undefined : num(raw, 'IPPrefixLen'),
-			ipv6,
-			ipv6PrefixLength: ipv6 === undefined ? undefined : num(raw, 'GlobalIPv6PrefixLen'),
-			gateway: live ? nonEmptyStr(raw, 'Gateway') : undefined,
-			ipv6Gateway: live ? nonEmptyStr(raw, 'IPv6Gateway') : undefined,
-			mac: live ? nonEmptyStr(raw, 'MacAddress') : undefined,
-			requestedIpv4: nonEmptyStr(ipamConfig, 'IPv4Address'),
-			requestedIpv6: nonEmptyStr(ipamConfig, 'IPv6Address'),
-		};
-		return {...endpoint, ...withoutUndefined(optional)};
-	});
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-	return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
 }
 
 function toListedPorts(value: unknown): PortBinding[] {
@@ -363,7 +231,14 @@ export function toEngineInfo(endpoint: ResolvedEndpoint, version: JsonRecord, in
 		swarm: nonEmptyStr(asRecord(info['Swarm']), 'LocalNodeState') ?? 'inactive',
 		...swarmIdentity(asRecord(info['Swarm'])),
 		drivers: stringList(plugins['Network']),
+		...firewallOf(info),
 	};
+}
+
+/** `/info` FirewallBackend (API 1.48+): which firewall the engine writes its NAT rules in. */
+function firewallOf(info: JsonRecord): Pick<EngineInfo, 'firewallBackend'> {
+	const driver = nonEmptyStr(asRecord(info['FirewallBackend']), 'Driver');
+	return driver === undefined ? {} : {firewallBackend: driver};
 }
 
 function swarmIdentity(swarm: JsonRecord): Pick<EngineInfo, 'swarmNodeId' | 'swarmNodeAddress' | 'swarmManager'> {
@@ -372,50 +247,3 @@ function swarmIdentity(swarm: JsonRecord): Pick<EngineInfo, 'swarmNodeId' | 'swa
 	return {swarmNodeId: id, swarmNodeAddress: str(swarm, 'NodeAddr') ?? '', swarmManager: bool(swarm, 'ControlAvailable')};
 }
 
-export function toEndpointConfig(options: ConnectOptions): JsonRecord {
-	const config: JsonRecord = {};
-	if (options.ipv4 !== undefined || options.ipv6 !== undefined) {
-		config['IPAMConfig'] = withoutUndefined({IPv4Address: options.ipv4, IPv6Address: options.ipv6});
-	}
-
-	if (options.aliases !== undefined) {
-		config['Aliases'] = options.aliases;
-	}
-
-	if (options.links !== undefined) {
-		config['Links'] = options.links;
-	}
-
-	if (options.driverOptions !== undefined) {
-		config['DriverOpts'] = options.driverOptions;
-	}
-
-	return config;
-}
-
-export function toCreateBody(spec: NetworkCreateSpec): JsonRecord {
-	const pools: JsonRecord[] = [];
-	if (spec.subnet !== undefined) {
-		pools.push(withoutUndefined({Subnet: spec.subnet, Gateway: spec.gateway, IPRange: spec.ipRange, AuxiliaryAddresses: spec.auxAddresses}));
-	}
-
-	if (spec.ipv6Subnet !== undefined) {
-		pools.push(withoutUndefined({Subnet: spec.ipv6Subnet, Gateway: spec.ipv6Gateway, AuxiliaryAddresses: spec.ipv6AuxAddresses}));
-	}
-
-	const body: JsonRecord = {
-		Name: spec.name,
-		Driver: spec.driver,
-		CheckDuplicate: true,
-		Internal: spec.internal ?? false,
-		Attachable: spec.attachable ?? false,
-		EnableIPv6: spec.enableIPv6 ?? spec.ipv6Subnet !== undefined,
-		Labels: spec.labels ?? {},
-		Options: spec.options ?? {},
-	};
-	if (pools.length > 0) {
-		body['IPAM'] = {Driver: 'default', Config: pools};
-	}
-
-	return body;
-}

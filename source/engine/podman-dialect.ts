@@ -10,7 +10,10 @@ import type {DockerContainer, DockerNetwork, EngineEvent} from '../model/types.j
 //   (`network_interface`), not in the Docker one's options;
 // - network create/remove send no event; connect/disconnect events name the container as
 //   the actor and do not say which network;
-// - a removed container's event is `remove` where Docker says `destroy`.
+// - a removed container's event is `remove` where Docker says `destroy`;
+// - Podman 5.4 and later do send network create and remove events, with the network's id as
+//   the actor, an empty name and `remove` for Docker's `destroy`: they are named from what
+//   is known, and one that repeats the event docknet announced itself is dropped.
 
 export type EngineProduct = 'Docker' | 'Podman';
 
@@ -64,6 +67,10 @@ export class PodmanDialect {
 	private defaultId: string | undefined;
 	private readonly networksOfContainer = new Map<string, ReadonlySet<string>>();
 	private readonly pending = new Map<string, PendingChange[]>();
+	/** "create <id>" / "destroy <id>" → when a network event was last passed on, to pass on one only. */
+	private readonly networkEventsSeen = new Map<string, number>();
+	/** Names of networks forgotten lately, for the engine's own remove event that comes after. */
+	private readonly forgottenNetworks = new Map<string, {name: string; driver: string}>();
 
 	constructor(private readonly now: () => number = Date.now) {}
 
@@ -131,6 +138,7 @@ export class PodmanDialect {
 	/** A network that is gone (removed through docknet). */
 	forgetNetwork(id: string): void {
 		const known = this.networkById.get(id);
+		if (known) this.forgottenNetworks.set(id, known);
 		if (known && this.idByName.get(known.name) === id) this.idByName.delete(known.name);
 		this.networkById.delete(id);
 		this.createdById.delete(id);
@@ -144,9 +152,14 @@ export class PodmanDialect {
 		return isMembershipEvent(event) && this.claimable(event) === undefined;
 	}
 
-	/** The event in Docker's terms; call needsInspect first and inspect the container if it says so. */
-	normalise(event: EngineEvent): EngineEvent {
+	/**
+	 * The event in Docker's terms; call needsInspect first and inspect the container if it
+	 * says so. Undefined for a network event already passed on (docknet's own announcement
+	 * and Podman's event of the same change).
+	 */
+	normalise(event: EngineEvent): EngineEvent | undefined {
 		if (event.type === 'container' && event.action === 'remove') return {...event, action: 'destroy'};
+		if (event.type === 'network' && (event.action === 'create' || event.action === 'remove' || event.action === 'destroy')) return this.networkChange(event);
 		if (!isMembershipEvent(event)) return event;
 		const containerId = event.actorId;
 		const change = this.claimable(event);
@@ -173,6 +186,20 @@ export class PodmanDialect {
 			time,
 			timeNano: (BigInt(time) * 1_000_000n).toString(),
 		};
+	}
+
+	private networkChange(event: EngineEvent): EngineEvent | undefined {
+		const action = event.action === 'remove' ? 'destroy' : event.action;
+		const now = this.now();
+		for (const [key, at] of this.networkEventsSeen) if (at < now - CHANGE_CLAIM_MS) this.networkEventsSeen.delete(key);
+		const key = `${action} ${event.actorId}`;
+		if (this.networkEventsSeen.has(key)) return undefined;
+		this.networkEventsSeen.set(key, now);
+		const known = this.networkById.get(event.actorId) ?? this.forgottenNetworks.get(event.actorId);
+		const attributes = {...event.attributes};
+		if (!attributes['name'] && known) attributes['name'] = known.name;
+		if (!attributes['type'] && known?.driver) attributes['type'] = known.driver;
+		return {...event, action, attributes};
 	}
 
 	/** Name and driver of a known network id. */

@@ -123,7 +123,8 @@ export function withEngineDialect(base: EngineGateway, get: RawGet): EngineGatew
 					await firstInfo;
 					const d = dialect;
 					if (d?.needsInspect(event)) await inspectContainer(event.actorId).catch(() => undefined);
-					if (!signal.aborted) handlers.onEvent(d ? d.normalise(event) : event);
+					const normalised = d ? d.normalise(event) : event;
+					if (!signal.aborted && normalised) handlers.onEvent(normalised);
 				}).catch(() => undefined);
 			};
 

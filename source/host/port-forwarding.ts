@@ -1,36 +1,20 @@
 import {execFile} from 'node:child_process';
 import {readdirSync, readFileSync, readlinkSync} from 'node:fs';
-import type {ForwardingScan, NatRule, ProxyProcess} from '../model/forwarding.js';
+import type {ForwardingReading, ForwardingScan, NatPlace, NatRule, NatSourceRead, ProxyProcess} from '../model/forwarding.js';
+import {appendAll} from '../model/large-arrays.js';
+import {iptablesPlaces, parseIptablesNat} from './nat-iptables.js';
+import {parseNftRuleset} from './nat-nftables.js';
 
-// Published ports on the engine's host: the DNAT rules of the nat table's DOCKER chain
-// (`iptables-save -t nat`, which also reads nftables through iptables-nft), and the
-// docker-proxy processes of this network namespace. docknet runs where the engine's host is
-// (in the playground, inside its namespace), so "here" is the engine's view. Needs root.
+// Published ports on the engine's host: the DNAT rules the engine's firewall backend wrote
+// (iptables-save for Docker's DOCKER and netavark's NETAVARK chains, which also reads
+// nftables through iptables-nft; nft for the nftables tables of Docker 29 and netavark)
+// and the docker-proxy processes of this network namespace. docknet runs where the
+// engine's host is (in the playground, inside its namespace), so "here" is the engine's
+// view. Needs root. Every tool is tried: which one the engine uses is judged later, from
+// its /info, so a tool that is missing only matters where the engine needs it.
 
-/** Parses the DNAT rules of the DOCKER chain out of `iptables-save -t nat` output. */
-export function parseDockerNat(output: string, family: 4 | 6): NatRule[] {
-	const rules: NatRule[] = [];
-	for (const line of output.split('\n')) {
-		if (!line.startsWith('-A DOCKER ') || !line.includes('-j DNAT')) continue;
-		const words = line.trim().split(/\s+/);
-		const after = (flag: string): string | undefined => {
-			const index = words.indexOf(flag);
-			return index >= 0 ? words[index + 1] : undefined;
-		};
-
-		const protocol = after('-p');
-		const hostPort = Number(after('--dport'));
-		const target = after('--to-destination');
-		if (!protocol || !Number.isInteger(hostPort) || !target) continue;
-		// 172.17.0.2:80 or [fd00::2]:80
-		const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(target);
-		if (!match?.[1] || !match[2]) continue;
-		const destination = after('-d')?.replace(/\/(32|128)$/, '');
-		rules.push({family, protocol, ...(destination ? {hostIp: destination} : {}), hostPort, toAddress: match[1], toPort: Number(match[2]), text: line.trim()});
-	}
-
-	return rules;
-}
+export {parseDockerNat, parseIptablesNat} from './nat-iptables.js';
+export {parseNftRuleset} from './nat-nftables.js';
 
 /** The arguments of a docker-proxy command line (NUL-separated, as /proc/<pid>/cmdline). */
 export function parseProxyCommandLine(pid: number, cmdline: string): ProxyProcess | undefined {
@@ -50,10 +34,12 @@ export function parseProxyCommandLine(pid: number, cmdline: string): ProxyProces
 	return {pid, protocol, hostIp, hostPort, containerIp, containerPort};
 }
 
-const run = (program: string, args: readonly string[]): Promise<string> =>
+export type RunTool = (program: string, args: readonly string[]) => Promise<string>;
+
+const runTool: RunTool = async (program, args) =>
 	new Promise((resolve, reject) => {
 		execFile(program, [...args], {timeout: 3000, maxBuffer: 16 * 1024 * 1024}, (error, stdout, stderr) => {
-			if (error) reject(new Error(stderr.trim() || error.message));
+			if (error) reject(new Error(stderr.trim() || ((error as NodeJS.ErrnoException).code === 'ENOENT' ? `${program} is not installed` : error.message)));
 			else resolve(stdout);
 		});
 	});
@@ -79,18 +65,51 @@ function readProxies(procRoot: string): ProxyProcess[] {
 	return proxies;
 }
 
-export const NOT_ROOT_NAT = 'docknet is not running as root, so it cannot read the NAT rules (iptables) that forward published ports';
+export const NOT_ROOT_NAT = 'docknet is not running as root, so it cannot read the NAT rules (iptables, nftables) that forward published ports';
 
-export function createForwardingReader(options: {procRoot?: string; isRoot?: () => boolean} = {}): () => Promise<ForwardingScan> {
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Reads every firewall tool there is, and what each could not read. */
+export async function readNatRules(run: RunTool): Promise<Omit<ForwardingReading, 'status' | 'proxies'> | {problem: string}> {
+	const [v4, v6, nft] = await Promise.allSettled([run('iptables-save', ['-t', 'nat']), run('ip6tables-save', ['-t', 'nat']), run('nft', ['list', 'ruleset'])]);
+	const rules: NatRule[] = [];
+	const places: NatPlace[] = [];
+	const sources: NatSourceRead[] = [];
+	const take = (tool: NatSourceRead['tool'], result: PromiseSettledResult<string>, read: (output: string) => void): void => {
+		if (result.status === 'fulfilled') {
+			read(result.value);
+			sources.push({tool});
+		} else sources.push({tool, problem: messageOf(result.reason)});
+	};
+
+	take('iptables-save', v4, output => {
+		appendAll(rules, parseIptablesNat(output, 4));
+		appendAll(places, iptablesPlaces(output, 4));
+	});
+	take('ip6tables-save', v6, output => {
+		appendAll(rules, parseIptablesNat(output, 6));
+		appendAll(places, iptablesPlaces(output, 6));
+	});
+	take('nft', nft, output => {
+		const reading = parseNftRuleset(output);
+		appendAll(rules, reading.rules);
+		appendAll(places, reading.places);
+	});
+	if (sources.every(source => source.problem !== undefined)) {
+		return {problem: sources.map(source => `${source.tool}: ${source.problem ?? ''}`).join('; ')};
+	}
+
+	return {rules, places, sources};
+}
+
+export function createForwardingReader(options: {procRoot?: string; isRoot?: () => boolean; run?: RunTool} = {}): () => Promise<ForwardingScan> {
 	const procRoot = options.procRoot ?? '/proc';
 	const isRoot = options.isRoot ?? (() => process.getuid?.() === 0);
+	const run = options.run ?? runTool;
 	return async () => {
 		if (!isRoot()) return {status: 'unavailable', reason: NOT_ROOT_NAT};
-		try {
-			const [v4, v6] = await Promise.all([run('iptables-save', ['-t', 'nat']), run('ip6tables-save', ['-t', 'nat']).catch(() => '')]);
-			return {status: 'ok', rules: [...parseDockerNat(v4, 4), ...parseDockerNat(v6, 6)], proxies: readProxies(procRoot)};
-		} catch (error) {
-			return {status: 'unavailable', reason: `could not read the NAT rules: ${error instanceof Error ? error.message : String(error)}`};
-		}
+		const read = await readNatRules(run);
+		if ('problem' in read) return {status: 'unavailable', reason: `could not read the NAT rules: ${read.problem}`};
+		return {status: 'ok', ...read, proxies: readProxies(procRoot)};
 	};
 }

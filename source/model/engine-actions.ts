@@ -1,13 +1,15 @@
 import type {ConnectOptions, EngineGateway, NetworkCreateSpec} from './gateway.js';
-import {endpointOn, membersOf, nameList} from './membership.js';
+import {membersOf, nameList} from './membership.js';
 import {outcomeUnknown} from './outcome-watch.js';
 import type {OutcomeWatchOptions} from './outcome-watch.js';
-import {describeRefusal, explainRefusal, holdsEndpoint} from './refusals.js';
-import type {Refusal, RefusalContext} from './refusals.js';
+import {describeRefusal, explainRefusal} from './refusals.js';
+import type {RefusalContext} from './refusals.js';
 import {chosenAliases, isPredefinedNetwork} from './selectors.js';
-import {keepIdentity, upsertById} from './store.js';
 import type {EngineSnapshot, SnapshotSource} from './store.js';
-import type {ContainerEndpoint, DockerContainer, DockerNetwork} from './types.js';
+import type {DockerNetwork} from './types.js';
+import {ActionReadBack} from './action-read-back.js';
+import {describeEndpoint, describeNetwork, lowerFirst, nothingToUndo, pruneMessage, upperFirst, whenApplied} from './action-messages.js';
+import type {ActionResult, ConnectRequest, DisconnectRequest, EngineActionsOptions, PruneResult, UndoEntry} from './action-types.js';
 import {createCheck, endpointCheck, removeCheck, watchTimedOut} from './timed-out-actions.js';
 import type {TimedOutAction} from './timed-out-actions.js';
 
@@ -17,84 +19,15 @@ import type {TimedOutAction} from './timed-out-actions.js';
 // what the panes show. At most one action per target is in flight: a repeated key cannot
 // send the same request twice.
 
-export interface ActionResult {
-	ok: boolean;
-	/** A sentence for the status line. */
-	message: string;
-	/** Refused without asking the engine: the same target has an action in flight. */
-	busy?: boolean;
-	/** Why the engine refused, and which form field that concerns. */
-	refusal?: Refusal;
-	/** The new network's id, after a create. */
-	networkId?: string;
-	/** The request went unanswered: docknet watches for its effect; `followUp` has the verdict. */
-	watching?: boolean;
-	/** A later word on the same action: a watch's verdict, or an effect seen after all. */
-	followUp?: Promise<ActionResult | undefined>;
-}
-
-export interface PruneResult extends ActionResult {
-	removed: string[];
-	refused: Array<{name: string; reason: string}>;
-}
-
-export type UndoEntry =
-	| {kind: 'connected'; networkId: string; networkName: string; containerId: string; containerName: string}
-	| {
-			kind: 'disconnected';
-			networkId: string;
-			networkName: string;
-			containerId: string;
-			containerName: string;
-			/** What the endpoint had, to connect it again the same way. */
-			endpoint: ContainerEndpoint;
-			/** The address was fixed by the user (IPAMConfig), not picked by the engine. */
-			fixedByUser: boolean;
-		};
-
-export interface EngineActionsOptions {
-	/** How long to wait for the engine's event to reach the store before asking directly. */
-	settleTimeoutMs?: number;
-	/** How timed-out requests are watched. */
-	outcomeWatch?: OutcomeWatchOptions;
-}
-
-export interface ConnectRequest {
-	networkId: string;
-	containerId: string;
-	options: ConnectOptions;
-}
-
-export interface DisconnectRequest {
-	networkId: string;
-	containerId: string;
-	force: boolean;
-}
+export type {ActionResult, ConnectRequest, DisconnectRequest, EngineActionsOptions, PruneResult, UndoEntry} from './action-types.js';
 
 const pairKey = (networkId: string, containerId: string): string => `pair:${networkId}:${containerId}`;
 const networkKey = (networkId: string): string => `network:${networkId}`;
 
-function describeEndpoint(endpoint: ContainerEndpoint | undefined, containerId: string, withAliases = true): string {
-	if (!endpoint) return '';
-	const parts: string[] = [];
-	const addresses = [endpoint.ipv4, endpoint.ipv6].filter(Boolean);
-	parts.push(addresses.length > 0 ? addresses.join(', ') : 'no address until it runs');
-	const aliases = chosenAliases(endpoint, containerId);
-	if (withAliases && aliases.length > 0) parts.push(`aliases ${aliases.join(', ')}`);
-	return ` (${parts.join('; ')})`;
-}
-
-function describeNetwork(network: DockerNetwork | undefined): string {
-	if (!network) return '';
-	const parts = [network.driver];
-	for (const pool of network.pools) {
-		parts.push(pool.gateway ? `${pool.subnet}, gateway ${pool.gateway}` : pool.subnet);
-	}
-
-	return ` (${parts.join(', ')})`;
-}
-
-/** Networks a prune would remove: not predefined, nobody on them (stopped containers count). */
+/**
+ * Networks a prune would remove: not predefined, nobody on them (stopped containers count),
+ * and not configuration-only (a template other networks are made from, never in use itself).
+ */
 export function pruneCandidates(snapshot: Pick<EngineSnapshot, 'networks' | 'containers'>, onlyIds?: readonly string[]): DockerNetwork[] {
 	const allowed = onlyIds ? new Set(onlyIds) : undefined;
 	return snapshot.networks.filter(
@@ -102,18 +35,9 @@ export function pruneCandidates(snapshot: Pick<EngineSnapshot, 'networks' | 'con
 			(!allowed || allowed.has(network.id)) &&
 			!isPredefinedNetwork(network) &&
 			!network.ingress &&
+			network.configOnly !== true &&
 			membersOf(network, snapshot.containers).length === 0,
 	);
-}
-
-/** Why `u` has nothing to do, in terms of what this session did. */
-function nothingToUndo({made, undone, dropped}: {made: number; undone: number; dropped: number}): string {
-	if (made === 0) return 'Nothing to undo: no connect or disconnect in this session yet.';
-	const were = (count: number): string => `${count} ${count === 1 ? 'was' : 'were'}`;
-	const outcomes = [`${were(undone)} undone`];
-	if (dropped > 0) outcomes.push(`${were(dropped)} dropped because ${dropped === 1 ? 'its' : 'their'} container or network is gone`);
-	if (made === 1) return `Nothing left to undo: the one connect or disconnect this session made ${undone === 1 ? 'was undone' : 'was dropped because its container or network is gone'}.`;
-	return `Nothing left to undo: of the ${made} connects or disconnects this session made, ${outcomes.join(' and ')}.`;
 }
 
 export class EngineActions {
@@ -121,16 +45,16 @@ export class EngineActions {
 	private readonly undoStack: UndoEntry[] = [];
 	/** What happened to this session's connects and disconnects, for honest undo messages. */
 	private readonly undoHistory = {made: 0, undone: 0, dropped: 0};
-	private readonly settleTimeoutMs: number;
 	private readonly outcomeWatch: OutcomeWatchOptions;
+	private readonly engineView: ActionReadBack;
 
 	constructor(
 		private readonly gateway: EngineGateway,
 		private readonly store: SnapshotSource,
 		options: EngineActionsOptions = {},
 	) {
-		this.settleTimeoutMs = options.settleTimeoutMs ?? 5000;
 		this.outcomeWatch = options.outcomeWatch ?? {};
+		this.engineView = new ActionReadBack(gateway, store, options.settleTimeoutMs ?? 5000);
 	}
 
 	/** What is being done right now, e.g. ["connecting ctn1 to front"]. */
@@ -168,7 +92,7 @@ export class EngineActions {
 		const verb = request.force ? 'force-disconnecting' : 'disconnecting';
 		return this.exclusive(pairKey(request.networkId, request.containerId), `${verb} ${names.container} from ${names.network}`, async () => {
 			// Undo needs the aliases and links, which only an inspect reports.
-			const before = await this.currentEndpoint(request.networkId, request.containerId);
+			const before = await this.engineView.currentEndpoint(request.networkId, request.containerId);
 			const result = await this.doDisconnect(request, names);
 			const entry: UndoEntry | undefined = before && {
 				kind: 'disconnected',
@@ -237,8 +161,8 @@ export class EngineActions {
 				return this.failure(`Could not create network ${spec.name}`, error, {action: 'create', spec, networkName: spec.name});
 			}
 
-			const snapshot = await this.settle(current => current.networks.some(network => network.id === id));
-			const network = snapshot?.networks.find(item => item.id === id) ?? (await this.safeInspectNetwork(id));
+			const snapshot = await this.engineView.settle(current => current.networks.some(network => network.id === id));
+			const network = snapshot?.networks.find(item => item.id === id) ?? (await this.engineView.safeInspectNetwork(id));
 			return {ok: true, message: `Created network ${spec.name}${describeNetwork(network)}`, networkId: id};
 		});
 	}
@@ -298,7 +222,7 @@ export class EngineActions {
 				} else refused.push({name, reason: result.refusal ? describeRefusal(result.refusal) : result.message});
 			}
 
-			await this.settle(current => !current.networks.some(network => removedIds.includes(network.id)));
+			await this.engineView.settle(current => !current.networks.some(network => removedIds.includes(network.id)));
 			const done = pruneMessage(removed, refused);
 			if (!watched) return {ok: refused.length === 0, message: done};
 			const rest = notSent.length === 0 ? '' : `; not sent: ${nameList(notSent, 6)}`;
@@ -345,20 +269,20 @@ export class EngineActions {
 				return this.watch({
 					doing: `Connecting ${names.container} to ${names.network}`,
 					check: endpointCheck(this.gateway, {id: request.networkId, name: names.network}, request.containerId, true, sentAt, Date.now),
-					detail: () => describeEndpoint(this.storeEndpoint(request.networkId, request.containerId), request.containerId),
+					detail: () => describeEndpoint(this.engineView.storeEndpoint(request.networkId, request.containerId), request.containerId),
 				});
 			}
 
 			return this.failure(`Could not connect ${names.container} to ${names.network}`, error, this.context('connect', request.networkId, request.containerId, names));
 		}
 
-		const endpoint = await this.endpointAfter(request.networkId, request.containerId, true);
+		const endpoint = await this.engineView.endpointAfter(request.networkId, request.containerId, true);
 		return {ok: true, message: `Connected ${names.container} to ${names.network}${describeEndpoint(endpoint, request.containerId)}`};
 	}
 
 	private async doDisconnect(request: DisconnectRequest, names: {network: string; container: string}): Promise<ActionResult> {
 		const context = this.context('disconnect', request.networkId, request.containerId, names);
-		const was = this.storeEndpoint(request.networkId, request.containerId);
+		const was = this.engineView.storeEndpoint(request.networkId, request.containerId);
 		const sentAt = Date.now();
 		try {
 			await this.gateway.disconnect(request.networkId, request.containerId, request.force);
@@ -373,7 +297,7 @@ export class EngineActions {
 			return this.failure(`Could not disconnect ${names.container} from ${names.network}`, error, context);
 		}
 
-		await this.endpointAfter(request.networkId, request.containerId, false);
+		await this.engineView.endpointAfter(request.networkId, request.containerId, false);
 		const address = was?.ipv4 ?? was?.ipv6;
 		return {
 			ok: true,
@@ -381,7 +305,7 @@ export class EngineActions {
 		};
 	}
 
-	/** Connects again as the endpoint was: its address where the network allows a fixed one, its aliases and links. */
+	/** Connects again as the endpoint was: its address where the network allows a fixed one, its aliases, links, MAC address, gateway priority and driver options. */
 	private async restore(entry: Extract<UndoEntry, {kind: 'disconnected'}>, names: {network: string; container: string}): Promise<ActionResult> {
 		const {endpoint} = entry;
 		const network = this.store.getSnapshot().networks.find(item => item.id === entry.networkId);
@@ -394,6 +318,10 @@ export class EngineActions {
 		const aliases = chosenAliases(endpoint, entry.containerId);
 		if (aliases.length > 0) options.aliases = aliases;
 		if (endpoint.links.length > 0) options.links = [...endpoint.links];
+		// The gateway sends these only to engines whose API has them.
+		if (endpoint.mac) options.mac = endpoint.mac;
+		if (endpoint.gwPriority !== undefined && endpoint.gwPriority !== 0) options.gwPriority = endpoint.gwPriority;
+		if (endpoint.driverOptions) options.driverOptions = {...endpoint.driverOptions};
 		const result = await this.doConnect({networkId: entry.networkId, containerId: entry.containerId, options}, names);
 		// The engine picked the old address itself, and this network takes no fixed ones (its
 		// subnet was not configured): the same container, aliases and links still matter more.
@@ -418,7 +346,7 @@ export class EngineActions {
 			return this.failure(`Could not remove network ${name}`, error, this.context('remove', networkId, undefined, {network: name}));
 		}
 
-		if (wait) await this.settle(current => !current.networks.some(network => network.id === networkId));
+		if (wait) await this.engineView.settle(current => !current.networks.some(network => network.id === networkId));
 		return {ok: true, message: `Removed network ${name}`};
 	}
 
@@ -452,120 +380,4 @@ export class EngineActions {
 	private containerName(id: string): string {
 		return this.store.getSnapshot().containers.find(container => container.id === id)?.name ?? id.slice(0, 12);
 	}
-
-	private storeEndpoint(networkId: string, containerId: string, snapshot = this.store.getSnapshot()): ContainerEndpoint | undefined {
-		const container = snapshot.containers.find(item => item.id === containerId);
-		const network = snapshot.networks.find(item => item.id === networkId) ?? {id: networkId, name: ''};
-		return container ? endpointOn(container, network) : undefined;
-	}
-
-	/** The endpoint as the engine has it now; inspects when the store lacks aliases. */
-	private async currentEndpoint(networkId: string, containerId: string): Promise<ContainerEndpoint | undefined> {
-		const snapshot = this.store.getSnapshot();
-		const known = snapshot.containers.find(item => item.id === containerId);
-		if (known?.inspected) return this.storeEndpoint(networkId, containerId, snapshot);
-		const inspected = await this.safeInspectContainer(containerId);
-		const network = snapshot.networks.find(item => item.id === networkId) ?? {id: networkId, name: ''};
-		return inspected ? endpointOn(inspected, network) : this.storeEndpoint(networkId, containerId, snapshot);
-	}
-
-	/**
-	 * The container's endpoint once the store shows it `present` (or gone), as the engine's
-	 * event brought it; if the event is late, the engine is asked directly.
-	 */
-	private async endpointAfter(networkId: string, containerId: string, present: boolean): Promise<ContainerEndpoint | undefined> {
-		const known = this.store.getSnapshot().containers.find(item => item.id === containerId);
-		if (present && known && !holdsEndpoint(known)) {
-			// Connecting a stopped container only changes its configuration, and the engine
-			// sends no event for that: read the container back and show what the engine has.
-			return this.readBack(networkId, containerId);
-		}
-
-		const settled = await this.settle(snapshot => {
-			const container = snapshot.containers.find(item => item.id === containerId);
-			if (!container) return !present;
-			const endpoint = this.storeEndpoint(networkId, containerId, snapshot);
-			// Aliases arrive with the inspect that follows the event; the list call has none.
-			return present ? endpoint !== undefined && container.inspected : endpoint === undefined;
-		});
-		if (settled) return this.storeEndpoint(networkId, containerId, settled);
-		return present ? this.readBack(networkId, containerId) : undefined;
-	}
-
-	/** Inspects the container and puts what the engine says into the store. */
-	private async readBack(networkId: string, containerId: string): Promise<ContainerEndpoint | undefined> {
-		const inspected = await this.safeInspectContainer(containerId);
-		if (!inspected) return undefined;
-		this.store.update(snapshot => {
-			const previous = snapshot.containers.find(item => item.id === containerId);
-			const containers = upsertById(snapshot.containers, keepIdentity(previous, inspected));
-			return containers === snapshot.containers ? snapshot : {...snapshot, containers};
-		});
-		const network = this.store.getSnapshot().networks.find(item => item.id === networkId) ?? {id: networkId, name: ''};
-		return endpointOn(inspected, network);
-	}
-
-	/** Resolves with the first snapshot that satisfies `done`, or undefined after the timeout. */
-	private settle(done: (snapshot: EngineSnapshot) => boolean): Promise<EngineSnapshot | undefined> {
-		const now = this.store.getSnapshot();
-		if (done(now)) return Promise.resolve(now);
-		return new Promise(resolve => {
-			const finish = (snapshot: EngineSnapshot | undefined): void => {
-				clearTimeout(timer);
-				unsubscribe();
-				resolve(snapshot);
-			};
-
-			const unsubscribe = this.store.subscribe(() => {
-				const snapshot = this.store.getSnapshot();
-				if (done(snapshot)) finish(snapshot);
-			});
-			const timer = setTimeout(() => finish(undefined), this.settleTimeoutMs);
-			timer.unref();
-		});
-	}
-
-	private async safeInspectContainer(id: string): Promise<DockerContainer | undefined> {
-		try {
-			return await this.gateway.inspectContainer(id);
-		} catch {
-			return undefined;
-		}
-	}
-
-	private async safeInspectNetwork(id: string): Promise<DockerNetwork | undefined> {
-		try {
-			return await this.gateway.inspectNetwork(id);
-		} catch {
-			return undefined;
-		}
-	}
 }
-
-function pruneMessage(removed: readonly string[], refused: ReadonlyArray<{name: string; reason: string}>): string {
-	const done = removed.length === 0 ? 'Pruned no network' : `Pruned ${removed.length} network${removed.length === 1 ? '' : 's'}: ${nameList(removed, 6)}`;
-	if (refused.length === 0) return done;
-	const kept = refused.map(item => `${item.name} (${item.reason})`).join('; ');
-	return `${done}; kept ${kept}`;
-}
-
-/** Runs `then` when a watched result's verdict (or a late sighting) says it was applied. */
-function whenApplied(result: ActionResult, then: () => void): ActionResult {
-	const {followUp} = result;
-	if (!followUp) return result;
-	return {
-		...result,
-		followUp: followUp.then(next => {
-			if (!next) return next;
-			if (next.ok) {
-				then();
-				return next;
-			}
-
-			return whenApplied(next, then);
-		}),
-	};
-}
-
-const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
-const upperFirst = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

@@ -49,6 +49,10 @@ export interface ConnectOptions {
 	/** "container:alias" or "container". */
 	links?: string[];
 	driverOptions?: Record<string, string>;
+	/** EndpointConfig MacAddress: sent to engines of API 1.54 and later, which apply it on connect. */
+	mac?: string;
+	/** GwPriority: sent to engines of API 1.48 and later. */
+	gwPriority?: number;
 }
 
 export interface NetworkCreateSpec {
@@ -65,6 +69,8 @@ export interface NetworkCreateSpec {
 	/** AuxiliaryAddresses of the IPv4 pool: name → address the engine must not hand out. */
 	auxAddresses?: Record<string, string>;
 	enableIPv6?: boolean;
+	/** False makes an IPv6-only network (`--ipv4=false`): sent to engines of API 1.47 and later. */
+	enableIPv4?: boolean;
 	ipv6Subnet?: string;
 	ipv6Gateway?: string;
 	ipv6AuxAddresses?: Record<string, string>;

@@ -73,24 +73,35 @@ export function describeSpecialMode(mode: SpecialNetworkMode): string {
 }
 
 export interface AddressUse {
-	/** Endpoints holding an IPv4 address in the network. */
+	/** Endpoints holding an address of `family` in the network. */
 	used: number;
-	/** Usable addresses of the first IPv4 pool, formatted; undefined without an IPv4 pool. */
+	/** Usable addresses of the first pool of `family`, formatted; undefined without such a pool. */
 	capacity?: string;
+	/** IPv4, or IPv6 for a network with no IPv4 pool (an IPv6-only network). */
+	family: 4 | 6;
+	/** The engine's own count for that pool (Status.IPAM, API 1.52+), where it sent one. */
+	engineCount?: {subnet: string; inUse: bigint; dynamicAvailable: bigint};
 }
 
 export function addressUse(network: DockerNetwork, attachments: readonly Attachment[] | undefined): AddressUse {
-	const used = (attachments ?? []).filter(attachment => attachment.endpoint.ipv4).length;
-	const pool = network.pools.map(entry => parseCidr(entry.subnet)).find(cidr => cidr?.family === 4);
-	return {used, capacity: pool ? formatPoolSize(pool) : undefined};
+	const pools = network.pools.map(entry => ({subnet: entry.subnet, cidr: parseCidr(entry.subnet)}));
+	const v4 = pools.find(pool => pool.cidr?.family === 4);
+	const chosen = v4 ?? (network.enableIPv4 === false || network.enableIPv6 ? pools.find(pool => pool.cidr?.family === 6) : undefined);
+	const family = chosen?.cidr?.family ?? 4;
+	const used = (attachments ?? []).filter(attachment => (family === 4 ? attachment.endpoint.ipv4 : attachment.endpoint.ipv6)).length;
+	const engineCount = chosen === undefined ? undefined : network.subnetStatus?.find(item => item.subnet === chosen.subnet);
+	return {used, family, ...(chosen?.cidr ? {capacity: formatPoolSize(chosen.cidr)} : {}), ...(engineCount ? {engineCount} : {})};
 }
 
 export function networkFlags(network: DockerNetwork): string[] {
 	const flags: string[] = [];
 	if (network.internal) flags.push('internal');
 	if (network.attachable) flags.push('attachable');
-	if (network.enableIPv6) flags.push('ipv6');
+	if (network.enableIPv4 === false) flags.push('ipv6-only');
+	else if (network.enableIPv6) flags.push('ipv6');
 	if (network.ingress) flags.push('ingress');
+	if (network.configOnly) flags.push('config-only');
+	if (network.configFrom) flags.push(`config-from ${network.configFrom}`);
 	return flags;
 }
 

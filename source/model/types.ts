@@ -40,6 +40,22 @@ export interface DockerNetwork {
 	 * engines that do not say: then Docker's bridge, host and none are.
 	 */
 	predefined?: boolean;
+	/** False for an IPv6-only network (EnableIPv4, API 1.47+); absent from engines that do not say (IPv4 on). */
+	enableIPv4?: boolean;
+	/** A configuration-only network (ConfigOnly): a template for others, with no endpoints of its own. */
+	configOnly?: boolean;
+	/** The configuration-only network this one takes its configuration from (ConfigFrom.Network). */
+	configFrom?: string;
+	/** Address use the engine counted per subnet (Status.IPAM, API 1.52+); absent from engines that do not say. */
+	subnetStatus?: SubnetStatus[];
+}
+
+export interface SubnetStatus {
+	subnet: string;
+	/** Addresses in use or reserved (the engine saturates these at 2^64 − 1). */
+	inUse: bigint;
+	/** Addresses of the pool's range still free for dynamic allocation. */
+	dynamicAvailable: bigint;
 }
 
 /** One attachment of a container to a network, as the container sees it. */
@@ -60,6 +76,14 @@ export interface ContainerEndpoint {
 	/** Addresses the user fixed with --ip/--ip6 (IPAMConfig), kept so undo can restore them. */
 	requestedIpv4?: string;
 	requestedIpv6?: string;
+	/** The MAC address the user asked for (EndpointSettings MacAddress in the request), kept for undo. */
+	requestedMac?: string;
+	/** Which endpoint gives the container its default gateway: the highest wins (GwPriority, API 1.48+). */
+	gwPriority?: number;
+	/** The names this endpoint answers to in the network's DNS (DNSNames, API 1.44+). */
+	dnsNames?: string[];
+	/** DriverOpts of the endpoint (com.docker.network.endpoint.ifname, sysctls), kept for undo. */
+	driverOptions?: Record<string, string>;
 }
 
 export interface PortBinding {
@@ -132,6 +156,11 @@ export interface EngineInfo {
 	/** True on a swarm manager (ControlAvailable): only a manager answers /nodes, /services, /tasks. */
 	swarmManager?: boolean;
 	drivers: string[];
+	/**
+	 * Where the engine writes its firewall rules (`/info` FirewallBackend.Driver, Docker 28+:
+	 * "iptables", "nftables", "iptables+firewalld"); absent from engines that do not say.
+	 */
+	firewallBackend?: string;
 }
 
 export interface EngineEvent {

@@ -1,72 +1,18 @@
-import {cidrContains, cidrsOverlap, formatIp, parseCidr, parseIp} from './addressing.js';
+import {cidrContains, cidrsOverlap, parseCidr, parseIp} from './addressing.js';
 import type {ParsedCidr} from './addressing.js';
-import type {ConnectOptions, NetworkCreateSpec} from './gateway.js';
-import {endpointOn, membersOf} from './membership.js';
-import {effectiveGateways, isPredefinedNetwork, predefinedNetworkNames} from './selectors.js';
-import type {DockerContainer, DockerNetwork} from './types.js';
+import type {NetworkCreateSpec} from './gateway.js';
+import {predefinedNetworkNames} from './selectors.js';
+import type {DockerNetwork} from './types.js';
+import {checkCidr, formatCidr, hasProblems, namePattern, parseKeyValues, reservedRole, type Checked, type FieldProblems} from './form-checks.js';
 
 // What can be checked before a request goes to the engine, as pure functions. Every problem
 // names the field it belongs to, so a form can point at it. Errors stop the request;
 // warnings are shown once and the user may send anyway (the engine has the last word).
+// The network create form's checks are here; the shared pieces and the connect form's have
+// their own modules, re-exported.
 
-export type FieldProblems<Field extends string> = Partial<Record<Field, string>>;
-
-export interface Checked<Field extends string, Value> {
-	errors: FieldProblems<Field>;
-	warnings: FieldProblems<Field>;
-	/** A problem no single field is to blame for. */
-	general?: string;
-	/** Set when there are no errors: what to send. */
-	value?: Value;
-}
-
-export const hasProblems = (problems: Partial<Record<string, string>>): boolean => Object.values(problems).some(Boolean);
-
-/** Items of a list field: commas or white space separate them, empty items are dropped. */
-export function splitList(text: string): string[] {
-	return text
-		.split(/[\s,]+/)
-		.map(item => item.trim())
-		.filter(item => item !== '');
-}
-
-/** key=value pairs, separated by commas or white space. */
-export function parseKeyValues(text: string): {values: Record<string, string>; error?: string} {
-	const values: Record<string, string> = {};
-	for (const item of splitList(text)) {
-		const separator = item.indexOf('=');
-		if (separator <= 0) return {values, error: `"${item}" is not key=value`};
-		const key = item.slice(0, separator);
-		if (Object.hasOwn(values, key)) return {values, error: `${key} is given twice`};
-		values[key] = item.slice(separator + 1);
-	}
-
-	return {values};
-}
-
-// Names as DNS and the docker CLI accept them: a letter or digit first, then letters,
-// digits, "_", "." or "-".
-const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-export function checkAlias(alias: string): string | undefined {
-	if (alias.length > 253) return `alias "${alias.slice(0, 20)}…" is longer than 253 characters`;
-	if (!namePattern.test(alias)) return `"${alias}" is not a valid alias: use letters, digits, ".", "-" and "_", starting with a letter or digit`;
-	return undefined;
-}
-
-/** `container` or `container:alias`, naming a container that exists. */
-export function checkLink(link: string, containers: readonly DockerContainer[]): string | undefined {
-	const [name = '', alias, extra] = link.split(':');
-	if (extra !== undefined || name === '' || alias === '') return `"${link}" is not container or container:alias`;
-	if (!namePattern.test(name)) return `"${name}" is not a container name`;
-	if (alias !== undefined) {
-		const problem = checkAlias(alias);
-		if (problem) return `link ${link}: ${problem}`;
-	}
-
-	if (!containers.some(container => container.name === name || container.id.startsWith(name))) return `no container named ${name}`;
-	return undefined;
-}
+export * from './form-checks.js';
+export * from './connect-validation.js';
 
 export function checkNetworkName(name: string, networks: readonly DockerNetwork[]): string | undefined {
 	if (name === '') return 'a network needs a name';
@@ -76,153 +22,6 @@ export function checkNetworkName(name: string, networks: readonly DockerNetwork[
 	return undefined;
 }
 
-const familyName = (family: 4 | 6): string => (family === 4 ? 'IPv4' : 'IPv6');
-
-/** A CIDR of the wanted family; errors in words, and the parsed value. */
-export function checkCidr(text: string, family: 4 | 6): {cidr?: ParsedCidr; error?: string; warning?: string} {
-	const cidr = parseCidr(text);
-	if (!cidr) {
-		return {error: `"${text}" is not a subnet in CIDR form, e.g. ${family === 4 ? '10.201.3.0/24' : 'fd00:1::/64'}`};
-	}
-
-	if (cidr.family !== family) return {error: `${text} is an ${familyName(cidr.family)} subnet; this field takes ${familyName(family)}`};
-	const limit = family === 4 ? 30 : 126;
-	if (cidr.prefixLength > limit) return {error: `/${cidr.prefixLength} leaves no room for containers (at most /${limit})`};
-	if (cidr.network !== cidr.address) {
-		return {cidr, warning: `host bits are set: did you mean ${formatIp(cidr.family, cidr.network)}/${cidr.prefixLength}?`};
-	}
-
-	return {cidr};
-}
-
-function formatCidr(cidr: ParsedCidr): string {
-	return `${formatIp(cidr.family, cidr.network)}/${cidr.prefixLength}`;
-}
-
-function lastAddress(cidr: ParsedCidr): bigint {
-	const hostBits = BigInt((cidr.family === 4 ? 32 : 128) - cidr.prefixLength);
-	return cidr.network + (1n << hostBits) - 1n;
-}
-
-/** The network and broadcast addresses of an IPv4 subnet cannot be given to anyone. */
-function reservedRole(cidr: ParsedCidr, value: bigint): string | undefined {
-	if (cidr.family !== 4 || cidr.prefixLength > 30) return undefined;
-	if (value === cidr.network) return 'network address';
-	if (value === lastAddress(cidr)) return 'broadcast address';
-	return undefined;
-}
-
-function subnetsOfFamily(network: DockerNetwork, family: 4 | 6): ParsedCidr[] {
-	return network.pools
-		.map(pool => parseCidr(pool.subnet))
-		.filter((cidr): cidr is ParsedCidr => cidr?.family === family);
-}
-
-/**
- * A fixed address for `containerId` on `network`: right family, inside one of the network's
- * subnets, not its network/broadcast address, not a gateway or reserved aux address, not used
- * by another endpoint, and only on a user-defined network with a subnet.
- */
-export function checkFixedAddress(
-	text: string,
-	family: 4 | 6,
-	network: DockerNetwork,
-	containers: readonly DockerContainer[],
-	containerId?: string,
-): string | undefined {
-	const ip = parseIp(text);
-	if (!ip || ip.family !== family) return `"${text}" is not an ${familyName(family)} address`;
-	if (isPredefinedNetwork(network)) {
-		return `a fixed address needs a user-defined network: ${network.name} hands out its addresses itself (n in Networks creates one with a subnet)`;
-	}
-
-	const subnets = subnetsOfFamily(network, family);
-	if (subnets.length === 0) return `${network.name} has no ${familyName(family)} subnet, so it cannot give a fixed ${familyName(family)} address`;
-	const subnet = subnets.find(cidr => cidrContains(cidr, ip));
-	if (!subnet) return `${text} is outside ${network.name}'s subnet ${subnets.map(formatCidr).join(', ')}`;
-	const role = reservedRole(subnet, ip.value);
-	if (role) return `${text} is the ${role} of ${formatCidr(subnet)}`;
-	const same = (other: string | undefined): boolean => {
-		const parsed = other === undefined ? undefined : parseIp(other);
-		return parsed !== undefined && parsed.family === ip.family && parsed.value === ip.value;
-	};
-
-	const members = membersOf(network, containers);
-	const gateways = effectiveGateways(network, members);
-	if (gateways.some(same)) return `${text} is the gateway of ${network.name}`;
-	for (const pool of network.pools) {
-		for (const [name, address] of Object.entries(pool.auxAddresses ?? {})) {
-			if (same(address)) return `${text} is reserved on ${network.name} (aux address ${name})`;
-		}
-	}
-
-	const holder = members.find(
-		({container, endpoint}) => container.id !== containerId && (same(endpoint.ipv4) || same(endpoint.ipv6) || same(endpoint.requestedIpv4) || same(endpoint.requestedIpv6)),
-	);
-	if (holder) return `${text} is used by ${holder.container.name} on ${network.name}`;
-	return undefined;
-}
-
-export type ConnectField = 'ipv4' | 'ipv6' | 'aliases' | 'links' | 'driverOptions';
-
-export interface ConnectInput {
-	ipv4: string;
-	ipv6: string;
-	aliases: string;
-	links: string;
-	driverOptions: string;
-}
-
-export interface ConnectTarget {
-	network: DockerNetwork;
-	container: DockerContainer;
-	containers: readonly DockerContainer[];
-}
-
-export function validateConnect(input: ConnectInput, target: ConnectTarget): Checked<ConnectField, ConnectOptions> {
-	const errors: FieldProblems<ConnectField> = {};
-	const warnings: FieldProblems<ConnectField> = {};
-	const {network, container, containers} = target;
-	const options: ConnectOptions = {};
-
-	const ipv4 = input.ipv4.trim();
-	if (ipv4 !== '') {
-		const problem = checkFixedAddress(ipv4, 4, network, containers, container.id);
-		if (problem) errors.ipv4 = problem;
-		else options.ipv4 = ipv4;
-	}
-
-	const ipv6 = input.ipv6.trim();
-	if (ipv6 !== '') {
-		const problem = checkFixedAddress(ipv6, 6, network, containers, container.id);
-		if (problem) errors.ipv6 = problem;
-		else options.ipv6 = ipv6;
-	}
-
-	const aliases = [...new Set(splitList(input.aliases))];
-	const aliasProblem = aliases.map(checkAlias).find(Boolean);
-	if (aliasProblem) errors.aliases = aliasProblem;
-	else if (aliases.length > 0) {
-		if (isPredefinedNetwork(network)) errors.aliases = `${network.name} has no DNS for its containers: aliases work on user-defined networks only`;
-		else options.aliases = aliases;
-	}
-
-	const links = [...new Set(splitList(input.links))];
-	const linkProblem = links.map(link => checkLink(link, containers)).find(Boolean);
-	if (linkProblem) errors.links = linkProblem;
-	else if (links.length > 0) options.links = links;
-
-	const driverOptions = parseKeyValues(input.driverOptions);
-	if (driverOptions.error) errors.driverOptions = driverOptions.error;
-	else if (Object.keys(driverOptions.values).length > 0) options.driverOptions = driverOptions.values;
-
-	if (endpointOn(container, network)) {
-		return {errors, warnings, general: `${container.name} is already on ${network.name}`};
-	}
-
-	return hasProblems(errors) ? {errors, warnings} : {errors, warnings, value: options};
-}
-
 export type NetworkField =
 	| 'name'
 	| 'driver'
@@ -230,6 +29,7 @@ export type NetworkField =
 	| 'gateway'
 	| 'ipRange'
 	| 'auxAddresses'
+	| 'ipv4'
 	| 'ipv6'
 	| 'ipv6Subnet'
 	| 'ipv6Gateway'
@@ -246,6 +46,8 @@ export interface NetworkInput {
 	ipRange: string;
 	/** name=address pairs (docker network create --aux-address), IPv4 or IPv6. */
 	auxAddresses: string;
+	/** Off makes an IPv6-only network (`--ipv4=false`); absent from callers without the field (on). */
+	ipv4?: boolean;
 	ipv6: boolean;
 	ipv6Subnet: string;
 	ipv6Gateway: string;
@@ -437,6 +239,12 @@ export function validateNetworkCreate(input: NetworkInput, context: NetworkConte
 	}
 
 	if (input.ipv6) spec.enableIPv6 = true;
+	if (input.ipv4 === false) {
+		if (!input.ipv6) errors.ipv4 = 'a network needs IPv4 or IPv6: turn IPv6 on for an IPv6-only network';
+		else if (subnetText !== '') errors.subnet = 'IPv4 is off (an IPv6-only network): clear the IPv4 subnet or turn IPv4 on';
+		else spec.enableIPv4 = false;
+	}
+
 	if (input.internal) spec.internal = true;
 	if (input.attachable) spec.attachable = true;
 

@@ -88,6 +88,9 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}
 			attachable: network.attachable,
 			ingress: network.ingress,
 			ipv6: network.enableIPv6,
+			ipv4: network.enableIPv4 ?? null,
+			configOnly: network.configOnly ?? false,
+			configFrom: orNull(network.configFrom),
 			ipam: {
 				driver: network.ipamDriver,
 				pools: network.pools.map(pool => ({
@@ -134,6 +137,9 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}
 				ipv6Gateway: orNull(endpoint.ipv6Gateway),
 				mac: orNull(endpoint.mac),
 				aliases: endpoint.aliases,
+				dnsNames: endpoint.dnsNames ?? null,
+				gwPriority: orNull(endpoint.gwPriority),
+				driverOptions: endpoint.driverOptions ?? {},
 			})),
 			ports: container.ports.map(port => ({
 				containerPort: port.containerPort,
@@ -142,13 +148,16 @@ export function snapshotToJson({snapshot, hostView, takenAt, inside, forwarding}
 				hostPort: orNull(port.hostPort),
 			})),
 			inside: insideJson(inside?.get(container.id)),
-			published: portPaths(container, forwarding).map(path => ({
+			published: portPaths(container, forwarding, {networks: snapshot.networks, ...((snapshot.engines?.length ?? 1) > 1 || !snapshot.engine ? {} : {engine: snapshot.engine})}).map(path => ({
 				hostIp: orNull(path.binding.hostIp),
 				hostPort: orNull(path.binding.hostPort),
 				protocol: path.binding.protocol,
 				containerIp: orNull(path.containerIp),
 				containerPort: path.binding.containerPort,
 				nat: path.rule ? path.rule.text : null,
+				natPlace: path.rule ? path.rule.place : null,
+				forwarded: path.verdict.kind,
+				...(path.verdict.kind === 'unknown' ? {unknownBecause: path.verdict.reason} : {}),
 				proxyPid: path.proxy ? path.proxy.pid : null,
 			})),
 		})),

@@ -95,10 +95,10 @@ describe('Podman dialect', () => {
 		dialect.container({...p1, endpoints: [byName('pnet2', '10.89.0.2')]});
 		const disconnect = event('network', 'disconnect', p1.id, {name: 'p1'});
 		const normalised = dialect.normalise(disconnect);
-		assert.deepEqual(normalised.attributes, {container: p1.id, name: 'podman', type: 'bridge'});
-		assert.equal(normalised.actorId, DEFAULT_ID);
+		assert.deepEqual(normalised?.attributes, {container: p1.id, name: 'podman', type: 'bridge'});
+		assert.equal(normalised?.actorId, DEFAULT_ID);
 		// Each change is claimed once.
-		assert.equal(dialect.normalise(disconnect).attributes['name'], '?');
+		assert.equal(dialect.normalise(disconnect)?.attributes['name'], '?');
 	});
 
 	test('a connect nobody saw still names the container; a change unclaimed for 10 s is dropped', () => {
@@ -119,7 +119,31 @@ describe('Podman dialect', () => {
 		const docker = event('network', 'connect', 'n1', {container: 'c1', name: 'front', type: 'bridge'});
 		assert.equal(dialect.needsInspect(docker), false);
 		assert.equal(dialect.normalise(docker), docker);
-		assert.equal(dialect.normalise(event('container', 'remove', 'c1', {name: 'p3'})).action, 'destroy');
-		assert.equal(dialect.normalise(event('container', 'start', 'c1')).action, 'start');
+		assert.equal(dialect.normalise(event('container', 'remove', 'c1', {name: 'p3'}))?.action, 'destroy');
+		assert.equal(dialect.normalise(event('container', 'start', 'c1'))?.action, 'start');
+	});
+
+	test('Podman 5.4 network events: named from what is known, remove is destroy, never doubled', () => {
+		let now = 0;
+		const {listedDefault, pnet, facts} = podmanPicture();
+		const dialect = new PodmanDialect(() => now);
+		dialect.networks([listedDefault, pnet], facts);
+		// docknet removed it and announced the destroy itself; then Podman's own event arrives.
+		const announced = dialect.normalise(dialect.networkEvent('destroy', {id: pnet.id, name: 'pnet2', driver: 'bridge'}));
+		dialect.forgetNetwork(pnet.id);
+		assert.equal(announced?.action, 'destroy');
+		assert.equal(dialect.normalise(event('network', 'remove', pnet.id, {name: ''})), undefined);
+		// A removal by someone else: Podman's event alone, named from the listing.
+		const other = new PodmanDialect(() => now);
+		other.networks([listedDefault, pnet], facts);
+		const removed = other.normalise(event('network', 'remove', pnet.id, {name: ''}));
+		assert.deepEqual([removed?.action, removed?.actorId, removed?.attributes['name'], removed?.attributes['type']], ['destroy', pnet.id, 'pnet2', 'bridge']);
+		// Podman's create event first, docknet's announcement after: one create.
+		const created = event('network', 'create', 'n-new', {name: 'fresh'});
+		assert.equal(other.normalise(created)?.attributes['name'], 'fresh');
+		assert.equal(other.normalise(other.networkEvent('create', {id: 'n-new', name: 'fresh', driver: 'bridge'})), undefined);
+		// The same network made again later is a new event.
+		now = 20_000;
+		assert.equal(other.normalise(created)?.action, 'create');
 	});
 });

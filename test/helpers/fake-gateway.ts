@@ -365,6 +365,8 @@ export class FakeGateway implements EngineGateway {
 				requestedIpv4: options.ipv4,
 				requestedIpv6: options.ipv6,
 				ipv6: options.ipv6,
+				...(options.gwPriority === undefined ? {} : {gwPriority: options.gwPriority}),
+				...(options.driverOptions === undefined ? {} : {driverOptions: options.driverOptions}),
 			}),
 		);
 		this.emit('network', 'connect', network.id, {container: container.id, name: network.name, type: network.driver});

@@ -105,23 +105,37 @@ describe('connect and disconnect', () => {
 });
 
 describe('undo', () => {
+	test('undo restores the gateway priority and driver options the endpoint had', async () => {
+		const {gateway, actions, ids, endpoint} = await setup();
+		await actions.connect({networkId: ids.network('front'), containerId: ids.container('ctn1'), options: {gwPriority: 7, driverOptions: {'com.docker.network.endpoint.ifname': 'eth9'}}});
+		await waitFor(() => endpoint('ctn1', 'front')?.gwPriority === 7, 'ctn1 on front, inspected');
+		await actions.disconnect({networkId: ids.network('front'), containerId: ids.container('ctn1'), force: false});
+		await actions.undo();
+		const sent = callsOf(gateway, 'connect').at(-1)?.args[2] as {gwPriority?: number; driverOptions?: Record<string, string>} | undefined;
+		assert.equal(sent?.gwPriority, 7);
+		assert.deepEqual(sent?.driverOptions, {'com.docker.network.endpoint.ifname': 'eth9'});
+	});
+
 	test('undo of a disconnect reconnects with the same address and aliases', async () => {
 		const {gateway, actions, ids, endpoint} = await setup();
 		await waitFor(() => (endpoint('web', 'front')?.aliases.length ?? 0) > 0, 'web inspected');
+		const mac = endpoint('web', 'front')?.mac;
 		await actions.disconnect({networkId: ids.network('front'), containerId: ids.container('web'), force: false});
 		assert.equal(actions.nextUndo()?.kind, 'disconnected');
 		const result = await actions.undo();
 		assert.equal(result.ok, true, result.message);
 		assert.equal(result.message, 'Undone: connected web to front (10.88.0.2; aliases www)');
-		assert.deepEqual(callsOf(gateway, 'connect').at(-1)?.args[2], {ipv4: '10.88.0.2', aliases: ['www']});
+		// The MAC address the endpoint had goes too (the gateway sends it only to engines that apply it).
+		assert.deepEqual(callsOf(gateway, 'connect').at(-1)?.args[2], {ipv4: '10.88.0.2', aliases: ['www'], ...(mac ? {mac} : {})});
 		assert.equal(actions.nextUndo(), undefined);
 	});
 
 	test('undo of a disconnect from the default bridge reconnects without fixing the address', async () => {
-		const {gateway, actions, ids} = await setup();
+		const {gateway, actions, ids, endpoint} = await setup();
+		const mac = endpoint('ctn1', 'bridge')?.mac;
 		await actions.disconnect({networkId: ids.network('bridge'), containerId: ids.container('ctn1'), force: false});
 		await actions.undo();
-		assert.deepEqual(callsOf(gateway, 'connect').at(-1)?.args[2], {});
+		assert.deepEqual(callsOf(gateway, 'connect').at(-1)?.args[2], mac ? {mac} : {});
 	});
 
 	test('undo of a connect disconnects; undo is a stack; nothing left says so', async () => {

@@ -193,7 +193,6 @@ describe('network create', () => {
 		['a predefined name', {name: 'host'}, 'name', /predefined/],
 		['CIDR syntax', {subnet: '10.201.3.0'}, 'subnet', /not a subnet in CIDR form/],
 		['an IPv6 subnet in the IPv4 field', {subnet: 'fd00::/64'}, 'subnet', /IPv6 subnet; this field takes IPv4/],
-		['a subnet too small for containers', {subnet: '10.201.3.0/31'}, 'subnet', /leaves no room/],
 		['a gateway without a subnet', {gateway: '10.201.3.1'}, 'gateway', /needs a subnet/],
 		['a gateway outside the subnet', {subnet: '10.201.3.0/24', gateway: '10.201.4.1'}, 'gateway', /outside the subnet 10\.201\.3\.0\/24/],
 		['a gateway that is the broadcast address', {subnet: '10.201.3.0/24', gateway: '10.201.3.255'}, 'gateway', /broadcast/],
@@ -226,6 +225,24 @@ describe('network create', () => {
 			assert.match(checked.errors[field] ?? '', message);
 		});
 	}
+
+	test('/31 and /32 subnets are taken, with a word on their size', () => {
+		for (const [subnet, words] of [['10.201.3.0/31', /holds 2 addresses/], ['10.201.3.7/32', /holds one address/]] as const) {
+			const checked = validateNetworkCreate({...emptyNetwork, subnet}, context());
+			assert.equal(checked.value?.subnet, subnet, JSON.stringify(checked));
+			assert.match(checked.warnings.subnet ?? '', words);
+		}
+
+		const v6 = validateNetworkCreate({...emptyNetwork, ipv6: true, ipv6Subnet: 'fd00:1::/127'}, context());
+		assert.equal(v6.value?.ipv6Subnet, 'fd00:1::/127');
+	});
+
+	test('an IPv6-only network: IPv4 off needs IPv6 on and no IPv4 subnet', () => {
+		assert.equal(validateNetworkCreate({...emptyNetwork, ipv4: false, ipv6: true, ipv6Subnet: 'fd00:7::/64'}, context()).value?.enableIPv4, false);
+		assert.match(validateNetworkCreate({...emptyNetwork, ipv4: false}, context()).errors.ipv4 ?? '', /turn IPv6 on/);
+		assert.match(validateNetworkCreate({...emptyNetwork, ipv4: false, ipv6: true, subnet: '10.201.3.0/24'}, context()).errors.subnet ?? '', /IPv4 is off/);
+		assert.equal(validateNetworkCreate({...emptyNetwork, ipv6: true}, context()).value?.enableIPv4, undefined);
+	});
 
 	test('an IPv6 gateway inside its subnet goes into the request', () => {
 		const checked = validateNetworkCreate({...emptyNetwork, ipv6: true, ipv6Subnet: 'fd00:1::/64', ipv6Gateway: 'fd00:1::fe'}, context());

@@ -25,7 +25,7 @@ import type {Flow, FlowContext, FlowData} from './flow.js';
 function openConnectForm(network: DockerNetwork, container: DockerContainer, data: FlowData, context: FlowContext, values?: object): void {
 	const text = connectFormText(network, container, data);
 	const flow = {type: 'connectOptions', networkId: network.id, containerId: container.id, networkName: network.name, networkInCommand: networkAsLogged(network, data), containerName: container.name, engineFlags: engineFlagsFor(data, {containerId: container.id})} as const;
-	context.open(serial => newForm(serial, flow, text.title, filledIn(connectFields(network), values), {subtitle: text.subtitle, footnote: text.footnote}));
+	context.open(serial => newForm(serial, flow, text.title, filledIn(connectFields(network, data.engine?.apiVersion), values), {subtitle: text.subtitle, footnote: text.footnote}));
 }
 
 export const connectFlow: Flow = {

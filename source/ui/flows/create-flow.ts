@@ -14,7 +14,7 @@ function openCreateForm(target: Target, context: FlowContext, values?: object): 
 	const info = target === undefined ? context.data.engine : target.info;
 	const flow = target === undefined ? {type: 'createNetwork'} as const : {type: 'createNetwork', engine: target.key, engineLabel: target.label, engineFlags: target.commandFlags ?? []} as const;
 	context.open(serial =>
-		newForm(serial, flow, target === undefined ? 'Create a network' : `Create a network on ${target.label}`, filledIn(networkFields(info?.swarm, info?.drivers), values), {
+		newForm(serial, flow, target === undefined ? 'Create a network' : `Create a network on ${target.label}`, filledIn(networkFields(info?.swarm, info?.drivers, info?.apiVersion), values), {
 			subtitle: target === undefined ? 'Only the name is needed; the engine picks what is left empty.' : `On engine ${target.label} (the selected row's; select a row of another engine first to create there). Only the name is needed.`,
 			footnote: 'Enter creates · Space toggles · ←→ driver · Esc cancels, nothing changes',
 		}),

@@ -1,3 +1,4 @@
+import {engineTakes, FIELD_SINCE} from '../../model/api-versions.js';
 import {commandLine, disconnectArgv, networkArgument, onEngine, removeArgv} from '../../commands/docker-command.js';
 import {formatCount, parseCidr, usableAddressCount} from '../../model/addressing.js';
 import {endpointOn, membersOf, nameList} from '../../model/membership.js';
@@ -111,7 +112,14 @@ function describeTarget(network: DockerNetwork, data: Data): string {
 	return parts.join(' · ');
 }
 
-export function connectFields(network: DockerNetwork): FormField[] {
+/** What the form says of a field the engine's API version may not have. */
+function newerFieldNote(apiVersion: string | undefined, field: keyof typeof FIELD_SINCE, usage: string): string {
+	if (engineTakes(apiVersion, field)) return usage;
+	const needs = `Engine API 1.${FIELD_SINCE[field]}`;
+	return apiVersion ? `not sent: engine API ${apiVersion}, needs 1.${FIELD_SINCE[field]}` : `${usage} · sent only to engines of ${needs} and later`;
+}
+
+export function connectFields(network: DockerNetwork, apiVersion?: string): FormField[] {
 	const {ipv4, ipv6} = subnetsOf(network);
 	const fixedAllowed = !isPredefinedNetwork(network) && ipv4.length > 0;
 	return [
@@ -132,6 +140,7 @@ export function connectFields(network: DockerNetwork): FormField[] {
 		{kind: 'text', id: 'aliases', label: 'Aliases', value: '', placeholder: 'none · comma-separated, e.g. db, cache'},
 		{kind: 'text', id: 'links', label: 'Links', value: '', placeholder: 'none · container or container:alias'},
 		{kind: 'text', id: 'driverOptions', label: 'Driver options', value: '', placeholder: 'none · key=value, comma-separated'},
+		{kind: 'text', id: 'gwPriority', label: 'Gateway prio', value: '', placeholder: newerFieldNote(apiVersion, 'gwPriority', '0 · the highest endpoint gives the default gateway')},
 	];
 }
 
@@ -143,7 +152,10 @@ export function connectFormText(network: DockerNetwork, container: DockerContain
 	};
 }
 
-export function networkFields(swarm: string | undefined, engineDrivers?: readonly string[]): FormField[] {
+/** The IPv6 field's states; the last one only where the engine's API has EnableIPv4. */
+export const IPV6_CHOICES = ['off', 'on', 'only (no IPv4)'] as const;
+
+export function networkFields(swarm: string | undefined, engineDrivers?: readonly string[], apiVersion?: string): FormField[] {
 	return [
 		{kind: 'text', id: 'name', label: 'Name', value: '', placeholder: 'required, e.g. backend'},
 		{kind: 'choice', id: 'driver', label: 'Driver', value: 'bridge', choices: creatableDrivers(swarm, engineDrivers)},
@@ -151,7 +163,8 @@ export function networkFields(swarm: string | undefined, engineDrivers?: readonl
 		{kind: 'text', id: 'gateway', label: 'Gateway', value: '', placeholder: "automatic (the subnet's first address)"},
 		{kind: 'text', id: 'ipRange', label: 'IP range', value: '', placeholder: 'the whole subnet, e.g. 10.201.3.128/25'},
 		{kind: 'text', id: 'auxAddresses', label: 'Aux addresses', value: '', placeholder: 'none · name=ip kept free, e.g. router=10.201.3.5'},
-		{kind: 'toggle', id: 'ipv6', label: 'IPv6', value: false},
+		// Off, on, or only: an IPv6-only network (--ipv4=false) is one more state of IPv6, not one more row.
+		{kind: 'choice', id: 'ipv6', label: 'IPv6', value: IPV6_CHOICES[0], choices: engineTakes(apiVersion, 'enableIPv4') ? IPV6_CHOICES : IPV6_CHOICES.slice(0, 2)},
 		{kind: 'text', id: 'ipv6Subnet', label: 'IPv6 subnet', value: '', placeholder: 'e.g. fd00:201:3::/64'},
 		{kind: 'text', id: 'ipv6Gateway', label: 'IPv6 gateway', value: '', placeholder: "automatic (the subnet's first address)"},
 		{kind: 'toggle', id: 'internal', label: 'Internal', value: false},
@@ -176,6 +189,7 @@ export function connectInputOf(form: FormDialog): ConnectInput {
 		aliases: text(values, 'aliases'),
 		links: text(values, 'links'),
 		driverOptions: text(values, 'driverOptions'),
+		gwPriority: text(values, 'gwPriority'),
 	};
 }
 
@@ -188,7 +202,8 @@ export function networkInputOf(form: FormDialog): NetworkInput {
 		gateway: text(values, 'gateway'),
 		ipRange: text(values, 'ipRange'),
 		auxAddresses: text(values, 'auxAddresses'),
-		ipv6: flag(values, 'ipv6'),
+		ipv4: values['ipv6'] !== IPV6_CHOICES[2],
+		ipv6: flag(values, 'ipv6') || (typeof values['ipv6'] === 'string' && values['ipv6'] !== IPV6_CHOICES[0]),
 		ipv6Subnet: text(values, 'ipv6Subnet'),
 		ipv6Gateway: text(values, 'ipv6Gateway'),
 		internal: flag(values, 'internal'),

@@ -32,6 +32,8 @@ export function formCommand(form: FormDialog): string | undefined {
 		if (links) options.links = links;
 		const driverOptions = keyValues(input.driverOptions);
 		if (driverOptions) options.driverOptions = driverOptions;
+		const gwPriority = Number((input.gwPriority ?? '').trim());
+		if ((input.gwPriority ?? '').trim() !== '' && Number.isInteger(gwPriority)) options.gwPriority = gwPriority;
 		return commandLine(onEngine(connectArgv(flow.networkInCommand, flow.containerName, options), flow.engineFlags));
 	}
 
@@ -48,6 +50,7 @@ export function formCommand(form: FormDialog): string | undefined {
 		const aux = Object.entries(keyValues(input.auxAddresses) ?? {});
 		set('auxAddresses', aux.length > 0 ? Object.fromEntries(aux.filter(([, address]) => !address.includes(':'))) : undefined);
 		set('enableIPv6', input.ipv6);
+		if (input.ipv4 === false) spec.enableIPv4 = false;
 		if (input.ipv6) {
 			set('ipv6Subnet', input.ipv6Subnet.trim());
 			set('ipv6Gateway', input.ipv6Gateway.trim());

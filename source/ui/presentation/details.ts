@@ -1,9 +1,10 @@
 import {safeText} from '../../text/safe-text.js';
 import type {ForwardingScan} from '../../model/forwarding.js';
-import {portPaths, portPathText} from '../../model/port-paths.js';
+import {portPaths, portPathText, routedNetworkOf, verdictText, type PortPathContext} from '../../model/port-paths.js';
 import type {HostSnapshot} from '../../model/store.js';
 import {
 	addressUse,
+	type AddressUse,
 	attachmentsByNetwork,
 	chosenAliases,
 	describeSpecialMode,
@@ -11,13 +12,14 @@ import {
 	networkFlags,
 	specialNetworkMode,
 } from '../../model/selectors.js';
-import type {DockerContainer, DockerNetwork, HostInterface} from '../../model/types.js';
+import type {ContainerEndpoint, DockerContainer, DockerNetwork, HostInterface} from '../../model/types.js';
 import {displayWidth, fitText} from './columns.js';
 import type {Tone} from './columns.js';
 import {containerStateText, containerStateTone, formatRate} from './format.js';
 import type {HostView} from '../../host/bridges.js';
 import {peerLabel} from './pane-rows.js';
-import {maxOf} from '../../model/large-arrays.js';
+import {appendAll, maxOf} from '../../model/large-arrays.js';
+import {formatCount} from '../../model/addressing.js';
 import {staleLinks} from '../../model/stale-links.js';
 import {composeOfContainer, composeProjectOfNetwork, labelPairs, serviceText} from '../../model/compose.js';
 
@@ -85,6 +87,43 @@ function composeNetworkLines(network: DockerNetwork): DetailLine[] {
 	return [field('Project', short === undefined ? project : `${project} (network "${short}" of its compose file)`)];
 }
 
+function addressUseText(use: AddressUse): string | undefined {
+	if (!use.capacity) return undefined;
+	const ours = `${use.used} of ${use.capacity} IPv${use.family} addresses`;
+	const counted = use.engineCount;
+	return counted ? `${ours} · the engine counts ${counted.inUse} in use or reserved, ${formatCount(counted.dynamicAvailable)} free in ${counted.subnet}` : ours;
+}
+
+function configLines(network: DockerNetwork): DetailLine[] {
+	if (network.configOnly) return [field('Config', 'configuration only: a template for networks made with --config-from; it has no endpoints and is never pruned')];
+	if (network.configFrom) return [field('Config', `from the configuration-only network ${network.configFrom}`)];
+	return [];
+}
+
+/** The endpoint that gives the container its default gateway: the highest GwPriority among those with a gateway. */
+export function defaultGatewayEndpoint(container: DockerContainer): ContainerEndpoint | undefined {
+	const candidates = container.endpoints.filter(endpoint => endpoint.gwPriority !== undefined && (endpoint.gateway || endpoint.ipv6Gateway));
+	if (candidates.length < 2) return undefined;
+	const highest = maxOf(candidates.map(endpoint => endpoint.gwPriority ?? 0));
+	const top = candidates.filter(endpoint => endpoint.gwPriority === highest);
+	return top.length === 1 ? top[0] : undefined;
+}
+
+/** What each endpoint has beyond the table: its DNS names, gateway priority and driver options. */
+function endpointLines(container: DockerContainer): DetailLine[] {
+	const gatewayEndpoint = defaultGatewayEndpoint(container);
+	const lines: DetailLine[] = [];
+	for (const endpoint of container.endpoints) {
+		const parts: string[] = [];
+		if (endpoint.dnsNames && endpoint.dnsNames.length > 0) parts.push(`DNS names ${endpoint.dnsNames.join(', ')}`);
+		if (endpoint.gwPriority !== undefined) parts.push(`gateway priority ${endpoint.gwPriority}${endpoint === gatewayEndpoint ? ' (the default gateway)' : ''}`);
+		if (endpoint.driverOptions) parts.push(`driver options ${keyValues(endpoint.driverOptions)}`);
+		if (parts.length > 0) lines.push(field(lines.length === 0 ? 'Endpoints' : '', `${endpoint.networkName}: ${parts.join(' · ')}`));
+	}
+
+	return lines;
+}
+
 export function networkDetails(network: DockerNetwork, containers: readonly DockerContainer[]): Details {
 	const attached = attachmentsByNetwork(containers).get(network.id) ?? [];
 	const use = addressUse(network, attached);
@@ -93,7 +132,8 @@ export function networkDetails(network: DockerNetwork, containers: readonly Dock
 		field('Driver', `${network.driver} (scope ${network.scope})`),
 		field('Flags', networkFlags(network).join(', ') || 'none'),
 		field('Created', network.created),
-		field('Address use', use.capacity ? `${use.used} of ${use.capacity} IPv4 addresses` : undefined),
+		field('Address use', addressUseText(use)),
+		...configLines(network),
 		field('IPAM driver', network.ipamDriver),
 		...network.pools.map((pool, index) =>
 			field(
@@ -138,25 +178,32 @@ export function networkDetails(network: DockerNetwork, containers: readonly Dock
 }
 
 /** Each published port end to end: host address → container address, the NAT rule, docker-proxy. */
-export function portLines(container: DockerContainer, forwarding: ForwardingScan | undefined): DetailLine[] {
+export function portLines(container: DockerContainer, forwarding: ForwardingScan | undefined, context: PortPathContext = {}): DetailLine[] {
 	if (container.networkMode === 'host') {
 		return [field('Ports', "the host's own: with --network host the container listens on the host's ports directly (no -p, no NAT, no docker-proxy)")];
 	}
 
-	const paths = portPaths(container, forwarding);
-	const exposed = container.ports.filter(port => port.hostPort === undefined).map(port => `${port.containerPort}/${port.protocol}`);
+	const paths = portPaths(container, forwarding, context);
 	const lines: DetailLine[] = [];
 	paths.forEach((path, index) => {
 		const label = index === 0 ? 'Ports' : '';
-		if (!forwarding) lines.push(field(label, `${portPathText(path)} · reading NAT rules…`));
-		else if (forwarding.status === 'unavailable') lines.push(field(label, `${portPathText(path)} · NAT unknown: ${forwarding.reason}`));
-		else {
-			const proxy = path.proxy ? `docker-proxy pid ${path.proxy.pid} also listens` : 'no docker-proxy';
-			lines.push(field(label, `${portPathText(path)} · ${path.rule ? 'DNAT in the DOCKER chain' : 'no NAT rule found in the DOCKER chain'} · ${proxy}`, path.rule ? undefined : 'warn'));
-			if (path.rule) lines.push(field('', `  ${path.rule.text}`, 'muted'));
-		}
+		const verdict = verdictText(path.verdict);
+		const proxy = path.verdict.kind === 'nat' ? ` · ${path.proxy ? `docker-proxy pid ${path.proxy.pid} also listens` : 'no docker-proxy'}` : '';
+		lines.push(field(label, `${portPathText(path)} · ${verdict.text}${proxy}`, verdict.warn ? 'warn' : undefined));
+		if (path.rule) lines.push(field('', `  ${path.rule.text}`, 'muted'));
 	});
-	if (exposed.length > 0) lines.push(field(paths.length === 0 ? 'Ports' : '', `exposed, not published: ${exposed.join(', ')}`));
+	const exposed = container.ports.filter(port => port.hostPort === undefined);
+	const routed = exposed.filter(port => routedNetworkOf(container, port.hostIp?.includes(':') ? 6 : 4, context.networks) !== undefined);
+	const unpublished = exposed.filter(port => !routed.includes(port)).map(port => `${port.containerPort}/${port.protocol}`);
+	for (const port of routed) {
+		const family = port.hostIp?.includes(':') ? 6 : 4;
+		const network = routedNetworkOf(container, family, context.networks) ?? '';
+		const endpoint = container.endpoints.find(item => item.networkName === network);
+		const address = (family === 6 ? endpoint?.ipv6 && `[${endpoint.ipv6}]` : endpoint?.ipv4) ?? 'the container';
+		lines.push(field(lines.length === 0 ? 'Ports' : '', `routed: ${address}:${port.containerPort}/${port.protocol} · network ${network} is in gateway mode routed: reached at the container's own address, no NAT`));
+	}
+
+	if (unpublished.length > 0) lines.push(field(lines.length === 0 ? 'Ports' : '', `exposed, not published: ${unpublished.join(', ')}`));
 	return lines.length > 0 ? lines : [field('Ports', 'none published')];
 }
 
@@ -167,6 +214,8 @@ export function containerDetails(
 	forwarding?: ForwardingScan,
 	/** The engine's networks, to tell which it lists are gone; without them nothing is said. */
 	networks?: readonly DockerNetwork[],
+	/** The engine, to judge NAT rules by its firewall backend. */
+	engine?: PortPathContext['engine'],
 ): Details {
 	const special = specialNetworkMode(container, containers);
 	const sharers = containers.filter(other => {
@@ -188,9 +237,10 @@ export function containerDetails(
 		...composeContainerLines(container),
 		field('Command', container.command),
 		field('Network mode', special ? describeSpecialMode(special) : container.networkMode),
-		...portLines(container, forwarding),
+		...portLines(container, forwarding, {...(engine ? {engine} : {}), ...(networks ? {networks} : {})}),
 		field('Host veths', host.peers.status === 'unavailable' ? `unknown: ${host.peers.reason}` : vethNames.join(', ')),
 	];
+	appendAll(lines, endpointLines(container));
 	if (sharers.length > 0) {
 		lines.push(field('Shared by', sharers.map(other => other.name).join(', ')));
 	}
@@ -201,6 +251,7 @@ export function containerDetails(
 
 	for (const line of labelLines(container.labels)) lines.push(line);
 
+	const defaultGateway = defaultGatewayEndpoint(container);
 	return {
 		title: `Container ${container.name}`,
 		lines,
@@ -208,7 +259,7 @@ export function containerDetails(
 			title: `Endpoints (${container.endpoints.length})`,
 			columns: ['network', 'ip', 'gateway', 'ipv6', 'mac', 'aliases'],
 			rows: container.endpoints.map(endpoint => ({
-				network: endpoint.networkName,
+				network: endpoint === defaultGateway ? `${endpoint.networkName} (gw)` : endpoint.networkName,
 				ip: endpoint.ipv4 ? `${endpoint.ipv4}/${endpoint.ipv4PrefixLength ?? '?'}` : '–',
 				// Both families' gateways: one column keeps the table within 80 columns.
 				gateway: [endpoint.gateway, endpoint.ipv6Gateway].filter(Boolean).join(' ') || '–',

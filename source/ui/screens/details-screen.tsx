@@ -36,7 +36,7 @@ function itemDetails(overlay: DetailsOverlay, snapshot: EngineSnapshot, view: Vi
 		const container = snapshot.containers.find(item => item.id === overlay.id);
 		if (container && overlay.view === 'inside') return insideDetails(container, snapshot.containers, inside);
 		// The status text ("Up 2 minutes") is made for now, not for when it was read.
-		return container && containerDetails({...container, status: statusAt(container, now)}, snapshot.containers, snapshot.host, forwarding, snapshot.loaded ? snapshot.networks : undefined);
+		return container && containerDetails({...container, status: statusAt(container, now)}, snapshot.containers, snapshot.host, forwarding, snapshot.loaded ? snapshot.networks : undefined, (snapshot.engines?.length ?? 1) > 1 ? undefined : snapshot.engine);
 	}
 
 	const item = snapshot.host.interfaces.find(candidate => candidate.name === overlay.id);
