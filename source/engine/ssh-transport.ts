@@ -6,8 +6,10 @@ import type {AgentOptions} from 'node:http';
 import path from 'node:path';
 import type {Duplex} from 'node:stream';
 import {EngineError} from '../model/gateway.js';
-import {defaultControlDirectory, describeSshFailure, prepareControlDirectory} from '../host/ssh-source.js';
-import type {SshTarget} from '../host/ssh-source.js';
+import {channelArguments, masterArguments} from '../ssh/arguments.js';
+import {defaultControlDirectory, prepareControlDirectory} from '../ssh/control-directory.js';
+import {describeSshFailure} from '../ssh/failure.js';
+import type {SshTarget} from '../ssh/target.js';
 import {sshTargetProblem} from './ssh-address.js';
 import {ChannelSocket, isRefusedSession, SessionBudget} from './ssh-channels.js';
 import type {ChannelOpener} from './ssh-channels.js';
@@ -62,47 +64,6 @@ export interface SshTransport {
 	withinSession<T>(work: () => Promise<T>): Promise<T>;
 	/** Ends every channel and the master connection. */
 	close(): void;
-}
-
-/** The options every ssh run of docknet's shares. Pure, for tests. */
-export function baseSshOptions(target: SshTarget, connectTimeoutSeconds: number): string[] {
-	const args = ['-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${connectTimeoutSeconds}`];
-	if (target.port) args.push('-p', String(target.port));
-	if (target.username) args.push('-l', target.username);
-	return args;
-}
-
-/** The master connection's command line. Pure, for tests. */
-export function masterArguments(target: SshTarget, controlPath: string, connectTimeoutSeconds: number): string[] {
-	return [
-		...baseSshOptions(target, connectTimeoutSeconds),
-		'-o', 'ControlMaster=yes', '-o', `ControlPath=${controlPath}`, '-o', 'ControlPersist=no',
-		// A dead link is noticed within ~30 s even when nothing is being asked.
-		'-o', 'ServerAliveInterval=10', '-o', 'ServerAliveCountMax=3',
-		// "--" so a host taken from DOCKER_HOST can never be read as an option. The remote
-		// command reads stdin, which docknet holds open: if docknet dies, even by SIGKILL,
-		// its end closes, the session ends and the master exits with it.
-		'--', target.host, 'cat >/dev/null',
-	];
-}
-
-/**
- * Options that make an ssh run a client of the master at `controlPath` and nothing else.
- * ssh falls back to a connection of its own when the control socket is gone (the master
- * just died); the proxy command that fails at once turns that fallback into an error. ssh
- * never uses it while the master answers: it tries the control socket first.
- */
-export function muxClientOptions(controlPath: string): string[] {
-	return ['-o', 'ControlMaster=no', '-o', `ControlPath=${controlPath}`, '-o', 'ProxyCommand=false'];
-}
-
-/** One channel's command line: a mux client of the master, never a connection of its own. Pure, for tests. */
-export function channelArguments(target: SshTarget, controlPath: string, connectTimeoutSeconds: number): string[] {
-	return [
-		...baseSshOptions(target, connectTimeoutSeconds),
-		...muxClientOptions(controlPath),
-		'--', target.host, 'docker system dial-stdio',
-	];
 }
 
 type CreateCallback = (error: Error | null, socket?: Duplex) => void;
