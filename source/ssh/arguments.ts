@@ -1,3 +1,4 @@
+import {MASTER_COMMAND} from './engine-socket.js';
 import type {SshTarget} from './target.js';
 
 // The one place docknet's ssh command lines are built. Every run shares the same base: no
@@ -67,8 +68,6 @@ export function sshArguments(target: SshTarget, settings: SshRunSettings, remote
 	];
 }
 
-/** The remote command of the master: it reads stdin, which docknet holds open, so if docknet dies (even by SIGKILL) its end closes and the master exits with it. */
-export const MASTER_COMMAND = 'cat >/dev/null';
 /** What an engine channel runs on the engine host, as the docker CLI does. */
 export const DIAL_STDIO_COMMAND = 'docker system dial-stdio';
 
@@ -85,4 +84,9 @@ export function channelArguments(target: SshTarget, controlPath: string, connect
 /** Asks the master at `controlPath` to exit now (`ssh -O exit`). Pure, for tests. */
 export function exitMasterArguments(target: SshTarget, controlPath: string): string[] {
 	return ['-o', `ControlPath=${controlPath}`, '-O', 'exit', ...targetOptions(target), '--', target.host];
+}
+
+/** Asks the master at `controlPath` to forward connections to `localPath` to the engine host's `remotePath` (`ssh -O forward -L`). Pure, for tests. */
+export function forwardArguments(target: SshTarget, controlPath: string, localPath: string, remotePath: string): string[] {
+	return ['-o', `ControlPath=${controlPath}`, '-O', 'forward', '-L', `${localPath}:${remotePath}`, ...targetOptions(target), '--', target.host];
 }

@@ -48,6 +48,8 @@ export interface TestSshdOptions {
 	port?: number;
 	/** sshd's MaxSessions (sessions per connection); sshd's own default (10) when left out. */
 	maxSessions?: number;
+	/** false: sshd refuses to forward to unix sockets (AllowStreamLocalForwarding no). */
+	allowStreamLocalForwarding?: boolean;
 }
 
 export async function startTestSshd(options: TestSshdOptions): Promise<TestSshd> {
@@ -74,6 +76,7 @@ export async function startTestSshd(options: TestSshdOptions): Promise<TestSshd>
 	writeFileSync(config, [
 		`Port ${port}`,
 		...(options.maxSessions === undefined ? [] : [`MaxSessions ${options.maxSessions}`]),
+		...(options.allowStreamLocalForwarding === false ? ['AllowStreamLocalForwarding no'] : []),
 		'ListenAddress 127.0.0.1',
 		`HostKey ${hostKey}`,
 		`PidFile ${path.join(dir, 'sshd.pid')}`,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {channelArguments, exitMasterArguments, masterArguments, muxClientOptions, sshArguments} from '../../source/ssh/arguments.js';
+import {MASTER_COMMAND} from '../../source/ssh/engine-socket.js';
 import {sshDestination, sshOrigin} from '../../source/ssh/target.js';
 
 // The command lines of every ssh run docknet makes: the engine's one connection, its
@@ -16,7 +17,7 @@ describe('ssh command lines', () => {
 			'-o', 'ControlMaster=yes', '-o', 'ControlPath=/run/d/m-1-0', '-o', 'ControlPersist=no',
 			'-o', 'ServerAliveInterval=10', '-o', 'ServerAliveCountMax=3',
 			'-p', '2200', '-l', 'ops',
-			'--', 'engine.example', 'cat >/dev/null',
+			'--', 'engine.example', MASTER_COMMAND,
 		]);
 	});
 
