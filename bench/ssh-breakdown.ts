@@ -37,7 +37,9 @@ const engine = findRunningEngine(name);
 if (engine === undefined) throw new Error(`no running engine ${name}: start it with bench/startup-run.ts --engine=${name}`);
 const rounds = Number(option('rounds') ?? 5);
 const peer = option('peer');
-const sshd = await startTestSshd({dir: path.join(os.tmpdir(), `docknet-bench-sshd-${process.pid}`), netns: engine.netns, dockerHost: engine.dockerHost});
+// The peer (lazydocker) forwards to /var/run/docker.sock and takes user and port from the ssh config.
+const sshd = await startTestSshd({dir: path.join(os.tmpdir(), `docknet-bench-sshd-${process.pid}`), netns: engine.netns, dockerHost: engine.dockerHost, engineAtDefaultSocket: true});
+const peerOverSsh = 'ssh://127.0.0.1';
 const ssh = path.join(sshd.binDir, 'ssh');
 const target = {host: '127.0.0.1', port: 2222, username: 'root'};
 const inNamespace = (command: string[]): string[] => ['ip', 'netns', 'exec', engine.netns, ...command];
@@ -148,8 +150,8 @@ try {
 	const local: StartupResult = {spawnToDataMs: [], versionMs: [], nodeFloorMs: [], idleRssMb: [], peer: {spawnToDataMs: [], idleRssMb: []}};
 	const remote: StartupResult = {spawnToDataMs: [], versionMs: [], nodeFloorMs: [], idleRssMb: [], peer: {spawnToDataMs: [], idleRssMb: []}};
 	for (let round = 0; round < rounds; round++) {
-		for (const [into, host, extra] of [[local, engine.dockerHost, {}], [remote, sshd.url, {env}]] as const) {
-			const one = await measureStartup({...base, rounds: 1, warmUp: round === 0, host, ...extra, ...(peer === undefined ? {} : {peer: {executable: path.resolve(peer), dockerHost: host}})});
+		for (const [into, host, peerHost, extra] of [[local, engine.dockerHost, engine.dockerHost, {}], [remote, sshd.url, peerOverSsh, {env}]] as const) {
+			const one = await measureStartup({...base, rounds: 1, warmUp: round === 0, host, ...extra, ...(peer === undefined ? {} : {peer: {executable: path.resolve(peer), dockerHost: peerHost}})});
 			appendAll(into.spawnToDataMs, one.spawnToDataMs);
 			appendAll(into.nodeFloorMs, one.nodeFloorMs);
 			appendAll(into.peer?.spawnToDataMs ?? [], one.peer?.spawnToDataMs ?? []);
