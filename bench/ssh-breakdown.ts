@@ -155,12 +155,13 @@ try {
 			appendAll(into.spawnToDataMs, one.spawnToDataMs);
 			appendAll(into.nodeFloorMs, one.nodeFloorMs);
 			appendAll(into.peer?.spawnToDataMs ?? [], one.peer?.spawnToDataMs ?? []);
+			if (into.peer !== undefined) appendAll(into.peer.failures ??= [], one.peer?.failures ?? []);
 		}
 	}
 
 	say(`docknet spawn → data: local ${median(local.spawnToDataMs).toFixed(0)} ms, over ssh ${median(remote.spawnToDataMs).toFixed(0)} ms (+${(median(remote.spawnToDataMs) - median(local.spawnToDataMs)).toFixed(0)})`);
 	if (peer !== undefined && local.peer !== undefined && remote.peer !== undefined) {
-		say(`peer spawn → data:    local ${median(local.peer.spawnToDataMs).toFixed(0)} ms, over ssh ${median(remote.peer.spawnToDataMs).toFixed(0)} ms (+${(median(remote.peer.spawnToDataMs) - median(local.peer.spawnToDataMs)).toFixed(0)})`);
+		say(`peer spawn → data:    local ${median(local.peer.spawnToDataMs).toFixed(0)} ms, over ssh ${median(remote.peer.spawnToDataMs).toFixed(0)} ms (+${(median(remote.peer.spawnToDataMs) - median(local.peer.spawnToDataMs)).toFixed(0)}); starts that never showed the row: ${local.peer.failures?.length ?? 0} local, ${remote.peer.failures?.length ?? 0} over ssh`);
 	}
 	say(`node -e 0: ${median(local.nodeFloorMs).toFixed(0)} / ${median(remote.nodeFloorMs).toFixed(0)} ms; load average ${os.loadavg().map(value => value.toFixed(1)).join(' ')}`);
 } finally {
