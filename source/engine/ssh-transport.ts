@@ -4,10 +4,9 @@ import {existsSync, rmSync} from 'node:fs';
 import {Agent} from 'node:http';
 import {createConnection} from 'node:net';
 import type {AgentOptions} from 'node:http';
-import path from 'node:path';
 import type {Duplex} from 'node:stream';
 import {EngineError} from '../model/gateway.js';
-import {channelArguments, forwardArguments, masterArguments} from '../ssh/arguments.js';
+import {channelArguments, forwardArguments} from '../ssh/arguments.js';
 import {defaultControlDirectory, prepareControlDirectory} from '../ssh/control-directory.js';
 import {ENGINE_SOCKET_LINE, engineSocketFrom} from '../ssh/engine-socket.js';
 import {describeSshFailure} from '../ssh/failure.js';
@@ -16,6 +15,7 @@ import {sshTargetProblem} from './ssh-address.js';
 import {ChannelSocket, isRefusedSession, SessionBudget, SocketChannel} from './ssh-channels.js';
 import type {ChannelOpener} from './ssh-channels.js';
 import {answersHttp, lineMatching} from './ssh-forward.js';
+import {claimSshHeadStart, HEAD_START_CONNECT_TIMEOUT_SECONDS, masterControlPath, spawnMaster} from './ssh-head-start.js';
 
 // All traffic to an ssh:// engine over ONE ssh connection. docknet starts an OpenSSH master
 // connection of its own (so the user's ssh config, keys, agent and known_hosts apply, and it
@@ -126,11 +126,14 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 			throw new EngineError('unreachable', `docknet found no private directory for its ssh control socket (${options.controlDirectory ?? defaultControlDirectory()})`);
 		}
 
+		// The launcher may have started this master already (ssh-head-start.ts); only one made
+		// exactly as this one would be is taken over.
+		const usesDefaults = options.sshBinary === undefined && options.controlDirectory === undefined && connectTimeoutSeconds === HEAD_START_CONNECT_TIMEOUT_SECONDS;
+		const ahead = opened === 0 && usesDefaults ? await claimSshHeadStart(target) : undefined;
 		// One socket per docknet: ssh's own naming (%C) would be shared with other sessions.
-		const controlPath = path.join(dir, `m-${process.pid}-${opened}`);
-		rmSync(controlPath, {force: true});
+		const controlPath = ahead?.controlPath ?? masterControlPath(dir, opened);
 		opened += 1;
-		const child = spawn(sshBinary, masterArguments(target, controlPath, connectTimeoutSeconds), {stdio: ['pipe', 'pipe', 'pipe']});
+		const child = ahead?.child ?? spawnMaster(sshBinary, target, controlPath, connectTimeoutSeconds);
 		master = child;
 		// Its first line says which socket the docker CLI there would dial (ssh/engine-socket.ts).
 		masterFirstLine = child.stdout === null ? Promise.resolve(undefined) : lineMatching(child.stdout, ENGINE_SOCKET_LINE, loginTimeoutMs);
