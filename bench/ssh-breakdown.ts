@@ -15,7 +15,7 @@ import type {StartupResult} from './startup.js';
 // Where the time of a start over ssh:// goes, piece by piece, against a real sshd on the
 // engine's loopback, beside the whole start over ssh and locally (docknet's, and a peer's
 // given --peer):
-//   tsx bench/ssh-breakdown.ts --engine=<name kept by bench/startup-run.ts> [--rounds=5] [--peer=<lazydocker>]
+//   tsx bench/ssh-breakdown.ts --engine=<name kept by bench/startup-run.ts> [--rounds=5] [--peer=<lazydocker>] [--scripts=<a/dist/docknet.js>,<b/…>]
 // The pieces: a login of its own (handshake, key exchange, authentication, a session), the
 // master's login until its control socket exists, a session on the master running `true`
 // (the remote login shell), and one HTTP request (/_ping) over a channel that runs
@@ -146,24 +146,35 @@ try {
 	for (const [piece, values] of Object.entries(pieces)) say(`${piece.padEnd(62)} ${median(values).toFixed(0)} ms (median of ${values.length})`);
 	const base = {netns: engine.netns, firstRow: 'c-0000', columns: 160, rows: 45, say};
 	const env = {PATH: `${sshd.binDir}:${process.env['PATH'] ?? ''}`};
-	// Local and ssh:// starts alternate round by round, so the machine's load weighs on both alike.
-	const local: StartupResult = {spawnToDataMs: [], versionMs: [], nodeFloorMs: [], idleRssMb: [], peer: {spawnToDataMs: [], idleRssMb: []}};
-	const remote: StartupResult = {spawnToDataMs: [], versionMs: [], nodeFloorMs: [], idleRssMb: [], peer: {spawnToDataMs: [], idleRssMb: []}};
+	// Local and ssh:// starts alternate round by round (and the builds given with --scripts,
+	// each a dist/docknet.js), so the machine's load weighs on all alike.
+	const scripts = option('scripts')?.split(',').map(script => path.resolve(script)) ?? [undefined];
+	const empty = (): StartupResult => ({spawnToDataMs: [], versionMs: [], nodeFloorMs: [], idleRssMb: [], peer: {spawnToDataMs: [], idleRssMb: [], failures: []}});
+	const results = scripts.map(() => ({local: empty(), remote: empty()}));
 	for (let round = 0; round < rounds; round++) {
-		for (const [into, host, peerHost, extra] of [[local, engine.dockerHost, engine.dockerHost, {}], [remote, sshd.url, peerOverSsh, {env}]] as const) {
-			const one = await measureStartup({...base, rounds: 1, warmUp: round === 0, host, ...extra, ...(peer === undefined ? {} : {peer: {executable: path.resolve(peer), dockerHost: peerHost}})});
-			appendAll(into.spawnToDataMs, one.spawnToDataMs);
-			appendAll(into.nodeFloorMs, one.nodeFloorMs);
-			appendAll(into.peer?.spawnToDataMs ?? [], one.peer?.spawnToDataMs ?? []);
-			if (into.peer !== undefined) appendAll(into.peer.failures ??= [], one.peer?.failures ?? []);
+		for (const [index, script] of scripts.entries()) {
+			const into = results[index] as {local: StartupResult; remote: StartupResult};
+			// The peer runs beside the first build only.
+			const withPeer = peer !== undefined && index === 0;
+			for (const [result, host, peerHost, extra] of [[into.local, engine.dockerHost, engine.dockerHost, {}], [into.remote, sshd.url, peerOverSsh, {env}]] as const) {
+				const one = await measureStartup({...base, rounds: 1, warmUp: round === 0, host, ...extra, ...(script === undefined ? {} : {script}), ...(withPeer ? {peer: {executable: path.resolve(peer), dockerHost: peerHost}} : {})});
+				appendAll(result.spawnToDataMs, one.spawnToDataMs);
+				appendAll(result.nodeFloorMs, one.nodeFloorMs);
+				appendAll(result.peer?.spawnToDataMs ?? [], one.peer?.spawnToDataMs ?? []);
+				appendAll(result.peer?.failures ?? [], one.peer?.failures ?? []);
+			}
 		}
 	}
 
-	say(`docknet spawn → data: local ${median(local.spawnToDataMs).toFixed(0)} ms, over ssh ${median(remote.spawnToDataMs).toFixed(0)} ms (+${(median(remote.spawnToDataMs) - median(local.spawnToDataMs)).toFixed(0)})`);
-	if (peer !== undefined && local.peer !== undefined && remote.peer !== undefined) {
-		say(`peer spawn → data:    local ${median(local.peer.spawnToDataMs).toFixed(0)} ms, over ssh ${median(remote.peer.spawnToDataMs).toFixed(0)} ms (+${(median(remote.peer.spawnToDataMs) - median(local.peer.spawnToDataMs)).toFixed(0)}); starts that never showed the row: ${local.peer.failures?.length ?? 0} local, ${remote.peer.failures?.length ?? 0} over ssh`);
+	for (const [index, {local, remote}] of results.entries()) {
+		const label = scripts[index] ?? 'dist/docknet.js';
+		say(`${label}: spawn → data local ${median(local.spawnToDataMs).toFixed(0)} ms, over ssh ${median(remote.spawnToDataMs).toFixed(0)} ms (+${(median(remote.spawnToDataMs) - median(local.spawnToDataMs)).toFixed(0)}); node -e 0 ${median(local.nodeFloorMs).toFixed(0)} ms`);
+		if (peer !== undefined && index === 0 && local.peer !== undefined && remote.peer !== undefined) {
+			say(`peer: spawn → data local ${median(local.peer.spawnToDataMs).toFixed(0)} ms, over ssh ${median(remote.peer.spawnToDataMs).toFixed(0)} ms (+${(median(remote.peer.spawnToDataMs) - median(local.peer.spawnToDataMs)).toFixed(0)}); starts that never showed the row: ${local.peer.failures?.length ?? 0} local, ${remote.peer.failures?.length ?? 0} over ssh`);
+		}
 	}
-	say(`node -e 0: ${median(local.nodeFloorMs).toFixed(0)} / ${median(remote.nodeFloorMs).toFixed(0)} ms; load average ${os.loadavg().map(value => value.toFixed(1)).join(' ')}`);
+
+	say(`load average ${os.loadavg().map(value => value.toFixed(1)).join(' ')}`);
 } finally {
 	await sshd.stop();
 }

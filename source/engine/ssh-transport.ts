@@ -222,8 +222,13 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 		return {kind: 'forward', localPath, remotePath};
 	}
 
-	const ensureRoute = async (controlPath: string): Promise<SshRoute> => {
-		masterRoute ??= decideRoute(controlPath, masterFirstLine);
+	// Known once decided, for the master it was decided for.
+	let decided: {controlPath: string; route: SshRoute} | undefined;
+	const ensureRoute = (controlPath: string): Promise<SshRoute> => {
+		masterRoute ??= decideRoute(controlPath, masterFirstLine).then(route => {
+			decided = {controlPath, route};
+			return route;
+		});
 		return masterRoute;
 	};
 
@@ -251,8 +256,11 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 	const opener: ChannelOpener = {
 		async open() {
 			const controlPath = await ensureMaster();
-			const route = await ensureRoute(controlPath);
-			if (route.kind === 'forward') return {channel: new SocketChannel(createConnection({path: route.localPath})), session: false};
+			// The first connections do not wait for the forward (the remote shell's start, a
+			// mux command, a ping): they run dial-stdio at once, and later ones are forwarded.
+			void ensureRoute(controlPath);
+			const route = decided?.controlPath === controlPath ? decided.route : undefined;
+			if (route?.kind === 'forward') return {channel: new SocketChannel(createConnection({path: route.localPath})), session: false};
 			await sessions.take();
 			try {
 				const child = spawn(sshBinary, channelArguments(target, controlPath, connectTimeoutSeconds), {stdio: ['pipe', 'pipe', 'pipe']});
