@@ -41,6 +41,8 @@ export interface StartupOptions {
 export interface PeerResult {
 	spawnToDataMs: number[];
 	idleRssMb: number[];
+	/** Starts that never showed the first row running (within 30 s), each with the reason. */
+	failures?: string[];
 }
 
 export interface StartupResult {
@@ -150,7 +152,17 @@ export async function measureStartup(options: StartupOptions): Promise<StartupRe
 		const runPeer = async (): Promise<void> => {
 			const app = startPeerOnce();
 			// `ip netns exec` execs the peer: the pty's child is the peer itself.
-			const start = await oneStart(app, options.firstRow, () => app.pid, wantRss);
+			let start: {ms: number; rssMb?: number};
+			try {
+				start = await oneStart(app, options.firstRow, () => app.pid, wantRss);
+			} catch (error) {
+				// Another tool's failure is a figure too, not the end of the run.
+				const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+				(peerResult.failures ??= []).push(reason);
+				say(`  peer failed: ${reason}`);
+				return;
+			}
+
 			if (round < 0) return;
 			peerResult.spawnToDataMs.push(start.ms);
 			if (start.rssMb !== undefined) peerResult.idleRssMb.push(start.rssMb);
@@ -163,7 +175,7 @@ export async function measureStartup(options: StartupOptions): Promise<StartupRe
 		if (round < 0) continue;
 		result.versionMs.push(version);
 		result.nodeFloorMs.push(floor);
-		const peerPart = peer === undefined ? '' : `, peer ${Math.round(peerResult.spawnToDataMs.at(-1) ?? Number.NaN)} ms`;
+		const peerPart = peer === undefined ? '' : `, peer ${Math.round(peerResult.spawnToDataMs.at(-1) ?? Number.NaN)} ms (${peerResult.failures?.length ?? 0} failed so far)`;
 		say(`  round ${round + 1}: spawn → data ${Math.round(result.spawnToDataMs.at(-1) ?? Number.NaN)} ms${peerPart}, --version ${Math.round(version)} ms, node -e 0 ${Math.round(floor)} ms`);
 	}
 

@@ -10,3 +10,4 @@ export const inkWithoutDevtools: Plugin;
 export const lazyWidthTables: Plugin;
 export const bundlePlugins: Plugin[];
 export function makeLazy(source: string, names: string[], file: string): string;
+export const patchedPackages: Record<string, string[]>;

@@ -169,3 +169,20 @@ export const inkWithoutDevtools = {
 };
 
 export const bundlePlugins = [inkWithoutDevtools, emptyDevtools, unusedBuildKit, cachedWidestLine, rowCachingOutput, lazySsh2, syncYoga, lazyWidthTables];
+
+/**
+ * What each plugin swaps or patches, as installed paths in package-lock.json. Each of these is
+ * pinned to one exact version (package.json's devDependencies or overrides): a patch checked
+ * against one release must not meet another on a fresh install. test/startup/pinned-patches.test.ts
+ * holds the list, the pins and the lockfile to each other.
+ */
+export const patchedPackages = {
+	'ink-without-devtools': ['node_modules/ink'],
+	'empty-react-devtools-core': ['node_modules/ink'],
+	'empty-buildkit-deps': ['node_modules/dockerode'],
+	'cached-widest-line': ['node_modules/widest-line'],
+	'row-caching-ink-output': ['node_modules/ink'],
+	'lazy-ssh2': ['node_modules/docker-modem'],
+	'sync-yoga': ['node_modules/yoga-layout'],
+	'lazy-width-tables': ['node_modules/string-width', 'node_modules/wrap-ansi', 'node_modules/wrap-ansi/node_modules/string-width'],
+};

@@ -1,6 +1,7 @@
 import packageJson from '../package.json' with {type: 'json'};
 import {debugWanted, exitCodes, formatFailure, reportFailure} from './failure-report.js';
-import {parseCli, usageText} from './startup/cli-args.js';
+import {startSshHeadStart} from './engine/ssh-head-start.js';
+import {likelySshEngine, parseCli, usageText} from './startup/cli-args.js';
 import type {CliOptions} from './startup/cli-args.js';
 import {loadBundledMain} from './startup/code-cache.js';
 import {safeText} from './text/safe-text.js';
@@ -46,6 +47,9 @@ async function launch(): Promise<void> {
 		return;
 	}
 
+	// Over ssh the login is the longest wait: it runs while the main bundle loads.
+	const sshEngine = likelySshEngine(options, process.env);
+	if (sshEngine !== undefined) startSshHeadStart(sshEngine);
 	const main = await loadMain(options);
 	await main.runDocknet(options);
 }

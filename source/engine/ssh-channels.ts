@@ -1,5 +1,7 @@
-import type {ChildProcess} from 'node:child_process';
+import {EventEmitter} from 'node:events';
+import type {Socket} from 'node:net';
 import {Duplex} from 'node:stream';
+import type {Readable, Writable} from 'node:stream';
 import {EngineError} from '../model/gateway.js';
 
 // sshd lets one connection carry MaxSessions sessions (10 unless its config says otherwise)
@@ -100,9 +102,69 @@ export class SessionBudget {
 	}
 }
 
+/**
+ * What carries one HTTP connection to the engine: an ssh process (a mux client running
+ * `docker system dial-stdio`, a ChildProcess) or a socket the master forwards to the
+ * engine's own (SocketChannel). Only what ChannelSocket uses.
+ */
+export interface Channel {
+	readonly stdin: Writable | null;
+	readonly stdout: Readable | null;
+	readonly stderr: Readable | null;
+	readonly exitCode: number | null;
+	readonly signalCode: NodeJS.Signals | null;
+	kill(): boolean;
+	once(event: 'close', listener: () => void): this;
+	ref?(): void;
+	unref?(): void;
+}
+
+/** A connection to the master's forwarded socket, shaped as a channel process: no session, no process. */
+export class SocketChannel extends EventEmitter implements Channel {
+	exitCode: number | null = null;
+	readonly signalCode = null;
+	readonly stderr = null;
+
+	constructor(private readonly socket: Socket) {
+		super();
+		socket.on('error', () => undefined);
+		socket.once('close', () => {
+			this.exitCode = 0;
+			this.emit('close');
+		});
+	}
+
+	get stdin(): Writable {
+		return this.socket;
+	}
+
+	get stdout(): Readable {
+		return this.socket;
+	}
+
+	kill(): boolean {
+		this.socket.destroy();
+		return true;
+	}
+
+	ref(): void {
+		this.socket.ref();
+	}
+
+	unref(): void {
+		this.socket.unref();
+	}
+}
+
+export interface OpenedChannel {
+	channel: Channel;
+	/** It holds one of sshd's sessions, given back with release() when it ends. */
+	session: boolean;
+}
+
 export interface ChannelOpener {
-	/** Waits for a session and starts a channel process in it; rejects when the engine cannot be reached. */
-	open(): Promise<ChildProcess>;
+	/** Starts a channel (in a session granted first, when it needs one); rejects when the engine cannot be reached. */
+	open(): Promise<OpenedChannel>;
 	/** The session the channel held has ended. */
 	release(): void;
 	/** sshd refused the channel's session: it held one that sshd would not give. */
@@ -117,7 +179,7 @@ export interface ChannelOpener {
  * out again on the next channel.
  */
 export class ChannelSocket extends Duplex {
-	private child: ChildProcess | undefined;
+	private child: Channel | undefined;
 	private unanswered: Buffer[] | undefined = [];
 	private ending = false;
 	private holdsSession = false;
@@ -163,6 +225,11 @@ export class ChannelSocket extends Duplex {
 	}
 
 	// What node's HTTP agent calls on a net.Socket.
+	/** Whether this connection holds one of sshd's sessions now (an idle one may be given up for a host read). */
+	get usesSession(): boolean {
+		return this.holdsSession;
+	}
+
 	setKeepAlive(): this {
 		return this;
 	}
@@ -206,8 +273,8 @@ export class ChannelSocket extends Duplex {
 
 	private attach(): void {
 		this.opener.open().then(
-			child => {
-				this.holdsSession = true;
+			({channel: child, session}) => {
+				this.holdsSession = session;
 				if (this.destroyed) {
 					child.kill();
 					child.once('close', () => this.releaseSession());
@@ -222,7 +289,7 @@ export class ChannelSocket extends Duplex {
 		);
 	}
 
-	private carryOn(child: ChildProcess): void {
+	private carryOn(child: Channel): void {
 		this.child = child;
 		this.applyReference();
 		const {stdout, stdin, stderr} = child;

@@ -1,16 +1,21 @@
-import {spawn} from 'node:child_process';
+import {execFile, spawn} from 'node:child_process';
 import type {ChildProcess} from 'node:child_process';
 import {existsSync, rmSync} from 'node:fs';
 import {Agent} from 'node:http';
+import {createConnection} from 'node:net';
 import type {AgentOptions} from 'node:http';
-import path from 'node:path';
 import type {Duplex} from 'node:stream';
 import {EngineError} from '../model/gateway.js';
-import {defaultControlDirectory, describeSshFailure, prepareControlDirectory} from '../host/ssh-source.js';
-import type {SshTarget} from '../host/ssh-source.js';
+import {channelArguments, forwardArguments} from '../ssh/arguments.js';
+import {defaultControlDirectory, prepareControlDirectory} from '../ssh/control-directory.js';
+import {ENGINE_SOCKET_LINE, engineSocketFrom} from '../ssh/engine-socket.js';
+import {describeSshFailure} from '../ssh/failure.js';
+import type {SshTarget} from '../ssh/target.js';
 import {sshTargetProblem} from './ssh-address.js';
-import {ChannelSocket, isRefusedSession, SessionBudget} from './ssh-channels.js';
+import {ChannelSocket, isRefusedSession, SessionBudget, SocketChannel} from './ssh-channels.js';
 import type {ChannelOpener} from './ssh-channels.js';
+import {answersHttp, lineMatching} from './ssh-forward.js';
+import {claimSshHeadStart, HEAD_START_CONNECT_TIMEOUT_SECONDS, masterControlPath, spawnMaster} from './ssh-head-start.js';
 
 // All traffic to an ssh:// engine over ONE ssh connection. docknet starts an OpenSSH master
 // connection of its own (so the user's ssh config, keys, agent and known_hosts apply, and it
@@ -44,7 +49,20 @@ export interface SshTransportOptions {
 	 * own session and the host counters' stream, which stays open.
 	 */
 	maxSessions?: number;
+	/**
+	 * Forward HTTP connections straight to the engine host's socket when the docker CLI
+	 * there would dial a plain unix socket (default true); otherwise, or when sshd refuses
+	 * the forward, every connection runs `docker system dial-stdio`.
+	 */
+	forwardSocket?: boolean;
 }
+
+/** How HTTP connections reach the engine over the master: forwarded to its socket, or one dial-stdio run each. */
+export type SshRoute = {kind: 'forward'; localPath: string; remotePath: string} | {kind: 'dial-stdio'};
+
+// A forwarded connection starts no process anywhere and holds no sshd session.
+const FORWARDED_CONNECTIONS = 6;
+const LINE_AFTER_LOGIN_MS = 5000;
 
 const DEFAULT_SESSIONS = 8;
 
@@ -58,51 +76,12 @@ export interface SshTransport {
 	controlPath(): Promise<string | undefined>;
 	/** Master connections started so far (one per session unless the link dropped). */
 	readonly connectionsOpened: number;
+	/** How the current master's connections reach the engine; undefined until it is known. */
+	route(): Promise<SshRoute | undefined>;
 	/** Runs an ssh run of another kind (a host read) in one of the connection's sessions. */
 	withinSession<T>(work: () => Promise<T>): Promise<T>;
 	/** Ends every channel and the master connection. */
 	close(): void;
-}
-
-/** The options every ssh run of docknet's shares. Pure, for tests. */
-export function baseSshOptions(target: SshTarget, connectTimeoutSeconds: number): string[] {
-	const args = ['-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${connectTimeoutSeconds}`];
-	if (target.port) args.push('-p', String(target.port));
-	if (target.username) args.push('-l', target.username);
-	return args;
-}
-
-/** The master connection's command line. Pure, for tests. */
-export function masterArguments(target: SshTarget, controlPath: string, connectTimeoutSeconds: number): string[] {
-	return [
-		...baseSshOptions(target, connectTimeoutSeconds),
-		'-o', 'ControlMaster=yes', '-o', `ControlPath=${controlPath}`, '-o', 'ControlPersist=no',
-		// A dead link is noticed within ~30 s even when nothing is being asked.
-		'-o', 'ServerAliveInterval=10', '-o', 'ServerAliveCountMax=3',
-		// "--" so a host taken from DOCKER_HOST can never be read as an option. The remote
-		// command reads stdin, which docknet holds open: if docknet dies, even by SIGKILL,
-		// its end closes, the session ends and the master exits with it.
-		'--', target.host, 'cat >/dev/null',
-	];
-}
-
-/**
- * Options that make an ssh run a client of the master at `controlPath` and nothing else.
- * ssh falls back to a connection of its own when the control socket is gone (the master
- * just died); the proxy command that fails at once turns that fallback into an error. ssh
- * never uses it while the master answers: it tries the control socket first.
- */
-export function muxClientOptions(controlPath: string): string[] {
-	return ['-o', 'ControlMaster=no', '-o', `ControlPath=${controlPath}`, '-o', 'ProxyCommand=false'];
-}
-
-/** One channel's command line: a mux client of the master, never a connection of its own. Pure, for tests. */
-export function channelArguments(target: SshTarget, controlPath: string, connectTimeoutSeconds: number): string[] {
-	return [
-		...baseSshOptions(target, connectTimeoutSeconds),
-		...muxClientOptions(controlPath),
-		'--', target.host, 'docker system dial-stdio',
-	];
 }
 
 type CreateCallback = (error: Error | null, socket?: Duplex) => void;
@@ -114,6 +93,8 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 	const loginTimeoutMs = options.loginTimeoutMs ?? 30_000;
 	let master: ChildProcess | undefined;
 	let masterReady: Promise<string> | undefined;
+	let masterRoute: Promise<SshRoute> | undefined;
+	let masterFirstLine: Promise<string | undefined> | undefined;
 	let opened = 0;
 	let closed = false;
 	const channels = new Set<ChildProcess>();
@@ -123,6 +104,7 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 		const running = master;
 		master = undefined;
 		masterReady = undefined;
+		masterRoute = undefined;
 		if (running !== undefined && running.exitCode === null && running.signalCode === null) running.kill();
 	};
 
@@ -144,12 +126,17 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 			throw new EngineError('unreachable', `docknet found no private directory for its ssh control socket (${options.controlDirectory ?? defaultControlDirectory()})`);
 		}
 
+		// The launcher may have started this master already (ssh-head-start.ts); only one made
+		// exactly as this one would be is taken over.
+		const usesDefaults = options.sshBinary === undefined && options.controlDirectory === undefined && connectTimeoutSeconds === HEAD_START_CONNECT_TIMEOUT_SECONDS;
+		const ahead = opened === 0 && usesDefaults ? await claimSshHeadStart(target) : undefined;
 		// One socket per docknet: ssh's own naming (%C) would be shared with other sessions.
-		const controlPath = path.join(dir, `m-${process.pid}-${opened}`);
-		rmSync(controlPath, {force: true});
+		const controlPath = ahead?.controlPath ?? masterControlPath(dir, opened);
 		opened += 1;
-		const child = spawn(sshBinary, masterArguments(target, controlPath, connectTimeoutSeconds), {stdio: ['pipe', 'ignore', 'pipe']});
+		const child = ahead?.child ?? spawnMaster(sshBinary, target, controlPath, connectTimeoutSeconds);
 		master = child;
+		// Its first line says which socket the docker CLI there would dial (ssh/engine-socket.ts).
+		masterFirstLine = child.stdout === null ? Promise.resolve(undefined) : lineMatching(child.stdout, ENGINE_SOCKET_LINE, loginTimeoutMs);
 		let stderr = '';
 		child.stderr?.setEncoding('utf8');
 		child.stderr?.on('data', (chunk: string) => {
@@ -159,6 +146,7 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 		child.unref();
 		(child.stdin as {unref?: () => void} | null)?.unref?.();
 		(child.stderr as {unref?: () => void} | null)?.unref?.();
+		(child.stdout as {unref?: () => void} | null)?.unref?.();
 
 		return new Promise<string>((resolve, reject) => {
 			let settled = false;
@@ -188,9 +176,11 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 				if (master === child) {
 					master = undefined;
 					masterReady = undefined;
+					masterRoute = undefined;
 				}
 
 				rmSync(controlPath, {force: true});
+				rmSync(forwardedPath(controlPath), {force: true});
 				// Every channel rides on this connection: they end with it.
 				for (const channel of channels) channel.kill();
 				const {reason, hint} = describeSshFailure(target, {exitCode: code, stderr});
@@ -206,10 +196,47 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 		return masterReady;
 	};
 
+	const forwardedPath = (controlPath: string): string => `${controlPath}.engine`;
+
+	// Anything short of a forward that answers HTTP leaves the connections to dial-stdio,
+	// which resolves the engine as the docker CLI does.
+	async function decideRoute(controlPath: string, line: Promise<string | undefined> | undefined): Promise<SshRoute> {
+		const dialStdio: SshRoute = {kind: 'dial-stdio'};
+		if (options.forwardSocket === false || line === undefined) return dialStdio;
+		// Logged in already: the line follows within a shell's start, or never (a forced command).
+		let timer: NodeJS.Timeout | undefined;
+		const late = new Promise<undefined>(resolve => {
+			timer = setTimeout(() => resolve(undefined), LINE_AFTER_LOGIN_MS);
+		});
+		const remotePath = engineSocketFrom((await Promise.race([line, late])) ?? '');
+		clearTimeout(timer);
+		if (remotePath === undefined) return dialStdio;
+		const localPath = forwardedPath(controlPath);
+		rmSync(localPath, {force: true});
+		const forwarded = await new Promise<boolean>(resolve => {
+			execFile(sshBinary, forwardArguments(target, controlPath, localPath, remotePath), {timeout: connectTimeoutMs}, error => resolve(error === null));
+		});
+		if (!forwarded || !(await answersHttp(localPath, connectTimeoutMs))) return dialStdio;
+		agent.maxSockets = FORWARDED_CONNECTIONS;
+		agent.maxFreeSockets = FORWARDED_CONNECTIONS;
+		return {kind: 'forward', localPath, remotePath};
+	}
+
+	// Known once decided, for the master it was decided for.
+	let decided: {controlPath: string; route: SshRoute} | undefined;
+	const ensureRoute = (controlPath: string): Promise<SshRoute> => {
+		masterRoute ??= decideRoute(controlPath, masterFirstLine).then(route => {
+			decided = {controlPath, route};
+			return route;
+		});
+		return masterRoute;
+	};
+
 	const maxChannels = options.maxChannels ?? 3;
 	const agentOptions: AgentOptions = {keepAlive: true, maxSockets: maxChannels, maxFreeSockets: maxChannels};
 	const agent = new Agent(agentOptions);
-	const idleChannels = (): Duplex[] => Object.values(agent.freeSockets).flatMap(sockets => sockets ?? []);
+	// Only a connection that holds a session is worth giving up for one.
+	const idleChannels = (): Duplex[] => Object.values(agent.freeSockets).flatMap(sockets => sockets ?? []).filter(socket => socket instanceof ChannelSocket && socket.usesSession);
 	const masterRunning = (): boolean => master !== undefined && master.exitCode === null && master.signalCode === null;
 	const sessions = new SessionBudget(options.maxSessions ?? DEFAULT_SESSIONS, () => {
 		const idle = idleChannels()[0];
@@ -228,14 +255,19 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 
 	const opener: ChannelOpener = {
 		async open() {
+			const controlPath = await ensureMaster();
+			// The first connections do not wait for the forward (the remote shell's start, a
+			// mux command, a ping): they run dial-stdio at once, and later ones are forwarded.
+			void ensureRoute(controlPath);
+			const route = decided?.controlPath === controlPath ? decided.route : undefined;
+			if (route?.kind === 'forward') return {channel: new SocketChannel(createConnection({path: route.localPath})), session: false};
 			await sessions.take();
 			try {
-				const controlPath = await ensureMaster();
 				const child = spawn(sshBinary, channelArguments(target, controlPath, connectTimeoutSeconds), {stdio: ['pipe', 'pipe', 'pipe']});
 				channels.add(child);
 				child.on('exit', () => channels.delete(child));
 				child.on('error', () => channels.delete(child));
-				return child;
+				return {channel: child, session: true};
 			} catch (error) {
 				sessions.release();
 				throw error;
@@ -265,6 +297,10 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
 		},
 		get connectionsOpened() {
 			return opened;
+		},
+		async route() {
+			if (masterRoute === undefined) return undefined;
+			return masterRoute;
 		},
 		async withinSession(work) {
 			return sessions.within(work);

@@ -1,8 +1,13 @@
 import {execFile} from 'node:child_process';
-import * as fs from 'node:fs/promises';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import type {DockerContainer, HostInterface, InterfaceStats} from '../model/types.js';
+import {exitMasterArguments, sshArguments} from '../ssh/arguments.js';
+import type {SshConnection} from '../ssh/arguments.js';
+import {defaultControlDirectory, prepareControlDirectory} from '../ssh/control-directory.js';
+import {describeSshFailure} from '../ssh/failure.js';
+import {remoteShCommand} from '../ssh/shell-quote.js';
+import {sshOrigin} from '../ssh/target.js';
+import type {SshTarget} from '../ssh/target.js';
 import {type HostInterfaceSource, HostSourceError, type VethPeerScan, sharesForeignNetworkNamespace} from './host-source.js';
 import {IpJsonError, hostInterfaceFromIpLink, parseIpLinkJson, parseProcNetDev} from './ip-json.js';
 import {COUNTER_STREAM_SCRIPT, openCounterStream} from './ssh-counter-stream.js';
@@ -13,12 +18,6 @@ import type {CounterStream, CounterStreamFailure} from './ssh-counter-stream.js'
 // local ssh binary (so the user's keys, agent, config and known_hosts apply), never
 // prompting. The connection is multiplexed (ControlMaster) so the once-a-second counter
 // read costs a round trip, not a handshake.
-
-export interface SshTarget {
-	host: string;
-	port?: number;
-	username?: string;
-}
 
 export interface SshSourceOptions {
 	/** Default "ssh". */
@@ -38,96 +37,6 @@ export interface SshSourceOptions {
 	 * while that connection is down.
 	 */
 	sharedControlPath?: () => Promise<string | undefined>;
-}
-
-/** "me@host" as the user would type it after `ssh`. */
-export function sshDestination(target: SshTarget): string {
-	return target.username ? `${target.username}@${target.host}` : target.host;
-}
-
-export function sshOrigin(target: SshTarget): string {
-	return `ssh ${target.port ? `-p ${target.port} ` : ''}${sshDestination(target)}`;
-}
-
-/** Wraps a script for the remote login shell, whatever it is, to run under POSIX sh. */
-export function remoteShCommand(script: string): string {
-	return `sh -c '${script.replaceAll("'", "'\\''")}'`;
-}
-
-/** The ssh command line for one remote command. Pure, for tests. */
-export function sshArguments(
-	target: SshTarget,
-	settings: {connectTimeoutSeconds: number; controlPath?: string; shared?: boolean; stdin?: boolean},
-	remoteCommand: string,
-): string[] {
-	// -n unless the remote command reads what docknet writes (the counter stream).
-	const args = [...(settings.stdin ? [] : ['-n']), '-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${settings.connectTimeoutSeconds}`];
-	if (settings.controlPath && settings.shared) {
-		// A client of someone else's master only: a failing proxy command stops ssh from
-		// falling back to a connection of its own if that master just went away.
-		args.push('-o', 'ControlMaster=no', '-o', `ControlPath=${settings.controlPath}`, '-o', 'ProxyCommand=false');
-	} else if (settings.controlPath) {
-		args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${settings.controlPath}`, '-o', 'ControlPersist=60');
-	}
-	if (target.port) args.push('-p', String(target.port));
-	if (target.username) args.push('-l', target.username);
-	// "--" so a host taken from DOCKER_HOST can never be read as an option.
-	args.push('--', target.host, remoteCommand);
-	return args;
-}
-
-/** Turns a failed ssh run into a sentence and a hint. Pure, for tests. */
-export function describeSshFailure(
-	target: SshTarget,
-	failure: {exitCode: number | null; stderr: string; spawnError?: string; timedOut?: boolean},
-): {reason: string; hint?: string} {
-	const destination = sshDestination(target);
-	const stderr = failure.stderr;
-	if (failure.spawnError === 'ENOENT') {
-		return {reason: 'the ssh program was not found', hint: 'install the OpenSSH client to see host interfaces of a remote engine'};
-	}
-	if (failure.timedOut) {
-		return {reason: `ssh ${destination} did not answer in time`, hint: 'check that the host is up and reachable'};
-	}
-	if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) {
-		return {
-			reason: `the host key of ${target.host} has changed since ssh last saw it`,
-			// known_hosts names a host on another port "[host]:port"; quoted, the brackets are no glob.
-			hint: `check why, then update ~/.ssh/known_hosts (ssh-keygen -R ${target.port === undefined || target.port === 22 ? target.host : `'[${target.host}]:${target.port}'`})`,
-		};
-	}
-	if (/Host key verification failed/i.test(stderr)) {
-		return {
-			reason: `ssh does not know the host key of ${target.host} yet`,
-			hint: `run "${sshOrigin(target)}" once and accept the key; docknet never answers that question for you`,
-		};
-	}
-	if (/Permission denied \(/i.test(stderr)) {
-		return {
-			reason: `ssh ${destination} refused the login without a password`,
-			hint: 'docknet never types passwords: load your key into ssh-agent (ssh-add) or use a key without a passphrase',
-		};
-	}
-	if (/Could not resolve hostname/i.test(stderr)) {
-		return {reason: `cannot resolve the host name ${target.host}`};
-	}
-	if (/Connection refused/i.test(stderr)) {
-		return {reason: `nothing accepts ssh connections on ${target.host}${target.port ? ` port ${target.port}` : ''}`};
-	}
-	if (/timed out/i.test(stderr)) {
-		return {reason: `ssh ${destination} timed out`, hint: 'check that the host is up and reachable'};
-	}
-	if (/No route to host|Network is unreachable/i.test(stderr)) {
-		return {reason: `${target.host} is unreachable from here`};
-	}
-	if (failure.exitCode !== 255 && /\bip\b.*(not found|No such file)/i.test(stderr)) {
-		return {reason: `${target.host} has no "ip" command`, hint: 'install iproute2 on the engine host'};
-	}
-	if (/Option "-j" is unknown|unknown option.*-j/i.test(stderr)) {
-		return {reason: `the "ip" command on ${target.host} is too old for JSON output`, hint: 'iproute2 4.14 or newer is needed'};
-	}
-	const lastLine = stderr.trim().split('\n').pop()?.trim();
-	return {reason: `ssh ${destination} failed${lastLine ? `: ${lastLine}` : ` with exit code ${failure.exitCode ?? 'unknown'}`}`};
 }
 
 export const SCAN_SCRIPT =
@@ -155,35 +64,6 @@ interface RunResult {
 	exitCode: number | null;
 	spawnError?: string;
 	timedOut: boolean;
-}
-
-const MAX_SOCKET_PATH = 100;
-
-export function defaultControlDirectory(): string {
-	return path.join(tmpdir(), `docknet-ssh-${process.getuid?.() ?? 'user'}`);
-}
-
-/**
- * Makes (or reuses) the socket directory; undefined when it cannot be used safely. In a
- * shared /tmp another user could have made it first: it must be a real directory, ours,
- * closed to group and others.
- */
-export async function prepareControlDirectory(directory: string): Promise<string | undefined> {
-	// %C expands to 40 characters; unix socket paths must stay short.
-	if (directory.length + 41 > MAX_SOCKET_PATH) return undefined;
-	try {
-		await fs.mkdir(directory, {mode: 0o700});
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
-	}
-	try {
-		const info = await fs.lstat(directory);
-		const uid = process.getuid?.();
-		if (!info.isDirectory() || (uid !== undefined && info.uid !== uid) || (info.mode & 0o077) !== 0) return undefined;
-		return directory;
-	} catch {
-		return undefined;
-	}
 }
 
 export function createSshSource(target: SshTarget, options: SshSourceOptions = {}): HostInterfaceSource {
@@ -228,15 +108,16 @@ export function createSshSource(target: SshTarget, options: SshSourceOptions = {
 		});
 	}
 
-	async function connection(): Promise<{connectTimeoutSeconds: number; controlPath?: string; shared?: boolean}> {
+	async function connection(): Promise<SshConnection> {
 		if (options.sharedControlPath !== undefined) {
 			const shared = await options.sharedControlPath();
 			// Never a second connection: while the engine's is down, so are the reads.
 			if (shared === undefined) throw new HostSourceError(`the ssh connection to ${target.host} is down`, {hint: 'docknet reconnects to the engine and reads again'});
-			return {connectTimeoutSeconds, controlPath: shared, shared: true};
+			return {role: 'client', controlPath: shared};
 		}
 
-		return {connectTimeoutSeconds, controlPath: controlPathFor(await ensureControlDirectory())};
+		const controlPath = controlPathFor(await ensureControlDirectory());
+		return controlPath === undefined ? {role: 'alone'} : {role: 'shared-auto', controlPath};
 	}
 
 	async function run(script: string): Promise<string> {
@@ -248,7 +129,7 @@ export function createSshSource(target: SshTarget, options: SshSourceOptions = {
 	async function readCounters(): Promise<string> {
 		if (closed) throw new HostSourceError(`the ssh connection to ${target.host} is closed`);
 		if (counters === undefined || counters.closed) {
-			counters = openCounterStream(sshBinary, sshArguments(target, {...(await connection()), stdin: true}, remoteShCommand(COUNTER_STREAM_SCRIPT)), timeoutMs);
+			counters = openCounterStream(sshBinary, sshArguments(target, {connectTimeoutSeconds, connection: await connection(), stdin: true}, remoteShCommand(COUNTER_STREAM_SCRIPT)), timeoutMs);
 		}
 
 		try {
@@ -261,8 +142,8 @@ export function createSshSource(target: SshTarget, options: SshSourceOptions = {
 		}
 	}
 
-	async function runWith(script: string, settings: {connectTimeoutSeconds: number; controlPath?: string; shared?: boolean}): Promise<string> {
-		const result = await execSsh(sshArguments(target, settings, remoteShCommand(script)));
+	async function runWith(script: string, using: SshConnection): Promise<string> {
+		const result = await execSsh(sshArguments(target, {connectTimeoutSeconds, connection: using}, remoteShCommand(script)));
 		if (result.exitCode === 0) return result.stdout;
 		const {reason, hint} = describeSshFailure(target, result);
 		throw new HostSourceError(reason, {hint});
@@ -334,10 +215,9 @@ export function createSshSource(target: SshTarget, options: SshSourceOptions = {
 		if (!directory) return;
 		// Ends the master connection now instead of 60 s later. The directory stays: it is
 		// per user and may serve another docknet.
-		const exitArgs = ['-o', `ControlPath=${controlPathFor(directory) ?? ''}`, '-O', 'exit'];
-		if (target.port) exitArgs.push('-p', String(target.port));
-		if (target.username) exitArgs.push('-l', target.username);
-		exitArgs.push('--', target.host);
+		const controlPath = controlPathFor(directory);
+		if (controlPath === undefined) return;
+		const exitArgs = exitMasterArguments(target, controlPath);
 		await execSsh(exitArgs);
 	}
 

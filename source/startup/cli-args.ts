@@ -141,3 +141,17 @@ function subcommandAction(command: string | undefined, rest: readonly string[]):
 
 	throw unknown();
 }
+
+/**
+ * The ssh:// engine this start will most likely use, known from the arguments and the
+ * environment alone (one -H, or DOCKER_HOST with no context named): its login can start while
+ * the rest of docknet loads. Undefined when it takes more to know (contexts, a config file).
+ */
+export function likelySshEngine(options: CliOptions, env: Record<string, string | undefined>): string | undefined {
+	if (options.command !== 'app' && options.command !== 'snapshot') return undefined;
+	if (options.playground) return undefined;
+	const [only, ...others] = options.engines;
+	if (others.length > 0) return undefined;
+	const address = only === undefined ? (env['DOCKER_CONTEXT'] ? undefined : env['DOCKER_HOST']) : only.kind === 'host' ? only.value : undefined;
+	return address?.startsWith('ssh://') ? address : undefined;
+}

@@ -35,6 +35,8 @@ before(async () => {
 			dockerHost: engine.dockerHost,
 			port: TEST_SSHD_PORT + 1 + index,
 			maxSessions,
+			// Forwarded connections hold no session: these sshds make every one a dial-stdio run.
+			allowStreamLocalForwarding: false,
 		}));
 	}
 

@@ -48,6 +48,15 @@ export interface TestSshdOptions {
 	port?: number;
 	/** sshd's MaxSessions (sessions per connection); sshd's own default (10) when left out. */
 	maxSessions?: number;
+	/** false: sshd refuses to forward to unix sockets (AllowStreamLocalForwarding no). */
+	allowStreamLocalForwarding?: boolean;
+	/**
+	 * For a client that takes neither user nor port from an ssh:// address and assumes the
+	 * engine at /var/run/docker.sock (lazydocker, in the benchmark): sshd runs in a mount
+	 * namespace of its own whose /run holds docker.sock, a link to the engine's socket, and
+	 * the client config gives user root and this port.
+	 */
+	engineAtDefaultSocket?: boolean;
 }
 
 export async function startTestSshd(options: TestSshdOptions): Promise<TestSshd> {
@@ -74,6 +83,7 @@ export async function startTestSshd(options: TestSshdOptions): Promise<TestSshd>
 	writeFileSync(config, [
 		`Port ${port}`,
 		...(options.maxSessions === undefined ? [] : [`MaxSessions ${options.maxSessions}`]),
+		...(options.allowStreamLocalForwarding === false ? ['AllowStreamLocalForwarding no'] : []),
 		'ListenAddress 127.0.0.1',
 		`HostKey ${hostKey}`,
 		`PidFile ${path.join(dir, 'sshd.pid')}`,
@@ -96,6 +106,7 @@ export async function startTestSshd(options: TestSshdOptions): Promise<TestSshd>
 		'  IdentitiesOnly yes',
 		`  UserKnownHostsFile ${path.join(dir, 'known_hosts')}`,
 		'  StrictHostKeyChecking yes',
+		...(options.engineAtDefaultSocket === true ? ['  User root', `  Port ${port}`] : []),
 		'',
 	].join('\n'));
 	const binDir = path.join(dir, 'bin');
@@ -106,7 +117,10 @@ export async function startTestSshd(options: TestSshdOptions): Promise<TestSshd>
 
 	const logFile = path.join(dir, 'sshd.log');
 	const log = createWriteStream(logFile);
-	const child: ChildProcess = spawn('ip', ['netns', 'exec', netns, sshd, '-D', '-e', '-f', config], {stdio: ['ignore', 'ignore', 'pipe']});
+	const sshdCommand = [sshd, '-D', '-e', '-f', config];
+	const socketPath = dockerHost.replace(/^unix:\/\//, '');
+	const inOwnRun = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs -o mode=755 docknet-run /run && mkdir -m 755 /run/sshd && ln -s "$0" /run/docker.sock && exec "$@"', socketPath];
+	const child: ChildProcess = spawn('ip', ['netns', 'exec', netns, ...(options.engineAtDefaultSocket === true ? inOwnRun : []), ...sshdCommand], {stdio: ['ignore', 'ignore', 'pipe']});
 	child.stderr?.pipe(log);
 	const exited = new Promise<void>(resolve => {
 		child.once('exit', () => resolve());

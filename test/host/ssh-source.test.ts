@@ -11,13 +11,10 @@ import {
 	LIST_SCRIPT,
 	SCAN_SCRIPT,
 	createSshSource,
-	describeSshFailure,
 	parseRemoteScan,
-	prepareControlDirectory,
-	remoteShCommand,
-	sshArguments,
-	sshOrigin,
 } from '../../source/host/ssh-source.js';
+import {prepareControlDirectory} from '../../source/ssh/control-directory.js';
+import {describeSshFailure} from '../../source/ssh/failure.js';
 import {parsePeerReport, peerScript} from '../../source/host/ssh-peer-script.js';
 import {fakeContainer} from './fake-host-tree.js';
 
@@ -32,40 +29,7 @@ function sh(script: string, input?: string): Promise<string> {
 	});
 }
 
-describe('ssh command line', () => {
-	test('never prompts, times out, multiplexes, and keeps the host out of option parsing', () => {
-		assert.deepEqual(sshArguments(target, {connectTimeoutSeconds: 8, controlPath: '/tmp/x/%C'}, 'true'), [
-			'-n',
-			'-T',
-			'-o',
-			'BatchMode=yes',
-			'-o',
-			'ConnectTimeout=8',
-			'-o',
-			'ControlMaster=auto',
-			'-o',
-			'ControlPath=/tmp/x/%C',
-			'-o',
-			'ControlPersist=60',
-			'-p',
-			'2200',
-			'-l',
-			'me',
-			'--',
-			'engine.example',
-			'true',
-		]);
-		assert.deepEqual(sshArguments({host: '-oProxyCommand=evil'}, {connectTimeoutSeconds: 1}, 'true').slice(-3), ['--', '-oProxyCommand=evil', 'true']);
-		assert.equal(sshOrigin(target), 'ssh -p 2200 me@engine.example');
-		assert.equal(sshOrigin({host: 'h'}), 'ssh h');
-	});
-
-	test('remote scripts survive the remote shell with quotes intact', async () => {
-		const script = `echo "it's" 'a "test"' $((1 + 2))`;
-		// The remote side runs the command string through the login shell, like sh -c here.
-		assert.equal(await sh(remoteShCommand(script)), `it's a "test" 3\n`);
-	});
-
+describe('remote scripts', () => {
 	test('the scripts are valid POSIX sh and read this machine as a remote would', async () => {
 		const names = (await fs.readdir('/sys/class/net')).sort();
 		assert.deepEqual((await sh(LIST_SCRIPT)).trim().split('\n').sort(), names);
