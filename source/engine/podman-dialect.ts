@@ -67,7 +67,7 @@ export class PodmanDialect {
 	private defaultId: string | undefined;
 	private readonly networksOfContainer = new Map<string, ReadonlySet<string>>();
 	private readonly pending = new Map<string, PendingChange[]>();
-	/** "create <id>" / "destroy <id>" → when a network event was last passed on, to pass on one only. */
+	/** "create <id>" / "destroy <id>" to the time a network event was last passed on, to pass on one only. */
 	private readonly networkEventsSeen = new Map<string, number>();
 	/** Names of networks forgotten lately, for the engine's own remove event that comes after. */
 	private readonly forgottenNetworks = new Map<string, {name: string; driver: string}>();
