@@ -145,6 +145,20 @@ describe('fit', () => {
 		assert.equal(pane.rows[1]?.cells[cellOf(pane.columns, 'FLAGS (all attachable)')]?.text, 'internal');
 	});
 
+	test('on a host without Compose or published ports, PROJECT, SERVICE and PORTS give their room away', () => {
+		const {networks, loose} = host();
+		const plain = fakeContainer({name: 'plain', endpoints: [endpointOn(networks[2]!, '172.30.0.10')]});
+		const rows = containerRows([loose, plain], new Map());
+		const titles = fitColumns(containerColumns, 120, columnContent(rows, containerColumns.length)).map(column => column.title);
+		assert.ok(!titles.includes('PROJECT') && !titles.includes('SERVICE') && !titles.includes('PORTS'), titles.join(' '));
+		assert.ok(titles.includes('NETWORKS'));
+		// One Compose container brings PROJECT and SERVICE back for every row.
+		const {web1} = host();
+		const mixed = containerRows([loose, plain, web1], new Map());
+		const withCompose = fitColumns(containerColumns, 120, columnContent(mixed, containerColumns.length)).map(column => column.title);
+		assert.ok(withCompose.includes('PROJECT') && withCompose.includes('SERVICE'), withCompose.join(' '));
+	});
+
 	test('a 4-network container shows the networks that fit whole, then +n', () => {
 		assert.equal(fitItems(['front 172.28.0.2', 'back 172.29.0.2', 'shared 172.30.0.2', 'metrics 172.31.0.2'], 40), 'front 172.28.0.2, back 172.29.0.2 +2');
 		const {containers} = host();

@@ -37,12 +37,16 @@ export interface Column {
 	fitContent?: number;
 	/** Left out while every row says the same (SCOPE `local` on every network). */
 	hideWhenSame?: boolean;
+	/** Left out while no row has a value (PROJECT on a host without Compose). */
+	hideWhenEmpty?: boolean;
 }
 
 /** What the rows hold per column: how wide the widest cell is, and whether all cells are equal. */
 export interface ColumnContent {
 	widths: readonly number[];
 	same: readonly boolean[];
+	/** No sampled row has a value in this column (every cell empty or `–`). */
+	empty?: readonly boolean[];
 }
 
 export interface FittedColumn extends Column {
@@ -65,7 +69,7 @@ export function fitColumns(columns: readonly Column[], width: number, content?: 
 			const claim = column.fitContent === undefined || content === undefined ? column.minWidth : Math.max(column.minWidth, Math.min(column.fitContent, natural(index, column)));
 			return {...column, index, minWidth: Math.min(claim, natural(index, column)), width: 0};
 		})
-		.filter(column => !column.hidden && !(column.hideWhenSame && content?.same[column.index] === true && columns.length > 1));
+		.filter(column => !column.hidden && !(columns.length > 1 && ((column.hideWhenSame && content?.same[column.index] === true) || (column.hideWhenEmpty && content?.empty?.[column.index] === true))));
 	const needed = (list: typeof kept): number =>
 		list.reduce((sum, column) => sum + column.minWidth, 0) + gap * Math.max(0, list.length - 1);
 	while (kept.length > 1 && needed(kept) > width) {
@@ -118,19 +122,21 @@ export function columnContent(rows: ReadonlyArray<{cells: readonly Cell[]}>, cou
 	const widths = Array.from({length: count}, () => 0);
 	const first: Array<string | undefined> = Array.from({length: count}, () => undefined);
 	const same = Array.from({length: count}, () => true);
+	const empty = Array.from({length: count}, () => true);
 	const sampled = Math.min(rows.length, CONTENT_SAMPLE);
 	for (let index = 0; index < sampled; index++) {
 		const cells = rows[index]?.cells ?? [];
 		for (let column = 0; column < count; column++) {
 			const text = cells[column]?.text ?? '';
 			widths[column] = Math.max(widths[column] ?? 0, displayWidth(text));
+			if (text !== '' && text !== '–') empty[column] = false;
 			if (index === 0) first[column] = text;
 			else if (first[column] !== text) same[column] = false;
 		}
 	}
 
 	// One row says nothing about what rows share.
-	const content = {widths, same: sampled > 1 ? same : same.map(() => false)};
+	const content = {widths, same: sampled > 1 ? same : same.map(() => false), empty};
 	contentCache.set(rows, content);
 	return content;
 }

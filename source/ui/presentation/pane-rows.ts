@@ -35,7 +35,7 @@ export interface PaneModel {
 
 export const networkColumns: readonly Column[] = [
 	{title: 'NAME', minWidth: 12, grow: 2, dropOrder: 0, fitContent: 24},
-	{title: 'PROJECT', minWidth: 8, grow: 0, dropOrder: 4},
+	{title: 'PROJECT', minWidth: 8, grow: 0, dropOrder: 4, hideWhenEmpty: true},
 	{title: 'DRIVER', minWidth: 7, grow: 0, dropOrder: 3},
 	{title: 'SCOPE', minWidth: 6, grow: 0, dropOrder: 8, hideWhenSame: true},
 	{title: 'SUBNET', minWidth: 15, grow: 1, dropOrder: 2, fitContent: 44},
@@ -121,13 +121,13 @@ function listCell(items: readonly string[], separator: string, noun?: string): C
 
 export const containerColumns: readonly Column[] = [
 	{title: 'NAME', minWidth: 14, grow: 1, dropOrder: 0, fitContent: 22},
-	{title: 'PROJECT', minWidth: 8, grow: 0, dropOrder: 4},
-	{title: 'SERVICE', minWidth: 8, grow: 0, dropOrder: 5, fitContent: 16},
+	{title: 'PROJECT', minWidth: 8, grow: 0, dropOrder: 4, hideWhenEmpty: true},
+	{title: 'SERVICE', minWidth: 8, grow: 0, dropOrder: 5, fitContent: 16, hideWhenEmpty: true},
 	{title: 'STATE', minWidth: 10, grow: 0, dropOrder: 1},
 	{title: 'IMAGE', minWidth: 12, grow: 1, dropOrder: 7, hideWhenSame: true},
 	// Room for one network and its address, and the count of the others.
 	{title: 'NETWORKS', minWidth: 30, grow: 3, dropOrder: 2},
-	{title: 'PORTS', minWidth: 12, grow: 1, dropOrder: 6},
+	{title: 'PORTS', minWidth: 12, grow: 1, dropOrder: 6, hideWhenEmpty: true},
 ];
 
 /** Each network with its address, as the NETWORKS cell lists them. */
