@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import React from 'react';
+import React, {useLayoutEffect} from 'react';
 import type {Tone} from '../presentation/columns.js';
 import {fitText} from '../presentation/columns.js';
 import type {Theme} from '../theme.js';
@@ -18,10 +18,13 @@ export interface TextScreenProps {
 	width: number;
 	height: number;
 	theme: Theme;
+	/** Told how many lines there are and how many fit, for the scrolling keys. */
+	publishExtent?: (extent: {total: number; viewport: number}) => void;
 }
 
 /** A full-screen list of lines under a title, from scrollTop (the swarm and command-log screens). */
-export function TextScreen({title, lines, scrollTop, width, height, theme}: TextScreenProps) {
+export function TextScreen({title, lines, scrollTop, width, height, theme, publishExtent}: TextScreenProps) {
+	useLayoutEffect(() => publishExtent?.({total: lines.length, viewport: height - 1}));
 	const visible = lines.slice(scrollTop, scrollTop + height - 1);
 	return (
 		<Box flexDirection="column" width={width} height={height}>

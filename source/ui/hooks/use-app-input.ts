@@ -7,8 +7,8 @@ import type {Layout} from '../layout.js';
 import type {ScreenExtent} from '../screens/screen.js';
 import {activeScopes, screenOf, screenOpeners} from '../screens/screen-registry.js';
 import {composeCommandAction} from '../state/compose-commands.js';
-import {pageStep} from '../state/ui-state.js';
-import type {Movement, PaneId, UiAction, UiState} from '../state/ui-state.js';
+import {movements} from '../keys/movements.js';
+import type {PaneId, UiAction, UiState} from '../state/ui-state.js';
 import {paneModels} from './use-view-model.js';
 import type {PaneRows, PaneViewModel} from './use-view-model.js';
 
@@ -35,14 +35,6 @@ export interface InputContext {
 	onCommand?(command: Command, ui: UiState, panes: Record<PaneId, PaneViewModel>): void;
 }
 
-const movements: Partial<Record<Command, (viewport: number) => Movement>> = {
-	moveUp: () => -1,
-	moveDown: () => 1,
-	pageUp: viewport => -pageStep(viewport),
-	pageDown: viewport => pageStep(viewport),
-	home: () => 'home',
-	end: () => 'end',
-};
 
 const focusTargets: Partial<Record<Command, PaneId>> = {
 	focusNetworks: 'networks',

@@ -1,4 +1,4 @@
-import React, {useLayoutEffect} from 'react';
+import React from 'react';
 import {TextScreen} from '../components/text-screen.js';
 import {useCommandLog, writeScriptAction} from '../hooks/use-command-log.js';
 import type {ScreenDefinition} from './screen.js';
@@ -17,7 +17,6 @@ export const logScreen: ScreenDefinition<'log'> = {
 	View({overlay, width, height, theme, publishExtent}) {
 		const log = useCommandLog(true, width);
 		const lines = log?.lines ?? [];
-		useLayoutEffect(() => publishExtent({total: lines.length, viewport: height - 1}));
 		return (
 			<TextScreen
 				title="Command log — newest first · y writes a script · L or Esc closes, ↑↓ scroll"
@@ -26,6 +25,7 @@ export const logScreen: ScreenDefinition<'log'> = {
 				width={width}
 				height={height}
 				theme={theme}
+				publishExtent={publishExtent}
 			/>
 		);
 	},

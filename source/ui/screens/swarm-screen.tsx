@@ -1,4 +1,4 @@
-import React, {useLayoutEffect, useMemo} from 'react';
+import React, {useMemo} from 'react';
 import {nodeEngineOffers} from '../../model/node-engines.js';
 import type {NodeEngineOffer} from '../../model/node-engines.js';
 import type {EngineSnapshot} from '../../model/store.js';
@@ -50,7 +50,6 @@ export const swarmScreen: ScreenDefinition<'swarm'> = {
 		const contexts = useMemo(() => services.dockerContexts?.() ?? [], [services]);
 		const offers = useMemo(() => nodeEngineOffers(snapshot.swarm, contexts, openHostnames(snapshot)), [snapshot, contexts]);
 		const lines = useMemo(() => swarmLines(snapshot, offers), [snapshot, offers]);
-		useLayoutEffect(() => publishExtent({total: lines.length, viewport: height - 1}));
 		return (
 			<TextScreen
 				title="Swarm — nodes, services, tasks, overlay networks · s or Esc closes, ↑↓ scroll"
@@ -59,6 +58,7 @@ export const swarmScreen: ScreenDefinition<'swarm'> = {
 				width={width}
 				height={height}
 				theme={theme}
+				publishExtent={publishExtent}
 			/>
 		);
 	},

@@ -4,11 +4,10 @@ import {onShownHost} from '../../model/picture.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import {TopologyView} from '../components/topology-view.js';
 import {hostViewOf} from '../hooks/use-view-model.js';
-import type {Command} from '../keys/keymap.js';
 import {buildTopology, flattenTopology, topologyViewport, visibleTopologyRows} from '../presentation/topology.js';
 import type {TopologyRow} from '../presentation/topology.js';
-import {pageStep, resolveIndex} from '../state/ui-state.js';
-import type {Movement} from '../state/ui-state.js';
+import {movements} from '../keys/movements.js';
+import {resolveIndex} from '../state/ui-state.js';
 import type {OverlayOf, ScreenDefinition, ScreenKeyContext} from './screen.js';
 
 // t: networks, their containers and the host side as one tree; / searches it, Enter goes to
@@ -29,14 +28,6 @@ export function topologyRows(snapshot: EngineSnapshot): readonly TopologyRow[] {
 	return rows;
 }
 
-const movements: Partial<Record<Command, (viewport: number) => Movement>> = {
-	moveUp: () => -1,
-	moveDown: () => 1,
-	pageUp: viewport => -pageStep(viewport),
-	pageDown: viewport => pageStep(viewport),
-	home: () => 'home',
-	end: () => 'end',
-};
 
 /** The rows the screen lists now (its search applied), their ids and how many fit. */
 function listed(overlay: OverlayOf<'topology'>, context: ScreenKeyContext) {
