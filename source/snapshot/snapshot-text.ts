@@ -14,18 +14,26 @@ import {
 import type {PaneRow} from '../ui/presentation/pane-rows.js';
 import type {CollectedSnapshot} from './collect-snapshot.js';
 
-/** A plain table: every column as wide as its widest cell, nothing cut (it goes to a file). */
-function table(columns: readonly Column[], rows: readonly PaneRow[]): string[] {
-	const widths = columns.map((column, index) => maxOf(rows.map(row => displayWidth(row.cells[index]?.text ?? '')), displayWidth(column.title)));
-	const line = (cells: string[]): string =>
+/**
+ * A plain table: every column as wide as its widest cell, nothing cut (it goes to a file).
+ * A column no row has a value in (PROJECT on a host without Compose) is left out, as on screen.
+ */
+function table(allColumns: readonly Column[], rows: readonly PaneRow[]): string[] {
+	const hasValue = (index: number): boolean => rows.some(row => {
+		const text = row.cells[index]?.text ?? '';
+		return text !== '' && text !== '–';
+	});
+	const kept = allColumns.map((column, index) => ({column, index})).filter(({column, index}) => !column.hideWhenEmpty || hasValue(index));
+	const widths = kept.map(({column, index}) => maxOf(rows.map(row => displayWidth(row.cells[index]?.text ?? '')), displayWidth(column.title)));
+	const line = (cells: readonly string[]): string =>
 		cells
-			.map((cell, index) => {
-				const pad = ' '.repeat(Math.max(0, (widths[index] ?? 0) - displayWidth(cell)));
-				return columns[index]?.align === 'right' ? pad + cell : cell + pad;
+			.map((cell, position) => {
+				const pad = ' '.repeat(Math.max(0, (widths[position] ?? 0) - displayWidth(cell)));
+				return kept[position]?.column.align === 'right' ? pad + cell : cell + pad;
 			})
 			.join('  ')
 			.trimEnd();
-	return [line(columns.map(column => column.title)), ...rows.map(row => line(row.cells.slice(0, columns.length).map(cell => cell.text)))];
+	return [line(kept.map(({column}) => column.title)), ...rows.map(row => line(kept.map(({index}) => row.cells[index]?.text ?? '')))];
 }
 
 export function snapshotToText({snapshot, hostView, takenAt}: CollectedSnapshot): string {

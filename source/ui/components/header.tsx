@@ -75,6 +75,9 @@ export function Header({snapshot, endpoint, readOnly, width, now, theme}: Header
 				['docknet', engineText, ...(engine ? [`${engine.product} ${engine.version} (API ${engine.apiVersion}${engine.rootless ? ', rootless' : ''})`] : []), ...counts],
 				['docknet', engineText, ...(engine ? [`${engine.product} ${engine.version}`] : []), ...counts],
 				['docknet', engineText, ...(engine ? [`${engine.product} ${engine.version}`] : []), ...shortCounts],
+				['docknet', engine?.endpoint ?? endpoint, ...(engine ? [`${engine.product} ${engine.version}`] : []), ...shortCounts],
+				// The version says more than a long socket path when only one fits.
+				['docknet', ...(engine ? [`${engine.product} ${engine.version}`] : []), ...shortCounts],
 				['docknet', engine?.endpoint ?? endpoint, ...shortCounts],
 				['docknet', ...shortCounts],
 			];
