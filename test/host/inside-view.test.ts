@@ -32,8 +32,16 @@ describe('inside view parsing', () => {
 
 	test('without root it says so, and runs nothing', async () => {
 		let ran = false;
-		const read = createInsideReader({isRoot: () => false, run: async () => ((ran = true), '')});
+		let filesRead = 0;
+		// Its own reads, not the process-wide helper (which would stay registered for exit).
+		const containedReads = {
+			readFile: async () => ((filesRead++), {status: 'missing', detail: 'unused'} as const),
+			readInterfaces: async () => ((filesRead++), {status: 'refused', reason: 'unused'} as const),
+			close: () => undefined,
+		};
+		const read = createInsideReader({isRoot: () => false, run: async () => ((ran = true), ''), containedReads});
 		assert.deepEqual(await read(42), {status: 'unavailable', reason: NOT_ROOT_INSIDE});
 		assert.equal(ran, false);
+		assert.equal(filesRead, 0);
 	});
 });
