@@ -9,6 +9,7 @@ import type {DockerContainer, HostInterface, InterfaceRates, InterfaceStats, Vet
 
 export interface HostMonitorOptions {
 	rateIntervalMs?: number;
+	/** The clock for rates and for the rescan budget (tests give a fake one). */
 	now?: () => number;
 	/** Delay between a container change and the rescan it causes; a burst costs one scan. */
 	rescanDelayMs?: number;
@@ -53,7 +54,7 @@ export class HostMonitor {
 		this.now = options.now ?? Date.now;
 		// A lone `docker run` (create, then start) gets both its scans at once; a storm of
 		// starts gets one a second: each scan parses every interface, and the keys come first.
-		this.rescanBudget = new RateBudget(options.sustainedRescanMs ?? 1000, 2);
+		this.rescanBudget = new RateBudget(options.sustainedRescanMs ?? 1000, 2, this.now);
 	}
 
 	start(): void {
