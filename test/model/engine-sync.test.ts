@@ -178,9 +178,11 @@ describe('EngineSync', () => {
 		gateway.emit('network', 'update', 'f'.repeat(25), {name: 'bridge', type: 'bridge'});
 		gateway.emit('network', 'update', bridge.id, {name: 'bridge'});
 		await waitFor(() => gateway.calls.some(call => call.method === 'listNetworks' && gateway.calls.indexOf(call) > 4), 'the network list');
-		await new Promise(resolve => setTimeout(resolve, 20));
+		// Events are handled in order: once a network created after them is shown, they are done.
+		await gateway.createNetwork({name: 'marker', driver: 'bridge'});
+		await waitFor(() => store.getSnapshot().networks.some(network => network.name === 'marker'), 'the network created after the updates');
 		const shown = store.getSnapshot().networks.map(network => network.name);
-		assert.deepEqual(shown, ['bridge', 'front', 'host', 'none']);
+		assert.deepEqual(shown, ['bridge', 'front', 'host', 'marker', 'none']);
 	});
 
 	test('changes that come with no event show within a reconcile round; unchanged lists cost no store change', async () => {
