@@ -77,8 +77,11 @@ describe('EngineSync', () => {
 		await waitFor(() => !names(store).includes('ctn2'), 'ctn2 removed');
 		const id = await gateway.createNetwork({name: 'made', driver: 'bridge', subnet: '10.9.0.0/24'});
 		await waitFor(() => store.getSnapshot().networks.some(network => network.id === id), 'the new network');
+		assert.equal(store.getSnapshot().networks.find(network => network.id === id)?.name, 'made');
 		await gateway.removeNetwork(id);
 		await waitFor(() => !store.getSnapshot().networks.some(network => network.id === id), 'the network gone');
+		assert.deepEqual(names(store), gateway.state.containers.map(container => container.name).sort(), 'the other containers stay');
+		assert.deepEqual(store.getSnapshot().networks.map(network => network.name).sort(), gateway.state.networks.map(network => network.name).sort());
 	});
 
 	test('connect events re-inspect the container, so its endpoints and the network counts follow', async () => {
@@ -233,6 +236,10 @@ describe('EngineSync', () => {
 		const before = gateway.calls.filter(call => call.method === 'info').length;
 		gateway.emit('node', 'update', 'n'.repeat(25), {name: 'dn11-b'});
 		await waitFor(() => gateway.calls.filter(call => call.method === 'info').length > before, 'info again');
+		const afterNode = gateway.calls.filter(call => call.method === 'info').length;
+		assert.equal(afterNode, before + 1, 'one read of the swarm state for one node event');
+		gateway.emit('service', 'update', 's'.repeat(25), {name: 'web'});
+		await waitFor(() => gateway.calls.filter(call => call.method === 'info').length > afterNode, 'info again after a service event');
 	});
 });
 

@@ -47,7 +47,8 @@ describe('the live app over a fake engine', () => {
 		await app.press(`${keys.escape}1`);
 		await app.waitForFrame(text => text.includes('2 Containers') && !text.includes('Container ctn1'), 'the panes again');
 		await app.press(keys.enter);
-		await app.waitForFrame(text => text.includes('Network bridge'), 'the 1 focused networks: Enter opens a network');
+		const frame = await app.waitForFrame(text => text.includes('Network bridge'), 'the 1 focused networks: Enter opens a network');
+		assert.doesNotMatch(frame, /Container ctn1/, 'the details closed before the key acted');
 	});
 
 	test('selection stays on the same container when rows are added above it', async () => {
@@ -56,7 +57,8 @@ describe('the live app over a fake engine', () => {
 		app.gateway.runContainer('aaa-first');
 		await app.waitForFrame(text => text.includes('aaa-first'), 'the new row');
 		await app.press(keys.enter);
-		await app.waitForFrame(text => text.includes('Container web'), 'details of the same container');
+		const frame = await app.waitForFrame(text => /Container \S+/.test(text), 'container details');
+		assert.match(frame, /Container web\b/, 'the details of the container selected before the row was added');
 	});
 
 	test('/ filters the focused pane as you type; Esc clears it', async () => {
@@ -87,9 +89,11 @@ describe('the live app over a fake engine', () => {
 	test('too small a terminal says so instead of drawing', async () => {
 		app = await renderApp();
 		app.resize(40, 10);
-		await app.waitForFrame(text => text.includes('Terminal too small (40×10)'), 'the too-small message');
+		const small = await app.waitForFrame(text => text.includes('Terminal too small (40×10)'), 'the too-small message');
+		assert.doesNotMatch(small, /1 Networks|2 Containers/, 'no pane drawn while too small');
 		app.resize(80, 24);
-		await app.waitForFrame(text => text.includes('1 Networks'), 'the panes after growing');
+		const grown = await app.waitForFrame(text => text.includes('1 Networks'), 'the panes after growing');
+		assert.doesNotMatch(grown, /Terminal too small/);
 	});
 
 	test('engine lost: a banner, the data kept and marked stale, then live again', async () => {

@@ -60,10 +60,13 @@ describe('connect', () => {
 	});
 
 	test('keys typed in one burst: c opens the picker and the rest filters it', async () => {
-		const {press, waitForFrame} = await start();
+		const {press, waitForFrame, gateway} = await start();
 		await press('2');
 		await press('cfr');
-		await waitForFrame(text => text.includes('Filter: fr▏'), 'the filter typed after c');
+		const picker = await waitForFrame(text => text.includes('Filter: fr▏'), 'the filter typed after c');
+		assert.match(picker, /Connect ctn1 to which network\?/, 'c opened the picker');
+		assert.match(lineWith(picker, 'front') ?? '', /bridge/, 'front matches "fr" and is offered');
+		assert.equal(callsOf(gateway, 'connect').length, 0, 'the typed letters went to the filter, not to a command');
 	});
 
 	test('checks before sending point at the field, keep every value, and send nothing', async () => {
@@ -401,8 +404,12 @@ describe('networks', () => {
 	});
 
 		test('p with nothing unused says so', async () => {
-		const {press, waitForFrame} = await start();
+		const {press, waitForFrame, gateway} = await start();
+		const networksBefore = gateway.state.networks.length;
 		await press('p');
-		await waitForFrame(text => text.includes('No unused network to prune.'), 'nothing to prune');
+		const frame = await waitForFrame(text => text.includes('No unused network to prune.'), 'nothing to prune');
+		assert.doesNotMatch(frame, /Prune \d+ unused/, 'no confirmation to answer');
+		assert.equal(callsOf(gateway, 'removeNetwork').length, 0, 'nothing removed');
+		assert.equal(gateway.state.networks.length, networksBefore);
 	});
 });

@@ -43,7 +43,8 @@ describe('topology search', () => {
 		await app.press(keys.enter, keys.enter);
 		await app.waitForFrame(text => !text.includes('Topology'), 'the panes, after the jump');
 		await app.press(keys.enter);
-		await app.waitForFrame(text => text.includes('Interface vethctn20'), 'the details of the veth matched');
+		const frame = await app.waitForFrame(text => /Interface \S+/.test(text), 'interface details');
+		assert.match(frame, /Interface vethctn20\b/, 'the veth matched, not the one under the cursor');
 	});
 
 	test('Esc clears a kept search first, then closes; a search with no match says so', async () => {
@@ -55,9 +56,12 @@ describe('topology search', () => {
 		await app.press(keys.enter);
 		await app.waitForFrame(text => text.includes('/zzq ') && text.includes('Nothing matches'), 'still the topology');
 		await app.press(keys.escape);
-		await app.waitForFrame(text => text.includes('/ search, Enter jumps') && text.includes('ctn1:eth0'), 'the whole tree again');
+		const cleared = await app.waitForFrame(text => text.includes('/ search, Enter jumps') && text.includes('ctn1:eth0'), 'the whole tree again');
+		assert.match(cleared, /Topology/, 'the first Esc keeps the topology open');
+		assert.doesNotMatch(cleared, /\/zzq|Nothing matches/, 'the search is cleared');
 		await app.press(keys.escape);
-		await app.waitForFrame(text => !text.includes('Topology') && text.includes('Networks'), 'the panes');
+		const closed = await app.waitForFrame(text => !text.includes('Topology') && text.includes('Networks'), 'the panes');
+		assert.match(closed, /1 Networks/);
 	});
 
 	test('a tree taller than the screen says rows a–b of n and End reaches its last row', async () => {
