@@ -9,6 +9,7 @@ import type {EngineSnapshot} from '../../source/model/store.js';
 import type {EngineInfo} from '../../source/model/types.js';
 import {parseCli} from '../../source/startup/cli-args.js';
 import {resolveEngineEndpoints} from '../../source/engine/endpoint.js';
+import {waitFor} from '../helpers/wait-for.js';
 import {endpointOn, FakeGateway, fakeContainer, fakeNetwork} from '../helpers/fake-gateway.js';
 
 function info(hostname: string, engineId = `id-${hostname}`): EngineInfo {
@@ -111,8 +112,7 @@ describe('the picture of several engines', () => {
 		assert.equal(picture.getSnapshot(), first, 'unchanged stores: the same picture');
 		const db = fakeContainer({name: 'db'});
 		storeB.update(snapshot => ({...snapshot, containers: [...snapshot.containers, db]}));
-		await flush();
-		assert.ok(notified >= 1);
+		await waitFor(() => notified >= 1, 'the picture to notify the change of one engine');
 		assert.equal(picture.storeOf('containers', db.id), storeB);
 		const renamed = {...apiB, name: 'api-2'};
 		picture.update(snapshot => ({...snapshot, containers: snapshot.containers.map(item => (item.id === apiB.id ? renamed : item))}));
