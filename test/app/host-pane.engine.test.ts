@@ -45,6 +45,11 @@ describe('host interfaces live, on a real engine', () => {
 			`two veths for ${container}`,
 			15_000,
 		);
+		const vethName = (row: string | undefined): string | undefined => /\b(veth\S*)/.exec(row ?? '')?.[1];
+		const onBridge = vethName(vethRowsFor(app.screen(), `${container}:eth0 (bridge)`)[0]);
+		const onNetwork = vethName(vethRowsFor(app.screen(), `${container}:eth1 (${network})`)[0]);
+		assert.ok(onBridge !== undefined && onNetwork !== undefined, 'each row names its veth');
+		assert.notEqual(onBridge, onNetwork, 'two veths, not one shown twice');
 	});
 
 	test('the user network bridge br-<id> names its network', async () => {
@@ -63,6 +68,9 @@ describe('host interfaces live, on a real engine', () => {
 			},
 			`${container}:eth1 with ${ip} under ${network}`,
 		);
+		const tree = app.screen();
+		const under = tree.slice(tree.findIndex(line => line.startsWith(`${network} `)));
+		assert.ok(under.find(line => line.includes(`└─ ${container}:eth1`))?.includes(ip), `${container}:eth1 shows ${ip}`);
 		app.press(keys.escape);
 		await app.waitForText(' 3 Host interfaces');
 	});
@@ -70,8 +78,11 @@ describe('host interfaces live, on a real engine', () => {
 	test('disconnecting removes one veth; stopping the container removes the other', async () => {
 		await dockerCli(['network', 'disconnect', network, container]);
 		await app.waitFor(lines => vethRowsFor(lines, `${container}:eth1`).length === 0 && vethRowsFor(lines, `${container}:eth0`).length === 1, 'one veth left');
+		assert.equal(vethRowsFor(app.screen(), `${container}:eth1`).length, 0, 'the disconnected veth is gone');
+		assert.equal(vethRowsFor(app.screen(), `${container}:eth0`).length, 1, 'the other stays');
 		await dockerCli(['stop', '-t', '0', container]);
 		await app.waitFor(lines => vethRowsFor(lines, container).length === 0, `no veth for the stopped ${container}`);
+		assert.deepEqual(vethRowsFor(app.screen(), container), []);
 	});
 
 	test('host-mode and none containers have no veth', async () => {

@@ -101,16 +101,19 @@ describe('docknet in a terminal, live against the engine (100x30)', () => {
 	test('the header names the engine and its version', async () => {
 		const version = await dockerCli(['version', '--format', '{{.Server.Version}}']);
 		await app.waitFor(lines => (lines[0] ?? '').startsWith('docknet') && (lines[0] ?? '').includes(`Docker ${version}`), `the header with Docker ${version}`);
+		assert.ok((app.screen()[0] ?? '').includes(`Docker ${version}`), 'the first line names the engine and its version');
 	});
 
 	test('a container started elsewhere appears without a key, marked new', async () => {
 		await resources.runContainer(first);
 		await app.waitFor(lines => lines.some(line => line.includes(`${first} ✚new`) && line.includes('running')), `${first} ✚new, running`);
+		assert.match(app.screen().find(line => line.includes(first)) ?? '', /✚new.*running/, 'its row is marked new and running');
 	});
 
 	test('a network created elsewhere appears', async () => {
 		await resources.createNetwork(network);
 		await app.waitForText(network);
+		assert.ok(app.screen().some(line => line.includes(network)), `${network} is listed`);
 		await resources.runContainer(second, {network});
 		await app.waitFor(lines => lines.some(line => line.includes(second) && line.includes('running')), `${second} running`);
 	});
@@ -182,11 +185,14 @@ describe('docknet in a terminal, live against the engine (100x30)', () => {
 	test('a stopped container shows exited', async () => {
 		await dockerCli(['stop', '-t', '0', first]);
 		await app.waitFor(lines => lines.some(line => line.includes(first) && line.includes('exited')), `${first} exited`);
+		assert.doesNotMatch(app.screen().find(line => line.includes(first)) ?? '', /running/, 'no longer shown running');
 	});
 
 	test('a removed container disappears', async () => {
 		await dockerCli(['rm', '-f', first]);
 		await app.waitFor(lines => !paneLines(lines).some(line => line.includes(first)), `${first} gone from the panes`);
+		assert.equal(paneLines(app.screen()).filter(line => line.includes(first)).length, 0);
+		assert.ok(paneLines(app.screen()).some(line => line.includes(second)), 'the other container is still listed');
 	});
 
 	test('q quits with code 0 and restores the terminal', async () => {
