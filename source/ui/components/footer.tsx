@@ -90,6 +90,27 @@ function line(hints: ReadonlyArray<{hint: Hint; wording: Wording}>, tail: readon
  * first of them only) and the rest are listed by key alone, so no key that works is missing.
  */
 export function footerText(scopes: readonly KeyScope[], readOnly: boolean, width: number, bindings: readonly KeyBinding[] = keymap): string {
+	// Every render draws the footer, and fitting it measures many candidate lines: the answer
+	// depends on these inputs only, so each is worked out once.
+	let known = fittedFooters.get(bindings);
+	if (!known) {
+		known = new Map();
+		fittedFooters.set(bindings, known);
+	}
+
+	const key = `${scopes.join(' ')}|${readOnly}|${width}`;
+	const cached = known.get(key);
+	if (cached !== undefined) return cached;
+	const text = fitFooter(scopes, readOnly, width, bindings);
+	// Terminal resizes and scope sets are few; the bound only guards a long session of resizes.
+	if (known.size >= 256) known.clear();
+	known.set(key, text);
+	return text;
+}
+
+const fittedFooters = new WeakMap<readonly KeyBinding[], Map<string, string>>();
+
+function fitFooter(scopes: readonly KeyScope[], readOnly: boolean, width: number, bindings: readonly KeyBinding[]): string {
 	const {own, other, global} = hintsOf(scopes, readOnly, bindings);
 	const everything = line([...own, ...other].map(hint => ({hint, wording: 'full' as const})), global, 'full');
 	if (displayWidth(everything) <= width) return everything;
