@@ -77,11 +77,14 @@ function hintsOf(scopes: readonly KeyScope[], readOnly: boolean, bindings: reado
 
 type Wording = 'full' | 'short' | 'bare';
 
-function line(hints: ReadonlyArray<{hint: Hint; wording: Wording}>, tail: readonly Hint[], tailWording: Wording): string {
+/** The footer line and its width, summed from its parts (each measured once, see displayWidth). */
+function line(hints: ReadonlyArray<{hint: Hint; wording: Wording}>, tail: readonly Hint[], tailWording: Wording): {text: string; width: number} {
 	const worded = (hint: Hint, wording: Wording): string => `${hint.key} ${wording === 'short' ? hint.short : hint.label}`;
 	const words = hints.filter(item => item.wording !== 'bare').map(item => worded(item.hint, item.wording));
 	const bare = hints.filter(item => item.wording === 'bare').map(item => item.hint.key).join(' ');
-	return [...words, ...(bare === '' ? [] : [`· ${bare}`]), ...tail.map(hint => worded(hint, tailWording))].join('  ');
+	const parts = [...words, ...(bare === '' ? [] : [`· ${bare}`]), ...tail.map(hint => worded(hint, tailWording))];
+	const width = parts.reduce((sum, part) => sum + displayWidth(part), 0) + 2 * Math.max(0, parts.length - 1);
+	return {text: parts.join('  '), width};
 }
 
 /**
@@ -113,20 +116,20 @@ const fittedFooters = new WeakMap<readonly KeyBinding[], Map<string, string>>();
 function fitFooter(scopes: readonly KeyScope[], readOnly: boolean, width: number, bindings: readonly KeyBinding[]): string {
 	const {own, other, global} = hintsOf(scopes, readOnly, bindings);
 	const everything = line([...own, ...other].map(hint => ({hint, wording: 'full' as const})), global, 'full');
-	if (displayWidth(everything) <= width) return everything;
+	if (everything.width <= width) return everything.text;
 	// The pane's own keys first, then the keys every pane has.
 	const ranked = [...own, ...other];
 	for (let worded = ranked.length; worded >= 0; worded--) {
 		for (let full = worded; full >= 0; full--) {
 			const hints = ranked.map((hint, index) => ({hint, wording: (index < full ? 'full' : index < worded ? 'short' : 'bare') as Wording}));
 			for (const tailWording of ['full', 'short'] as const) {
-				const text = line(hints, global, tailWording);
-				if (displayWidth(text) <= width) return text;
+				const fitted = line(hints, global, tailWording);
+				if (fitted.width <= width) return fitted.text;
 			}
 		}
 	}
 
-	return line([], global, 'short');
+	return line([], global, 'short').text;
 }
 
 export function Footer({scopes, width, readOnly, override, theme, bindings = keymap}: FooterProps) {
