@@ -76,7 +76,7 @@ describe('the live app over a fake engine', () => {
 		app = await renderApp();
 		await app.press('/', 'fr', keys.enter);
 		const frame = await app.waitForFrame(text => text.includes('1 Networks (1 of 4)'), 'the kept filter');
-		assert.match(frame, /c connect .*q quit/, 'the key hints are back');
+		assert.match(frame, /c conn.*q quit/, 'the key hints are back');
 	});
 
 	test('a whole chunk typed faster than a render: filter, keep, open', async () => {

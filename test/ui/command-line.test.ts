@@ -86,6 +86,24 @@ describe('the : command parser', () => {
 		assert.ok(twice.ok);
 		assert.match(String(createInput(twice.command)), /10\.2\.0\.0\/24 is one too many/);
 	});
+
+	test(':create takes --ipv4=false as docker does: an IPv6-only network, refused without IPv6', () => {
+		const only = parseCommand('create v6 --ipv4=false --ipv6 --subnet fd00:9::/64');
+		assert.ok(only.ok);
+		const input = createInput(only.command);
+		assert.ok(typeof input !== 'string');
+		assert.equal(input.ipv4, false);
+		assert.equal(input.ipv6, true);
+		assert.equal(input.ipv6Subnet, 'fd00:9::/64');
+		const untouched = parseCommand('create plain');
+		assert.ok(untouched.ok);
+		assert.ok(!('ipv4' in Object(createInput(untouched.command))), 'not typed: the form keeps IPv4 on');
+		const neither = parseCommand('create none --ipv4=false');
+		assert.ok(neither.ok);
+		assert.match(String(createInput(neither.command)), /IPv6-only network: add --ipv6/);
+		const bad = parseCommand('create x --ipv4=no');
+		assert.equal(bad.ok, false);
+	});
 });
 
 describe('Tab completion', () => {
@@ -100,6 +118,8 @@ describe('Tab completion', () => {
 		assert.deepEqual(completionsAt(':create x -d m', sources).candidates, ['macvlan']);
 		assert.deepEqual(completionsAt(':rm f', sources).candidates, ['front']);
 		assert.deepEqual(completionsAt(':disconnect ctn1 front -', sources).candidates, ['--force']);
+		assert.deepEqual(completionsAt(':create x --ipv', sources).candidates, ['--ipv4=false', '--ipv6'], 'IPv4 is on unless turned off');
+		assert.deepEqual(completionsAt(':create x --ipv4=false --ipv', sources).candidates, ['--ipv6']);
 	});
 
 	test('one candidate completes with a space; several complete their common start, then Tab cycles', () => {

@@ -120,6 +120,13 @@ describe('command mode against the engine', () => {
 		await app.press(keys.escape);
 		assert.equal(await networkExists(clash), false);
 
+		// This engine's API has no EnableIPv4: refused on the line, never a dual-stack network instead.
+		const v6only = uniqueName('cm-v6');
+		await app.press(`:create ${v6only} --ipv4=false --ipv6 --subnet fd00:202:3::/64`, keys.enter);
+		await app.waitForFrame(text => /--ipv4=false needs Engine API 1\.47 or later \(this engine: 1\.\d+\)/.test(text), 'the refusal on the line');
+		assert.equal(await networkExists(v6only), false);
+		await app.press(keys.escape);
+
 		await app.press(`:rm ${name}`, keys.enter);
 		await app.waitForFrame(text => text.includes(`✔ Removed network ${name}`), 'the removal');
 		assert.equal(await networkExists(name), false);

@@ -169,11 +169,16 @@ describe('fit', () => {
 	test('the footer at 80 columns: the focused pane\'s keys first, every key there at least by its letter', () => {
 		const networks = footerText(['global', 'list', 'networks'], false, 80);
 		assert.ok(networks.length <= 80);
-		assert.match(networks, /^c connect/);
+		// The pane's most used keys keep a word, shortened where the full one does not fit.
+		assert.match(networks, /^c conn {2}d disc {2}n new {2}x rm {2}·/);
 		for (const key of ['t', 'n', 'x', 'p', 'u', 'L', 'P']) assert.match(networks, new RegExp(`(^|\\s)${key}(\\s|$)`), `${key} in "${networks}"`);
 		const containers = footerText(['global', 'list', 'containers'], false, 80);
 		for (const key of ['i', 'e', 'z']) assert.match(containers, new RegExp(`(^|\\s)${key}(\\s|$)`), `${key} in "${containers}"`);
 		assert.match(containers, /\? help {2}q quit$/);
+		assert.match(containers, /^c conn {2}d disc {2}P proj {2}z fold {2}·/);
+		const interfaces = footerText(['global', 'list', 'interfaces'], false, 80);
+		assert.match(interfaces, /^Tab next {2}Enter info {2}\/ filter/, 'a pane without keys of its own: the common ones keep words');
+		assert.match(footerText(['global', 'list', 'networks'], false, 200), /^c connect {2}d disconnect {2}n new {2}x remove {2}p prune/, 'full words where they fit');
 	});
 });
 

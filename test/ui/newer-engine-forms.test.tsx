@@ -72,6 +72,17 @@ describe('fields of newer engines in the forms', () => {
 		assert.deepEqual(callsOf(gateway, 'createNetwork')[0]?.args[0], {name: 'v6net', driver: 'bridge', enableIPv6: true, enableIPv4: false, ipv6Subnet: 'fd00:77::/64'});
 	});
 
+	test('API 1.48: :create --ipv4=false opens the form at IPv6 "only" and sends EnableIPv4 false', async () => {
+		const gateway = new NewerEngine();
+		const {press, waitForFrame} = await start(gateway);
+		await press(':create v6cmd --ipv4=false --ipv6 --subnet fd00:78::/64', keys.enter);
+		const frame = await waitForFrame(text => text.includes('Create a network') && text.includes('fd00:78::/64'), 'the form, filled in');
+		assert.match(lineWith(frame, 'IPv6') ?? '', /only \(no IPv4\)/);
+		await press(keys.enter);
+		await waitForFrame(text => text.includes('✔ Created network v6cmd'), 'created');
+		assert.deepEqual(callsOf(gateway, 'createNetwork')[0]?.args[0], {name: 'v6cmd', driver: 'bridge', enableIPv6: true, enableIPv4: false, ipv6Subnet: 'fd00:78::/64'});
+	});
+
 	test('API 1.41: IPv6 has no "only" state', async () => {
 		const {press, waitForFrame} = await start(new FakeGateway());
 		await press('1', 'n');

@@ -12,6 +12,8 @@ export interface FlagSpec {
 	value?: ArgumentKind;
 	/** May be given more than once (`--alias a --alias b`). */
 	repeatable?: boolean;
+	/** A switch that is on unless turned off (`--ipv4=false`), so Tab offers the `=false` form. */
+	onByDefault?: boolean;
 	description: string;
 }
 
@@ -98,6 +100,7 @@ export const commandCatalog: readonly CommandSpec[] = [
 			{name: 'gateway', value: 'text', repeatable: true, description: 'gateway of the subnet'},
 			{name: 'ip-range', value: 'text', description: 'allocate from this range'},
 			{name: 'aux-address', value: 'text', repeatable: true, description: 'name=ip the engine never hands out'},
+			{name: 'ipv4', onByDefault: true, description: 'IPv4 is on; --ipv4=false with --ipv6: an IPv6-only network (Engine API 1.47+)'},
 			{name: 'ipv6', description: 'enable IPv6'},
 			{name: 'internal', description: 'no access to outside networks'},
 			{name: 'attachable', description: 'containers may attach (overlay)'},
@@ -130,7 +133,7 @@ export function commandUsage(spec: CommandSpec): string {
 	const args = spec.args.map(arg => (arg.optional ? `[${arg.name}]` : `<${arg.name}>`));
 	const flags = spec.flags.map(flag => {
 		const names = flag.short ? `-${flag.short}|--${flag.name}` : `--${flag.name}`;
-		return `[${names}${flag.value ? ' …' : ''}]`;
+		return `[${names}${flag.value ? ' …' : flag.onByDefault ? '=false' : ''}]`;
 	});
 	return [`:${spec.name}`, ...args, ...flags].join(' ');
 }

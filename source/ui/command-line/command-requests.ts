@@ -1,3 +1,4 @@
+import {engineTakes, FIELD_SINCE} from '../../model/api-versions.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import type {DockerContainer, DockerNetwork} from '../../model/types.js';
 import type {ConnectInput, NetworkInput} from '../../model/validation.js';
@@ -14,7 +15,7 @@ export type EngineRequest =
 	| {kind: 'create'; input: NetworkInput; engine?: string}
 	| {kind: 'remove'; networkId: string};
 
-type Data = Pick<EngineSnapshot, 'networks' | 'containers' | 'engines' | 'owners' | 'hostEngine'>;
+type Data = Pick<EngineSnapshot, 'networks' | 'containers' | 'engines' | 'owners' | 'hostEngine'> & Partial<Pick<EngineSnapshot, 'engine'>>;
 type Owned = 'containers' | 'networks';
 
 /**
@@ -60,6 +61,9 @@ export function createInput(command: ParsedCommand, defaultDriver = 'bridge'): N
 	const gateways = byFamily(flags['gateway']);
 	const extra = subnets.extra ?? gateways.extra;
 	if (extra !== undefined) return `one subnet and gateway per family here: ${extra} is one too many`;
+	const ipv6 = switchOn(command, 'ipv6') || subnets.ipv6 !== '';
+	// As docker refuses it: the form has no state for "neither family".
+	if (flags['ipv4'] !== undefined && !switchOn(command, 'ipv4') && !ipv6) return '--ipv4=false makes an IPv6-only network: add --ipv6 (or an IPv6 --subnet)';
 	return {
 		name: command.positionals[0] ?? '',
 		driver: flags['driver']?.at(-1) ?? defaultDriver,
@@ -67,7 +71,9 @@ export function createInput(command: ParsedCommand, defaultDriver = 'bridge'): N
 		gateway: gateways.ipv4,
 		ipRange: flags['ip-range']?.at(-1) ?? '',
 		auxAddresses: joined(flags['aux-address']),
-		ipv6: switchOn(command, 'ipv6') || subnets.ipv6 !== '',
+		// Given only when typed, so a `:create` without it leaves the form's IPv4 as it is.
+		...(flags['ipv4'] === undefined ? {} : {ipv4: switchOn(command, 'ipv4')}),
+		ipv6,
 		ipv6Subnet: subnets.ipv6,
 		ipv6Gateway: gateways.ipv6,
 		internal: switchOn(command, 'internal'),
@@ -110,6 +116,12 @@ export function engineRequest(command: ParsedCommand, data: Data): EngineRequest
 			if (typeof input === 'string') return input;
 			// Several engines: on the current one (:ctx chooses it).
 			const several = (data.engines?.length ?? 1) > 1;
+			const apiVersion = several ? data.engines?.find(engine => engine.key === data.hostEngine)?.info?.apiVersion : data.engine?.apiVersion;
+			// An older engine would ignore the field and make a dual-stack network: say so instead.
+			if (input.ipv4 === false && !engineTakes(apiVersion, 'enableIPv4')) {
+				return `--ipv4=false needs Engine API 1.${FIELD_SINCE.enableIPv4} or later${apiVersion ? ` (this engine: ${apiVersion})` : ' (this engine did not say its version)'}`;
+			}
+
 			return several && data.hostEngine ? {kind: 'create', input, engine: data.hostEngine} : {kind: 'create', input};
 		}
 

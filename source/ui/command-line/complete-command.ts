@@ -55,8 +55,8 @@ function offered(line: string, sources: CompletionSources): {typed: string; star
 	const previousFlag = spec.flags.find(flag => flag.value && (rest.at(-1) === `--${flag.name}` || (flag.short !== undefined && rest.at(-1) === `-${flag.short}`)));
 	if (previousFlag?.value) return {typed: current.text, start, candidates: sources[previousFlag.value]?.slice() ?? []};
 	if (current.text.startsWith('-')) {
-		const given = new Set(rest);
-		const flags = spec.flags.filter(flag => flag.repeatable || !given.has(`--${flag.name}`)).map(flag => `--${flag.name}`);
+		const given = new Set(rest.map(token => token.replace(/=.*$/, '')));
+		const flags = spec.flags.filter(flag => flag.repeatable || !given.has(`--${flag.name}`)).map(flag => (flag.onByDefault ? `--${flag.name}=false` : `--${flag.name}`));
 		return {typed: current.text, start, candidates: flags};
 	}
 

@@ -16,7 +16,12 @@ export const filledIn = (fields: readonly FormField[], values: object | undefine
 		const value: unknown = values === undefined ? undefined : (values as Record<string, unknown>)[field.id];
 		if (field.kind === 'toggle') return typeof value === 'boolean' ? {...field, value} : field;
 		// A switch given for a field with states (IPv6: off, on, only): its first two.
-		if (field.kind === 'choice' && typeof value === 'boolean') return {...field, value: field.choices[value ? 1 : 0] ?? field.value};
+		// With IPv4 off (`--ipv4=false`), the third: only.
+		if (field.kind === 'choice' && typeof value === 'boolean') {
+			const ipv4Off = (values as Record<string, unknown>)['ipv4'] === false;
+			return {...field, value: field.choices[value ? (ipv4Off ? 2 : 1) : 0] ?? field.value};
+		}
+
 		return typeof value === 'string' && value !== '' ? {...field, value} : field;
 	});
 

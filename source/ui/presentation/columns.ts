@@ -164,10 +164,23 @@ export function fitItems(items: readonly string[], width: number, separator = it
 
 const isPlainAscii = (text: string): boolean => /^[\u0020-\u007e]*$/.test(text);
 
+/**
+ * Measured widths of text that is not plain ASCII (a `·`, `│` or `●` is enough to need the
+ * full Unicode measure): the same cells, header and footer come back on every render.
+ */
+const measuredWidths = new Map<string, number>();
+const MEASURED_KEPT = 4096;
+
 /** Columns the text takes once made safe to draw (control characters shown visibly). */
 export function displayWidth(text: string): number {
 	const shown = safeText(text);
-	return isPlainAscii(shown) ? shown.length : stringWidth(shown);
+	if (isPlainAscii(shown)) return shown.length;
+	const known = measuredWidths.get(shown);
+	if (known !== undefined) return known;
+	const width = stringWidth(shown);
+	if (measuredWidths.size >= MEASURED_KEPT) measuredWidths.clear();
+	measuredWidths.set(shown, width);
+	return width;
 }
 
 /**

@@ -17,7 +17,11 @@ export function fromTheCli(drivers: readonly string[] | undefined): CliAnswer[] 
 		{command: 'ip addr · ifconfig (one vethXXXX per container)', where: '3 Host interfaces: each veth names its container:eth0 and network'},
 		{command: 'brctl show', where: '3 Host interfaces: MASTER column; Enter on a bridge: its members; t: the whole tree'},
 		{command: 'docker info | grep Network', where: `the create form's drivers (n)${drivers && drivers.length > 0 ? `; this engine: ${drivers.join(' ')}` : ''}`},
-		{command: 'docker port ctn1 · iptables -t nat -S DOCKER', where: 'Enter on a container: each published port, its NAT rule and docker-proxy'},
+		{
+			command: 'docker port ctn1 · iptables -t nat -S DOCKER · nft list table ip docker-bridges',
+			where:
+				"Enter on a container: each published port, its DNAT rule and docker-proxy, read where the engine's FirewallBackend (docker info) writes them: iptables DOCKER chain, nftables docker-bridges table, or Podman's netavark (NETAVARK chains, nft inet netavark); routed networks shown as routed",
+		},
 		{command: 'docker network create / connect / disconnect', where: 'n, c, d (D --force), x, p, u; L shows each as the docker command it ran'},
 	];
 }
