@@ -3,7 +3,7 @@ import {createDockerGateway} from './engine/docker-gateway.js';
 import type {ResolvedEndpoint} from './engine/endpoint.js';
 import {createSshTransport} from './engine/ssh-transport.js';
 import type {SshTransport} from './engine/ssh-transport.js';
-import type {HostInterfaceSource} from './host/host-source.js';
+import type {HostInterfaceSource} from './model/host-source.js';
 import {readOverlayPlumbing} from './host/overlay-plumbing.js';
 import {forwardedReason, locateSocketNamespace, otherNamespaceReason} from './host/socket-namespace.js';
 import {createSshSource} from './host/ssh-source.js';

@@ -16,7 +16,7 @@ import {
 	joinVethPeers,
 	sharesForeignNetworkNamespace,
 	zeroStats,
-} from './host-source.js';
+} from '../model/host-source.js';
 import {type ContainedReads, sharedContainedReads} from './contained-reader.js';
 import {createInsideReader} from './inside-view.js';
 import {createForwardingReader} from './port-forwarding.js';

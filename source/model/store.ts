@@ -1,4 +1,4 @@
-import type {VethPeerScan} from '../host/host-source.js';
+import type {VethPeerScan} from './host-source.js';
 import type {EngineOwnership, EngineSlotState} from './picture.js';
 import type {
 	DockerContainer,
