@@ -12,7 +12,7 @@ import type {CollectedSnapshot} from '../snapshot/collect-snapshot.js';
 import {graphToDot, graphToMermaid, snapshotGraph} from '../snapshot/snapshot-graph.js';
 import {snapshotSchema, snapshotToJson} from '../snapshot/snapshot-json.js';
 import {snapshotToText} from '../snapshot/snapshot-text.js';
-import type {CliOptions} from '../startup/cli-args.js';
+import type {CliOptions} from '../config/cli-args.js';
 import {safeDeep, safeText} from '../text/safe-text.js';
 import {buildTopology, flattenTopology, topologyText} from '../ui/presentation/topology.js';
 

@@ -7,7 +7,7 @@ import {initialSnapshot, SnapshotStore} from '../../source/model/store.js';
 import {noSwarm} from '../../source/model/swarm-types.js';
 import type {EngineSnapshot} from '../../source/model/store.js';
 import type {EngineInfo} from '../../source/model/types.js';
-import {parseCli} from '../../source/startup/cli-args.js';
+import {parseCli} from '../../source/config/cli-args.js';
 import {resolveEngineEndpoints} from '../../source/engine/endpoint.js';
 import {endpointOn, FakeGateway, fakeContainer, fakeNetwork} from '../helpers/fake-gateway.js';
 
