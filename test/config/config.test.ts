@@ -15,7 +15,7 @@ import {footerText} from '../../source/ui/components/footer.js';
 import {helpLines} from '../../source/ui/components/help-view.js';
 import {keymap} from '../../source/ui/keys/keymap.js';
 import {matchBinding, noKey} from '../../source/ui/keys/match-key.js';
-import {networkColumns} from '../../source/ui/presentation/pane-rows.js';
+import {networkColumns} from '../../source/view/pane-rows.js';
 import chalk from 'chalk';
 import {builtInPalettes, colorNames} from '../../source/ui/theme.js';
 

@@ -6,7 +6,7 @@ import {attachmentsByNetwork, effectiveGateways, specialNetworkMode, subnetsOf} 
 import type {SwarmSnapshot} from '../../model/swarm-types.js';
 import type {ContainerEndpoint, DockerContainer, DockerNetwork, EngineInfo} from '../../model/types.js';
 import type {PaneId} from '../state/ui-state.js';
-import type {Tone} from './columns.js';
+import type {Tone} from '../../view/columns.js';
 import {overlayClusterNode} from './topology-overlay.js';
 import {composeOfContainer, serviceText} from '../../model/compose.js';
 
