@@ -2,7 +2,7 @@ import type {
 	ContainerHealth, ContainerState, DockerContainer, EngineInfo, PortBinding,
 } from '../model/types.js';
 import {clockText} from '../model/status-text.js';
-import type {StatusClock} from '../model/status-text.js';
+import type {StatusClock} from '../model/types.js';
 import type {ResolvedEndpoint} from './endpoint.js';
 import {productOf} from './podman-dialect.js';
 

@@ -1,43 +1,13 @@
 import {noSwarm} from './swarm-types.js';
 import type {NetworkCluster, SwarmSnapshot} from './swarm-types.js';
 import {initialHostSnapshot, removeById, upsertById} from './store.js';
-import type {ConnectionState, EngineSnapshot, SnapshotStore} from './store.js';
-import type {DockerContainer, DockerNetwork, EngineEvent, EngineInfo} from './types.js';
+import type {ConnectionState, EngineOwnership, EngineSlotState, EngineSnapshot, SnapshotStore} from './store.js';
+import type {DockerContainer, DockerNetwork, EngineEvent} from './types.js';
 
 // One picture of several engines. Each engine keeps its own store, written by its own
 // EngineSync; the picture is what the UI reads: every engine's networks and containers in
 // one sorted list, each item owned by the engine it came from. One engine is the same path
 // with one key: its lists pass through as they are.
-
-/** What the picture knows of one engine besides its data: the header and banners show it. */
-export interface EngineSlotState {
-	/** Stable for the session: routes actions and owns rows. */
-	key: string;
-	/** What the user reads in the ENGINE column and the banners: a context name or the host. */
-	label: string;
-	/** The endpoint as the user gave it. */
-	endpoint: string;
-	/** The docker CLI's flags that reach this engine (`--context node-b`, `-H ssh://…`). */
-	commandFlags?: readonly string[];
-	connection: ConnectionState;
-	loaded: boolean;
-	/**
-	 * The label of an engine listed earlier that is the same daemon (two endpoints to one
-	 * engine): this one's data is shown once, under the first.
-	 */
-	sameAs?: string;
-	/** What the engine said of itself, once it answered. */
-	info?: EngineInfo;
-}
-
-export interface EngineOwnership {
-	/** Container id → engine key. */
-	containers: ReadonlyMap<string, string>;
-	/** Network id → the key of the first engine that lists it (swarm networks exist on several). */
-	networks: ReadonlyMap<string, string>;
-	/** Engine key → label. */
-	labels: ReadonlyMap<string, string>;
-}
 
 export interface PictureSlot {
 	key: string;

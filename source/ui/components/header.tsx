@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import {isMultiEngine} from '../../model/picture.js';
-import type {EngineSlotState} from '../../model/picture.js';
+import type {EngineSlotState} from '../../model/store.js';
 import type {ConnectionState, EngineSnapshot} from '../../model/store.js';
 import {fitText} from '../../view/columns.js';
 import {formatClock, formatDuration} from '../../view/format.js';

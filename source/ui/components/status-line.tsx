@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import React from 'react';
-import type {EngineSlotState} from '../../model/picture.js';
+import type {EngineSlotState} from '../../model/store.js';
 import type {ConnectionState} from '../../model/store.js';
 import {fitText} from '../../view/columns.js';
 import {formatClock, formatDuration} from '../../view/format.js';
