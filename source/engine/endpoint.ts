@@ -3,6 +3,7 @@ import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {safeText} from '../text/safe-text.js';
 import {checkSshAddressText, sshChecked, sshUserAndHost} from './ssh-address.js';
+import {isRecord} from '../text/json-read.js';
 
 // Chooses the engine the way the docker CLI does, so `docknet` talks to the same engine as
 // `docker` in the same shell. docker-modem only understands DOCKER_HOST; contexts and the
@@ -188,10 +189,6 @@ function parseJsonObject(text: string, path: string): Record<string, unknown> {
 	}
 
 	return parsed;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function fromContext(name: string, configDir: string, read: Reader): ResolvedEndpoint {
