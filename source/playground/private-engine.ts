@@ -1,13 +1,12 @@
 import {
 	existsSync,
-	readFileSync,
 	readdirSync,
-	statSync,
 } from 'node:fs';
 import {mkdir, readFile, rm, rmdir, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {waitForPing} from './engine-api.js';
+import {OWNER_FILE, engineInUse, validateName, type OwnerRecord} from './engine-owner.js';
 import {
 	deleteNetns,
 	findProgram,
@@ -15,7 +14,6 @@ import {
 	listNetns,
 	listProcesses,
 	mountsUnder,
-	netnsHasProcesses,
 	netnsPath,
 	programName,
 	readProcess,
@@ -65,8 +63,6 @@ export interface StartOptions {
 
 const STOP_TIMEOUT_MS = 15_000;
 const KILL_TIMEOUT_MS = 5000;
-// A directory this young without a pidfile may be an engine that is still starting.
-const STARTING_GRACE_MS = 60_000;
 // ---------------------------------------------------------------------------------------------
 // The engine's processes (Linux /proc)
 
@@ -207,66 +203,6 @@ async function stopEngine(name: string, dir: string, pid: number, log: (step: st
 
 // ---------------------------------------------------------------------------------------------
 // Starting
-
-interface OwnerRecord {
-	pid: number;
-	startTime: string;
-}
-
-const OWNER_FILE = 'owner.json';
-
-function readOwner(dir: string): OwnerRecord | undefined {
-	try {
-		const parsed: unknown = JSON.parse(readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
-		if (typeof parsed === 'object' && parsed !== null && 'pid' in parsed && 'startTime' in parsed) {
-			const {pid, startTime} = parsed;
-			if (typeof pid === 'number' && typeof startTime === 'string') {
-				return {pid, startTime};
-			}
-		}
-	} catch {
-		// No owner recorded.
-	}
-
-	return undefined;
-}
-
-function ownerAlive(owner: OwnerRecord): boolean {
-	const info = readProcess(owner.pid);
-	// The start time guards against a recycled pid.
-	return isLive(info) && info.startTime === owner.startTime;
-}
-
-function ageMs(file: string): number {
-	try {
-		return Date.now() - statSync(file).mtimeMs;
-	} catch {
-		return Number.POSITIVE_INFINITY;
-	}
-}
-
-/** Whether the engine named `name` is in use and must be left alone. */
-function engineInUse(name: string, dir: string): boolean {
-	const dockerdAlive = liveDockerd(dir) !== undefined;
-	const owner = readOwner(dir);
-	const starting = !existsSync(path.join(dir, 'docker.pid')) && ageMs(dir) < STARTING_GRACE_MS;
-	if (owner !== undefined) {
-		if (!ownerAlive(owner)) {
-			return false;
-		}
-
-		return dockerdAlive || starting;
-	}
-
-	// Not started by this module (by hand, following the test-engine notes): only dead ones go.
-	return dockerdAlive || netnsHasProcesses(name) || (existsSync(dir) && starting);
-}
-
-function validateName(name: string): void {
-	if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
-		throw new Error(`Invalid private engine name "${name}": use letters, digits, '.', '_' and '-'`);
-	}
-}
 
 function engineHandle(name: string, dir: string, pid: number, log: (step: string) => void): PrivateEngine {
 	const socketPath = path.join(dir, 'docker.sock');
@@ -435,7 +371,7 @@ export async function cleanupStaleEngines(prefix: string, options: {baseDir?: st
 	const removed: string[] = [];
 	for (const name of [...names].sort()) {
 		const dir = path.join(baseDir, name);
-		if (engineInUse(name, dir)) {
+		if (engineInUse(name, dir, liveDockerd(dir) !== undefined)) {
 			continue;
 		}
 
