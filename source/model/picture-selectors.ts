@@ -67,7 +67,7 @@ export function onShownHost(snapshot: Pick<EngineSnapshot, 'networks' | 'contain
  * A short readable name for an endpoint before its engine answered, or when hostnames clash:
  * the host; for a socket its file, or the folder that holds a docker.sock or podman.sock.
  */
-export function endpointLabel(url: string): string {
+export function engineAddressLabel(url: string): string {
 	const match = /^[a-z]+:\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/i.exec(url);
 	if (match?.[1] && !url.startsWith('unix:') && !url.startsWith('npipe:')) return match[1];
 	const path = url.replace(/^[a-z]+:\/\//i, '');

@@ -3,7 +3,7 @@ import type {NetworkCluster, SwarmSnapshot} from './swarm-types.js';
 import {initialHostSnapshot, removeById, upsertById} from './store.js';
 import type {ConnectionState, EngineOwnership, EngineSlotState, EngineSnapshot, SnapshotStore} from './store.js';
 import type {DockerContainer, DockerNetwork, EngineEvent} from './types.js';
-import {endpointLabel} from './picture-selectors.js';
+import {engineAddressLabel} from './picture-selectors.js';
 
 // One picture of several engines. Each engine keeps its own store, written by its own
 // EngineSync; the picture is what the UI reads: every engine's networks and containers in
@@ -27,7 +27,7 @@ export interface Picture extends EngineSnapshot {
 	hostEngine: string;
 }
 
-export {commandFlagsOf, engineForNew, endpointLabel, isMultiEngine, onSameEngine, onShownHost, ownerLabel} from './picture-selectors.js';
+export {commandFlagsOf, engineForNew, engineAddressLabel, isMultiEngine, onSameEngine, onShownHost, ownerLabel} from './picture-selectors.js';
 
 const byName = (a: {name: string}, b: {name: string}): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -73,11 +73,11 @@ function pictureConnection(states: readonly EngineSlotState[]): ConnectionState 
  * still clashes gets #2, #3.
  */
 function engineLabels(slots: ReadonlyArray<{slot: PictureSlot; snapshot: EngineSnapshot}>): string[] {
-	const named = slots.map(({slot, snapshot}) => slot.fixedLabel ?? (snapshot.engine?.hostname || endpointLabel(slot.endpoint)));
+	const named = slots.map(({slot, snapshot}) => slot.fixedLabel ?? (snapshot.engine?.hostname || engineAddressLabel(slot.endpoint)));
 	const clashes = (label: string): boolean => named.filter(other => other === label).length > 1;
 	const distinct = named.map((label, index) => {
 		const slot = slots[index]?.slot;
-		return slot !== undefined && slot.fixedLabel === undefined && clashes(label) ? endpointLabel(slot.endpoint) : label;
+		return slot !== undefined && slot.fixedLabel === undefined && clashes(label) ? engineAddressLabel(slot.endpoint) : label;
 	});
 	const counts = new Map<string, number>();
 	return distinct.map(label => {
