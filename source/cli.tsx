@@ -7,7 +7,7 @@ import type {TerminalSession} from './cli/terminal-session.js';
 import {EndpointError, listDockerContexts, resolveEngineEndpoints} from './engine/endpoint.js';
 import type {ResolvedEndpoint} from './engine/endpoint.js';
 import {exitCodes} from './failure-report.js';
-import type {CliOptions} from './startup/cli-args.js';
+import type {CliOptions} from './config/cli-args.js';
 import {startIdleMemoryTrim} from './runtime/idle-memory-trim.js';
 import type {PictureStore} from './model/picture.js';
 import {safeText} from './text/safe-text.js';

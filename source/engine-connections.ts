@@ -3,13 +3,13 @@ import {createDockerGateway} from './engine/docker-gateway.js';
 import type {ResolvedEndpoint} from './engine/endpoint.js';
 import {createSshTransport} from './engine/ssh-transport.js';
 import type {SshTransport} from './engine/ssh-transport.js';
-import type {HostInterfaceSource} from './host/host-source.js';
+import type {HostInterfaceSource} from './model/host-source.js';
 import {readOverlayPlumbing} from './host/overlay-plumbing.js';
 import {forwardedReason, locateSocketNamespace, otherNamespaceReason} from './host/socket-namespace.js';
 import {createSshSource} from './host/ssh-source.js';
 import {createSysfsSource} from './host/sysfs-source.js';
 import type {EngineGateway} from './model/gateway.js';
-import {endpointLabel} from './model/picture.js';
+import {engineAddressLabel} from './model/picture.js';
 import type {PlumbingReader} from './model/swarm-types.js';
 import type {EngineInfo} from './model/types.js';
 
@@ -34,7 +34,7 @@ export function hostSourceFor(
 	endpoint: ResolvedEndpoint,
 	sshTransport?: SshTransport,
 	info?: Pick<EngineInfo, 'product' | 'rootless' | 'hostname'>,
-	label = endpointLabel(endpoint.url),
+	label = engineAddressLabel(endpoint.url),
 ): HostSourceChoice {
 	if (info?.rootless) {
 		// This machine's interfaces are not the engine's: showing them would claim its

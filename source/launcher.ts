@@ -1,8 +1,8 @@
 import packageJson from '../package.json' with {type: 'json'};
 import {debugWanted, exitCodes, formatFailure, reportFailure} from './failure-report.js';
 import {startSshHeadStart} from './engine/ssh-head-start.js';
-import {likelySshEngine, parseCli, usageText} from './startup/cli-args.js';
-import type {CliOptions} from './startup/cli-args.js';
+import {likelySshEngine, parseCli, usageText} from './config/cli-args.js';
+import type {CliOptions} from './config/cli-args.js';
 import {loadBundledMain} from './startup/code-cache.js';
 import {safeText} from './text/safe-text.js';
 

@@ -5,14 +5,14 @@ import {connectTo, hostSourceFor, plumbingFor} from '../engine-connections.js';
 import {debugWanted, exitCodes, formatFailure, reportFailure} from '../failure-report.js';
 import type {EngineGateway} from '../model/gateway.js';
 import {maxOf} from '../model/large-arrays.js';
-import {endpointLabel} from '../model/picture.js';
+import {engineAddressLabel} from '../model/picture.js';
 import type {EngineInfo} from '../model/types.js';
 import {collectSnapshot} from '../snapshot/collect-snapshot.js';
 import type {CollectedSnapshot} from '../snapshot/collect-snapshot.js';
 import {graphToDot, graphToMermaid, snapshotGraph} from '../snapshot/snapshot-graph.js';
 import {snapshotSchema, snapshotToJson} from '../snapshot/snapshot-json.js';
 import {snapshotToText} from '../snapshot/snapshot-text.js';
-import type {CliOptions} from '../startup/cli-args.js';
+import type {CliOptions} from '../config/cli-args.js';
 import {safeDeep, safeText} from '../text/safe-text.js';
 import {buildTopology, flattenTopology, topologyText} from '../ui/presentation/topology.js';
 
@@ -101,7 +101,7 @@ export async function runSnapshots(endpoints: readonly ResolvedEndpoint[], optio
 		process.stdout.write(`${JSON.stringify({schema: snapshotSchema, engines}, null, 2)}\n`);
 	} else {
 		for (const result of results) {
-			const name = safeText(result.collected?.snapshot.engine?.hostname || endpointLabel(result.endpoint.url));
+			const name = safeText(result.collected?.snapshot.engine?.hostname || engineAddressLabel(result.endpoint.url));
 			process.stdout.write(`== ${name} · ${safeText(result.endpoint.url)} ==\n`);
 			process.stdout.write(result.collected ? renderSnapshot(result.collected, options) : 'not taken: the engine failed (see stderr)\n');
 			process.stdout.write('\n');

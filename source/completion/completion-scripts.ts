@@ -1,5 +1,5 @@
-import {cliFlags, subcommands} from '../startup/cli-args.js';
-import type {CompletionShell} from '../startup/cli-args.js';
+import {cliFlags, subcommands} from '../config/cli-args.js';
+import type {CompletionShell} from '../config/cli-args.js';
 
 // `docknet completion bash|zsh|fish`: scripts made from the same flag table parseArgs reads,
 // so a new flag completes without anyone remembering to. Context names are asked of docknet

@@ -1,6 +1,6 @@
 import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml';
 import type {Node} from 'yaml';
-import {containerColumns, interfaceColumns, networkColumns} from '../ui/presentation/pane-rows.js';
+import {containerColumns, interfaceColumns, networkColumns} from '../view/pane-rows.js';
 import type {PaneId} from '../ui/state/ui-state.js';
 import {builtInPalettes, builtInThemeNames, colorNames, isColor} from '../ui/theme.js';
 import type {Palette} from '../ui/theme.js';

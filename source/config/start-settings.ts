@@ -1,5 +1,5 @@
 import type {EngineChoice} from '../engine/endpoint.js';
-import type {CliOptions} from '../startup/cli-args.js';
+import type {CliOptions} from './cli-args.js';
 import type {KeyBinding} from '../ui/keys/keymap.js';
 import type {PaneId} from '../ui/state/ui-state.js';
 import {colorWanted, createTheme} from '../ui/theme.js';

@@ -2,17 +2,19 @@ import type {
 	ContainerHealth, ContainerState, DockerContainer, EngineInfo, PortBinding,
 } from '../model/types.js';
 import {clockText} from '../model/status-text.js';
-import type {StatusClock} from '../model/status-text.js';
+import type {StatusClock} from '../model/types.js';
 import type {ResolvedEndpoint} from './endpoint.js';
 import {productOf} from './podman-dialect.js';
 
 // The engine's JSON turned into docknet's domain types: what each field means, which
 // empty values are "absent", and where one engine version says a thing differently.
 
-import {asRecord, bool, nonEmptyStr, num, str, stringList, stringMap, type JsonRecord} from './json-fields.js';
+import {bool, nonEmptyStr, num, str, stringList, stringMap} from './json-fields.js';
+import {asRecord, type JsonRecord} from '../text/json-read.js';
 import {toEndpoints} from './network-mapping.js';
 
-export {asArray, asRecord} from './json-fields.js';
+export {asArray} from './json-fields.js';
+export {asRecord} from '../text/json-read.js';
 export {toCreateBody, toEndpointConfig, toNetwork} from './network-mapping.js';
 
 const CONTAINER_STATES = new Set<string>(['running', 'paused', 'exited', 'restarting', 'created', 'removing', 'dead']);

@@ -1,8 +1,9 @@
 import {createHash} from 'node:crypto';
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {safeText} from '../text/safe-text.js';
 import {checkSshAddressText, sshChecked, sshUserAndHost} from './ssh-address.js';
+import {isRecord} from '../text/json-read.js';
 
 // Chooses the engine the way the docker CLI does, so `docknet` talks to the same engine as
 // `docker` in the same shell. docker-modem only understands DOCKER_HOST; contexts and the
@@ -190,10 +191,6 @@ function parseJsonObject(text: string, path: string): Record<string, unknown> {
 	return parsed;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function fromContext(name: string, configDir: string, read: Reader): ResolvedEndpoint {
 	const hash = contextDirectoryName(name);
 	const metaPath = join(configDir, 'contexts', 'meta', hash, 'meta.json');
@@ -370,36 +367,4 @@ export function resolveEngineEndpoints(input: EndpointsInput): ResolvedEndpoint[
 	return endpoints;
 }
 
-export interface KnownContext {
-	name: string;
-	/** The context's Docker endpoint, e.g. "ssh://me@node-b" or "tcp://10.0.0.2:2376". */
-	host: string;
-}
-
-/** The user's docker contexts (`docker context ls`), read from their metadata; unreadable ones are left out. */
-export function listDockerContexts(env: Record<string, string | undefined>, homeDir: string): KnownContext[] {
-	const configDir = nonEmpty(env['DOCKER_CONFIG']) ?? join(homeDir, '.docker');
-	const metaDir = join(configDir, 'contexts', 'meta');
-	let entries: string[];
-	try {
-		entries = readdirSync(metaDir);
-	} catch {
-		return [];
-	}
-
-	const contexts: KnownContext[] = [];
-	for (const entry of entries) {
-		try {
-			const meta = JSON.parse(readFileSync(join(metaDir, entry, 'meta.json'), 'utf8')) as unknown;
-			if (!isRecord(meta) || typeof meta['Name'] !== 'string') continue;
-			const endpoints = meta['Endpoints'];
-			const docker = isRecord(endpoints) ? endpoints['docker'] : undefined;
-			const host = isRecord(docker) && typeof docker['Host'] === 'string' ? nonEmpty(docker['Host']) : undefined;
-			if (host !== undefined) contexts.push({name: meta['Name'], host});
-		} catch {
-			// Not a context docker could read either.
-		}
-	}
-
-	return contexts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
+export {listDockerContexts, type KnownContext} from './docker-contexts.js';

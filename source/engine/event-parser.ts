@@ -1,5 +1,6 @@
 import {StringDecoder} from 'node:string_decoder';
 import type {EngineEvent} from '../model/types.js';
+import {isRecord} from '../text/json-read.js';
 
 // The engine's /events stream is newline-delimited JSON, but chunk boundaries are not line
 // boundaries: a large event (big labels) arrives in many chunks, and a chunk can end in
@@ -134,10 +135,6 @@ function readTimeNano(raw: Record<string, unknown>, line: string): string {
 	}
 
 	return '0';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringField(record: Record<string, unknown> | undefined, key: string): string | undefined {

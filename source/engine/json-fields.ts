@@ -1,13 +1,8 @@
 import {EngineError} from '../model/gateway.js';
+import {asRecord, type JsonRecord} from '../text/json-read.js';
 
 // Reading the engine's JSON field by field: which types count, and which empty values are
 // "absent".
-
-export type JsonRecord = Record<string, unknown>;
-
-export function asRecord(value: unknown): JsonRecord {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value) ? value as JsonRecord : {};
-}
 
 export function asArray(value: unknown, what: string): unknown[] {
 	if (!Array.isArray(value)) {

@@ -1,7 +1,8 @@
 import type {ConnectOptions, NetworkCreateSpec} from '../model/gateway.js';
 import type {ContainerEndpoint, DockerNetwork, IpamPool, SubnetStatus} from '../model/types.js';
 import {engineTakes} from '../model/api-versions.js';
-import {asRecord, bool, nonEmptyStr, num, str, stringList, stringMap, withoutUndefined, type JsonRecord} from './json-fields.js';
+import {bool, nonEmptyStr, num, str, stringList, stringMap, withoutUndefined} from './json-fields.js';
+import {asRecord, type JsonRecord} from '../text/json-read.js';
 
 // Networks and endpoints in the engine's JSON, both ways: what each field means, and from
 // which API version the engine has it.

@@ -1,4 +1,5 @@
 import type {DockerContainer, DockerNetwork, EngineEvent} from '../model/types.js';
+import {isRecord} from '../text/json-read.js';
 
 // Podman serves the Docker Engine API, with differences that would each break docknet in
 // its own place. They are all straightened out here, in the gateway, so the rest of the app
@@ -17,9 +18,6 @@ import type {DockerContainer, DockerNetwork, EngineEvent} from '../model/types.j
 
 export type EngineProduct = 'Docker' | 'Podman';
 
-type JsonRecord = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is JsonRecord => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Which product answers, from `/version`: Podman names itself in Components (or Platform). */
 export function productOf(version: unknown): EngineProduct {

@@ -1,16 +1,11 @@
 import type {
 	ClusterEndpoint, NetworkCluster, OverlayPeer, ServiceVip, SwarmNode, SwarmService, SwarmTask, TaskAttachment,
 } from '../model/swarm-types.js';
+import {asRecord, type JsonRecord} from '../text/json-read.js';
 
 // The swarm parts of the engine's JSON (/nodes, /services, /tasks, /networks/{id}?verbose)
 // turned into docknet's swarm types. Every field is checked: a manager of another version
 // may leave any of them out.
-
-type JsonRecord = Record<string, unknown>;
-
-function record(value: unknown): JsonRecord {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as JsonRecord : {};
-}
 
 function list(value: unknown): unknown[] {
 	return Array.isArray(value) ? value : [];
@@ -25,11 +20,11 @@ function bareAddress(cidr: string): string {
 }
 
 export function toSwarmNode(raw: unknown): SwarmNode {
-	const node = record(raw);
-	const spec = record(node['Spec']);
-	const description = record(node['Description']);
-	const status = record(node['Status']);
-	const manager = record(node['ManagerStatus']);
+	const node = asRecord(raw);
+	const spec = asRecord(node['Spec']);
+	const description = asRecord(node['Description']);
+	const status = asRecord(node['Status']);
+	const manager = asRecord(node['ManagerStatus']);
 	const leader = manager['Leader'] === true;
 	return {
 		id: text(node['ID']),
@@ -38,7 +33,7 @@ export function toSwarmNode(raw: unknown): SwarmNode {
 		availability: text(spec['Availability']),
 		state: text(status['State']),
 		address: text(status['Addr']),
-		engineVersion: text(record(description['Engine'])['EngineVersion']),
+		engineVersion: text(asRecord(description['Engine'])['EngineVersion']),
 		managerStatus: leader ? 'Leader' : capitalize(text(manager['Reachability'])),
 	};
 }
@@ -48,8 +43,8 @@ function capitalize(value: string): string {
 }
 
 function serviceMode(spec: JsonRecord): string {
-	const mode = record(spec['Mode']);
-	const replicated = record(mode['Replicated']);
+	const mode = asRecord(spec['Mode']);
+	const replicated = asRecord(mode['Replicated']);
 	if (mode['Replicated'] !== undefined) {
 		const replicas = replicated['Replicas'];
 		return typeof replicas === 'number' ? `replicated ${replicas}` : 'replicated';
@@ -62,11 +57,11 @@ function serviceMode(spec: JsonRecord): string {
 }
 
 export function toSwarmService(raw: unknown): SwarmService {
-	const service = record(raw);
-	const spec = record(service['Spec']);
-	const containerSpec = record(record(spec['TaskTemplate'])['ContainerSpec']);
-	const vips: ServiceVip[] = list(record(service['Endpoint'])['VirtualIPs']).map(item => {
-		const vip = record(item);
+	const service = asRecord(raw);
+	const spec = asRecord(service['Spec']);
+	const containerSpec = asRecord(asRecord(spec['TaskTemplate'])['ContainerSpec']);
+	const vips: ServiceVip[] = list(asRecord(service['Endpoint'])['VirtualIPs']).map(item => {
+		const vip = asRecord(item);
 		return {networkId: text(vip['NetworkID']), address: text(vip['Addr'])};
 	});
 	return {
@@ -81,15 +76,15 @@ export function toSwarmService(raw: unknown): SwarmService {
 
 /** A task without the names that need the service and node lists (SwarmSync adds them). */
 export function toSwarmTask(raw: unknown): SwarmTask {
-	const task = record(raw);
-	const status = record(task['Status']);
-	const containerId = text(record(status['ContainerStatus'])['ContainerID']);
+	const task = asRecord(raw);
+	const status = asRecord(task['Status']);
+	const containerId = text(asRecord(status['ContainerStatus'])['ContainerID']);
 	const attachments: TaskAttachment[] = list(task['NetworksAttachments']).map(item => {
-		const attachment = record(item);
-		const network = record(attachment['Network']);
+		const attachment = asRecord(item);
+		const network = asRecord(attachment['Network']);
 		return {
 			networkId: text(network['ID']),
-			networkName: text(record(network['Spec'])['Name']),
+			networkName: text(asRecord(network['Spec'])['Name']),
 			addresses: list(attachment['Addresses']).map(text).filter(address => address !== ''),
 		};
 	});
@@ -121,29 +116,29 @@ function endpointKind(key: string, name: string, service: string): ClusterEndpoi
  * `Containers` adds this node's own endpoints (its load balancer among them) with MACs.
  */
 export function toNetworkCluster(raw: unknown, localAddress: string): NetworkCluster {
-	const network = record(raw);
-	const options = record(network['Options']);
+	const network = asRecord(raw);
+	const options = asRecord(network['Options']);
 	const peers: OverlayPeer[] = list(network['Peers']).map(item => {
-		const peer = record(item);
+		const peer = asRecord(item);
 		return {name: text(peer['Name']), address: text(peer['IP'])};
 	});
 	const vips: NetworkCluster['vips'] = [];
 	const endpoints: ClusterEndpoint[] = [];
 	const seen = new Set<string>();
-	const local = record(network['Containers']);
+	const local = asRecord(network['Containers']);
 	const macByEndpoint = new Map<string, string>();
 	for (const value of Object.values(local)) {
-		const entry = record(value);
+		const entry = asRecord(value);
 		const mac = text(entry['MacAddress']);
 		if (mac !== '') macByEndpoint.set(text(entry['EndpointID']), mac);
 	}
 
-	for (const [service, value] of Object.entries(record(network['Services']))) {
-		const entry = record(value);
+	for (const [service, value] of Object.entries(asRecord(network['Services']))) {
+		const entry = asRecord(value);
 		const vip = text(entry['VIP']);
 		if (service !== '' && vip !== '' && vip !== '<nil>') vips.push({service, address: vip});
 		for (const item of list(entry['Tasks'])) {
-			const task = record(item);
+			const task = asRecord(item);
 			const endpointId = text(task['EndpointID']);
 			const name = text(task['Name']);
 			const ipv4 = text(task['EndpointIP']);
@@ -155,7 +150,7 @@ export function toNetworkCluster(raw: unknown, localAddress: string): NetworkClu
 				endpointId,
 				...(ipv4 === '' ? {} : {ipv4}),
 				...(mac === undefined ? {} : {mac}),
-				nodeAddress: text(record(task['Info'])['Host IP']),
+				nodeAddress: text(asRecord(task['Info'])['Host IP']),
 				kind: endpointKind('', name, service),
 			});
 		}
@@ -164,7 +159,7 @@ export function toNetworkCluster(raw: unknown, localAddress: string): NetworkClu
 	// This node's endpoints the service list leaves out: its load balancer, and everything
 	// when the engine gave no service list (a worker that runs no task of the network).
 	for (const [key, value] of Object.entries(local)) {
-		const entry = record(value);
+		const entry = asRecord(value);
 		const endpointId = text(entry['EndpointID']);
 		if (seen.has(endpointId)) continue;
 		const name = text(entry['Name']);

@@ -1,6 +1,6 @@
 import type {NetworkCluster} from '../model/swarm-types.js';
 import type {DockerContainer, DockerNetwork, HostInterface, VethPeer} from '../model/types.js';
-import {networkForMac} from './host-source.js';
+import {networkForMac} from '../model/host-source.js';
 
 // Pure joins between what the engine says (networks, containers) and what the host shows
 // (bridges, veths). The result feeds the host pane's labels and cross-highlighting.

@@ -3,6 +3,7 @@ import type {HostsEntry, InsideDns, InsideFile, InsideInterface, InsideRoute, In
 import type {ContainedFile} from './contained-file.js';
 import {type ContainedReads, sharedContainedReads} from './contained-reader.js';
 import {appendAll} from '../model/large-arrays.js';
+import {isRecord} from '../text/json-read.js';
 
 // The inside view of a container, read from the engine's host: `ip -j addr` and `ip -j
 // route` run inside the container's network namespace through nsenter (only the network
@@ -15,7 +16,6 @@ import {appendAll} from '../model/large-arrays.js';
 /** Bytes read of /etc/hosts and /etc/resolv.conf; a real one is a few hundred. */
 export const INSIDE_FILE_CAP = 256 * 1024;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const number = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 

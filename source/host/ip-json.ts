@@ -1,5 +1,5 @@
 import type {HostInterface, InterfaceStats} from '../model/types.js';
-import {type InterfaceKind, zeroStats} from './host-source.js';
+import {type InterfaceKind, zeroStats} from '../model/host-source.js';
 
 // Pure parsing of `ip -j [-d] [-s] link|addr` (iproute2 ≥ 4.14). The sysfs source uses it
 // for the one thing sysfs cannot say (the exact kind), the ssh source for everything.

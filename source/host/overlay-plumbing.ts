@@ -2,6 +2,7 @@ import {execFile} from 'node:child_process';
 import {existsSync, readdirSync, readlinkSync, statSync} from 'node:fs';
 import path from 'node:path';
 import type {OverlayPlumbing, PlumbingReader} from '../model/swarm-types.js';
+import {asRecord} from '../text/json-read.js';
 
 // An overlay network's plumbing on this node: the engine keeps it in a hidden network
 // namespace, `1-<first 10 characters of the network id>` beside the containers' namespaces
@@ -10,9 +11,6 @@ import type {OverlayPlumbing, PlumbingReader} from '../model/swarm-types.js';
 // address). Read with nsenter into that namespace — never by exec'ing into a container.
 // Needs root and the engine on this machine.
 
-type JsonRecord = Record<string, unknown>;
-
-const record = (value: unknown): JsonRecord => (typeof value === 'object' && value !== null && !Array.isArray(value) ? value as JsonRecord : {});
 const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
 
 async function inNamespace(file: string, command: string[]): Promise<string> {
@@ -76,18 +74,18 @@ export function parsePlumbing(networkId: string, namespace: string, linksJson: s
 	let bridge = '';
 	let vxlan: OverlayPlumbing['vxlan'];
 	for (const item of Array.isArray(links) ? links : []) {
-		const link = record(item);
-		const info = record(link['linkinfo']);
+		const link = asRecord(item);
+		const info = asRecord(link['linkinfo']);
 		const kind = text(info['info_kind']);
 		if (kind === 'bridge' && bridge === '') bridge = text(link['ifname']);
 		if (kind === 'vxlan') {
-			const data = record(info['info_data']);
+			const data = asRecord(info['info_data']);
 			vxlan = {name: text(link['ifname']), vni: text(data['id']), port: text(data['port'])};
 		}
 	}
 
 	const entries = (Array.isArray(fdb) ? fdb : [])
-		.map(item => record(item))
+		.map(item => asRecord(item))
 		.filter(entry => text(entry['dst']) !== '' && text(entry['mac']) !== '')
 		.map(entry => ({mac: text(entry['mac']), address: text(entry['dst'])}));
 	return {networkId, namespace, bridge, ...(vxlan === undefined ? {} : {vxlan}), fdb: entries};

@@ -1,6 +1,6 @@
 import type {DockerContainer} from '../model/types.js';
 import {MAX_CONTAINER_INTERFACES} from './contained-reader.js';
-import {type ContainerSideInterface, type VethPeerScan, joinVethPeers} from './host-source.js';
+import {type ContainerSideInterface, type VethPeerScan, joinVethPeers} from '../model/host-source.js';
 import type {SshTarget} from '../ssh/target.js';
 
 // Which container is behind each veth of a remote engine's host, asked with one shell

@@ -8,7 +8,7 @@ import {describeSshFailure} from '../ssh/failure.js';
 import {remoteShCommand} from '../ssh/shell-quote.js';
 import {sshOrigin} from '../ssh/target.js';
 import type {SshTarget} from '../ssh/target.js';
-import {type HostInterfaceSource, HostSourceError, type VethPeerScan, sharesForeignNetworkNamespace} from './host-source.js';
+import {type HostInterfaceSource, HostSourceError, type VethPeerScan, sharesForeignNetworkNamespace} from '../model/host-source.js';
 import {IpJsonError, hostInterfaceFromIpLink, parseIpLinkJson, parseProcNetDev} from './ip-json.js';
 import {COUNTER_STREAM_SCRIPT, openCounterStream} from './ssh-counter-stream.js';
 import {parsePeerReport, peerScript} from './ssh-peer-script.js';

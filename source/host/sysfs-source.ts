@@ -16,11 +16,12 @@ import {
 	joinVethPeers,
 	sharesForeignNetworkNamespace,
 	zeroStats,
-} from './host-source.js';
+} from '../model/host-source.js';
 import {type ContainedReads, sharedContainedReads} from './contained-reader.js';
 import {createInsideReader} from './inside-view.js';
 import {createForwardingReader} from './port-forwarding.js';
 import {type IpLink, ipv4First, parseIpLinkJson, parseProcNetDev} from './ip-json.js';
+import {errorCode} from '../runtime/error-code.js';
 
 // Host interfaces of an engine on this machine, read from /sys/class/net (everything but
 // the exact kind) plus one `ip -j -d link show` per full scan (the kind). Container ends
@@ -89,14 +90,6 @@ const STAT_FILES: ReadonlyArray<[keyof InterfaceStats, string]> = [
 const ARPHRD_LOOPBACK = 772;
 const IFF_TUN = 0x0001;
 const IFF_TAP = 0x0002;
-
-function errorCode(error: unknown): string | undefined {
-	if (typeof error === 'object' && error !== null && 'code' in error) {
-		const {code} = error as {code: unknown};
-		return typeof code === 'string' ? code : undefined;
-	}
-	return undefined;
-}
 
 /** Errors that mean "this interface or process disappeared while we looked". */
 function isGone(error: unknown): boolean {

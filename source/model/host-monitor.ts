@@ -1,5 +1,5 @@
-import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
-import {computeRates} from '../host/rates.js';
+import type {HostInterfaceSource, VethPeerScan} from './host-source.js';
+import {computeRates} from './rates.js';
 import type {ForwardingScan} from './forwarding.js';
 import type {InsideView} from './inside.js';
 import {RateBudget} from './rate-budget.js';

@@ -1,16 +1,8 @@
-import type {DockerContainer} from './types.js';
+import type {DockerContainer, StatusClock} from './types.js';
 
 // "Up 2 minutes", "Exited (0) 3 hours ago": docker's status texts are relative to now, so a
 // text read once goes stale. An inspected container keeps the moment its state began, and
 // the text is made again whenever it is drawn.
-
-/** The status text around its duration: `${prefix}${humanDuration(now - since)}${suffix}`. */
-export interface StatusClock {
-	prefix: string;
-	/** Milliseconds since the epoch. */
-	since: number;
-	suffix: string;
-}
 
 /** The wording of `docker ps` (go-units HumanDuration). */
 export function humanDuration(ms: number): string {

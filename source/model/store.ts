@@ -1,5 +1,4 @@
-import type {VethPeerScan} from '../host/host-source.js';
-import type {EngineOwnership, EngineSlotState} from './picture.js';
+import type {VethPeerScan} from './host-source.js';
 import type {
 	DockerContainer,
 	DockerNetwork,
@@ -18,6 +17,36 @@ export type ConnectionState =
 	/** Connected, but the engine stopped answering (frozen, hung): `since` is the first unanswered probe. */
 	| {status: 'stalled'; since: number}
 	| {status: 'lost'; error: string; attempt: number; retryAt: number};
+
+/** What the picture knows of one engine besides its data: the header and banners show it. */
+export interface EngineSlotState {
+	/** Stable for the session: routes actions and owns rows. */
+	key: string;
+	/** What the user reads in the ENGINE column and the banners: a context name or the host. */
+	label: string;
+	/** The endpoint as the user gave it. */
+	endpoint: string;
+	/** The docker CLI's flags that reach this engine (`--context node-b`, `-H ssh://…`). */
+	commandFlags?: readonly string[];
+	connection: ConnectionState;
+	loaded: boolean;
+	/**
+	 * The label of an engine listed earlier that is the same daemon (two endpoints to one
+	 * engine): this one's data is shown once, under the first.
+	 */
+	sameAs?: string;
+	/** What the engine said of itself, once it answered. */
+	info?: EngineInfo;
+}
+
+export interface EngineOwnership {
+	/** Container id → engine key. */
+	containers: ReadonlyMap<string, string>;
+	/** Network id → the key of the first engine that lists it (swarm networks exist on several). */
+	networks: ReadonlyMap<string, string>;
+	/** Engine key → label. */
+	labels: ReadonlyMap<string, string>;
+}
 
 export interface HostSnapshot {
 	/** 'unavailable' when the engine's host cannot be read from here (remote engine, no ssh). */

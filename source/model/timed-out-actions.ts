@@ -1,4 +1,4 @@
-import type {ActionResult} from './engine-actions.js';
+import type {ActionResult} from './action-types.js';
 import type {EngineGateway} from './gateway.js';
 import {endpointOn} from './membership.js';
 import {clockTime, eventTime, watchOutcome} from './outcome-watch.js';

@@ -1,8 +1,6 @@
 // Pure domain types shared by the engine gateway, the host reader, the store and the UI.
 // Nothing here knows about dockerode or Ink.
 
-import type {StatusClock} from './status-text.js';
-
 export type ContainerState = 'running' | 'paused' | 'exited' | 'restarting' | 'created' | 'removing' | 'dead';
 
 /** What the container's healthcheck says; only while it runs, as `docker ps` shows it. */
@@ -225,4 +223,12 @@ export interface VethPeer {
 	/** Network whose endpoint has this MAC; undefined when no endpoint matched. */
 	networkId?: string;
 	networkName?: string;
+}
+
+/** The status text around its duration: `${prefix}${humanDuration(now - since)}${suffix}`. */
+export interface StatusClock {
+	prefix: string;
+	/** Milliseconds since the epoch. */
+	since: number;
+	suffix: string;
 }

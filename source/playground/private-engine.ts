@@ -1,17 +1,12 @@
-import {spawn} from 'node:child_process';
 import {
-	closeSync,
 	existsSync,
-	openSync,
-	readFileSync,
-	readSync,
 	readdirSync,
-	statSync,
 } from 'node:fs';
-import {chmod, copyFile, mkdir, mkdtemp, readFile, rm, rmdir, symlink, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, rm, rmdir, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {engineCall, engineRequest, socketPathOf, waitForPing} from './engine-api.js';
+import {waitForPing} from './engine-api.js';
+import {OWNER_FILE, engineInUse, validateName, type OwnerRecord} from './engine-owner.js';
 import {
 	deleteNetns,
 	findProgram,
@@ -19,7 +14,6 @@ import {
 	listNetns,
 	listProcesses,
 	mountsUnder,
-	netnsHasProcesses,
 	netnsPath,
 	programName,
 	readProcess,
@@ -35,12 +29,13 @@ import {
 import {appendAll} from '../model/large-arrays.js';
 
 export {findProgram} from './linux-host.js';
+export {checkPrivateEngineRequirements, formatRequirementProblems, type RequirementOptions, type RequirementProblem} from './engine-requirements.js';
+export {BUSYBOX_IMAGE, ensureTestImage} from './test-image.js';
+import {LONGEST_SOCKET_SUFFIX, MAX_SOCKET_PATH, checkPrivateEngineRequirements, formatRequirementProblems} from './engine-requirements.js';
 
 // A private dockerd in its own network namespace: its own docker0, veths and iptables rules,
 // so neither the machine's networking nor another engine is touched, and several can run side
 // by side. Everything it owns lives under one directory (socket, data-root, exec-root, log).
-
-export const BUSYBOX_IMAGE = 'docknet-test/busybox:latest';
 
 export interface PrivateEngine {
 	name: string;
@@ -58,18 +53,6 @@ export interface PrivateEngine {
 	keep(): Promise<void>;
 }
 
-export interface RequirementProblem {
-	what: string;
-	fix: string;
-}
-
-export interface RequirementOptions {
-	/** PATH-like list of directories to look in; default: PATH plus the usual sbin and bin directories. */
-	searchPath?: string;
-	uid?: number;
-	platform?: NodeJS.Platform;
-}
-
 export interface StartOptions {
 	name: string;
 	/** Parent of the engine's directory; default os.tmpdir(). */
@@ -78,109 +61,8 @@ export interface StartOptions {
 	readyTimeoutMs?: number;
 }
 
-const BUSYBOX_APPLETS = ['sh', 'ls', 'ip', 'ifconfig', 'route', 'sleep', 'cat', 'echo', 'hostname'];
 const STOP_TIMEOUT_MS = 15_000;
 const KILL_TIMEOUT_MS = 5000;
-// A directory this young without a pidfile may be an engine that is still starting.
-const STARTING_GRACE_MS = 60_000;
-// sun_path holds 108 bytes; containerd's debug socket is the longest path under the directory.
-const LONGEST_SOCKET_SUFFIX = 'exec/containerd/containerd-debug.sock';
-const MAX_SOCKET_PATH = 107;
-
-interface Tool {
-	program: string;
-	what: string;
-	fix: string;
-}
-
-const TOOLS: Tool[] = [
-	{program: 'dockerd', what: 'dockerd (the Docker engine)', fix: 'install the Debian package docker.io'},
-	{program: 'containerd', what: 'containerd', fix: 'install the Debian package docker.io (it brings containerd)'},
-	{program: 'runc', what: 'runc', fix: 'install the Debian package docker.io (it brings runc)'},
-	{program: 'iptables', what: 'iptables (dockerd sets up bridge NAT with it)', fix: 'install the Debian package iptables'},
-	{program: 'ip', what: 'ip (network namespaces)', fix: 'install the Debian package iproute2'},
-	{program: 'nsenter', what: 'nsenter', fix: 'install the Debian package util-linux'},
-];
-
-/** True when the ELF file has no program interpreter, i.e. it runs in an empty image. */
-function isStaticExecutable(file: string): boolean {
-	let fd: number | undefined;
-	try {
-		fd = openSync(file, 'r');
-		const header = Buffer.alloc(64);
-		if (readSync(fd, header, 0, 64, 0) < 52 || header.readUInt32BE(0) !== 0x7f_45_4c_46) {
-			return false;
-		}
-
-		const is64 = header[4] === 2;
-		const little = header[5] === 1;
-		const u16 = (buffer: Buffer, offset: number) => (little ? buffer.readUInt16LE(offset) : buffer.readUInt16BE(offset));
-		const u32 = (buffer: Buffer, offset: number) => (little ? buffer.readUInt32LE(offset) : buffer.readUInt32BE(offset));
-		const tableOffset = is64
-			? Number(little ? header.readBigUInt64LE(0x20) : header.readBigUInt64BE(0x20))
-			: u32(header, 0x1c);
-		const entrySize = u16(header, is64 ? 0x36 : 0x2a);
-		const entryCount = u16(header, is64 ? 0x38 : 0x2c);
-		const table = Buffer.alloc(entrySize * entryCount);
-		readSync(fd, table, 0, table.length, tableOffset);
-		const programInterpreter = 3;
-		for (let index = 0; index < entryCount; index++) {
-			if (u32(table, index * entrySize) === programInterpreter) {
-				return false;
-			}
-		}
-
-		return true;
-	} catch {
-		return false;
-	} finally {
-		if (fd !== undefined) {
-			closeSync(fd);
-		}
-	}
-}
-
-function findStaticBusybox(searchPath?: string): string | undefined {
-	const found = findProgram('busybox', searchPath);
-	return found !== undefined && isStaticExecutable(found) ? found : undefined;
-}
-
-export function checkPrivateEngineRequirements(options: RequirementOptions = {}): RequirementProblem[] {
-	const platform = options.platform ?? process.platform;
-	if (platform !== 'linux') {
-		return [{what: 'Linux', fix: `a private Docker engine needs Linux network namespaces; this is ${platform}`}];
-	}
-
-	const problems: RequirementProblem[] = [];
-	const uid = options.uid ?? process.getuid?.() ?? -1;
-	if (uid !== 0) {
-		problems.push({
-			what: 'root privileges (network namespaces and dockerd need them)',
-			fix: 'run as root, e.g. with sudo',
-		});
-	}
-
-	for (const tool of TOOLS) {
-		if (findProgram(tool.program, options.searchPath) === undefined) {
-			problems.push({what: `${tool.what} not found`, fix: tool.fix});
-		}
-	}
-
-	if (findStaticBusybox(options.searchPath) === undefined) {
-		const present = findProgram('busybox', options.searchPath);
-		problems.push({
-			what: present === undefined ? 'busybox not found' : `${present} is not statically linked`,
-			fix: 'install the Debian package busybox-static (the playground image is made from it)',
-		});
-	}
-
-	return problems;
-}
-
-export function formatRequirementProblems(problems: RequirementProblem[]): string {
-	return problems.map(problem => `  - ${problem.what}: ${problem.fix}`).join('\n');
-}
-
 // ---------------------------------------------------------------------------------------------
 // The engine's processes (Linux /proc)
 
@@ -321,66 +203,6 @@ async function stopEngine(name: string, dir: string, pid: number, log: (step: st
 
 // ---------------------------------------------------------------------------------------------
 // Starting
-
-interface OwnerRecord {
-	pid: number;
-	startTime: string;
-}
-
-const OWNER_FILE = 'owner.json';
-
-function readOwner(dir: string): OwnerRecord | undefined {
-	try {
-		const parsed: unknown = JSON.parse(readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
-		if (typeof parsed === 'object' && parsed !== null && 'pid' in parsed && 'startTime' in parsed) {
-			const {pid, startTime} = parsed;
-			if (typeof pid === 'number' && typeof startTime === 'string') {
-				return {pid, startTime};
-			}
-		}
-	} catch {
-		// No owner recorded.
-	}
-
-	return undefined;
-}
-
-function ownerAlive(owner: OwnerRecord): boolean {
-	const info = readProcess(owner.pid);
-	// The start time guards against a recycled pid.
-	return isLive(info) && info.startTime === owner.startTime;
-}
-
-function ageMs(file: string): number {
-	try {
-		return Date.now() - statSync(file).mtimeMs;
-	} catch {
-		return Number.POSITIVE_INFINITY;
-	}
-}
-
-/** Whether the engine named `name` is in use and must be left alone. */
-function engineInUse(name: string, dir: string): boolean {
-	const dockerdAlive = liveDockerd(dir) !== undefined;
-	const owner = readOwner(dir);
-	const starting = !existsSync(path.join(dir, 'docker.pid')) && ageMs(dir) < STARTING_GRACE_MS;
-	if (owner !== undefined) {
-		if (!ownerAlive(owner)) {
-			return false;
-		}
-
-		return dockerdAlive || starting;
-	}
-
-	// Not started by this module (by hand, following the test-engine notes): only dead ones go.
-	return dockerdAlive || netnsHasProcesses(name) || (existsSync(dir) && starting);
-}
-
-function validateName(name: string): void {
-	if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
-		throw new Error(`Invalid private engine name "${name}": use letters, digits, '.', '_' and '-'`);
-	}
-}
 
 function engineHandle(name: string, dir: string, pid: number, log: (step: string) => void): PrivateEngine {
 	const socketPath = path.join(dir, 'docker.sock');
@@ -549,7 +371,7 @@ export async function cleanupStaleEngines(prefix: string, options: {baseDir?: st
 	const removed: string[] = [];
 	for (const name of [...names].sort()) {
 		const dir = path.join(baseDir, name);
-		if (engineInUse(name, dir)) {
+		if (engineInUse(name, dir, liveDockerd(dir) !== undefined)) {
 			continue;
 		}
 
@@ -558,67 +380,6 @@ export async function cleanupStaleEngines(prefix: string, options: {baseDir?: st
 	}
 
 	return removed;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The image
-
-/** Imports the static busybox as docknet-test/busybox:latest unless the engine already has it. */
-export async function ensureTestImage(dockerHost: string): Promise<void> {
-	const socketPath = socketPathOf(dockerHost);
-	const existing = await engineCall(socketPath, 'GET', `/images/${BUSYBOX_IMAGE}/json`, {accept: [404]});
-	if (existing.status === 200) {
-		return;
-	}
-
-	const busybox = findStaticBusybox();
-	if (busybox === undefined) {
-		throw new Error('No statically linked busybox found: install the Debian package busybox-static');
-	}
-
-	const root = await mkdtemp(path.join(os.tmpdir(), 'docknet-image-'));
-	try {
-		await mkdir(path.join(root, 'bin'));
-		await mkdir(path.join(root, 'tmp'));
-		await chmod(path.join(root, 'tmp'), 0o1777);
-		await copyFile(busybox, path.join(root, 'bin', 'busybox'));
-		await chmod(path.join(root, 'bin', 'busybox'), 0o755);
-		for (const applet of BUSYBOX_APPLETS) {
-			await symlink('busybox', path.join(root, 'bin', applet));
-		}
-
-		const tar = spawn(findProgram('tar') ?? 'tar', ['-C', root, '--numeric-owner', '--owner=0', '--group=0', '-c', '.'], {
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let tarError = '';
-		tar.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-			tarError += chunk;
-		});
-		const [repo, tag] = BUSYBOX_IMAGE.split(':');
-		const query = new URLSearchParams({fromSrc: '-', repo: repo ?? '', tag: tag ?? 'latest'});
-		query.append('changes', 'CMD ["/bin/sh"]');
-		query.append('changes', 'ENV PATH=/bin');
-		const response = await engineCall(socketPath, 'POST', `/images/create?${query.toString()}`, {
-			stream: tar.stdout,
-			contentType: 'application/x-tar',
-			timeoutMs: 60_000,
-		});
-		// The import answers 200 and reports failures inside its JSON progress stream.
-		const failure = response.body
-			.split('\n')
-			.filter(line => line.includes('"error"'))
-			.map(line => line.trim())[0];
-		if (failure !== undefined || tarError.trim() !== '') {
-			throw new Error(`Importing ${BUSYBOX_IMAGE} failed: ${failure ?? tarError.trim()}`);
-		}
-	} finally {
-		await rm(root, {recursive: true, force: true});
-	}
-
-	const check = await engineRequest(socketPath, 'GET', `/images/${BUSYBOX_IMAGE}/json`);
-	if (check.status !== 200) {
-		throw new Error(`Importing ${BUSYBOX_IMAGE} reported success, but the engine does not list it`);
-	}
 }
 
 /** The engine's own log, for error messages. */

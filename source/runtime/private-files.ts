@@ -1,6 +1,7 @@
 import {closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, unlinkSync, writeSync} from 'node:fs';
 import type {Stats} from 'node:fs';
 import path from 'node:path';
+import {errorCode} from './error-code.js';
 
 // docknet often runs as root, and loads back what it wrote before (compiled code) or appends to
 // it (the journal). Whoever can change such a file, or the directory it is in, could make root
@@ -42,7 +43,6 @@ const groupOrOtherWrite = 0o022;
 const sticky = 0o1000;
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
 
 /** The effective uid, or undefined where there are no uids (Windows). */
 export function runningUid(): number | undefined {

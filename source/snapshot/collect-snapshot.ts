@@ -1,6 +1,6 @@
 import type {HostView} from '../host/bridges.js';
 import {emptyHostView, joinHostView} from '../host/bridges.js';
-import type {HostInterfaceSource, VethPeerScan} from '../host/host-source.js';
+import type {HostInterfaceSource, VethPeerScan} from '../model/host-source.js';
 import type {EngineGateway} from '../model/gateway.js';
 import {initialHostSnapshot, sortByName} from '../model/store.js';
 import type {EngineSnapshot, HostSnapshot} from '../model/store.js';

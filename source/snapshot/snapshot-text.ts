@@ -1,8 +1,8 @@
 import {containerNamer} from '../model/cluster-selectors.js';
 import {appendAll, maxOf} from '../model/large-arrays.js';
 import {safeText} from '../text/safe-text.js';
-import {displayWidth} from '../ui/presentation/columns.js';
-import type {Column} from '../ui/presentation/columns.js';
+import {displayWidth} from '../view/columns.js';
+import type {Column} from '../view/columns.js';
 import {
 	containerColumns,
 	containerRows,
@@ -10,8 +10,8 @@ import {
 	interfaceRows,
 	networkColumns,
 	networkRows,
-} from '../ui/presentation/pane-rows.js';
-import type {PaneRow} from '../ui/presentation/pane-rows.js';
+} from '../view/pane-rows.js';
+import type {PaneRow} from '../view/pane-rows.js';
 import type {CollectedSnapshot} from './collect-snapshot.js';
 
 /**

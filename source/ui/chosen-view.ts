@@ -1,5 +1,5 @@
 import type {EngineEvent} from '../model/types.js';
-import type {Column} from './presentation/columns.js';
+import type {Column} from '../view/columns.js';
 
 // What the config file leaves out of the screen: columns not chosen, events not wanted.
 // Both keep the identity of what they return while their input is the same, so memoised

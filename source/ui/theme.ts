@@ -1,4 +1,4 @@
-import type {Tone} from './presentation/columns.js';
+import type {Tone} from '../view/columns.js';
 
 export interface Theme {
 	/** Colour for a tone; undefined when colours are off (NO_COLOR). */

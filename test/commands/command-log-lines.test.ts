@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {commandLine, removeArgv} from '../../source/commands/docker-command.js';
 import {commandLogLines} from '../../source/ui/presentation/command-log-lines.js';
-import {displayWidth} from '../../source/ui/presentation/columns.js';
+import {displayWidth} from '../../source/view/columns.js';
 import {controlBytes, hostileStrings} from '../helpers/hostile-strings.js';
 
 // The log view's lines: the command a user reads and copies is the one the script holds.

@@ -11,7 +11,7 @@ import {EngineSync} from '../../source/model/engine-sync.js';
 import {SnapshotStore} from '../../source/model/store.js';
 import {paneModels} from '../../source/ui/hooks/use-view-model.js';
 import {eventLines} from '../../source/ui/presentation/event-lines.js';
-import {containerColumns, containerRows, networkColumns, networkPane} from '../../source/ui/presentation/pane-rows.js';
+import {containerColumns, containerRows, networkColumns, networkPane} from '../../source/view/pane-rows.js';
 import {projectDetails} from '../../source/ui/presentation/project-details.js';
 import {initialUiState, uiReducer} from '../../source/ui/state/ui-state.js';
 import {dockerCli, requireTestEngine, TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources, testEngineEnv} from '../helpers/engine-harness.js';

@@ -8,14 +8,14 @@ import {parseConfig} from '../../source/config/config-schema.js';
 import {applyKeyOverrides, parseChord} from '../../source/config/key-bindings.js';
 import {loadConfig} from '../../source/config/load-config.js';
 import {startSettings} from '../../source/config/start-settings.js';
-import {parseCli} from '../../source/startup/cli-args.js';
-import type {CliOptions} from '../../source/startup/cli-args.js';
+import {parseCli} from '../../source/config/cli-args.js';
+import type {CliOptions} from '../../source/config/cli-args.js';
 import {chosenColumns, shownEvents} from '../../source/ui/chosen-view.js';
 import {footerText} from '../../source/ui/components/footer.js';
 import {helpLines} from '../../source/ui/components/help-view.js';
 import {keymap} from '../../source/ui/keys/keymap.js';
 import {matchBinding, noKey} from '../../source/ui/keys/match-key.js';
-import {networkColumns} from '../../source/ui/presentation/pane-rows.js';
+import {networkColumns} from '../../source/view/pane-rows.js';
 import chalk from 'chalk';
 import {builtInPalettes, colorNames} from '../../source/ui/theme.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {readlinkSync} from 'node:fs';
 import {after, before, describe, test} from 'node:test';
 import {locateSocketNamespace} from '../../source/host/socket-namespace.js';
-import {endpointLabel} from '../../source/model/picture.js';
+import {engineAddressLabel} from '../../source/model/picture.js';
 import {ensureTestImage, startPrivateEngine} from '../../source/playground/private-engine.js';
 import type {PrivateEngine} from '../../source/playground/private-engine.js';
 import {auxEngineName, dockerOn} from '../helpers/aux-engine.js';
@@ -78,8 +78,8 @@ describe("another namespace's engine", () => {
 		const ownInterfaces = await mainNamespaceInterfaces();
 		const veths = ownInterfaces.filter(name => name.startsWith('veth'));
 		assert.ok(veths.length > 0, 'the first engine\'s container has a veth in its namespace');
-		const auxName = endpointLabel(auxEngine().dockerHost);
-		const mainName = endpointLabel(main.dockerHost);
+		const auxName = engineAddressLabel(auxEngine().dockerHost);
+		const mainName = engineAddressLabel(main.dockerHost);
 		const app = startDocknet({args: ['-H', main.dockerHost, '-H', auxEngine().dockerHost], netns: main.netns, columns: 200, rows: 50});
 		try {
 			await app.waitFor(lines => (lines[0] ?? '').includes('● 2 engines live') && veths.every(veth => lines.some(line => line.includes(veth))), 'both engines live, the first\'s veths listed', 30_000);

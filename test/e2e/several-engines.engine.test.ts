@@ -4,7 +4,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {endpointLabel} from '../../source/model/picture.js';
+import {engineAddressLabel} from '../../source/model/picture.js';
 import {ensureTestImage, startPrivateEngine} from '../../source/playground/private-engine.js';
 import type {PrivateEngine} from '../../source/playground/private-engine.js';
 import {auxEngineName, dockerOn} from '../helpers/aux-engine.js';
@@ -108,9 +108,9 @@ describe('several engines in one picture', () => {
 
 	test('on screen: rows of both engines with their engine, live events from each, a connect by keys on the container\'s own engine, then one engine killed while the other stays live', async () => {
 		// The engines share this machine's hostname: each is named by its socket's folder.
-		const auxName = endpointLabel(auxEngine().dockerHost);
+		const auxName = engineAddressLabel(auxEngine().dockerHost);
 		// The ENGINE column is cut at 16 columns; the first ten tell these two apart.
-		const mainLabel = endpointLabel(main.dockerHost).slice(0, 10);
+		const mainLabel = engineAddressLabel(main.dockerHost).slice(0, 10);
 		const auxLabel = auxName.slice(0, 10);
 		assert.notEqual(mainLabel, auxLabel);
 		const app = startDocknet({args: ['-H', main.dockerHost, '-H', auxEngine().dockerHost], netns: main.netns, columns: 200, rows: 50});
@@ -153,7 +153,7 @@ describe('several engines in one picture', () => {
 		app.press('h');
 		await app.waitFor(lines => lines.some(line => line.includes(`3 Host interfaces`) && line.includes(`of ${auxName}'s host`)), "the second engine's host");
 		app.press('h');
-		await app.waitFor(lines => lines.some(line => line.includes(`3 Host interfaces`) && line.includes(`of ${endpointLabel(main.dockerHost)}'s host`)), "the first engine's host again");
+		await app.waitFor(lines => lines.some(line => line.includes(`3 Host interfaces`) && line.includes(`of ${engineAddressLabel(main.dockerHost)}'s host`)), "the first engine's host again");
 
 		// The second engine dies: it is named as down, its rows stay marked, the first stays live.
 		process.kill(auxEngine().pid, 'SIGKILL');

@@ -1,4 +1,4 @@
-import type {HostInterfaceSource, VethPeerScan} from '../../source/host/host-source.js';
+import type {HostInterfaceSource, VethPeerScan} from '../../source/model/host-source.js';
 import type {DockerContainer, HostInterface, InterfaceStats, VethPeer} from '../../source/model/types.js';
 
 const zero: InterfaceStats = {rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0, rxErrors: 0, txErrors: 0, rxDropped: 0, txDropped: 0};

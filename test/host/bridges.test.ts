@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {bridgeNameForNetwork, emptyHostView, joinHostView} from '../../source/host/bridges.js';
-import {zeroStats} from '../../source/host/host-source.js';
+import {zeroStats} from '../../source/model/host-source.js';
 import type {DockerNetwork, HostInterface, VethPeer} from '../../source/model/types.js';
 import {fakeNetwork} from '../helpers/fake-gateway.js';
 import {fakeContainer} from './fake-host-tree.js';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {HostSourceError} from '../../source/host/host-source.js';
+import {HostSourceError} from '../../source/model/host-source.js';
 import {parseProcNetDev} from '../../source/host/ip-json.js';
 import {COUNTER_STREAM_SCRIPT} from '../../source/host/ssh-counter-stream.js';
 import {

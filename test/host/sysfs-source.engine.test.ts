@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {bridgeNameForNetwork, joinHostView} from '../../source/host/bridges.js';
-import type {VethPeerScan} from '../../source/host/host-source.js';
+import type {VethPeerScan} from '../../source/model/host-source.js';
 import type {DockerContainer, DockerNetwork, HostInterface} from '../../source/model/types.js';
 import {TestResources, dockerCli, requireTestEngine, uniqueName} from '../helpers/engine-harness.js';
 import {fakeContainer} from './fake-host-tree.js';

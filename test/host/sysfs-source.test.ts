@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {HostSourceError, NOT_ROOT_HINT, NOT_ROOT_REASON, ROOT_DENIED_REASON} from '../../source/host/host-source.js';
+import {HostSourceError, NOT_ROOT_HINT, NOT_ROOT_REASON, ROOT_DENIED_REASON} from '../../source/model/host-source.js';
 import {type HostFileSystem, createSysfsSource, guessKindFromSysfs, nodeFileSystem} from '../../source/host/sysfs-source.js';
 import {createContainedReads} from '../../source/host/contained-reader.js';
 import * as nodeFs from 'node:fs';

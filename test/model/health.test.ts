@@ -3,7 +3,7 @@ import {describe, test} from 'node:test';
 import {healthOfEvent} from '../../source/model/health.js';
 import {isShownEvent} from '../../source/model/engine-sync.js';
 import type {EngineEvent} from '../../source/model/types.js';
-import {describeEvent, eventTone} from '../../source/ui/presentation/format.js';
+import {describeEvent, eventTone} from '../../source/view/format.js';
 
 const event = (action: string, attributes: Record<string, string> = {}, type = 'container'): EngineEvent => ({
 	type,

@@ -9,7 +9,7 @@ import {SnapshotStore} from '../../source/model/store.js';
 import type {DockerContainer, DockerNetwork} from '../../source/model/types.js';
 import {freeAddresses} from '../../source/ui/presentation/action-dialogs.js';
 import {containerDetails, networkDetails} from '../../source/ui/presentation/details.js';
-import {containerColumns, containerRows, networkColumns, networkRows} from '../../source/ui/presentation/pane-rows.js';
+import {containerColumns, containerRows, networkColumns, networkRows} from '../../source/view/pane-rows.js';
 import {buildTopology, flattenTopology} from '../../source/ui/presentation/topology.js';
 import {dockerCli, requireTestEngine, TEST_IMAGE, TEST_LABEL, TEST_RUN_ID, TestResources, uniqueName} from '../helpers/engine-harness.js';
 import {docknetBundle} from '../helpers/pty-app.js';

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {createEngineRouter} from '../../source/model/engine-router.js';
-import {endpointLabel, engineForNew, mergePicture, onSameEngine, PictureStore} from '../../source/model/picture.js';
+import {engineAddressLabel, engineForNew, mergePicture, onSameEngine, PictureStore} from '../../source/model/picture.js';
 import type {PictureSlot} from '../../source/model/picture.js';
 import {initialSnapshot, SnapshotStore} from '../../source/model/store.js';
 import {noSwarm} from '../../source/model/swarm-types.js';
 import type {EngineSnapshot} from '../../source/model/store.js';
 import type {EngineInfo} from '../../source/model/types.js';
-import {parseCli} from '../../source/startup/cli-args.js';
+import {parseCli} from '../../source/config/cli-args.js';
 import {resolveEngineEndpoints} from '../../source/engine/endpoint.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {endpointOn, FakeGateway, fakeContainer, fakeNetwork} from '../helpers/fake-gateway.js';
@@ -171,12 +171,12 @@ describe('naming several engines', () => {
 	});
 
 	test('labels before the engine answers', () => {
-		assert.equal(endpointLabel('ssh://me@node-b:2222'), 'node-b');
-		assert.equal(endpointLabel('tcp://10.0.0.2:2376'), '10.0.0.2');
-		assert.equal(endpointLabel('unix:///var/run/docker.sock'), 'local');
-		assert.equal(endpointLabel('unix:///tmp/lab/node-a/docker.sock'), 'node-a');
-		assert.equal(endpointLabel('unix:///run/user/1000/podman/podman.sock'), 'podman.sock');
-		assert.equal(endpointLabel('unix:///srv/engine.sock'), 'engine.sock');
+		assert.equal(engineAddressLabel('ssh://me@node-b:2222'), 'node-b');
+		assert.equal(engineAddressLabel('tcp://10.0.0.2:2376'), '10.0.0.2');
+		assert.equal(engineAddressLabel('unix:///var/run/docker.sock'), 'local');
+		assert.equal(engineAddressLabel('unix:///tmp/lab/node-a/docker.sock'), 'node-a');
+		assert.equal(engineAddressLabel('unix:///run/user/1000/podman/podman.sock'), 'podman.sock');
+		assert.equal(engineAddressLabel('unix:///srv/engine.sock'), 'engine.sock');
 	});
 });
 

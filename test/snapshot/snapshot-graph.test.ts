@@ -3,7 +3,7 @@ import {execFileSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {describe, test} from 'node:test';
 import {joinHostView} from '../../source/host/bridges.js';
-import {zeroStats} from '../../source/host/host-source.js';
+import {zeroStats} from '../../source/model/host-source.js';
 import {initialHostSnapshot, initialSnapshot} from '../../source/model/store.js';
 import type {DockerContainer, DockerNetwork, HostInterface} from '../../source/model/types.js';
 import type {CollectedSnapshot} from '../../source/snapshot/collect-snapshot.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {claimSshHeadStart, sshTargetOf} from '../../source/engine/ssh-head-start.js';
-import {likelySshEngine, parseCli} from '../../source/startup/cli-args.js';
-import type {CliOptions} from '../../source/startup/cli-args.js';
+import {likelySshEngine, parseCli} from '../../source/config/cli-args.js';
+import type {CliOptions} from '../../source/config/cli-args.js';
 
 // Which starts begin the ssh login before the main bundle loads (the launcher), and which
 // address it is for. The login itself, taken over by the transport: test/engine/ssh.engine.test.ts.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import stringWidth from 'string-width';
 import {MAX_SHOWN_LENGTH, safeDeep, safeText} from '../../source/text/safe-text.js';
-import {displayWidth, fitText} from '../../source/ui/presentation/columns.js';
+import {displayWidth, fitText} from '../../source/view/columns.js';
 import {wrapText} from '../../source/ui/presentation/wrap-text.js';
 import {controlBytes, hostileStrings} from '../helpers/hostile-strings.js';
 

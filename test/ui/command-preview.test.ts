@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import type {EngineSlotState} from '../../source/model/picture.js';
+import type {EngineSlotState} from '../../source/model/store.js';
 import {connectFields, disconnectConfirmText, engineFlagsFor, networkFields, removeConfirmText} from '../../source/ui/presentation/action-dialogs.js';
 import {formCommand} from '../../source/ui/presentation/command-preview.js';
 import {newForm} from '../../source/ui/state/dialog-state.js';

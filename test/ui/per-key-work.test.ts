@@ -7,7 +7,7 @@ import {paneModels} from '../../source/ui/hooks/use-view-model.js';
 import type {PaneRows} from '../../source/ui/hooks/use-view-model.js';
 import {noKey} from '../../source/ui/keys/match-key.js';
 import {computeLayout} from '../../source/ui/layout.js';
-import type {PaneRow} from '../../source/ui/presentation/pane-rows.js';
+import type {PaneRow} from '../../source/view/pane-rows.js';
 import {rowIdsOf} from '../../source/model/list-filter.js';
 import {dialogReducer, newPicker, pickedItem, visibleItems} from '../../source/ui/state/dialog-state.js';
 import type {DialogState, PickerItem} from '../../source/ui/state/dialog-state.js';

@@ -1,7 +1,7 @@
 import {Text} from 'ink';
 import React from 'react';
 import {safeText} from '../../text/safe-text.js';
-import {displayWidth, fitText} from '../presentation/columns.js';
+import {displayWidth, fitText} from '../../view/columns.js';
 import type {Theme} from '../theme.js';
 import type {CommandLineState} from './command-line-state.js';
 

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {Table} from 'ink-table';
 import React from 'react';
-import {fitText} from '../presentation/columns.js';
+import {fitText} from '../../view/columns.js';
 import type {Details} from '../presentation/details.js';
 import {fitTableRows} from '../presentation/details.js';
 import {detailsWindow} from '../presentation/details-window.js';

@@ -1,9 +1,9 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import type {EngineEvent} from '../../model/types.js';
-import {fitText} from '../presentation/columns.js';
+import {fitText} from '../../view/columns.js';
 import {countEventLines, eventLines} from '../presentation/event-lines.js';
-import {formatClock} from '../presentation/format.js';
+import {formatClock} from '../../view/format.js';
 import type {EventsView} from '../state/ui-state.js';
 import type {Theme} from '../theme.js';
 

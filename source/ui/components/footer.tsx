@@ -3,7 +3,7 @@ import React from 'react';
 import {keymap} from '../keys/keymap.js';
 import type {KeyBinding, KeyScope} from '../keys/keymap.js';
 import type {Command} from '../keys/keymap.js';
-import {displayWidth} from '../presentation/columns.js';
+import {displayWidth} from '../../view/columns.js';
 import type {Theme} from '../theme.js';
 
 export interface FooterProps {

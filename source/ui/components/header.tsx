@@ -1,10 +1,10 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import {isMultiEngine} from '../../model/picture.js';
-import type {EngineSlotState} from '../../model/picture.js';
+import type {EngineSlotState} from '../../model/store.js';
 import type {ConnectionState, EngineSnapshot} from '../../model/store.js';
-import {fitText} from '../presentation/columns.js';
-import {formatClock, formatDuration} from '../presentation/format.js';
+import {fitText} from '../../view/columns.js';
+import {formatClock, formatDuration} from '../../view/format.js';
 import type {Theme} from '../theme.js';
 
 export interface HeaderProps {

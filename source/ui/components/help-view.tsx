@@ -5,7 +5,7 @@ import {commandCatalog, commandUsage} from '../command-line/command-catalog.js';
 import {dialogKeys} from '../keys/dialog-keys.js';
 import {keymap, keysDisplay} from '../keys/keymap.js';
 import type {KeyBinding, KeyScope} from '../keys/keymap.js';
-import {fitText} from '../presentation/columns.js';
+import {fitText} from '../../view/columns.js';
 import {fromTheCli} from '../presentation/from-the-cli.js';
 import type {Theme} from '../theme.js';
 import {appendAll} from '../../model/large-arrays.js';

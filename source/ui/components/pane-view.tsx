@@ -1,8 +1,8 @@
 import {Box, Text} from 'ink';
 import React, {useMemo} from 'react';
-import {columnContent, fitColumns, fitText, headerLine, layoutRow} from '../presentation/columns.js';
-import type {Column} from '../presentation/columns.js';
-import type {PaneRow} from '../presentation/pane-rows.js';
+import {columnContent, fitColumns, fitText, headerLine, layoutRow} from '../../view/columns.js';
+import type {Column} from '../../view/columns.js';
+import type {PaneRow} from '../../view/pane-rows.js';
 import {scrollToShow} from '../state/ui-state.js';
 import type {Theme} from '../theme.js';
 import {TableRow} from './table-row.js';

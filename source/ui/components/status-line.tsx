@@ -1,9 +1,9 @@
 import {Text} from 'ink';
 import React from 'react';
-import type {EngineSlotState} from '../../model/picture.js';
+import type {EngineSlotState} from '../../model/store.js';
 import type {ConnectionState} from '../../model/store.js';
-import {fitText} from '../presentation/columns.js';
-import {formatClock, formatDuration} from '../presentation/format.js';
+import {fitText} from '../../view/columns.js';
+import {formatClock, formatDuration} from '../../view/format.js';
 import type {StatusMessage} from '../state/ui-state.js';
 import type {Theme} from '../theme.js';
 

@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import {Text} from 'ink';
 import React, {memo} from 'react';
-import type {Segment} from '../presentation/columns.js';
+import type {Segment} from '../../view/columns.js';
 import type {Theme} from '../theme.js';
 
 export interface TableRowProps {

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import React, {useLayoutEffect} from 'react';
-import type {Tone} from '../presentation/columns.js';
-import {fitText} from '../presentation/columns.js';
+import type {Tone} from '../../view/columns.js';
+import {fitText} from '../../view/columns.js';
 import type {Theme} from '../theme.js';
 
 export interface ScreenLine {

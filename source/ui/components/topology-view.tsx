@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import {safeText} from '../../text/safe-text.js';
-import {displayWidth, fitText} from '../presentation/columns.js';
+import {displayWidth, fitText} from '../../view/columns.js';
 import {rowsPosition} from '../presentation/rows-position.js';
 import type {TopologyRow} from '../presentation/topology.js';
 import {topologyViewport} from '../presentation/topology.js';

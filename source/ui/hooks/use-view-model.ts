@@ -6,7 +6,7 @@ import type {EngineSnapshot} from '../../model/store.js';
 import {containerNamer, nodeNamer} from '../../model/cluster-selectors.js';
 import {isMultiEngine, onShownHost} from '../../model/picture.js';
 import {attachmentsByNetwork} from '../../model/selectors.js';
-import type {Column} from '../presentation/columns.js';
+import type {Column} from '../../view/columns.js';
 import {
 	containerColumns,
 	containerRows,
@@ -15,8 +15,8 @@ import {
 	networkColumns,
 	networkPane,
 	withEngineColumn,
-} from '../presentation/pane-rows.js';
-import type {PaneModel, PaneRow, RowOwner} from '../presentation/pane-rows.js';
+} from '../../view/pane-rows.js';
+import type {PaneModel, PaneRow, RowOwner} from '../../view/pane-rows.js';
 import {filterRows, rowIdsOf} from '../../model/list-filter.js';
 import {groupByProject} from '../presentation/project-groups.js';
 import {resolveIndex} from '../state/ui-state.js';

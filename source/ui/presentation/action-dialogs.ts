@@ -4,7 +4,7 @@ import {formatCount, parseCidr, usableAddressCount} from '../../model/addressing
 import {endpointOn, membersOf, nameList} from '../../model/membership.js';
 import {commandFlagsOf, onSameEngine} from '../../model/picture.js';
 import {networkJoinBlocker} from '../../model/refusals.js';
-import {containerNetworksText} from './pane-rows.js';
+import {containerNetworksText} from '../../view/pane-rows.js';
 import {chosenAliases, isPredefinedNetwork, subnetsOf} from '../../model/selectors.js';
 import type {EngineSnapshot} from '../../model/store.js';
 import type {DockerContainer, DockerNetwork} from '../../model/types.js';

@@ -1,7 +1,7 @@
 import type {CommandEntry, CommandResult} from '../../commands/command-log.js';
 import {MAX_SHOWN_LENGTH, safeText} from '../../text/safe-text.js';
-import {displayWidth} from './columns.js';
-import type {Tone} from './columns.js';
+import {displayWidth} from '../../view/columns.js';
+import type {Tone} from '../../view/columns.js';
 import {wrapText} from './wrap-text.js';
 import {appendAll} from '../../model/large-arrays.js';
 

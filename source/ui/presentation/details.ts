@@ -13,11 +13,11 @@ import {
 	specialNetworkMode,
 } from '../../model/selectors.js';
 import type {ContainerEndpoint, DockerContainer, DockerNetwork, HostInterface} from '../../model/types.js';
-import {displayWidth, fitText} from './columns.js';
-import type {Tone} from './columns.js';
-import {containerStateText, containerStateTone, formatRate} from './format.js';
+import {displayWidth, fitText} from '../../view/columns.js';
+import type {Tone} from '../../view/columns.js';
+import {containerStateText, containerStateTone, formatRate} from '../../view/format.js';
 import type {HostView} from '../../host/bridges.js';
-import {peerLabel} from './pane-rows.js';
+import {peerLabel} from '../../view/pane-rows.js';
 import {appendAll, maxOf} from '../../model/large-arrays.js';
 import {formatCount} from '../../model/addressing.js';
 import {staleLinks} from '../../model/stale-links.js';

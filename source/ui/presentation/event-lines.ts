@@ -1,7 +1,7 @@
 import {healthOfEvent} from '../../model/health.js';
 import type {EngineEvent} from '../../model/types.js';
-import type {Tone} from './columns.js';
-import {describeEvent, eventTone, formatDuration} from './format.js';
+import type {Tone} from '../../view/columns.js';
+import {describeEvent, eventTone, formatDuration} from '../../view/format.js';
 
 // The events strip's lines: events of hidden containers left out, and a restart loop (die,
 // start, and the network connect/disconnect each start brings, over and over) said once

@@ -2,8 +2,8 @@ import {composeLabels, composeOfContainer, composeProjectOfNetwork, serviceText}
 import {subnetsOf} from '../../model/selectors.js';
 import type {DockerContainer, DockerNetwork} from '../../model/types.js';
 import type {DetailLine, Details} from './details.js';
-import {containerStateText} from './format.js';
-import {portItems} from './pane-rows.js';
+import {containerStateText} from '../../view/format.js';
+import {portItems} from '../../view/pane-rows.js';
 import {projectOfGroupRow, stateSummary} from './project-groups.js';
 
 // A Compose project as `docker compose ps` shows it (service, state and health, ports,

@@ -1,5 +1,5 @@
-import type {Cell, Column, Tone} from './columns.js';
-import type {PaneRow} from './pane-rows.js';
+import type {Cell, Column, Tone} from '../../view/columns.js';
+import type {PaneRow} from '../../view/pane-rows.js';
 
 // Rows grouped by Compose project, as a Compose user thinks of a host: one row per project
 // (its count and how its containers are doing), folded or opened, projects before the rows

@@ -5,8 +5,8 @@ import type {ClusterEndpoint, NetworkCluster, SwarmSnapshot} from '../../model/s
 import type {NodeEngineOffer} from '../../model/node-engines.js';
 import type {DockerNetwork} from '../../model/types.js';
 import type {Details} from './details.js';
-import type {Tone} from './columns.js';
-import {displayWidth, fitText} from './columns.js';
+import type {Tone} from '../../view/columns.js';
+import {displayWidth, fitText} from '../../view/columns.js';
 import {appendAll, maxOf} from '../../model/large-arrays.js';
 
 // The swarm screen (`s`): nodes, services with their tasks, and each overlay network as the

@@ -3,7 +3,7 @@ import type {EngineSnapshot} from '../../model/store.js';
 import type {NetworkCluster, OverlayPlumbing} from '../../model/swarm-types.js';
 import type {DockerNetwork} from '../../model/types.js';
 import {endpointLabel} from './swarm-view.js';
-import type {TopologyNode} from './topology.js';
+import type {TopologyNode} from './topology-node.js';
 
 // An overlay network across the swarm, for the topology tree and `snapshot --tree`:
 // network (VNI) → each node (address) → each endpoint there, with its IP and MAC.

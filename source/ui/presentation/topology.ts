@@ -6,22 +6,13 @@ import {attachmentsByNetwork, effectiveGateways, specialNetworkMode, subnetsOf} 
 import type {SwarmSnapshot} from '../../model/swarm-types.js';
 import type {ContainerEndpoint, DockerContainer, DockerNetwork, EngineInfo} from '../../model/types.js';
 import type {PaneId} from '../state/ui-state.js';
-import type {Tone} from './columns.js';
+import type {Tone} from '../../view/columns.js';
 import {overlayClusterNode} from './topology-overlay.js';
+import type {TopologyNode} from './topology-node.js';
 import {composeOfContainer, serviceText} from '../../model/compose.js';
 
 // The whole host as one tree, the picture `docker network ls`, `ip addr`, `brctl show` and
 // `docker inspect` give only together: bridge network → bridge → veth → container:ethN.
-
-export interface TopologyNode {
-	id: string;
-	label: string;
-	detail: string;
-	tone?: Tone;
-	/** The pane row Enter jumps to. */
-	target?: {pane: PaneId; id: string};
-	children: TopologyNode[];
-}
 
 export interface TopologyRow {
 	id: string;

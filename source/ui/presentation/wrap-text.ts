@@ -1,5 +1,5 @@
 import {safeText} from '../../text/safe-text.js';
-import {displayWidth} from './columns.js';
+import {displayWidth} from '../../view/columns.js';
 
 /** Word-wraps `text` to `width` columns, at most `maxLines` lines (the last one cut with …). */
 export function wrapText(text: string, width: number, maxLines: number): string[] {

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {fitText} from '../../presentation/columns.js';
+import {fitText} from '../../../view/columns.js';
 import {rowsPosition} from '../../presentation/rows-position.js';
 import {wrapText} from '../../presentation/wrap-text.js';
 import type {ConfirmDialog} from '../../state/dialog-state.js';

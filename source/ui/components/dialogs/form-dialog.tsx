@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {displayWidth, fitText} from '../../presentation/columns.js';
+import {displayWidth, fitText} from '../../../view/columns.js';
 import {hardWrap} from '../../presentation/command-log-lines.js';
 import {wrapText} from '../../presentation/wrap-text.js';
 import type {FormDialog, FormField} from '../../state/dialog-state.js';

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {displayWidth, fitText} from '../../presentation/columns.js';
+import {displayWidth, fitText} from '../../../view/columns.js';
 import {pickedItem, visibleItems} from '../../state/dialog-state.js';
 import type {PickerDialog, PickerItem} from '../../state/dialog-state.js';
 import type {Theme} from '../../theme.js';

@@ -1,6 +1,6 @@
-import type {ForwardingScan} from '../model/forwarding.js';
-import type {InsideView} from '../model/inside.js';
-import type {DockerContainer, HostInterface, InterfaceStats, VethPeer} from '../model/types.js';
+import type {ForwardingScan} from './forwarding.js';
+import type {InsideView} from './inside.js';
+import type {DockerContainer, HostInterface, InterfaceStats, VethPeer} from './types.js';
 
 // The contract between docknet and "the machine that runs the engine". Two
 // implementations: sysfs-source.ts reads this machine's /sys and /proc; ssh-source.ts asks

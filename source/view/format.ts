@@ -1,5 +1,5 @@
-import {healthOfEvent} from '../../model/health.js';
-import type {ContainerState, DockerContainer, EngineEvent} from '../../model/types.js';
+import {healthOfEvent} from '../model/health.js';
+import type {ContainerState, DockerContainer, EngineEvent} from '../model/types.js';
 import type {Tone} from './columns.js';
 
 export function stateTone(state: ContainerState): Tone {

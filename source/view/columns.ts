@@ -1,4 +1,4 @@
-import {safeText} from '../../text/safe-text.js';
+import {safeText} from '../text/safe-text.js';
 import stringWidth from 'string-width';
 
 // Turns rows of cells into fixed-width text. Knows nothing about Docker.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {zeroStats} from '../../source/host/host-source.js';
-import {type StatsSample, computeRates, toSamples, zeroRates} from '../../source/host/rates.js';
+import {zeroStats} from '../../source/model/host-source.js';
+import {type StatsSample, computeRates, toSamples, zeroRates} from '../../source/model/rates.js';
 import type {InterfaceStats} from '../../source/model/types.js';
 
 function stats(values: Partial<InterfaceStats>): InterfaceStats {

@@ -1,4 +1,4 @@
-import type {HostSnapshot} from '../../model/store.js';
+import type {HostSnapshot} from '../model/store.js';
 import {
 	addressUse,
 	attachmentsByNetwork,
@@ -7,13 +7,13 @@ import {
 	networkFlags,
 	specialNetworkMode,
 	subnetsOf,
-} from '../../model/selectors.js';
-import type {HostView} from '../../host/bridges.js';
-import {clusterUse, containerDisplayName} from '../../model/cluster-selectors.js';
-import {staleLinks} from '../../model/stale-links.js';
-import type {NetworkCluster} from '../../model/swarm-types.js';
-import type {DockerContainer, DockerNetwork, HostInterface, VethPeer} from '../../model/types.js';
-import {composeOfContainer, composeProjectOfNetwork, labelPairs, serviceText} from '../../model/compose.js';
+} from '../model/selectors.js';
+import type {HostView} from '../host/bridges.js';
+import {clusterUse, containerDisplayName} from '../model/cluster-selectors.js';
+import {staleLinks} from '../model/stale-links.js';
+import type {NetworkCluster} from '../model/swarm-types.js';
+import type {DockerContainer, DockerNetwork, HostInterface, VethPeer} from '../model/types.js';
+import {composeOfContainer, composeProjectOfNetwork, labelPairs, serviceText} from '../model/compose.js';
 import type {Cell, Column} from './columns.js';
 import {containerStateText, containerStateTone, formatRate, interfaceStateTone, shortId} from './format.js';
 

@@ -1,4 +1,4 @@
-import type {InterfaceRates, InterfaceStats} from '../model/types.js';
+import type {InterfaceRates, InterfaceStats} from './types.js';
 
 // Per-second rates from two counter samples. Pure; the caller keeps the previous samples.
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {completionScript, flagDescriptions} from '../../source/completion/completion-scripts.js';
-import {cliFlags, parseCli, UsageError} from '../../source/startup/cli-args.js';
+import {cliFlags, parseCli, UsageError} from '../../source/config/cli-args.js';
 
 describe('subcommands', () => {
 	test('config path|check and completion <shell> parse; anything else is a usage error', () => {
