@@ -72,12 +72,18 @@ export async function build({minify = false} = {}) {
 	const mainSource = await readFile(mainFile);
 	checkMainIsAscii(mainFile, mainSource.toString('latin1'));
 	const launcherFile = path.join(distDir, 'docknet.js');
+	// How the installed command starts node. At idle with 200 containers these cut 35.5 to 27 MB
+	// of private memory (80 to 71 MB resident): one V8 worker thread instead of four (each
+	// gets its own malloc arena), at most two malloc arenas, and large allocations (V8's
+	// compiler zones while starting) mapped on their own so that freeing them gives the pages
+	// back instead of leaving them in the main heap. `node dist/docknet.js` runs without them.
+	const lowMemoryStart = 'MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 MALLOC_TRIM_THRESHOLD_=131072 node --v8-pool-size=1';
 	const launcher = await esbuild.build({
 		...common,
 		entryPoints: [path.join(root, 'source', 'launcher.ts')],
 		outfile: launcherFile,
 		format: 'cjs',
-		banner: {js: '#!/usr/bin/env node'},
+		banner: {js: `#!/usr/bin/env -S ${lowMemoryStart}`},
 		define: {...common.define, DOCKNET_MAIN_BUNDLE: JSON.stringify(mainBundleName)},
 		plugins: [mainStaysOutside],
 		minify,
