@@ -44,7 +44,7 @@ function checkInkOutputReplaced(result) {
 // first call). One character beyond Latin-1 anywhere (esbuild escapes strings, but not
 // comments or regular expressions) makes it a two-byte string: 4.9 MB instead of 2.5 MB.
 function checkMainIsAscii(file, source) {
-	const offset = source.search(/[^\x00-\x7F]/);
+	const offset = source.search(/[\u0080-\uFFFF]/);
 	if (offset === -1) return;
 	const line = source.slice(0, offset).split('\n').length;
 	throw new Error(`${path.basename(file)} line ${line} has a non-ASCII character (${JSON.stringify(source.slice(Math.max(0, offset - 30), offset + 10))}): write it as an escape (\\u00B7) or in ASCII; the launcher reads the bundle as Latin-1`);
