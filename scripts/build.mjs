@@ -44,7 +44,7 @@ function checkInkOutputReplaced(result) {
 // first call). One character beyond Latin-1 anywhere (esbuild escapes strings, but not
 // comments or regular expressions) makes it a two-byte string: 4.9 MB instead of 2.5 MB.
 function checkMainIsAscii(file, source) {
-	const offset = source.search(/[^\x00-\x7F]/);
+	const offset = source.search(/[\u0080-\uFFFF]/);
 	if (offset === -1) return;
 	const line = source.slice(0, offset).split('\n').length;
 	throw new Error(`${path.basename(file)} line ${line} has a non-ASCII character (${JSON.stringify(source.slice(Math.max(0, offset - 30), offset + 10))}): write it as an escape (\\u00B7) or in ASCII; the launcher reads the bundle as Latin-1`);
@@ -72,12 +72,18 @@ export async function build({minify = false} = {}) {
 	const mainSource = await readFile(mainFile);
 	checkMainIsAscii(mainFile, mainSource.toString('latin1'));
 	const launcherFile = path.join(distDir, 'docknet.js');
+	// How the installed command starts node. At idle with 200 containers these cut 35.5 to 27 MB
+	// of private memory (80 to 71 MB resident): one V8 worker thread instead of four (each
+	// gets its own malloc arena), at most two malloc arenas, and large allocations (V8's
+	// compiler zones while starting) mapped on their own so that freeing them gives the pages
+	// back instead of leaving them in the main heap. `node dist/docknet.js` runs without them.
+	const lowMemoryStart = 'MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 MALLOC_TRIM_THRESHOLD_=131072 node --v8-pool-size=1';
 	const launcher = await esbuild.build({
 		...common,
 		entryPoints: [path.join(root, 'source', 'launcher.ts')],
 		outfile: launcherFile,
 		format: 'cjs',
-		banner: {js: '#!/usr/bin/env node'},
+		banner: {js: `#!/usr/bin/env -S ${lowMemoryStart}`},
 		define: {...common.define, DOCKNET_MAIN_BUNDLE: JSON.stringify(mainBundleName)},
 		plugins: [mainStaysOutside],
 		minify,
